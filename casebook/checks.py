@@ -1,0 +1,111 @@
+"""Checks across fields of a validated case: each returns located problems.
+
+Type errors are pydantic's job; here live the rules that compare numbers
+and dates, where the user needs to see which field broke the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+from . import registry
+from .model import Case, DateSpan, Metrics, Snapshot
+
+Issue = tuple[tuple, str, str]  # (path, severity, message)
+
+ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
+
+
+def check_case(case: Case) -> list[Issue]:
+    return list(_iter_case(case))
+
+
+def _iter_case(case: Case) -> Iterator[Issue]:
+    if case.period.end < case.period.start:
+        yield ("period", "end"), "error", f"period ends ({case.period.end}) before it starts ({case.period.start})"
+    for name in ("before", "after"):
+        snap = getattr(case, name)
+        if snap is not None:
+            yield from _snapshot(snap, (name,), case)
+    if case.report is not None:
+        yield from _snapshot(case.report.previous, ("report", "previous"), case)
+        for i, item in enumerate(case.report.top_content):
+            yield from _metrics(item.metrics, ("report", "top_content", i, "metrics"))
+    for i, action in enumerate(case.actions):
+        if isinstance(action.when, DateSpan) and action.when.end < action.when.start:
+            yield ("actions", i, "when", "end"), "error", (
+                f"action ends ({action.when.end}) before it starts ({action.when.start})"
+            )
+        if action.platform and action.platform not in case.platforms:
+            yield ("actions", i, "platform"), "error", _not_listed(action.platform)
+    for i, goal in enumerate(case.goals):
+        if goal.platform and goal.platform not in case.platforms:
+            yield ("goals", i, "platform"), "error", _not_listed(goal.platform)
+    for key in case.series:
+        platform = key.split(".")[0]
+        if platform != "total" and platform not in case.platforms:
+            yield ("series", key), "error", _not_listed(platform)
+    if len(set(case.platforms)) != len(case.platforms):
+        yield ("platforms",), "error", "a platform is listed twice"
+    if len(set(case.tags)) != len(case.tags):
+        yield ("tags",), "warning", "a tag is listed twice"
+    if (
+        case.before is not None
+        and case.before.as_of is not None
+        and case.after is not None
+        and case.after.as_of is not None
+        and case.after.as_of < case.before.as_of
+    ):
+        yield ("after", "as_of"), "error", (
+            f"'after' is dated {case.after.as_of}, before the 'before' snapshot ({case.before.as_of})"
+        )
+
+
+def _not_listed(platform: str) -> str:
+    return f"platform {platform!r} is not in the case's 'platforms' list"
+
+
+def _snapshot(snap: Snapshot, path: tuple, case: Case) -> Iterator[Issue]:
+    for platform, metrics in snap.metrics.items():
+        if platform not in case.platforms:
+            yield path + ("metrics", platform), "error", _not_listed(platform)
+        yield from _metrics(metrics, path + ("metrics", platform))
+
+
+def _metrics(m: Metrics, path: tuple) -> Iterator[Issue]:
+    parts = {p: getattr(m, p) for p in ENGAGEMENT_PARTS if getattr(m, p) is not None}
+    if m.engagements is not None:
+        for name, value in parts.items():
+            if value > m.engagements:
+                yield path + (name,), "error", (
+                    f"{name} ({value}) is larger than engagements ({m.engagements}), of which it is a part"
+                )
+        total = sum(parts.values())
+        if len(parts) > 1 and total > m.engagements and all(v <= m.engagements for v in parts.values()):
+            yield path + ("engagements",), "error", (
+                f"engagements ({m.engagements}) is less than the sum of its parts "
+                f"{' + '.join(parts)} ({total})"
+            )
+    for whole in ("impressions", "views"):
+        total = getattr(m, whole)
+        if total is not None and m.reach is not None and m.reach > total:
+            yield path + ("reach",), "error", (
+                f"reach ({m.reach}) is larger than {whole} ({total}); reach counts each person once"
+            )
+    if m.impressions is not None and m.clicks is not None and m.clicks > m.impressions:
+        yield path + ("clicks",), "error", f"clicks ({m.clicks}) are more than impressions ({m.impressions})"
+    if m.engagements is not None and m.reach is not None and m.engagements > m.reach:
+        yield path + ("engagements",), "warning", (
+            f"engagements ({m.engagements}) exceed reach ({m.reach}); possible, but check the numbers"
+        )
+
+
+def month_start(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    year, month = value.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+__all__ = ["check_case", "month_start", "registry"]

@@ -1,0 +1,51 @@
+"""Problems found in user input, each located in a file, line and column.
+
+Everything a user wrote that is wrong ends as a :class:`Problem`; the CLI
+prints them and exits 1.  Nothing here raises for bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int  # 1-based; 0 when the whole file is concerned
+    column: int  # 1-based; 0 when unknown
+    path: str  # dotted field path, "" for the document
+    message: str
+    severity: str = field(default="error", compare=False)
+
+    def format(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        kind = "" if self.severity == "error" else f"{self.severity}: "
+        field_part = f"{self.path}: " if self.path else ""
+        return f"{where}: {kind}{field_part}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class CasebookError(Exception):
+    """A user-facing failure: the CLI prints it without a traceback."""
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.problems = problems or []
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as the user would type it: relative to root (or cwd) when inside."""
+    path = Path(path)
+    for base in (root, Path.cwd()):
+        if base is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(Path(base).resolve()))
+        except ValueError:
+            continue
+    return str(path)

@@ -1,0 +1,395 @@
+"""The case format: strict pydantic models.
+
+Unknown keys are rejected everywhere (``extra="forbid"``).  Checks that
+need a file system (media paths) read the validation context:
+``{"base_dir": Path, "root": Path}``.  Checks that compare several fields
+(part larger than its whole, dates in order) live in
+:mod:`casebook.checks` so that each problem points at the exact field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import is_currency
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
+
+from . import registry
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# --------------------------------------------------------------------------
+# Scalar types
+
+
+def _platform(value: str) -> str:
+    known = registry.platforms()
+    if value not in known:
+        raise ValueError(_unknown("platform", value, known))
+    return value
+
+
+def _metric(value: str) -> str:
+    known = registry.metrics()
+    if value not in known:
+        raise ValueError(_unknown("metric", value, known))
+    return value
+
+
+def _currency(value: str) -> str:
+    if not re.fullmatch(r"[A-Z]{3}", value) or not is_currency(value):
+        raise ValueError(f"unknown currency {value!r}; use an ISO 4217 code such as RUB, USD, PHP, EUR")
+    return value
+
+
+def _locale(value: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(-[A-Z]{2})?", value):
+        raise ValueError(f"unknown locale {value!r}; write it like 'en', 'ru', 'fil' or 'en-PH'")
+    try:
+        Locale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        raise ValueError(f"unknown locale {value!r}") from None
+    language = value.split("-")[0]
+    languages = registry.interface_languages()
+    if language not in languages:
+        raise ValueError(
+            f"no interface texts for locale {value!r}; available: {', '.join(languages)}"
+        )
+    return value
+
+
+def _month(value: str) -> str:
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise ValueError(f"expected a month like 2025-02, got {value!r}")
+    return value
+
+
+def _series_key(value: str) -> str:
+    platform, _, metric = value.partition(".")
+    if not metric:
+        raise ValueError(f"series name {value!r} must be 'platform.metric', e.g. 'vk.followers'")
+    if platform != "total":
+        _platform(platform)
+    if metric not in registry.count_metrics():
+        raise ValueError(_unknown("series metric", metric, registry.count_metrics()))
+    return value
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"expected a web address starting with https://, got {value!r}")
+    return value
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+", value):
+        raise ValueError(f"expected an e-mail address, got {value!r}")
+    return value
+
+
+def _hex_color(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValueError(f"expected a colour like #1E88E5, got {value!r}")
+    return value.upper()
+
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+
+
+def _media_path(value: str, info: ValidationInfo) -> str:
+    """A file next to the case, inside the project, that exists and is an image."""
+    ctx = info.context or {}
+    if "://" in value or value.startswith(("data:", "file:", "//")):
+        raise ValueError(f"media must be a file inside the project, not a URL: {value!r}")
+    if Path(value).is_absolute() or value.startswith("~"):
+        raise ValueError(f"media path must be relative to the case file, got {value!r}")
+    if Path(value).suffix.lower() not in IMAGE_SUFFIXES:
+        raise ValueError(
+            f"unsupported image type {Path(value).suffix or '(none)'!r}; use "
+            + ", ".join(sorted(IMAGE_SUFFIXES))
+        )
+    base, root = ctx.get("base_dir"), ctx.get("root")
+    if base is None or root is None:
+        return value
+    target = (Path(base) / value).resolve()
+    root = Path(root).resolve()
+    if not target.is_relative_to(root):
+        raise ValueError(f"media path {value!r} points outside the project")
+    if not target.is_file():
+        raise ValueError(f"media file {value!r} does not exist")
+    return value
+
+
+PlatformId = Annotated[str, AfterValidator(_platform), Field(description="Platform id, e.g. vk, telegram, instagram")]
+MetricId = Annotated[str, AfterValidator(_metric), Field(description="Metric id, e.g. followers, reach, cpl, er")]
+Currency = Annotated[str, AfterValidator(_currency), Field(description="ISO 4217 code: RUB, USD, PHP, EUR")]
+LocaleId = Annotated[str, AfterValidator(_locale), Field(description="Locale of the case: en, ru, fil, en-PH ...")]
+Month = Annotated[str, AfterValidator(_month), Field(pattern=r"^\d{4}-\d{2}$", description="A month: 2025-02")]
+SeriesKey = Annotated[str, AfterValidator(_series_key), Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
+HttpUrl = Annotated[str, AfterValidator(_http_url), Field(max_length=2000, pattern=r"^https?://")]
+Email = Annotated[str, AfterValidator(_email), Field(max_length=254)]
+HexColor = Annotated[str, AfterValidator(_hex_color), Field(pattern=r"^#[0-9a-fA-F]{6}$")]
+MediaPath = Annotated[
+    str,
+    AfterValidator(_media_path),
+    Field(max_length=500, description="Image file relative to the case file, inside the project"),
+]
+Slug = Annotated[
+    str,
+    Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$", description="lower-case letters, digits and hyphens"),
+]
+Tag = Annotated[str, Field(pattern=r"^[\w][\w-]{0,39}$", description="a short tag: letters, digits, hyphens")]
+Text = Annotated[str, Field(min_length=1, max_length=300)]
+Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text")]
+Count = Annotated[int, Field(ge=0, description="a whole number, 0 or more")]
+Money = Annotated[float, Field(ge=0, description="an amount in the case's currency")]
+
+
+def _unknown(what: str, value: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(value), list(known), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
+    return f"unknown {what} {value!r}{hint}"
+
+
+# --------------------------------------------------------------------------
+# Parts of a case
+
+
+class Client(Strict):
+    name: Text = Field(description="The client's real name; shown only when disclose_name is true")
+    disclose_name: bool = Field(False, description="May the name be shown in public output?")
+    description: Text | None = Field(None, description="Anonymous description: 'a coffee-shop chain in Kazan'")
+    industry: Slug = Field(description="Industry id, e.g. food-and-beverage, fashion, education")
+    logo: MediaPath | None = None
+    website: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _needs_description(self) -> "Client":
+        if not self.disclose_name and not self.description:
+            raise ValueError(
+                "an undisclosed client needs a 'description' (e.g. 'a coffee-shop chain in Kazan')"
+            )
+        return self
+
+
+class Period(Strict):
+    start: dt.date
+    end: dt.date
+
+
+class Metrics(Strict):
+    """Numbers for one platform at one moment or over one period."""
+
+    followers: Count | None = None
+    reach: Count | None = Field(None, description="Unique people who saw the content")
+    impressions: Count | None = Field(None, description="Displays, repeats counted")
+    views: Count | None = Field(None, description="Views as the platform counts them (Meta, Telegram, video)")
+    engagements: Count | None = Field(None, description="Likes + comments + shares + saves (platform definition)")
+    likes: Count | None = None
+    comments: Count | None = None
+    shares: Count | None = None
+    saves: Count | None = None
+    clicks: Count | None = None
+    leads: Count | None = None
+    orders: Count | None = None
+    revenue: Money | None = None
+    spend: Money | None = None
+    messages: Count | None = None
+    mentions: Count | None = None
+    video_views: Count | None = None
+    sessions: Count | None = None
+    unfollows: Count | None = None
+
+    def values(self) -> dict[str, float]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class Snapshot(Strict):
+    as_of: dt.date | None = Field(None, description="Date the numbers were taken")
+    summary: Markdown | None = None
+    metrics: dict[PlatformId, Metrics] = Field(default_factory=dict)
+
+
+class Goal(Strict):
+    metric: MetricId
+    target: float = Field(ge=0)
+    platform: PlatformId | None = None
+    by: dt.date | None = Field(None, description="Deadline")
+    label: Text | None = None
+
+
+class DateSpan(Strict):
+    start: dt.date
+    end: dt.date
+
+
+When = Union[dt.date, Month, DateSpan]
+
+
+class Action(Strict):
+    title: Text
+    when: When | None = Field(None, description="A date, a month (2025-03) or {start, end}")
+    platform: PlatformId | None = None
+    spend: Money | None = None
+    text: Markdown | None = None
+
+
+class Testimonial(Strict):
+    quote: Markdown = Field(min_length=1)
+    author: Text
+    role: Text | None = None
+    source: HttpUrl | None = None
+
+
+class Media(Strict):
+    src: MediaPath | None = Field(None, description="An image file")
+    video: HttpUrl | None = Field(None, description="A link to a video")
+    alt: Text | None = Field(None, description="What the image shows, for screen readers")
+    caption: Text | None = None
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Media":
+        if (self.src is None) == (self.video is None):
+            raise ValueError("a media item has either 'src' (an image) or 'video' (a link), not both or neither")
+        if self.src is not None and not self.alt:
+            raise ValueError("an image needs 'alt': a few words on what it shows")
+        return self
+
+
+class ContentItem(Strict):
+    title: Text
+    platform: PlatformId
+    url: HttpUrl | None = None
+    date: dt.date | None = None
+    metrics: Metrics = Field(default_factory=Metrics)
+    note: Markdown | None = None
+
+
+class Branding(Strict):
+    name: Text | None = Field(None, description="Agency or client name on the report")
+    logo: MediaPath | None = None
+    color: HexColor | None = None
+
+
+class Report(Strict):
+    """What only a client report has."""
+
+    previous: Snapshot = Field(description="The previous period's numbers")
+    why: Markdown | None = Field(None, description="Why it happened: outliers, experiments")
+    plan: Markdown | None = Field(None, description="Plan for the next period")
+    asks: Markdown | None = Field(None, description="What is needed from the client")
+    top_content: list[ContentItem] = Field(default_factory=list)
+    branding: Branding | None = None
+
+
+ErDefinition = Literal["by_followers", "by_reach", "by_views"]
+
+
+class Case(Strict):
+    slug: Slug
+    title: Text
+    kind: Literal["case", "report"] = "case"
+    locale: LocaleId = "en"
+    visibility: Literal["public", "private"] = "public"
+    headline: Annotated[str, Field(min_length=1, max_length=120)] | None = Field(
+        None, description="The result in one line; made from the numbers when absent"
+    )
+    summary: Markdown | None = Field(None, description="Two or three sentences for the card and the PDF")
+    client: Client
+    role: Text
+    team: list[Text] = Field(default_factory=list)
+    period: Period
+    platforms: list[PlatformId] = Field(min_length=1)
+    currency: Currency
+    tags: list[Tag] = Field(default_factory=list, max_length=20)
+    cover: MediaPath | None = None
+    goals: list[Goal] = Field(default_factory=list)
+    before: Snapshot | None = None
+    actions: list[Action] = Field(default_factory=list)
+    after: Snapshot | None = None
+    series: dict[SeriesKey, dict[Union[dt.date, Month], float]] = Field(default_factory=dict)
+    engagement_rate: ErDefinition = Field(
+        "by_reach", description="Which ER the case uses: by_followers, by_reach or by_views"
+    )
+    testimonial: Testimonial | None = None
+    media: list[Media] = Field(default_factory=list)
+    lessons: Markdown | None = None
+    report: Report | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _report_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kind") == "report" and "visibility" not in data:
+            data = {**data, "visibility": "private"}
+        return data
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> "Case":
+        if self.kind == "report" and self.report is None:
+            raise ValueError("a client report needs a 'report' section with the previous period")
+        if self.kind == "case" and self.report is not None:
+            raise ValueError("'report' belongs to client reports: set 'kind: report' or remove it")
+        if self.kind == "case" and self.after is None:
+            raise ValueError("a case needs an 'after' section with the results")
+        return self
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == "public"
+
+    @property
+    def baseline(self) -> Snapshot | None:
+        """What the results are compared with: before, or a report's previous period."""
+        if self.kind == "report" and self.report is not None:
+            return self.report.previous
+        return self.before
+
+    def client_label(self) -> str:
+        """The client as public output may name it."""
+        if self.client.disclose_name:
+            return self.client.name
+        return self.client.description or ""
+
+
+# --------------------------------------------------------------------------
+# The specialist
+
+
+class Contacts(Strict):
+    email: Email | None = None
+    telegram: Annotated[str, Field(pattern=r"^@?[A-Za-z0-9_]{4,32}$")] | None = None
+    website: HttpUrl | None = None
+    resume: HttpUrl | None = None
+    linkedin: HttpUrl | None = None
+    phone: Annotated[str, Field(pattern=r"^\+?[0-9 ()-]{5,20}$")] | None = None
+
+
+class Profile(Strict):
+    name: Text
+    role: Text
+    photo: MediaPath | None = None
+    bio: Markdown | None = None
+    location: Text | None = None
+    services: list[Text] = Field(default_factory=list)
+    contacts: Contacts = Field(default_factory=Contacts)
+    locale: LocaleId = "en"
+    site_url: HttpUrl | None = Field(None, description="Public address of the portfolio, for PDF links")

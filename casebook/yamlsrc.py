@@ -1,0 +1,195 @@
+"""YAML to plain Python data, remembering where every value came from.
+
+PyYAML alone accepts duplicate keys silently, expands aliases without limit
+and reports nothing about positions once a document is constructed.  Here
+the document is composed into nodes, checked, and constructed by hand so
+that each value's line and column are kept in a map keyed by its path
+(``("after", "metrics", "vk", "reach")``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_BYTES = 1_000_000  # a case is text: a megabyte is far beyond any real one
+MAX_NODES = 50_000  # constructed values, aliases counted each time they expand
+MAX_DEPTH = 40
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Parsed data plus the (line, column) of every value and mapping key."""
+
+    data: Any
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, path: Path_) -> tuple[int, int]:
+        """Best position for a path: the value, else its key, else an ancestor."""
+        path = tuple(path)
+        while True:
+            if path in self.keys and path not in self.values:
+                return self.keys[path]
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def key_where(self, path: Path_) -> tuple[int, int]:
+        path = tuple(path)
+        if path in self.keys:
+            return self.keys[path]
+        return self.where(path)
+
+
+class YamlProblem(Exception):
+    def __init__(self, message: str, line: int, column: int, path: Path_ = ()):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+        self.path = path
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.count = 0
+        self.constructor = SafeConstructor()
+        self.out = Located(None)
+
+    def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            line, col = _pos(node)
+            raise YamlProblem(
+                f"document expands to more than {MAX_NODES} values "
+                "(runaway aliases?); a case file never needs that many",
+                line,
+                col,
+                path,
+            )
+        if depth > MAX_DEPTH:
+            line, col = _pos(node)
+            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", line, col, path)
+        self.out.values[path] = _pos(node)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(child, path + (i,), depth + 1) for i, child in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)
+        try:
+            value = self.constructor.construct_object(node, deep=True)
+        except (ConstructorError, ValueError, OverflowError) as exc:
+            line, col = _pos(node)
+            raise YamlProblem(f"cannot read value {node.value!r}: {exc}", line, col, path) from None
+        return value
+
+    def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
+        result: dict = {}
+        seen: dict[Any, tuple[int, int]] = {}
+        for key_node, value_node in _merged_pairs(node):
+            if not isinstance(key_node, ScalarNode):
+                line, col = _pos(key_node)
+                raise YamlProblem("a key must be plain text, not a list or mapping", line, col, path)
+            key = self.build(key_node, path + ("<key>",), depth + 1)
+            self.out.values.pop(path + ("<key>",), None)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                key = str(key_node.value) if not hasattr(key, "isoformat") else key
+            hashable = key if not hasattr(key, "isoformat") else key.isoformat()
+            line, col = _pos(key_node)
+            if hashable in seen:
+                first = seen[hashable]
+                raise YamlProblem(
+                    f"duplicate key {key_node.value!r} (first defined on line {first[0]})",
+                    line,
+                    col,
+                    path + (str(hashable),),
+                )
+            seen[hashable] = (line, col)
+            child_path = path + (key if isinstance(key, (str, int)) else str(hashable),)
+            self.out.keys[child_path] = (line, col)
+            result[key] = self.build(value_node, child_path, depth + 1)
+        return result
+
+
+def _merged_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
+    """Pairs of a mapping with YAML merge keys (``<<: *base``) resolved."""
+    pairs: list[tuple[Node, Node]] = []
+    merged: list[tuple[Node, Node]] = []
+    for key_node, value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
+            for src in sources:
+                if not isinstance(src, MappingNode):
+                    line, col = _pos(src)
+                    raise YamlProblem("'<<' must merge a mapping", line, col)
+                merged.extend(_merged_pairs(src))
+        else:
+            pairs.append((key_node, value_node))
+    own = {k.value for k, _ in pairs if isinstance(k, ScalarNode)}
+    return [p for p in merged if not (isinstance(p[0], ScalarNode) and p[0].value in own)] + pairs
+
+
+def parse(text: str) -> Located:
+    """Parse one YAML document into data with positions; raise YamlProblem."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise YamlProblem(f"file is larger than {MAX_BYTES // 1000} KB; a case file is text", 1, 1)
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            problem = "a case file holds one YAML document (found a second '---')"
+        raise YamlProblem(f"YAML syntax error: {problem}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise YamlProblem(f"YAML error: {exc}", 1, 1) from None
+    except RecursionError:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", 1, 1) from None
+    if node is None:
+        return Located(None)
+    builder = _Builder()
+    try:
+        data = builder.build(node)
+    except RecursionError:
+        raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", 1, 1) from None
+    builder.out.data = data
+    return builder.out
+
+
+def decode(raw: bytes) -> str:
+    """Bytes of a case file to text: UTF-8 (a BOM is allowed), else an error."""
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem(f"file is larger than {MAX_BYTES // 1000} KB; a case file is text", 1, 1)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise YamlProblem(
+            "file is not UTF-8 text (save it as UTF-8)", line, col
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise YamlProblem("file contains a NUL byte; it is not a text file", line, 1)
+    return text
