@@ -1,0 +1,256 @@
+"""Compute: what a case's numbers say, as plain data for every renderer.
+
+Pure functions of a validated :class:`~casebook.model.Case`: KPIs with
+before, after and change; goals with their status; totals; series as
+sorted points; the headline facts; the budget.  No formatting happens
+here (that is the locale's job in rendering).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from . import metrics as m
+from . import registry
+from .checks import month_start
+from .model import Action, Case, DateSpan, Goal, Metrics, Snapshot
+
+# The metrics a KPI card shows, in this order, when the case has them.
+KPI_ORDER = (
+    "followers", "reach", "views", "impressions", "engagements", "er",
+    "clicks", "ctr", "leads", "cpl", "orders", "cpa", "revenue", "romi", "spend",
+)
+HEADLINE_GROWTH = ("reach", "followers", "views", "engagements", "leads")
+HEADLINE_COST = ("cpl", "cpa", "cpc")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    platform: str  # a platform id or "total"
+    metric: str  # "er" stands for the case's ER definition
+    kind: str  # count | money | percent
+    change: m.Change
+
+    @property
+    def before(self):
+        return self.change.before
+
+    @property
+    def after(self):
+        return self.change.after
+
+
+@dataclass(frozen=True)
+class GoalResult:
+    goal: Goal
+    actual: float | None
+    status: str  # met | close | missed | na
+    better: str
+    kind: str
+    progress: float | None  # actual / target, or target / actual when lower is better
+
+
+@dataclass(frozen=True)
+class SeriesLine:
+    platform: str
+    metric: str
+    points: tuple[tuple[dt.date, float], ...]
+
+
+@dataclass(frozen=True)
+class ActionSpan:
+    action: Action
+    start: dt.date | None
+    end: dt.date | None
+
+
+def counts(snapshot: Snapshot | None, platform: str) -> dict[str, float]:
+    if snapshot is None:
+        return {}
+    if platform == "total":
+        return totals(snapshot)
+    metrics = snapshot.metrics.get(platform)
+    return metrics.values() if metrics else {}
+
+
+def totals(snapshot: Snapshot | None) -> dict[str, float]:
+    """Counts summed across platforms; a field absent everywhere stays absent."""
+    out: dict[str, float] = {}
+    if snapshot is None:
+        return out
+    for metrics in snapshot.metrics.values():
+        for key, value in metrics.values().items():
+            out[key] = out.get(key, 0) + value
+    return out
+
+
+def value_of(metric: str, snapshot: Snapshot | None, platform: str | None, er: str) -> float | None:
+    """One metric for a platform or for all platforms together.
+
+    For all platforms, a ratio is taken over the platforms that have every
+    input, so a platform without reach does not inflate ERR.
+    """
+    if snapshot is None:
+        return None
+    if platform:
+        return m.derive(metric, counts(snapshot, platform), er)
+    inputs = m.inputs_of(metric, er)
+    pooled: dict[str, float] = {}
+    for metrics in snapshot.metrics.values():
+        vals = metrics.values()
+        if all(i in vals for i in inputs):
+            for i in inputs:
+                pooled[i] = pooled.get(i, 0) + vals[i]
+    if not pooled:
+        return None
+    return m.derive(metric, pooled, er)
+
+
+def kind_of(metric: str) -> str:
+    if metric == "er":
+        return "percent"
+    return registry.metrics()[metric].kind
+
+
+def better_of(metric: str) -> str:
+    return "higher" if metric == "er" else m.better(metric)
+
+
+def kpis(case: Case, platform: str) -> list[Kpi]:
+    """KPI cards for one platform ("total" for all): metrics present before or after."""
+    before, after = case.baseline, case.after
+    out = []
+    for metric in KPI_ORDER:
+        if platform == "total":
+            b = value_of(metric, before, None, case.engagement_rate)
+            a = value_of(metric, after, None, case.engagement_rate)
+        else:
+            b = m.derive(metric, counts(before, platform), case.engagement_rate)
+            a = m.derive(metric, counts(after, platform), case.engagement_rate)
+        if a is None and b is None:
+            continue
+        out.append(Kpi(platform, metric, kind_of(metric), m.change(b, a, better_of(metric))))
+    return out
+
+
+def goal_results(case: Case) -> list[GoalResult]:
+    out = []
+    for goal in case.goals:
+        actual = value_of(goal.metric, case.after, goal.platform, case.engagement_rate)
+        better = better_of(goal.metric)
+        status = m.goal_status(actual, goal.target, better)
+        if actual is None or goal.target == 0:
+            progress = None
+        elif better == "lower":
+            progress = goal.target / actual if actual else None
+        else:
+            progress = actual / goal.target
+        out.append(GoalResult(goal, actual, status, better, kind_of(goal.metric), progress))
+    return out
+
+
+def series_lines(case: Case) -> list[SeriesLine]:
+    lines = []
+    for key in sorted(case.series):
+        platform, metric = key.split(".", 1)
+        points = sorted((month_start(k), float(v)) for k, v in case.series[key].items())
+        lines.append(SeriesLine(platform, metric, tuple(points)))
+    return lines
+
+
+def action_spans(case: Case) -> list[ActionSpan]:
+    spans = []
+    for action in case.actions:
+        when = action.when
+        if when is None:
+            spans.append(ActionSpan(action, None, None))
+        elif isinstance(when, DateSpan):
+            spans.append(ActionSpan(action, when.start, when.end))
+        elif isinstance(when, dt.date):
+            spans.append(ActionSpan(action, when, when))
+        else:
+            start = month_start(when)
+            nxt = dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+            spans.append(ActionSpan(action, start, nxt - dt.timedelta(days=1)))
+    return spans
+
+
+def budget(case: Case) -> float | None:
+    """Total spend: the after snapshot's spend, else the actions' spend."""
+    spend = totals(case.after).get("spend")
+    if spend is not None:
+        return spend
+    action_spend = [a.spend for a in case.actions if a.spend is not None]
+    return sum(action_spend) if action_spend else None
+
+
+def months(case: Case) -> int:
+    p = case.period
+    return max(1, (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + (p.end.day >= p.start.day))
+
+
+@dataclass(frozen=True)
+class Headline:
+    growth_metric: str | None
+    growth: float | None  # a multiple, after / before
+    cost_metric: str | None
+    cost: float | None
+
+
+def headline(case: Case) -> Headline:
+    """The one-line result: the biggest growth multiple and a cost per result."""
+    best_metric, best = None, None
+    for metric in HEADLINE_GROWTH:
+        ch = m.change(value_of(metric, case.baseline, None, case.engagement_rate),
+                      value_of(metric, case.after, None, case.engagement_rate))
+        if ch.multiple is not None and ch.multiple > 1 and (best is None or ch.multiple > best):
+            best_metric, best = metric, ch.multiple
+    cost_metric, cost = None, None
+    for metric in HEADLINE_COST:
+        value = value_of(metric, case.after, None, case.engagement_rate)
+        if value is not None:
+            cost_metric, cost = metric, value
+            break
+    return Headline(best_metric, best, cost_metric, cost)
+
+
+@dataclass
+class CaseFacts:
+    """Everything computed about one case, made once and shared by renderers."""
+
+    case: Case
+    platform_kpis: dict[str, list[Kpi]] = field(default_factory=dict)
+    goals: list[GoalResult] = field(default_factory=list)
+    series: list[SeriesLine] = field(default_factory=list)
+    actions: list[ActionSpan] = field(default_factory=list)
+    budget: float | None = None
+    months: int = 1
+    headline: Headline | None = None
+
+    @cached_property
+    def sort_change(self) -> float:
+        """For 'biggest change' sorting: the headline multiple, 0 when none."""
+        return self.headline.growth or 0.0 if self.headline else 0.0
+
+
+def facts(case: Case) -> CaseFacts:
+    platform_kpis = {p: kpis(case, p) for p in case.platforms}
+    platform_kpis = {p: k for p, k in platform_kpis.items() if k}
+    return CaseFacts(
+        case=case,
+        platform_kpis=platform_kpis,
+        goals=goal_results(case),
+        series=series_lines(case),
+        actions=action_spans(case),
+        budget=budget(case),
+        months=months(case),
+        headline=headline(case),
+    )
+
+
+__all__ = [
+    "Kpi", "GoalResult", "SeriesLine", "ActionSpan", "CaseFacts", "Headline",
+    "facts", "kpis", "goal_results", "series_lines", "totals", "value_of", "budget", "Metrics",
+]

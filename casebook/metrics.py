@@ -1,0 +1,162 @@
+"""Metric formulas: pure functions of plain numbers.
+
+Every function returns ``None`` ("not available") when an input is missing
+or a divisor is zero: a derived number is never shown where its inputs are
+missing, and never as a made-up zero.  See ``shared/domain.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from . import registry
+
+Num = Optional[float]
+
+
+def _ratio(num: Num, den: Num, scale: float = 1.0) -> Num:
+    if num is None or den is None or den == 0:
+        return None
+    return num / den * scale
+
+
+def er_by_followers(engagements: Num, followers: Num) -> Num:
+    """ER = engagements / followers × 100."""
+    return _ratio(engagements, followers, 100)
+
+
+def er_by_reach(engagements: Num, reach: Num) -> Num:
+    """ERR = engagements / reach × 100."""
+    return _ratio(engagements, reach, 100)
+
+
+def er_by_views(engagements: Num, views: Num) -> Num:
+    """ER by views = engagements / views × 100."""
+    return _ratio(engagements, views, 100)
+
+
+def ctr(clicks: Num, impressions: Num) -> Num:
+    return _ratio(clicks, impressions, 100)
+
+
+def cpc(spend: Num, clicks: Num) -> Num:
+    return _ratio(spend, clicks)
+
+
+def cpm(spend: Num, impressions: Num) -> Num:
+    return _ratio(spend, impressions, 1000)
+
+
+def cpl(spend: Num, leads: Num) -> Num:
+    return _ratio(spend, leads)
+
+
+def cpa(spend: Num, orders: Num) -> Num:
+    return _ratio(spend, orders)
+
+
+def conversion_rate(conversions: Num, clicks: Num) -> Num:
+    return _ratio(conversions, clicks, 100)
+
+
+def romi(revenue: Num, spend: Num) -> Num:
+    """(revenue − spend) / spend × 100."""
+    if revenue is None or spend is None or spend == 0:
+        return None
+    return (revenue - spend) / spend * 100
+
+
+def drr(spend: Num, revenue: Num) -> Num:
+    """ДРР, ad-spend share: spend / revenue × 100."""
+    return _ratio(spend, revenue, 100)
+
+
+def follower_growth(start: Num, end: Num) -> Num:
+    """(end − start) / start × 100."""
+    if start is None or end is None or start == 0:
+        return None
+    return (end - start) / start * 100
+
+
+@dataclass(frozen=True)
+class Change:
+    before: Num
+    after: Num
+    absolute: Num  # after − before
+    percent: Num  # (after − before) / before × 100
+    multiple: Num  # after / before
+    better: str  # higher | lower: which way is good for this metric
+
+    @property
+    def direction(self) -> str:
+        """good | bad | flat | na: is the change good for this metric?"""
+        if self.absolute is None:
+            return "na"
+        if self.absolute == 0:
+            return "flat"
+        up = self.absolute > 0
+        return "good" if up == (self.better == "higher") else "bad"
+
+
+def change(before: Num, after: Num, better: str = "higher") -> Change:
+    absolute = None if before is None or after is None else after - before
+    percent = None if absolute is None or not before else absolute / before * 100
+    multiple = None if before is None or after is None or not before else after / before
+    return Change(before, after, absolute, percent, multiple, better)
+
+
+DERIVED = {
+    # id: (function, argument names drawn from a platform's counts)
+    "er_followers": (er_by_followers, ("engagements", "followers")),
+    "er_reach": (er_by_reach, ("engagements", "reach")),
+    "er_views": (er_by_views, ("engagements", "views")),
+    "ctr": (ctr, ("clicks", "impressions")),
+    "cpc": (cpc, ("spend", "clicks")),
+    "cpm": (cpm, ("spend", "impressions")),
+    "cpl": (cpl, ("spend", "leads")),
+    "cpa": (cpa, ("spend", "orders")),
+    "conversion_rate": (conversion_rate, ("leads", "clicks")),
+    "romi": (romi, ("revenue", "spend")),
+    "drr": (drr, ("spend", "revenue")),
+}
+
+ER_BY = {"by_followers": "er_followers", "by_reach": "er_reach", "by_views": "er_views"}
+
+
+def derive(metric: str, counts: dict[str, float], er_definition: str = "by_reach") -> Num:
+    """A metric's value from one set of counts; ``er`` follows the case's definition."""
+    if metric == "er":
+        metric = ER_BY[er_definition]
+    if metric in DERIVED:
+        fn, args = DERIVED[metric]
+        return fn(*(counts.get(a) for a in args))
+    if metric in registry.metrics() and not registry.metrics()[metric].derived:
+        return counts.get(metric)
+    return None
+
+
+def inputs_of(metric: str, er_definition: str = "by_reach") -> tuple[str, ...]:
+    if metric == "er":
+        metric = ER_BY[er_definition]
+    if metric in DERIVED:
+        return DERIVED[metric][1]
+    return (metric,)
+
+
+def better(metric: str) -> str:
+    info = registry.metrics().get(metric)
+    return info.better if info else "higher"
+
+
+def goal_status(actual: Num, target: float, better_way: str = "higher", close_within: float = 0.10) -> str:
+    """met | close (within 10% of the target) | missed | na."""
+    if actual is None:
+        return "na"
+    if better_way == "lower":
+        if actual <= target:
+            return "met"
+        return "close" if actual <= target * (1 + close_within) else "missed"
+    if actual >= target:
+        return "met"
+    return "close" if actual >= target * (1 - close_within) else "missed"

@@ -1,0 +1,28 @@
+"""``casebook new``: a commented case file to start from."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .paths import SCAFFOLD_DIR
+from .registry import interface_languages
+
+
+def write_new_case(slug: str, locale: str, directory: Path, report: bool = False) -> Path:
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
+        raise ValueError(f"slug {slug!r}: use lower-case letters, digits and hyphens")
+    language = locale.split("-")[0]
+    if language not in interface_languages():
+        raise ValueError(f"unknown locale {locale!r}; available: {', '.join(interface_languages())}")
+    kind = "report" if report else "case"
+    template = SCAFFOLD_DIR / f"{kind}.{language}.yaml"
+    if not template.is_file():
+        template = SCAFFOLD_DIR / f"{kind}.en.yaml"
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / f"{slug}.yaml"
+    if target.exists():
+        raise ValueError(f"{target} already exists; choose another slug")
+    text = template.read_text("utf-8").replace("__SLUG__", slug).replace("__LOCALE__", locale)
+    target.write_text(text, encoding="utf-8")
+    return target
