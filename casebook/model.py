@@ -134,6 +134,11 @@ def _media_path(value: str, info: ValidationInfo) -> str:
         raise ValueError(f"media path {value!r} points outside the project")
     if not target.is_file():
         raise ValueError(f"media file {value!r} does not exist")
+    from .media import probe
+
+    problem = probe(target)
+    if problem:
+        raise ValueError(f"media file {value!r}: {problem}")
     return value
 
 

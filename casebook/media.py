@@ -1,0 +1,85 @@
+"""Media files of a case: resolved inside the project, re-encoded for output.
+
+Images are decoded with Pillow and written anew: metadata (EXIF GPS,
+author names) is dropped, large images are downscaled, and the output
+name is a hash of the content so no user file name reaches public output.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from .errors import CasebookError
+
+MAX_PIXELS = 40_000_000  # a decompression bomb guard; real screenshots are far smaller
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    source: Path
+    name: str  # output file name: content hash + suffix
+    data: bytes
+    width: int
+    height: int
+    mime: str
+
+
+def resolve(case_file: Path, value: str, root: Path) -> Path:
+    target = (Path(case_file).parent / value).resolve()
+    if not target.is_relative_to(Path(root).resolve()):
+        raise CasebookError(f"{case_file}: media {value!r} lies outside the project")
+    return target
+
+
+def probe(path: Path) -> str | None:
+    """None when the file is a usable image, else what is wrong with it."""
+    try:
+        with Image.open(path) as im:
+            w, h = im.size
+            if w * h > MAX_PIXELS:
+                return f"image is too large ({w}×{h} pixels)"
+            im.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        if isinstance(exc, Image.DecompressionBombError):
+            return "image is too large (decompression bomb)"
+        return "file is not an image Pillow can read"
+    except (OSError, SyntaxError, ValueError):
+        return "image file is broken"
+    return None
+
+
+_cache: dict[tuple[Path, float, int], MediaFile] = {}
+
+
+def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
+    """Decode, downscale and re-encode an image without metadata."""
+    stat = path.stat()
+    key = (path, stat.st_mtime, max_side)
+    if key in _cache:
+        return _cache[key]
+    with Image.open(path) as im:
+        im.load()
+        has_alpha = im.mode in ("RGBA", "LA", "P") and (
+            im.mode != "P" or "transparency" in im.info
+        )
+        im = im.convert("RGBA" if has_alpha else "RGB")
+        if max(im.size) > max_side:
+            im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        buf = io.BytesIO()
+        if has_alpha:
+            im.save(buf, format="PNG", optimize=True)
+            suffix, mime = ".png", "image/png"
+        else:
+            im.save(buf, format="JPEG", quality=quality, optimize=True, progressive=False)
+            suffix, mime = ".jpg", "image/jpeg"
+    data = buf.getvalue()
+    name = hashlib.sha256(data).hexdigest()[:16] + suffix
+    result = MediaFile(path, name, data, im.width, im.height, mime)
+    _cache[key] = result
+    return result

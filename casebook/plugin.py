@@ -1,0 +1,145 @@
+"""The MkDocs plugin: a thin adapter from MkDocs events to the pipeline.
+
+``plugins: [casebook]`` in an ``mkdocs.yml`` with the material theme turns
+the case files into pages at build time.  Every hook returns at once when
+the plugin is disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from .errors import CasebookError
+from .paths import theme_dir
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+class CasebookConfig(Config):
+    enabled = c.Type(bool, default=True)
+    cases_dir = c.Type(str, default="cases")
+    profile = c.Type(str, default="profile.yaml")
+    charts = c.Type(bool, default=True)
+    pdf = c.Type(bool, default=False)  # `casebook build` turns this on
+    cache_dir = c.Type(str, default=".casebook-cache")
+    offline = c.Type(bool, default=True)  # no web fonts, nothing from outside hosts
+
+
+class CasebookPlugin(BasePlugin[CasebookConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site = None
+        self.pages: dict[str, object] = {}
+        self.project = None
+
+    # -- configuration -----------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        from .project import open_project
+        from .sitegen import Site
+
+        root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self.project = open_project(root, self.config.cases_dir, self.config.profile)
+        except CasebookError as exc:
+            lines = "\n".join(p.format() for p in exc.problems)
+            raise PluginError(f"{lines}\n{exc}" if lines else str(exc)) from None
+        for warning in self.project.warnings:
+            log.warning(warning.format())
+        renderer = None
+        if self.config.charts:
+            from .chartrender import ChartRenderer
+
+            renderer = ChartRenderer(root / self.config.cache_dir / "charts")
+        self.renderer = renderer
+        self.site = Site(self.project, charts=renderer, pdf=self.config.pdf,
+                         site_locale=(config.theme.get("language") or None))
+        overrides = theme_dir() / "overrides"
+        if str(overrides) not in config.theme.dirs:
+            config.theme.dirs.insert(0, str(overrides))
+        if self.config.offline:
+            config.theme["font"] = False
+        config.extra_css.append("assets/casebook/casebook.css")
+        config.extra_javascript.append("assets/casebook/casebook.js")
+        if config.nav is None:
+            config.nav = [{self.site.t.t("ui.cases"): "index.md"}]
+            if self.project.profile:
+                config.nav.append({self.site.t.t("ui.about"): "about.md"})
+        return config
+
+    # -- files -------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.site is None:
+            return None
+        plan = self.site.plan()
+        self.pages = {}
+        for page in plan.pages:
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.src_uri, content=f"# {page.title}\n"))
+            self.pages[page.src_uri] = page
+        assets = theme_dir() / "assets"
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                dest = f"assets/casebook/{path.relative_to(assets).as_posix()}"
+                files.append(File.generated(config, dest, abs_src_path=str(path)))
+        if self.renderer is not None:
+            files.append(File.generated(config, "assets/casebook/vega-bundle.js",
+                                        content=self.renderer.bundle_js()))
+        return files
+
+    # -- pages -------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        planned = self.pages.get(page.file.src_uri)
+        if planned is None:
+            return None
+        page.meta.update(planned.meta)
+        page.title = planned.title
+        return f"# {planned.title}\n"
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        planned = self.pages.get(page.file.src_uri)
+        if planned is None:
+            return None
+        from .sitegen import page_base
+
+        return planned.renderer(page_base(page.url))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.site is None:
+            return
+        site_dir = Path(config.site_dir)
+        for asset in self.site.media_assets():
+            target = site_dir / asset.dest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(asset.data)
+        if self.config.pdf:
+            from .pdf import build_public_pdfs
+
+            build_public_pdfs(self.project, self.site, site_dir,
+                              cache_dir=self.project.root / self.config.cache_dir)
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if not self.config.enabled or self.project is None:
+            return server
+        server.watch(str(self.project.cases_dir))
+        if self.project.profile_path.is_file():
+            server.watch(str(self.project.profile_path))
+        server.watch(str(theme_dir()))
+        return server

@@ -1,0 +1,245 @@
+"""Render: Jinja templates from ``theme/`` to HTML fragments and documents.
+
+Python prepares values (formatted by the case's locale); templates hold
+all markup.  The same partials serve the site and the PDFs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import compute, registry
+from .i18n import Translator, translator
+from .load import LoadedCase
+from .markup import markdown, plain
+from .model import Case, Profile
+from .paths import theme_dir
+
+ICON_DIR_CANDIDATES = ("material/templates/.icons/simple",)
+
+
+@lru_cache(maxsize=None)
+def _icon_svg(name: str) -> str:
+    if not name:
+        return ""
+    try:
+        import material
+
+        base = Path(material.__file__).parent / "templates" / ".icons" / "simple"
+    except ImportError:  # pragma: no cover
+        return ""
+    path = base / f"{name}.svg"
+    if not path.is_file():
+        return ""
+    svg = path.read_text("utf-8")
+    return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" ', 1)
+
+
+def platform_icon(platform_id: str) -> Markup:
+    """An inline SVG icon for a platform, or a monogram when none is shipped."""
+    info = registry.platforms().get(platform_id)
+    if info is None:
+        return Markup("")
+    svg = _icon_svg(info.icon)
+    if svg:
+        return Markup(f'<span class="cb-icon" style="--cb-brand:{info.color}">{svg}</span>')
+    return Markup('<span class="cb-icon cb-icon--mono" aria-hidden="true">{}</span>').format(info.label[:2])
+
+
+def platform_label(platform_id: str) -> str:
+    info = registry.platforms().get(platform_id)
+    return info.label if info else platform_id
+
+
+@lru_cache(maxsize=None)
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(theme_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["md"] = markdown
+    env.filters["plain"] = plain
+    env.filters["tojson_safe"] = lambda v: Markup(_json_for_script(v))
+    env.globals["platform_icon"] = platform_icon
+    env.globals["platform_label"] = platform_label
+    return env
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON safe inside <script type="application/json">: no '</' can close it."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def render(template: str, **context: Any) -> str:
+    return environment().get_template(template).render(**context)
+
+
+# --------------------------------------------------------------------------
+# Values prepared for templates
+
+
+def fmt_value(t: Translator, value: float | None, kind: str, currency: str) -> str:
+    return t.value(value, kind, currency)
+
+
+def fmt_change(t: Translator, kpi: compute.Kpi, currency: str) -> str:
+    ch = kpi.change
+    if ch.absolute is None:
+        return t.t("ui.not_available")
+    if kpi.kind == "percent":
+        pp = "\u00a0п.\u00a0п." if t.language == "ru" else "\u00a0pp"
+        return t.signed(ch.absolute, 1) + pp
+    if ch.multiple is not None and ch.multiple >= 2:
+        return t.multiple(ch.multiple)
+    if ch.percent is not None:
+        return t.percent(ch.percent, 0 if abs(ch.percent) >= 10 else 1, signed=True)
+    if kpi.kind == "money":
+        return ("+" if ch.absolute > 0 else "−" if ch.absolute < 0 else "") + t.money(abs(ch.absolute), currency)
+    return t.signed(ch.absolute)
+
+
+def headline_text(facts: compute.CaseFacts, t: Translator) -> str:
+    case = facts.case
+    if case.headline:
+        return case.headline
+    h = facts.headline
+    parts = []
+    if h and h.growth_metric and h.growth:
+        key = f"ui.headline_{h.growth_metric}"
+        label = t.t(key, value=t.number(h.growth, 1))
+        if label == key.rsplit(".", 1)[-1].replace("_", " "):
+            label = f"{t.metric(h.growth_metric)} ×{t.number(h.growth, 1)}"
+        parts.append(label)
+    if h and h.cost_metric and h.cost is not None:
+        parts.append(f"{t.metric(h.cost_metric)} {t.money(h.cost, case.currency)}")
+    return " · ".join(parts)
+
+
+@dataclass
+class KpiView:
+    label: str
+    before: str
+    after: str
+    change: str
+    direction: str  # good | bad | flat | na
+    metric: str
+
+
+@dataclass
+class GoalView:
+    label: str
+    target: str
+    actual: str
+    status: str
+    status_label: str
+    progress: float | None
+    deadline: str
+
+
+@dataclass
+class CaseView:
+    """A case with everything formatted for its locale: what templates see."""
+
+    case: Case
+    facts: compute.CaseFacts
+    t: Translator
+    url: str = ""
+    pdf_url: str = ""
+    headline: str = ""
+    client: str = ""
+    period: str = ""
+    budget: str = ""
+    kpis: dict[str, list[KpiView]] = field(default_factory=dict)
+    goals: list[GoalView] = field(default_factory=list)
+    actions: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[dict[str, Any]] = field(default_factory=list)
+    media: list[dict[str, Any]] = field(default_factory=list)
+    cover: str = ""
+    logo: str = ""
+    description: str = ""
+    er_note: str = ""
+    engagement_notes: list[str] = field(default_factory=list)
+
+
+def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
+    case = loaded.case
+    t = t or translator(case.locale)
+    facts = compute.facts(case)
+    view = CaseView(case=case, facts=facts, t=t)
+    view.headline = headline_text(facts, t)
+    view.client = case.client_label()
+    view.period = t.period(case.period.start, case.period.end)
+    view.budget = t.money(facts.budget, case.currency) if facts.budget is not None else ""
+    for platform, kpis in facts.platform_kpis.items():
+        view.kpis[platform] = [
+            KpiView(
+                label=t.metric(k.metric),
+                before=fmt_value(t, k.before, k.kind, case.currency),
+                after=fmt_value(t, k.after, k.kind, case.currency),
+                change=fmt_change(t, k, case.currency),
+                direction=k.change.direction,
+                metric=k.metric,
+            )
+            for k in kpis
+        ]
+    for g in facts.goals:
+        label = g.goal.label or t.metric(g.goal.metric)
+        if g.goal.platform and not g.goal.label:
+            label = f"{label} ({platform_label(g.goal.platform)})"
+        view.goals.append(
+            GoalView(
+                label=label,
+                target=fmt_value(t, g.goal.target, g.kind, case.currency),
+                actual=fmt_value(t, g.actual, g.kind, case.currency),
+                status=g.status,
+                status_label=t.t(f"status.{g.status}"),
+                progress=None if g.progress is None else max(0.0, min(g.progress, 1.0)),
+                deadline=t.date(g.goal.by) if g.goal.by else "",
+            )
+        )
+    for span in facts.actions:
+        a = span.action
+        if span.start and span.end and span.start != span.end:
+            when = t.period(span.start, span.end) if (span.start.day == 1) else f"{t.date(span.start)} – {t.date(span.end)}"
+            if isinstance(a.when, str):
+                when = t.month(span.start)
+        elif span.start:
+            when = t.date(span.start)
+        else:
+            when = ""
+        view.actions.append(
+            {
+                "title": a.title,
+                "when": when,
+                "platform": a.platform,
+                "spend": t.money(a.spend, case.currency) if a.spend is not None else "",
+                "text": a.text,
+            }
+        )
+    view.description = plain(case.summary) or view.headline
+    view.er_note = t.t(f"ui.er_definition.{case.engagement_rate}")
+    for p in case.platforms:
+        info = registry.platforms().get(p)
+        if info:
+            view.engagement_notes.append(t.t("ui.engagements_on", platform=info.label, parts=info.engagements))
+    return view
+
+
+def industry_label(industry: str) -> str:
+    return industry.replace("-", " ").capitalize()
+
+
+def profile_context(profile: Profile | None) -> dict[str, Any]:
+    return {"profile": profile}
