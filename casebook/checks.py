@@ -46,6 +46,7 @@ def _iter_case(case: Case) -> Iterator[Issue]:
         platform = key.split(".")[0]
         if platform != "total" and platform not in case.platforms:
             yield ("series", key), "error", _not_listed(platform)
+    yield from _name_leaks(case)
     if len(set(case.platforms)) != len(case.platforms):
         yield ("platforms",), "error", "a platform is listed twice"
     if len(set(case.tags)) != len(case.tags):
@@ -60,6 +61,43 @@ def _iter_case(case: Case) -> Iterator[Issue]:
         yield ("after", "as_of"), "error", (
             f"'after' is dated {case.after.as_of}, before the 'before' snapshot ({case.before.as_of})"
         )
+
+
+def _strings(value, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every text in a parsed model, with its path."""
+    from pydantic import BaseModel
+
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), path + (name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path + (key,), key
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _name_leaks(case: Case) -> Iterator[Issue]:
+    """An undisclosed client name written anywhere else in the case would be published."""
+    import re
+
+    name = case.client.name.strip()
+    if case.client.disclose_name or len(name) < 2:
+        return
+    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+    for path, text in _strings(case, ()):
+        if path == ("client", "name"):
+            continue
+        if pattern.search(text) or pattern.search(text.replace("-", " ")):
+            yield path, "error", (
+                f"mentions the undisclosed client name {name!r}; describe the client instead "
+                "or set client.disclose_name: true"
+            )
 
 
 def _not_listed(platform: str) -> str:
