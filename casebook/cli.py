@@ -91,5 +91,84 @@ def new(slug: str, locale: str, directory: Path, report: bool) -> None:
     click.echo(f"wrote {path}; fill it in, then run: casebook check {path}")
 
 
+@main.command()
+@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
+              show_default=True, help="The MkDocs configuration of the portfolio.")
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also render the PDFs.")
+@click.option("--private", is_flag=True, help="Also render private cases and client reports into --private-dir.")
+@click.option("--private-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where private output goes (default: private/ beside mkdocs.yml, never under site/).")
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the public site goes (default: site_dir of mkdocs.yml).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def build(config_file: Path, pdf: bool, private: bool, private_dir: Path | None, site_dir: Path | None,
+          quiet: bool) -> None:
+    """Build the site, charts and PDFs; publish only if all of it succeeds."""
+    from .build import build as run_build
+
+    result = run_build(config_file, pdf=pdf, private=private, private_dir=private_dir,
+                       site_dir=site_dir, quiet=quiet)
+    click.echo(f"built {result.pages} page(s) and {result.pdfs} PDF(s) into {result.site_dir}")
+    if result.private_dir:
+        click.echo(f"private output in {result.private_dir}")
+
+
+@main.command()
+@click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
+              show_default=True)
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Serve the site and rebuild when a case, a media file or a template changes."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=True)
+    except MkDocsException as exc:
+        raise CasebookError(str(exc)) from None
+
+
+@main.command()
+@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
+@click.option("--case", "slugs", multiple=True, help="Only these cases, by slug (repeatable).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("portfolio.pdf"),
+              show_default=True, help="Where to write the PDF.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, root: Path) -> None:
+    """Build a portfolio PDF of chosen public cases, e.g. for one vacancy."""
+    from .pdf import build_portfolio_pdf
+    from .project import open_project
+
+    project = open_project(root)
+    known = {c.case.slug for c in project.public_cases}
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise click.UsageError(f"no public case with slug {', '.join(map(repr, unknown))}")
+    chosen = [c for c in project.public_cases
+              if (not slugs or c.case.slug in slugs) and (not tags or set(tags) & set(c.case.tags))]
+    if not chosen:
+        raise CasebookError("no public case matches the selection")
+    build_portfolio_pdf(project, output, slugs=[c.case.slug for c in chosen],
+                        cache_dir=project.root / ".casebook-cache")
+    click.echo(f"wrote {output} with {len(chosen)} case(s)")
+
+
+@main.command("audit")
+@click.argument("site_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("site"))
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+def audit_command(site_dir: Path, root: Path) -> None:
+    """Scan built output for private cases, hidden client names, paths and outside hosts."""
+    from .audit import audit
+    from .project import open_project
+
+    findings = audit(site_dir, open_project(root))
+    for f in findings:
+        click.echo(f.format(), err=True)
+    if findings:
+        click.echo(f"{len(findings)} finding(s)", err=True)
+        sys.exit(1)
+    click.echo(f"{site_dir}: nothing private found")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -70,6 +70,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             config.theme.dirs.insert(0, str(overrides))
         if self.config.offline:
             config.theme["font"] = False
+        profile = self.project.profile
+        if profile and not config.copyright:
+            # material prints copyright unescaped: escape the user's text here
+            from markupsafe import escape
+
+            parts = [f"© {profile.name}", profile.role]
+            if profile.contacts.email:
+                parts.append(profile.contacts.email)
+            config.copyright = str(escape(" · ".join(parts)))
         config.extra_css.append("assets/casebook/casebook.css")
         config.extra_javascript.append("assets/casebook/casebook.js")
         if config.nav is None:
