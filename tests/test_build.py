@@ -1,0 +1,98 @@
+"""`casebook build`: all or nothing, with the old site left alone on failure."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from casebook.cli import main
+from sitebuild import copy_demo
+
+pytestmark = pytest.mark.slow
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def project(tmp_path):
+    root = copy_demo(tmp_path / "p")
+    site = root / "site"
+    site.mkdir()
+    (site / "index.html").write_text("the previous site", "utf-8")
+    return root
+
+
+def run_build(root: Path, *args: str):
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(main, ["build", "--no-pdf", "-q", *args])
+    finally:
+        os.chdir(cwd)
+
+
+def test_bad_case_fails_with_a_located_message_and_keeps_the_old_site(project):
+    before = snapshot(project / "site")
+    case = next((project / "cases").glob("*.yaml"))
+    text = case.read_text("utf-8")
+    case.write_text(text.replace("platforms:", "platfroms:", 1), "utf-8")
+    result = run_build(project)
+    assert result.exit_code == 1
+    assert f"cases/{case.name}:" in result.output and "platfroms" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(project / "site") == before
+    assert not list(project.glob(".site.*")), "no temporary folder is left behind"
+
+
+def test_leak_fails_the_build_and_keeps_the_old_site(project):
+    before = snapshot(project / "site")
+    # a page the user wrote that names an undisclosed client
+    from casebook.audit import forbidden_names
+    from casebook.project import open_project
+
+    name = sorted(forbidden_names(open_project(project)))[0]
+    (project / "pages" / "oops.md").write_text(f"# Thanks\n\nThanks to {name}!\n", "utf-8")
+    result = run_build(project)
+    assert result.exit_code == 1
+    assert "leak check failed" in result.output
+    assert snapshot(project / "site") == before
+
+
+def test_successful_build_replaces_the_site(project):
+    result = run_build(project)
+    assert result.exit_code == 0, result.output
+    assert "the previous site" not in (project / "site" / "index.html").read_text("utf-8")
+    assert not list(project.glob(".site.*"))
+
+
+def test_interrupted_build_keeps_the_old_site(project):
+    before = snapshot(project / "site")
+    code = (
+        "import sys, time, mkdocs.commands.build as b\n"
+        "orig = b.build\n"
+        "def slow(*a, **k):\n"
+        "    print('BUILDING', flush=True); time.sleep(60)\n"
+        "b.build = slow\n"
+        "from casebook.cli import main\n"
+        "sys.exit(main(['build', '--no-pdf', '-q']))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=project, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "BUILDING"
+    assert list(project.glob(".site.building-*")), "the build writes into a staging folder"
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode != 0
+    assert "Traceback" not in err
+    assert "interrupted" in err
+    assert snapshot(project / "site") == before
+    assert not list(project.glob(".site.*"))
