@@ -135,6 +135,7 @@ class KpiView:
     change: str
     direction: str  # good | bad | flat | na
     metric: str
+    has_before: bool = True
 
 
 @dataclass
@@ -191,6 +192,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 change=fmt_change(t, k, case.currency),
                 direction=k.change.direction,
                 metric=k.metric,
+                has_before=k.before is not None,
             )
             for k in kpis
         ]
