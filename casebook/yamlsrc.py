@@ -59,6 +59,12 @@ class YamlProblem(Exception):
         self.path = path
 
 
+STANDARD_TAGS = frozenset(
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")
+)
+
+
 def _pos(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -71,18 +77,26 @@ class _Builder:
 
     def build(self, node: Node, path: Path_ = (), depth: int = 0) -> Any:
         self.count += 1
+        # Limits report the top-level field: the full path of the value that
+        # crossed a limit (title[0][0][0]..., an alias 40 levels down) says nothing.
         if self.count > MAX_NODES:
-            line, col = _pos(node)
+            line, col = self.out.keys.get(path[:1], _pos(node))
             raise YamlProblem(
                 f"document expands to more than {MAX_NODES} values "
                 "(runaway aliases?); a case file never needs that many",
                 line,
                 col,
-                path,
+                path[:1],
             )
         if depth > MAX_DEPTH:
             line, col = _pos(node)
-            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", line, col, path)
+            raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", line, col, path[:1])
+        if node.tag not in STANDARD_TAGS:
+            line, col = _pos(node)
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            raise YamlProblem(
+                f"unsupported YAML tag {tag!r}; a case file holds plain values only", line, col, path
+            )
         self.out.values[path] = _pos(node)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
@@ -153,11 +167,7 @@ def parse(text: str) -> Located:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if "expected a single document" in str(exc):
-            problem = "a case file holds one YAML document (found a second '---')"
+        problem, (line, col) = _explain(exc, text)
         raise YamlProblem(f"YAML syntax error: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", 1, 1) from None
@@ -172,6 +182,76 @@ def parse(text: str) -> Located:
         raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", 1, 1) from None
     builder.out.data = data
     return builder.out
+
+
+# PyYAML's words for the usual slips, in the words of the person who made them.
+_PLAIN = (
+    ("found character '\\t'", "a tab character; indent with spaces, not tabs"),
+    ("mapping values are not allowed here",
+     "a ': ' that cannot start a key here; put a value that contains ': ' in quotes, "
+     "or line this key up with the keys above it"),
+    ("expected <block end>, but found '<block mapping start>'",
+     "this line is indented more than the keys above it; keys at one level must line up"),
+    ("expected <block end>, but found '-'", "a list item '-' where a key was expected; check the indentation"),
+    ("expected <block end>, but found '?'", "a key where a list item '-' was expected; check the indentation"),
+    ("expected <block end>, but found '<scalar>'",
+     "unexpected text after a value; check the quotes and the indentation on this line"),
+    ("expected a single document", "a case file holds one YAML document (found a second '---')"),
+)
+
+
+def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, tuple[int, int]]:
+    """A syntax error in plain words, at the place the user has to fix."""
+    mark = exc.problem_mark or exc.context_mark
+    where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = exc.problem or exc.context or "invalid YAML"
+    context = exc.context or ""
+    cmark = exc.context_mark
+    if context.startswith("while scanning a quoted scalar") and cmark is not None:
+        return "this quote is never closed", (cmark.line + 1, cmark.column + 1)
+    for kind, bracket, closing in (("sequence", "[", "]"), ("mapping", "{", "}")):
+        if context.startswith(f"while parsing a flow {kind}") and cmark is not None:
+            return (
+                f"the '{bracket}' opened here is not closed with '{closing}' "
+                "(or an item in it needs quotes)",
+                (cmark.line + 1, cmark.column + 1),
+            )
+    if mark is not None:
+        opened = _quote_running_into(text, mark.line)
+        if opened is not None:
+            return "the quote opened here is not closed on its line", opened
+    for needle, plain in _PLAIN:
+        if needle in str(exc):
+            return plain, where
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1] if "'" in problem else "?"
+        return f"'*{name}' refers to no anchor '&{name}' defined above it", where
+    if problem.startswith("found character") and "cannot start any token" in problem:
+        char = problem.split("'")[1] if "'" in problem else "?"
+        return f"a value cannot start with {char!r}; put it in quotes", where
+    return problem, where
+
+
+def _quote_running_into(text: str, line0: int) -> tuple[int, int] | None:
+    """Start of a quoted value that spans lines and ends on line ``line0`` (0-based).
+
+    A quote left open swallows the line break and closes at the next quote
+    further down, so the parser trips there; the slip is where it opened.
+    """
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if token.start_mark.line > line0:
+                break
+            if (
+                isinstance(token, yaml.ScalarToken)
+                and token.style in ('"', "'")
+                and token.start_mark.line < token.end_mark.line == line0
+            ):
+                found = (token.start_mark.line + 1, token.start_mark.column + 1)
+    except yaml.YAMLError:
+        pass
+    return found
 
 
 def decode(raw: bytes) -> str:
@@ -190,6 +270,8 @@ def decode(raw: bytes) -> str:
             "file is not UTF-8 text (save it as UTF-8)", line, col
         ) from None
     if "\x00" in text:
-        line = text[: text.index("\x00")].count("\n") + 1
-        raise YamlProblem("file contains a NUL byte; it is not a text file", line, 1)
+        at = text.index("\x00")
+        line = text[:at].count("\n") + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        raise YamlProblem("file contains a NUL byte; it is not a text file", line, col)
     return text
