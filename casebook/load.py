@@ -108,9 +108,12 @@ def read_document(path: Path, root: Path) -> tuple[Located | None, bytes, list[P
     except YamlProblem as exc:
         return None, raw, [Problem(shown, exc.line, exc.column, _dotted(exc.path), exc.message)]
     if not isinstance(located.data, dict):
-        what = "empty" if located.data is None else f"a {type(located.data).__name__}"
+        what = "empty" if located.data is None else _KIND_OF_DOCUMENT.get(type(located.data), "a single value")
         return None, raw, [Problem(shown, 1, 1, "", f"a case file must be a mapping of fields, this one is {what}")]
     return located, raw, []
+
+
+_KIND_OF_DOCUMENT = {list: "a list", str: "plain text", int: "a number", float: "a number", bool: "true or false"}
 
 
 def load_case_file(path: Path, root: Path) -> tuple[LoadedCase | None, list[Problem], Located]:
@@ -211,6 +214,23 @@ UNION_HINTS = {
     "when": "expected a date (2025-03-01), a month (2025-03) or {start: ..., end: ...}",
 }
 
+# Names specialists use for a count, as the platforms' statistics pages call them.
+FIELD_SYNONYMS = {
+    "reposts": "shares",
+    "forwards": "shares",
+    "retweets": "shares",
+    "reactions": "likes",
+    "subscribers": "followers",
+    "members": "followers",
+    "fans": "followers",
+    "unsubscribes": "unfollows",
+    "budget": "spend",
+    "cost": "spend",
+    "purchases": "orders",
+    "sales": "orders",
+    "conversions": "leads",
+}
+
 
 def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -> str:
     err = errs[0]
@@ -220,6 +240,9 @@ def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -
         return UNION_HINTS[field_name]
     if kind == "extra_forbidden":
         allowed = _fields_at(model, path[:-1])
+        synonym = FIELD_SYNONYMS.get(str(path[-1]).lower())
+        if synonym in allowed:
+            return f"unknown field {path[-1]!r}; casebook counts these as {synonym!r}"
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else (
             f"; allowed here: {', '.join(allowed)}" if allowed else ""
@@ -231,6 +254,10 @@ def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -
     shown = _short(value)
     if len(errs) > 1 and all(e["type"] == "value_error" for e in errs):
         return "; ".join(dict.fromkeys(_clean(e["msg"]) for e in errs))
+    if len(errs) > 1 and any(e["type"] == "value_error" for e in errs):
+        # a union (a date or a month): our own validator's words say more
+        # than the first alternative's "expected a date"
+        return _clean(next(e for e in errs if e["type"] == "value_error")["msg"])
     ctx = err.get("ctx") or {}
     simple = {
         "int_type": f"expected a whole number, got {shown}",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
@@ -20,6 +21,7 @@ from babel.numbers import is_currency
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -37,23 +39,81 @@ class Strict(BaseModel):
 # Scalar types
 
 
+# What people write for a platform or a metric instead of its id.
+PLATFORM_ALIASES = {
+    "vkontakte": "vk", "вконтакте": "vk", "вк": "vk", "tg": "telegram", "телеграм": "telegram",
+    "odnoklassniki": "ok", "одноклассники": "ok", "zen": "dzen", "дзен": "dzen",
+    "fb": "facebook", "ig": "instagram", "insta": "instagram", "twitter": "x",
+    "yt": "youtube", "tik-tok": "tiktok",
+}
+METRIC_ALIASES = {
+    "engagement_rate": "er", "err": "er_reach", "subscribers": "followers",
+    "cost_per_lead": "cpl", "cost_per_click": "cpc", "reposts": "shares", "reactions": "likes",
+}
+
+
 def _platform(value: str) -> str:
     known = registry.platforms()
     if value not in known:
-        raise ValueError(_unknown("platform", value, known))
+        raise ValueError(_unknown("platform", value, known, PLATFORM_ALIASES))
     return value
 
 
 def _metric(value: str) -> str:
     known = registry.metrics()
     if value not in known:
-        raise ValueError(_unknown("metric", value, known))
+        raise ValueError(_unknown("metric", value, known, METRIC_ALIASES))
     return value
 
 
+@lru_cache(maxsize=None)
+def _currencies_in_use() -> frozenset[str]:
+    """ISO 4217 codes that have been legal tender somewhere since 2004.
+
+    Social networks are younger than that, so an older code (RUR, DEM) or
+    a non-money code (XAU, XXX) is a slip, not a case's real currency.
+    """
+    from babel.core import get_global
+    from babel.numbers import get_territory_currencies
+
+    since, until = dt.date(2004, 1, 1), dt.date(2100, 1, 1)
+    return frozenset(
+        code
+        for territory in get_global("territory_currencies")
+        for code in get_territory_currencies(territory, start_date=since, end_date=until, tender=True)
+    )
+
+
+def _successor(code: str) -> str | None:
+    """Today's currency of the country an old code belonged to: RUR -> RUB, DEM -> EUR.
+
+    An ISO 4217 code starts with its country's ISO 3166 code.
+    """
+    from babel.core import get_global
+
+    entries = get_global("territory_currencies").get(code[:2], ())
+    if not any(entry[0] == code for entry in entries):
+        return None
+    current = [entry[0] for entry in entries if entry[2] is None and entry[3]]
+    return current[0] if current else None
+
+
 def _currency(value: str) -> str:
+    if re.fullmatch(r"[A-Za-z]{3}", value) and value != value.upper() and is_currency(value.upper()):
+        raise ValueError(f"write the currency code in capitals: {value.upper()!r}")
     if not re.fullmatch(r"[A-Z]{3}", value) or not is_currency(value):
         raise ValueError(f"unknown currency {value!r}; use an ISO 4217 code such as RUB, USD, PHP, EUR")
+    if value not in _currencies_in_use():
+        successor = _successor(value)
+        hint = f"; use {successor!r}" if successor else "; use an ISO 4217 code such as RUB, USD, PHP, EUR"
+        raise ValueError(f"{value!r} is not a currency in use since 2004{hint}")
+    return value
+
+
+def _not_yes_no(value: Any) -> Any:
+    """YAML reads yes, no, on, off, true, false as booleans; a number is meant."""
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number, got {str(value).lower()} (YAML reads yes/no/on/off as true/false)")
     return value
 
 
@@ -87,7 +147,7 @@ def _series_key(value: str) -> str:
     if platform != "total":
         _platform(platform)
     if metric not in registry.count_metrics():
-        raise ValueError(_unknown("series metric", metric, registry.count_metrics()))
+        raise ValueError(_unknown("series metric", metric, registry.count_metrics(), METRIC_ALIASES))
     return value
 
 
@@ -163,13 +223,19 @@ Slug = Annotated[
 Tag = Annotated[str, Field(pattern=r"^[\w][\w-]{0,39}$", description="a short tag: letters, digits, hyphens")]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text")]
-Count = Annotated[int, Field(ge=0, description="a whole number, 0 or more")]
-Money = Annotated[float, Field(ge=0, description="an amount in the case's currency")]
+Count = Annotated[int, BeforeValidator(_not_yes_no), Field(ge=0, description="a whole number, 0 or more")]
+Money = Annotated[float, BeforeValidator(_not_yes_no), Field(ge=0, description="an amount in the case's currency")]
+Number = Annotated[float, BeforeValidator(_not_yes_no)]
 
 
-def _unknown(what: str, value: str, known) -> str:
+def _unknown(what: str, value: str, known, aliases: dict[str, str] | None = None) -> str:
     import difflib
 
+    alias = (aliases or {}).get(str(value).lower())
+    if alias in known:
+        return f"unknown {what} {value!r}; did you mean {alias!r}?"
+    if str(value).lower() in known:
+        return f"unknown {what} {value!r}; did you mean {str(value).lower()!r}?"
     close = difflib.get_close_matches(str(value), list(known), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(known)}"
     return f"unknown {what} {value!r}{hint}"
@@ -236,7 +302,7 @@ class Snapshot(Strict):
 
 class Goal(Strict):
     metric: MetricId
-    target: float = Field(ge=0)
+    target: Number = Field(ge=0)
     platform: PlatformId | None = None
     by: dt.date | None = Field(None, description="Deadline")
     label: Text | None = None
@@ -331,7 +397,7 @@ class Case(Strict):
     before: Snapshot | None = None
     actions: list[Action] = Field(default_factory=list)
     after: Snapshot | None = None
-    series: dict[SeriesKey, dict[Union[dt.date, Month], float]] = Field(default_factory=dict)
+    series: dict[SeriesKey, dict[Union[dt.date, Month], Number]] = Field(default_factory=dict)
     engagement_rate: ErDefinition = Field(
         "by_reach", description="Which ER the case uses: by_followers, by_reach or by_views"
     )
