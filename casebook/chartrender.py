@@ -1,0 +1,226 @@
+"""Static SVG for charts (web fallback and PDF), cached on disk, and the vega bundle.
+
+vl-convert runs Vega in an embedded JavaScript engine that starts on the
+first conversion of a process (about half a second) and is reused after
+that; one :class:`ChartRenderer` per build keeps its counters and its
+caches together.  A chart's SVG is kept on disk under a hash of the
+spec, the locale dicts, the vl-convert version and :data:`RENDER_VERSION`,
+so an unchanged chart is not converted again on the next build.
+
+The SVG is post-processed so that it is deterministic and can be inlined
+next to other charts: element ids (clip paths, gradients) are renumbered
+with a prefix taken from the cache key, the unused ``xlink`` namespace is
+dropped, and nothing in it refers to an outside address.  Text stays as
+``<text>`` elements, so it is selectable in the PDF.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import re
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .charts import Chart, d3_locale, embed_options, script_json
+
+RENDER_VERSION = "1"  # bump when the post-processing below changes
+DEFAULT_CACHE_DIR = Path(".casebook-cache") / "charts"
+SVG_NS = "http://www.w3.org/2000/svg"
+
+
+class ChartRenderer:
+    """Makes static SVGs of charts and the vega-embed bundle, with caches.
+
+    ``conversions`` counts the vl-convert calls this renderer made and
+    ``hits`` the SVGs served from a cache: a second build of unchanged
+    charts makes no conversion.
+    """
+
+    def __init__(self, cache_dir: Path | None = None):
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
+        self.conversions = 0
+        self.hits = 0
+        self._memory: dict[str, str] = {}
+        self._bundle: str | None = None
+
+    # -- static SVG --------------------------------------------------------
+    def svg(
+        self,
+        chart: Chart,
+        locale: str,
+        currency: str,
+        width: int = 640,
+        height: int | None = None,
+        title: bool = False,
+    ) -> str:
+        """The chart as a static SVG ``width`` px wide (A4 text width is ~640 px).
+
+        ``height`` overrides the plot height; ``title`` draws the chart's
+        title inside the image (the web page and the PDF normally put it in
+        a caption instead).
+        """
+        spec = static_spec(chart, width, height, title)
+        number, time = d3_locale(locale, currency)
+        key = cache_key(spec, number, time)
+        cached = self._memory.get(key)
+        if cached is None:
+            cached = self._read(key)
+        if cached is not None:
+            self.hits += 1
+            self._memory[key] = cached
+            return cached
+        _register_fonts()
+        raw = self._convert(spec, number, time)
+        svg = clean_svg(raw, prefix=f"cb{key[:8]}-")
+        self._memory[key] = svg
+        self._write(f"{key}.svg", svg)
+        return svg
+
+    def _convert(self, spec: dict, number: dict, time: dict) -> str:
+        import vl_convert as vlc
+
+        self.conversions += 1
+        return vlc.vegalite_to_svg(
+            spec, format_locale=number, time_format_locale=time, allowed_base_urls=[],
+        )
+
+    def _read(self, key: str) -> str | None:
+        path = self.cache_dir / f"{key}.svg"
+        try:
+            return path.read_text("utf-8")
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except (OSError, UnicodeDecodeError):
+            return None  # a broken cache entry is simply made again
+
+    def _write(self, name: str, text: str) -> None:
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-", suffix=".part")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+            os.replace(tmp, self.cache_dir / name)  # atomic: parallel builds never see half a file
+        except OSError:
+            pass  # a read-only or full disk costs speed, not correctness
+
+    # -- the web bundle ------------------------------------------------------
+    def bundle_js(self) -> str:
+        """vega + vega-lite + vega-embed in one self-contained script (no CDN).
+
+        It defines ``window.vegaEmbed``; about 0.9 MB and 1.5 s to make, so
+        it is cached on disk per vl-convert version.
+        """
+        if self._bundle is not None:
+            return self._bundle
+        import vl_convert as vlc
+
+        name = f"vega-bundle-{vlc.__version__}-{RENDER_VERSION}.js"
+        path = self.cache_dir / name
+        try:
+            self._bundle = path.read_text("utf-8")
+            return self._bundle
+        except (OSError, UnicodeDecodeError):
+            pass
+        self._bundle = vlc.javascript_bundle()
+        self._write(name, self._bundle)
+        return self._bundle
+
+    # -- for the page template ---------------------------------------------
+    def page_context(self, chart: Chart, locale: str, currency: str, t: Any, width: int = 640) -> dict:
+        """The variables ``theme/partials/chart.html`` expects."""
+        from markupsafe import Markup
+
+        return {
+            "chart": chart,
+            "svg": Markup(self.svg(chart, locale, currency, width=width)),
+            "spec_json": script_json(chart.spec),
+            "embed_options_json": script_json(embed_options(locale, currency)),
+            "t": t,
+        }
+
+
+def static_spec(chart: Chart, width: int, height: int | None = None, title: bool = False) -> dict:
+    """The chart's spec with a fixed width (and height) instead of the container's."""
+    spec = copy.deepcopy(chart.spec)
+    spec["width"] = int(width)
+    if height is not None:
+        spec["height"] = int(height)
+    if title:
+        spec["title"] = {"text": chart.title}
+    return spec
+
+
+def cache_key(spec: dict, number: dict, time: dict) -> str:
+    import vl_convert as vlc
+
+    payload = {
+        "fonts": _font_fingerprint(),
+        "spec": spec,
+        "format_locale": number,
+        "time_format_locale": time,
+        "vl_convert": vlc.__version__,
+        "render": RENDER_VERSION,
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _font_dir() -> Path | None:
+    from .paths import theme_dir
+
+    folder = theme_dir() / "fonts"
+    return folder if folder.is_dir() else None
+
+
+@lru_cache(maxsize=None)
+def _font_fingerprint() -> list[str]:
+    """The theme fonts' names and sizes: text is measured with them, so they key the cache."""
+    folder = _font_dir()
+    if folder is None:
+        return []
+    return sorted(f"{p.name}:{p.stat().st_size}" for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".otf"))
+
+
+@lru_cache(maxsize=None)
+def _register_fonts() -> None:
+    """Let vl-convert measure and name text with the theme's fonts (once a process)."""
+    folder = _font_dir()
+    if folder is not None:
+        import vl_convert as vlc
+
+        vlc.register_font_directory(str(folder))
+
+
+_ID = re.compile(r'\bid="([^"]+)"')
+_EXTERNAL = re.compile(r'https?://|//[a-z0-9.-]+\.[a-z]{2,}/', re.IGNORECASE)
+
+
+def clean_svg(svg: str, prefix: str) -> str:
+    """Deterministic ids with a per-chart prefix; no outside references."""
+    ids = list(dict.fromkeys(_ID.findall(svg)))
+    if ids:
+        mapping = {old: f"{prefix}{i}" for i, old in enumerate(ids, 1)}
+
+        def ref(match: re.Match) -> str:
+            return match.group(1) + mapping.get(match.group(2), match.group(2)) + match.group(3)
+
+        svg = re.sub(r'(\bid=")([^"]+)(")', ref, svg)
+        svg = re.sub(r'(url\(#)([^)]+)(\))', ref, svg)
+        svg = re.sub(r'(href="#)([^"]+)(")', ref, svg)
+    if "xlink:" not in svg.replace('xmlns:xlink="http://www.w3.org/1999/xlink"', ""):
+        svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    # Links a spec might carry (href channel) would point outside: drop them.
+    svg = re.sub(r'\s(?:xlink:)?href="(?:https?:)?//[^"]*"', "", svg)
+    rest = svg.replace(f'xmlns="{SVG_NS}"', "")
+    if _EXTERNAL.search(rest):
+        raise ValueError("chart SVG refers to an outside address")
+    return svg
+
+
+__all__ = ["ChartRenderer", "static_spec", "cache_key", "clean_svg", "RENDER_VERSION", "DEFAULT_CACHE_DIR"]

@@ -1,0 +1,109 @@
+/* casebook charts: turn each static chart (figure.cb-chart) into an
+   interactive vega-embed chart with tooltips.
+
+   Loaded after the vega bundle the site serves itself (no CDN).  Without
+   JavaScript, without the bundle or when rendering fails, the static SVG
+   simply stays; it is hidden only once the interactive chart has rendered.
+   Works with mkdocs-material's instant navigation: it runs on every page
+   that `document$` announces, else once on DOMContentLoaded. */
+(function () {
+  "use strict";
+
+  function payloadOf(figure) {
+    var node = figure.querySelector("script.cb-chart__spec");
+    if (!node) return null;
+    try {
+      var data = JSON.parse(node.textContent);
+      // A spec handed to the template as a plain string arrives as a JSON string.
+      if (typeof data.spec === "string") data.spec = JSON.parse(data.spec);
+      if (typeof data.options === "string") data.options = JSON.parse(data.options);
+      if (!data.spec || typeof data.spec !== "object") return null;
+      return data;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function enhance(figure) {
+    var state = figure.getAttribute("data-cb-chart");
+    if (state === "live" || state === "pending") return;
+    var embed = window.vegaEmbed;
+    if (typeof embed !== "function") return;
+    var payload = payloadOf(figure);
+    var still = figure.querySelector(".cb-chart__static");
+    if (!payload || !still) return;
+
+    // The live chart renders over the static one, invisible, so that it has
+    // the container's width and the page does not jump; then they swap.
+    var live = document.createElement("div");
+    live.className = "cb-chart__live";
+    live.setAttribute("role", "img");
+    live.setAttribute("aria-label", still.getAttribute("aria-label") || "");
+    if (!figure.style.position) figure.style.position = "relative";
+    live.style.position = "absolute";
+    live.style.left = "0";
+    live.style.right = "0";
+    live.style.top = still.offsetTop + "px";
+    live.style.visibility = "hidden";
+    still.parentNode.insertBefore(live, still.nextSibling);
+    figure.setAttribute("data-cb-chart", "pending");
+
+    var options = {};
+    var given = payload.options || {};
+    for (var key in given) {
+      if (Object.prototype.hasOwnProperty.call(given, key)) options[key] = given[key];
+    }
+    options.actions = false;
+
+    function fail(err) {
+      if (live.parentNode) live.parentNode.removeChild(live);
+      figure.setAttribute("data-cb-chart", "static");
+      if (err && window.console) window.console.warn("casebook: chart stays static:", err);
+    }
+
+    var result;
+    try {
+      result = embed(live, payload.spec, options);
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    Promise.resolve(result).then(function () {
+      live.style.position = "";
+      live.style.left = "";
+      live.style.right = "";
+      live.style.top = "";
+      live.style.visibility = "";
+      still.hidden = true;
+      figure.setAttribute("data-cb-chart", "live");
+    }, fail);
+  }
+
+  function enhanceAll() {
+    var figures = document.querySelectorAll("figure.cb-chart");
+    for (var i = 0; i < figures.length; i++) {
+      try {
+        enhance(figures[i]);
+      } catch (err) {
+        if (window.console) window.console.warn("casebook: chart stays static:", err);
+      }
+    }
+  }
+
+  function start() {
+    var doc$ = window.document$;
+    if (doc$ && typeof doc$.subscribe === "function") {
+      doc$.subscribe(enhanceAll);
+    } else {
+      enhanceAll();
+    }
+  }
+
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    start();
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
