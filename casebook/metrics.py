@@ -7,6 +7,7 @@ missing, and never as a made-up zero.  See ``shared/domain.md``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
@@ -18,7 +19,8 @@ Num = Optional[float]
 def _ratio(num: Num, den: Num, scale: float = 1.0) -> Num:
     if num is None or den is None or den == 0:
         return None
-    return num / den * scale
+    # scale first: 57 * 100 / 100 is exactly 57.0, while 57 / 100 * 100 is 56.99999999999999
+    return num * scale / den
 
 
 def er_by_followers(engagements: Num, followers: Num) -> Num:
@@ -64,7 +66,7 @@ def romi(revenue: Num, spend: Num) -> Num:
     """(revenue − spend) / spend × 100."""
     if revenue is None or spend is None or spend == 0:
         return None
-    return (revenue - spend) / spend * 100
+    return (revenue - spend) * 100 / spend
 
 
 def drr(spend: Num, revenue: Num) -> Num:
@@ -76,7 +78,7 @@ def follower_growth(start: Num, end: Num) -> Num:
     """(end − start) / start × 100."""
     if start is None or end is None or start == 0:
         return None
-    return (end - start) / start * 100
+    return (end - start) * 100 / start
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ class Change:
 
 def change(before: Num, after: Num, better: str = "higher") -> Change:
     absolute = None if before is None or after is None else after - before
-    percent = None if absolute is None or not before else absolute / before * 100
+    percent = None if absolute is None or not before else absolute * 100 / before
     multiple = None if before is None or after is None or not before else after / before
     return Change(before, after, absolute, percent, multiple, better)
 
@@ -149,14 +151,19 @@ def better(metric: str) -> str:
     return info.better if info else "higher"
 
 
+def _at_most(a: float, b: float) -> bool:
+    """a <= b, where a float rounding error (4.95 vs 4.950000000000001) counts as equal."""
+    return a <= b or math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
+
+
 def goal_status(actual: Num, target: float, better_way: str = "higher", close_within: float = 0.10) -> str:
-    """met | close (within 10% of the target) | missed | na."""
+    """met | close (within 10% of the target, bounds included) | missed | na."""
     if actual is None:
         return "na"
     if better_way == "lower":
-        if actual <= target:
+        if _at_most(actual, target):
             return "met"
-        return "close" if actual <= target * (1 + close_within) else "missed"
-    if actual >= target:
+        return "close" if _at_most(actual, target * (1 + close_within)) else "missed"
+    if _at_most(target, actual):
         return "met"
-    return "close" if actual >= target * (1 - close_within) else "missed"
+    return "close" if _at_most(target * (1 - close_within), actual) else "missed"
