@@ -8,6 +8,7 @@ never raises for anything a user wrote.
 from __future__ import annotations
 
 import difflib
+import math
 import types
 import typing
 from dataclasses import dataclass, field
@@ -278,7 +279,10 @@ def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -
         "date_from_datetime_inexact": f"expected a date without a time, got {shown}",
         "greater_than_equal": f"must be {_num(ctx.get('ge'))} or more, got {shown}",
         "greater_than": f"must be more than {ctx.get('gt')}, got {shown}",
-        "less_than_equal": f"must be {ctx.get('le')} or less, got {shown}",
+        "less_than_equal": (
+            f"must be a finite number, got {shown}" if isinstance(value, float) and not math.isfinite(value)
+            else f"must be {_big(ctx.get('le'))} or less, got {shown}"
+        ),
         "string_too_short": "must not be empty",
         "string_too_long": f"is too long (at most {ctx.get('max_length')} characters)",
         "too_short": f"needs at least {ctx.get('min_length')} item(s)",
@@ -292,6 +296,11 @@ def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -
     if kind in ("value_error", "assertion_error"):
         return _clean(err["msg"])
     return _clean(err["msg"]) + (f" (got {shown})" if value is not None else "")
+
+
+def _big(value: Any) -> str:
+    """1,000,000,000,000,000 rather than 1000000000000000."""
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
 
 
 def _num(value: Any) -> str:

@@ -223,9 +223,18 @@ Slug = Annotated[
 Tag = Annotated[str, Field(pattern=r"^[\w][\w-]{0,39}$", description="a short tag: letters, digits, hyphens")]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text")]
-Count = Annotated[int, BeforeValidator(_not_yes_no), Field(ge=0, description="a whole number, 0 or more")]
-Money = Annotated[float, BeforeValidator(_not_yes_no), Field(ge=0, description="an amount in the case's currency")]
-Number = Annotated[float, BeforeValidator(_not_yes_no)]
+# A ceiling far above any real count or budget (a quadrillion) keeps every
+# derived number a finite float: 10**400 followers would overflow a division.
+MAX_NUMBER = 10**15
+Count = Annotated[
+    int, BeforeValidator(_not_yes_no), Field(ge=0, le=MAX_NUMBER, description="a whole number, 0 or more")
+]
+Money = Annotated[
+    float,
+    BeforeValidator(_not_yes_no),
+    Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False, description="an amount in the case's currency"),
+]
+Number = Annotated[float, BeforeValidator(_not_yes_no), Field(le=MAX_NUMBER, allow_inf_nan=False)]
 
 
 def _unknown(what: str, value: str, known, aliases: dict[str, str] | None = None) -> str:
