@@ -72,6 +72,7 @@ scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**20), max_value=10**20),
+    st.integers(min_value=10**15 - 2, max_value=10**400),  # past any real count: must not overflow
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=30),
     st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
