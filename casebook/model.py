@@ -16,10 +16,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Union
 from urllib.parse import urlsplit
 
+import annotated_types
 from babel import Locale, UnknownLocaleError
 from babel.numbers import is_currency
 from pydantic import (
     AfterValidator,
+    AllowInfNan,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -225,16 +227,20 @@ Text = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text")]
 # A ceiling far above any real count or budget (a quadrillion) keeps every
 # derived number a finite float: 10**400 followers would overflow a division.
+# The yes/no guard comes last in each Annotated so that it runs first and the
+# constraints stay plain JSON-schema keywords (minimum, maximum).
 MAX_NUMBER = 10**15
 Count = Annotated[
-    int, BeforeValidator(_not_yes_no), Field(ge=0, le=MAX_NUMBER, description="a whole number, 0 or more")
+    int,
+    Field(ge=0, le=MAX_NUMBER, description="a whole number, 0 or more"),
+    BeforeValidator(_not_yes_no),
 ]
 Money = Annotated[
     float,
-    BeforeValidator(_not_yes_no),
     Field(ge=0, le=MAX_NUMBER, allow_inf_nan=False, description="an amount in the case's currency"),
+    BeforeValidator(_not_yes_no),
 ]
-Number = Annotated[float, BeforeValidator(_not_yes_no), Field(le=MAX_NUMBER, allow_inf_nan=False)]
+Number = Annotated[float, annotated_types.Le(MAX_NUMBER), AllowInfNan(False), BeforeValidator(_not_yes_no)]
 
 
 def _unknown(what: str, value: str, known, aliases: dict[str, str] | None = None) -> str:
