@@ -145,11 +145,23 @@ class ChartRenderer:
 
 
 def static_spec(chart: Chart, width: int, height: int | None = None, title: bool = False) -> dict:
-    """The chart's spec with a fixed width (and height) instead of the container's."""
+    """The chart's spec with a fixed width (and plot height) instead of the container's.
+
+    The height is kept within the chart's own bounds (a chart of rows needs
+    some pixels a row), so the image may be taller or shorter than asked.
+    """
     spec = copy.deepcopy(chart.spec)
     spec["width"] = int(width)
     if height is not None:
-        spec["height"] = int(height)
+        # a chart of rows keeps a readable height: the bounds come with the spec
+        bounds = spec.get("usermeta", {}).get("casebook", {})
+        low, high = bounds.get("minHeight"), bounds.get("maxHeight")
+        height = int(height)
+        if low is not None:
+            height = max(height, int(low))
+        if high is not None:
+            height = min(height, int(high))
+        spec["height"] = height
     if title:
         spec["title"] = {"text": chart.title}
     return spec

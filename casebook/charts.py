@@ -159,14 +159,29 @@ class Chart:
 
 
 def build_charts(facts: "compute.CaseFacts", t: "Translator") -> list[Chart]:
-    """The charts the case's data supports, in reading order."""
-    ctx = _Ctx(facts, t)
-    charts: list[Chart] = []
-    for make in (_period_change, _before_after, _series, _cost_over_time, _goals, _funnels, _spend):
-        charts.extend(make(ctx))
-    ids = [c.id for c in charts]
-    assert len(ids) == len(set(ids)), f"chart ids must be unique: {ids}"
-    return charts
+    """The charts the case's data supports, in reading order.
+
+    Building costs ~30 ms a chart (Altair), and the site and the PDFs of one
+    build both ask: the result is kept per case content and locale.  The
+    charts are shared, so treat their specs as read-only.
+    """
+    key = (facts.case.model_dump_json(), t.locale)
+    cached = _BUILT.get(key)
+    if cached is None:
+        ctx = _Ctx(facts, t)
+        cached = []
+        for make in (_period_change, _before_after, _series, _cost_over_time, _goals, _funnels, _spend):
+            cached.extend(make(ctx))
+        ids = [c.id for c in cached]
+        if len(ids) != len(set(ids)):
+            raise RuntimeError(f"chart ids must be unique in a case: {ids}")
+        if len(_BUILT) >= 256:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[key] = cached
+    return list(cached)
+
+
+_BUILT: dict[tuple[str, str], list[Chart]] = {}
 
 
 def d3_locale(locale: str, currency: str) -> tuple[dict, dict]:
@@ -308,13 +323,21 @@ class _Ctx:
         return self.t.percent((after - before) / before * 100, digits=0 if abs(after / before - 1) >= 0.1 else 1, signed=True)
 
 
-def _spec(chart: alt.TopLevelMixin, description: str) -> dict:
+def _spec(chart: alt.TopLevelMixin, description: str, heights: tuple[int, int | None] = (120, None)) -> dict:
+    """The Vega-Lite dict of a chart, with the one style and the fit-to-width sizing.
+
+    ``heights`` is the (min, max) plot height a renderer may set: a chart of
+    rows is unreadable below a few pixels a row and silly above some
+    (``usermeta.casebook``, read by :func:`casebook.chartrender.static_spec`).
+    """
     # Validation against the Vega-Lite schema costs ~50 ms a chart; the tests
     # validate every chart type instead (tests/test_charts.py).
     spec = chart.to_dict(validate=False)
     spec["config"] = copy.deepcopy(CONFIG)
     spec["description"] = description
     spec["autosize"] = {"type": "fit-x", "contains": "padding"}
+    low, high = heights
+    spec["usermeta"] = {"casebook": {"minHeight": low, "maxHeight": high}}
     return spec
 
 
@@ -337,17 +360,35 @@ def _end_exclusive(d: dt.date) -> dt.date:
     return d + dt.timedelta(days=1)
 
 
-def _short_months_axis(months_span: int) -> alt.Axis:
-    step = 1 if months_span <= 9 else 2 if months_span <= 18 else 3 if months_span <= 30 else 6
+def _month_axis(ctx: _Ctx, dates: list[dt.date]) -> alt.Axis:
+    """A time axis labelled by month, each label in the middle of its month.
+
+    Monthly values sit on the 15th (see :func:`_series_points`), so the
+    label stands under its point and an action of that month spans it.
+    The first label and each January carry the year.
+    """
+    spans = [s for s in ctx.facts.actions if s.start is not None]
+    lo = min(dates + [s.start for s in spans])
+    hi = max(dates + [_end_exclusive(s.end or s.start) for s in spans])
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    step = 1 if months <= 9 else 2 if months <= 18 else 3 if months <= 30 else 6 if months <= 60 else 12
+    values = []
+    year, month = lo.year, lo.month
+    while (year, month) <= (hi.year, hi.month):
+        mid = dt.date(year, month, 15)
+        if lo <= mid <= hi and (year * 12 + month - 1) % step == 0:
+            values.append(alt.DateTime(year=year, month=month, date=15, utc=True))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return alt.Axis(
         title=None,
-        tickCount={"interval": "month", "step": step},
+        values=values,
         labelExpr=(
             "utcFormat(datum.value, '%b')"
             " + (utcmonth(datum.value) == 0 || datum.index == 0 ? ' ' + utcFormat(datum.value, '%Y') : '')"
         ),
         labelOverlap=True,
         grid=False,
+        ticks=True,
         labelFontSize=LABEL_SIZE,
     )
 
@@ -380,6 +421,7 @@ def _before_after(ctx: _Ctx) -> list[Chart]:
                 data.append({
                     "metric": t.metric(m), "period": period, "order": order, "value": value,
                     "share": value / top, "label": label, "shown": t.number(value),
+                    "tip": f"{t.metric(m)}, {period}: {t.number(value)}",
                 })
             rows.append([t.metric(m), t.number(b), t.number(a), change or t.t("ui.not_available")])
             parts.append(f"{t.metric(m)}: {t.number(b)} → {t.number(a)}" + (f" ({change})" if change else ""))
@@ -392,11 +434,7 @@ def _before_after(ctx: _Ctx) -> list[Chart]:
             y=alt.Y("metric:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
             yOffset=alt.YOffset("period:N", sort=periods),
             x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False)),
-            tooltip=[
-                alt.Tooltip("metric:N", title=name),
-                alt.Tooltip("period:N", title=t.t("ui.period")),
-                alt.Tooltip("shown:N", title=t.t("ui.actual")),
-            ],
+            tooltip=alt.Tooltip("tip:N", title=name),
         )
         bars = base.mark_bar(height={"band": 1}).encode(
             color=alt.Color("period:N", sort=periods, scale=alt.Scale(domain=periods, range=[COLORS["before"], COLORS["after"]]),
@@ -406,7 +444,8 @@ def _before_after(ctx: _Ctx) -> list[Chart]:
         chart = alt.layer(bars, text).properties(
             width="container", height=_rows_height(len(metrics) * 2, 20) + 8 * len(metrics),
         ).resolve_scale(y="shared")
-        spec = _spec(chart, description)
+        n = len(metrics)
+        spec = _spec(chart, description, (28 * n, 60 * n))
         out.append(Chart(
             id=f"before-after-{platform}", title=title, description=description, spec=spec,
             columns=[name, ctx.before_label, ctx.after_label, t.t("ui.change")], rows=rows,
@@ -547,11 +586,6 @@ def _when_label(t: "Translator", span: compute.ActionSpan) -> str:
     return f"{t.date(span.start)} – {t.date(span.end)}"
 
 
-def _time_axis_span(dates: list[dt.date]) -> int:
-    lo, hi = min(dates), max(dates)
-    return (hi.year - lo.year) * 12 + hi.month - lo.month + 1
-
-
 def _y_scale(max_value: float) -> alt.Scale:
     """From zero, with headroom for the value label above the highest point."""
     return alt.Scale(zero=True, nice=True, domainMin=0, domainMax=max_value * 1.1)
@@ -671,13 +705,11 @@ def _series(ctx: _Ctx) -> list[Chart]:
                 })
         dates = [p.date for p in points]
         action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)))
-        action_dates = [d for s in ctx.facts.actions if s.start is not None for d in (s.start, s.end or s.start)]
-        months_span = _time_axis_span(dates + action_dates)
         color = _platform_color(names)
         tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
                alt.Tooltip("shown:N", title=t.metric(metric))]
         base = alt.Chart(alt.Data(values=data)).encode(
-            x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_short_months_axis(months_span)),
+            x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(ctx, dates)),
             y=alt.Y("value:Q", title=t.metric(metric), scale=_y_scale(top),
                     axis=alt.Axis(format="$,.0f" if money else ",.0f", tickCount=5)),
             color=color,
@@ -780,9 +812,8 @@ def _cost_over_time(ctx: _Ctx) -> list[Chart]:
         tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
                alt.Tooltip("shown:N", title=t.metric(cost)), alt.Tooltip("spend:N", title=t.metric("spend")),
                alt.Tooltip("result:N", title=t.metric(result))]
-        months_span = _time_axis_span(dates + [s.start for s in ctx.facts.actions if s.start is not None])
         base = alt.Chart(alt.Data(values=data)).encode(
-            x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_short_months_axis(months_span)),
+            x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(ctx, dates)),
             y=alt.Y("value:Q", title=f"{t.metric(cost)}", scale=_y_scale(top),
                     axis=alt.Axis(format="$,.2~f" if small else "$,.0f", tickCount=5)),
             color=color, tooltip=tip,
@@ -840,7 +871,8 @@ def _spend(ctx: _Ctx) -> list[Chart]:
     tooltip = [alt.Tooltip("item:N", title=head), alt.Tooltip("shown:N", title=t.metric("spend"))]
     x = alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False))
     chart = _named_rows(data, "item", x, alt.value(COLORS["after"]), tooltip)
-    return [Chart(id="spend", title=title, description=description, spec=_spec(chart, description),
+    n = len(data)
+    return [Chart(id="spend", title=title, description=description, spec=_spec(chart, description, (40 * n, 60 * n)),
                   columns=[head, t.metric("spend"), "%"],
                   rows=rows + [[t.t("ui.total"), ctx.money(total), t.percent(100, digits=0)]])]
 
@@ -928,7 +960,8 @@ def _goals(ctx: _Ctx) -> list[Chart]:
         f"{t.t('ui.actual')} {ctx.value(r.actual, r.goal.metric)} ({t.t(f'status.{r.status}')})"
         for r in results
     ) + "."
-    return [Chart(id="goals", title=title, description=description, spec=_spec(chart, description),
+    n = len(data)
+    return [Chart(id="goals", title=title, description=description, spec=_spec(chart, description, (40 * n, 60 * n)),
                   columns=[t.t("ui.goal"), t.t("ui.target"), t.t("ui.actual"), t.t("ui.status")], rows=rows)]
 
 
@@ -973,8 +1006,9 @@ def _funnels(ctx: _Ctx) -> list[Chart]:
             base.mark_bar(color=COLORS["after"], height={"band": 0.75}),
             base.mark_text(align="left", baseline="middle", dx=5).encode(text="label:N"),
         ).properties(width="container", height=_rows_height(len(stages), 38))
+        n = len(stages)
         out.append(Chart(id=f"funnel-{platform}", title=title, description=description,
-                         spec=_spec(chart, description),
+                         spec=_spec(chart, description, (22 * n, 44 * n)),
                          columns=[name, t.t("ui.actual"), t.metric("conversion_rate")], rows=rows))
     return out
 
@@ -1011,7 +1045,7 @@ def _period_change(ctx: _Ctx) -> list[Chart]:
         x=alt.X("pct:Q", title=None, scale=alt.Scale(domain=[lo - (pad if lo < 0 else 0), hi + pad], nice=False),
                 axis=alt.Axis(format="+.0%", tickCount=5, grid=True,
                               labelExpr="datum.value == 0 ? '0' : datum.label")),
-        tooltip=[alt.Tooltip("metric:N", title=t.t("ui.change")),
+        tooltip=[alt.Tooltip("metric:N", title=t.t("ui.kpis")),
                  alt.Tooltip("before:N", title=ctx.before_label), alt.Tooltip("after:N", title=ctx.after_label),
                  alt.Tooltip("label:N", title=t.t("ui.change"))],
     )
@@ -1022,7 +1056,9 @@ def _period_change(ctx: _Ctx) -> list[Chart]:
     chart = alt.layer(bars, zero, right, left).properties(width="container", height=_rows_height(len(data), 28))
     title = f"{t.t('ui.change')}: {ctx.after_label} / {ctx.before_label}"
     description = f"{title}. " + "; ".join(f"{d['metric']}: {d['before']} → {d['after']} ({d['label']})" for d in data) + "."
-    return [Chart(id="period-change", title=title, description=description, spec=_spec(chart, description),
+    n = len(data)
+    return [Chart(id="period-change", title=title, description=description,
+                  spec=_spec(chart, description, (18 * n, 36 * n)),
                   columns=[t.t("ui.kpis"), ctx.before_label, ctx.after_label, t.t("ui.change")], rows=rows)]
 
 
