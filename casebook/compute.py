@@ -86,11 +86,13 @@ def totals(snapshot: Snapshot | None) -> dict[str, float]:
     return out
 
 
-def value_of(metric: str, snapshot: Snapshot | None, platform: str | None, er: str) -> float | None:
+def value_of(metric: str, snapshot: Snapshot | None, platform: str | None, er: str,
+             only: set[str] | None = None) -> float | None:
     """One metric for a platform or for all platforms together.
 
     For all platforms, a ratio is taken over the platforms that have every
-    input, so a platform without reach does not inflate ERR.
+    input, so a platform without reach does not inflate ERR; ``only``
+    restricts the pool further (see :func:`paired_change`).
     """
     if snapshot is None:
         return None
@@ -98,7 +100,9 @@ def value_of(metric: str, snapshot: Snapshot | None, platform: str | None, er: s
         return m.derive(metric, counts(snapshot, platform), er)
     inputs = m.inputs_of(metric, er)
     pooled: dict[str, float] = {}
-    for metrics in snapshot.metrics.values():
+    for name, metrics in snapshot.metrics.items():
+        if only is not None and name not in only:
+            continue
         vals = metrics.values()
         if all(i in vals for i in inputs):
             for i in inputs:
@@ -106,6 +110,28 @@ def value_of(metric: str, snapshot: Snapshot | None, platform: str | None, er: s
     if not pooled:
         return None
     return m.derive(metric, pooled, er)
+
+
+def _has_inputs(snapshot: Snapshot | None, platform: str, inputs: tuple[str, ...]) -> bool:
+    if snapshot is None or platform not in snapshot.metrics:
+        return False
+    vals = snapshot.metrics[platform].values()
+    return all(i in vals for i in inputs)
+
+
+def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, er: str) -> m.Change:
+    """Change across all platforms, pooling only platforms measured both times.
+
+    A platform launched during the work (no 'before') would otherwise turn
+    a modest change into a huge multiple.
+    """
+    inputs = m.inputs_of(metric, er)
+    names = set(before.metrics if before else ()) | set(after.metrics if after else ())
+    both = {p for p in names if _has_inputs(before, p, inputs) and _has_inputs(after, p, inputs)}
+    if not both:
+        return m.change(None, value_of(metric, after, None, er), better_of(metric))
+    return m.change(value_of(metric, before, None, er, both), value_of(metric, after, None, er, both),
+                    better_of(metric))
 
 
 def kind_of(metric: str) -> str:
@@ -126,6 +152,13 @@ def kpis(case: Case, platform: str) -> list[Kpi]:
         if platform == "total":
             b = value_of(metric, before, None, case.engagement_rate)
             a = value_of(metric, after, None, case.engagement_rate)
+            if a is None and b is None:
+                continue
+            # values over all platforms; the change only over platforms measured both times
+            paired = paired_change(metric, before, after, case.engagement_rate)
+            ch = m.Change(b, a, paired.absolute, paired.percent, paired.multiple, better_of(metric))
+            out.append(Kpi(platform, metric, kind_of(metric), ch))
+            continue
         else:
             b = m.derive(metric, counts(before, platform), case.engagement_rate)
             a = m.derive(metric, counts(after, platform), case.engagement_rate)
@@ -203,8 +236,7 @@ def headline(case: Case) -> Headline:
     """The one-line result: the biggest growth multiple and a cost per result."""
     best_metric, best = None, None
     for metric in HEADLINE_GROWTH:
-        ch = m.change(value_of(metric, case.baseline, None, case.engagement_rate),
-                      value_of(metric, case.after, None, case.engagement_rate))
+        ch = paired_change(metric, case.baseline, case.after, case.engagement_rate)
         if ch.multiple is not None and ch.multiple > 1 and (best is None or ch.multiple > best):
             best_metric, best = metric, ch.multiple
     cost_metric, cost = None, None

@@ -48,7 +48,7 @@ def probe(path: Path) -> str | None:
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
             return "image is too large (decompression bomb)"
-        return "file is not an image Pillow can read"
+        return "file is not a PNG, JPEG, WebP or GIF image"
     except (OSError, SyntaxError, ValueError):
         return "image file is broken"
     return None

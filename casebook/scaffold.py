@@ -6,15 +6,15 @@ import re
 from pathlib import Path
 
 from .paths import SCAFFOLD_DIR
-from .registry import interface_languages
 
 
 def write_new_case(slug: str, locale: str, directory: Path, report: bool = False) -> Path:
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
         raise ValueError(f"slug {slug!r}: use lower-case letters, digits and hyphens")
+    from .model import _locale
+
+    _locale(locale)  # raises ValueError with the same words as `casebook check`
     language = locale.split("-")[0]
-    if language not in interface_languages():
-        raise ValueError(f"unknown locale {locale!r}; available: {', '.join(interface_languages())}")
     kind = "report" if report else "case"
     template = SCAFFOLD_DIR / f"{kind}.{language}.yaml"
     if not template.is_file():

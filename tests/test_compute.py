@@ -281,3 +281,15 @@ def test_numbers_percent_and_na():
     assert ru.multiple(33300 / 9800) == "×3,4"
     assert en.money(None, "USD") == "n/a"
     assert ru.percent(None) == "н/д"
+
+
+def test_headline_growth_pools_only_platforms_measured_before_and_after():
+    """A channel launched during the work must not turn ×1.5 into ×30."""
+    from casebook.model import Snapshot
+
+    before = Snapshot.model_validate({"metrics": {"vk": {"engagements": 100}}})
+    after = Snapshot.model_validate({"metrics": {"vk": {"engagements": 150}, "telegram": {"engagements": 2900}}})
+    ch = compute.paired_change("engagements", before, after, "by_reach")
+    assert ch.multiple == approx(1.5)  # 150 / 100, the new Telegram channel left out
+    only_after = compute.paired_change("engagements", None, after, "by_reach")
+    assert only_after.multiple is None and only_after.after == 3050
