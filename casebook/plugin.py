@@ -80,6 +80,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                 parts.append(profile.contacts.email)
             config.copyright = str(escape(" · ".join(parts)))
         config.extra_css.append("assets/casebook/casebook.css")
+        if self.config.charts:
+            config.extra_css.append("assets/casebook/charts.css")
         config.extra_javascript.append("assets/casebook/casebook.js")
         if config.nav is None:
             config.nav = [{self.site.t.t("ui.cases"): "index.md"}]
