@@ -1,0 +1,481 @@
+"""Compose: the HTML of every PDF, from the site's partials and theme/pdf/.
+
+Everything a PDF shows is put into its HTML here, in the parent process:
+images as ``data:`` URIs (re-encoded by :mod:`casebook.media`, metadata
+stripped), charts as inline SVG.  The only files the renderer then reads
+are the print stylesheet and the fonts in the theme, so the HTML plus the
+theme's files decide the PDF's bytes (which is what the cache keys on).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import logging
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import compute, registry
+from .. import media as media_mod
+from .. import metrics as m
+from ..i18n import Translator, translator
+from ..load import LoadedCase
+from ..model import Case, Profile
+from ..paths import theme_dir
+from ..project import Project
+from ..render import CaseView, case_view, fmt_change, fmt_value, platform_label, render
+
+log = logging.getLogger("casebook.pdf")
+
+PHOTO_SIDE = 480  # px: the cover shows it at about 40 mm
+MEDIA_SIDE = 1200
+CHART_WIDTH = 380  # px; two charts side by side fill the A4 text width at about 0.9 scale
+CHART_HEIGHT = 150  # px of plot height
+CASE_CHARTS = 2  # a case PDF is one or two pages: the two most telling charts
+REPORT_CHARTS = 4
+
+
+@dataclass
+class PdfDoc:
+    """One PDF to make: its HTML and where it goes."""
+
+    kind: str  # case | portfolio | report
+    name: str  # slug, or "portfolio"
+    html: str
+    base_url: str
+    title: str
+    slugs: tuple[str, ...] = ()
+    extra_roots: tuple[str, ...] = ()
+
+
+@dataclass
+class Context:
+    """What every document of one build shares: project, charts, profile."""
+
+    project: Project
+    charts: Any = None  # a ChartRenderer, or None when charts are unavailable
+    _photo: str | None = None
+    _views: dict[str, CaseView] = field(default_factory=dict)
+    _charts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.project.profile
+
+    # -- values -------------------------------------------------------------
+    def photo(self) -> str:
+        if self._photo is None:
+            self._photo = ""
+            prof = self.profile
+            if prof and prof.photo:
+                path = media_mod.resolve(self.project.profile_path, prof.photo, self.project.root)
+                self._photo = data_uri(media_mod.prepare(path, max_side=PHOTO_SIDE))
+        return self._photo
+
+    def view(self, loaded: LoadedCase) -> CaseView:
+        """The case formatted for its locale, with media as data: URIs."""
+        slug = loaded.case.slug
+        if slug not in self._views:
+            case = loaded.case
+            view = case_view(loaded)
+            view.url = f"cases/{slug}/"
+
+            def embed(value: str | None, side: int = MEDIA_SIDE) -> str:
+                if not value:
+                    return ""
+                path = media_mod.resolve(loaded.source, value, self.project.root)
+                return data_uri(media_mod.prepare(path, max_side=side))
+
+            view.cover = embed(case.cover)
+            # A report is private: its client's logo may be shown; a public
+            # case shows it only when the client's name is disclosed.
+            show_logo = case.client.disclose_name or not case.is_public
+            view.logo = embed(case.client.logo, 600) if show_logo else ""
+            view.media = [
+                {"src": embed(item.src), "video": item.video or "", "alt": item.alt or "",
+                 "caption": item.caption or ""}
+                for item in case.media
+            ]
+            self._views[slug] = view
+        return self._views[slug]
+
+    def chart_blocks(self, view: CaseView, limit: int = 2) -> list[dict[str, Any]]:
+        """Static SVG charts for print, the most telling first; [] without the chart modules."""
+        slug = view.case.slug
+        key = f"{slug}:{limit}"
+        if key in self._charts:
+            return self._charts[key]
+        blocks: list[dict[str, Any]] = []
+        if self.charts is not None:
+            try:
+                from ..charts import build_charts
+
+                case = view.case
+                for chart in pick_charts(build_charts(view.facts, view.t), view.facts, limit):
+                    svg = self.charts.svg(chart, case.locale, case.currency,
+                                          width=CHART_WIDTH, height=CHART_HEIGHT)
+                    blocks.append({"chart": chart, "id": chart.id, "svg": Markup(print_svg(svg)),
+                                   "title": getattr(chart, "title", ""),
+                                   "description": getattr(chart, "description", "")})
+            except Exception as exc:  # noqa: BLE001 - a PDF without charts beats no PDF
+                log.warning("casebook: charts left out of the PDF of %s: %s", slug, exc)
+                blocks = []
+        self._charts[key] = blocks
+        return blocks
+
+    def web_url(self, case: Case) -> str:
+        prof = self.profile
+        if not prof or not prof.site_url or not case.is_public:
+            return ""
+        base = prof.site_url if prof.site_url.endswith("/") else prof.site_url + "/"
+        return f"{base}cases/{case.slug}/"
+
+
+def pick_charts(charts: list[Any], facts: compute.CaseFacts, limit: int) -> list[Any]:
+    """The charts print has room for: the change of the period, the growth of the
+    headline metric, cost over time, other series, then the rest; at most ``limit``."""
+    growth = facts.headline.growth_metric if facts.headline else None
+    platforms = list(facts.case.platforms)
+
+    def rank(item: tuple[int, Any]) -> tuple[int, int]:
+        index, chart = item
+        cid = getattr(chart, "id", "")
+        if cid == "period-change":
+            score = 0
+        elif growth and cid == f"series-{growth}":
+            score = 1
+        elif cid.startswith("cost-"):
+            score = 2
+        elif cid.startswith("series-"):
+            score = 3
+        elif platforms and cid == f"funnel-{platforms[0]}":
+            score = 4
+        elif cid == "goals" or cid.startswith("before-after-") or cid.startswith("funnel-"):
+            score = 8  # KPI cards and the goals table already show these numbers
+        else:
+            score = 5
+        return (score, index)
+
+    ranked = sorted(enumerate(charts), key=rank)
+    return [chart for _i, chart in ranked[:limit]]
+
+
+def chart_renderer(site: Any, cache_dir: Path | None, project: Project) -> Any:
+    """The site's chart renderer, or a new one, or None when charts are unavailable."""
+    if site is not None and getattr(site, "charts", None) is not None:
+        return site.charts
+    try:
+        from ..chartrender import ChartRenderer
+        from ..charts import build_charts  # noqa: F401 - both modules must be there
+    except Exception as exc:  # noqa: BLE001
+        log.info("casebook: PDFs are made without charts (%s)", exc)
+        return None
+    folder = Path(cache_dir) if cache_dir else project.root / ".casebook-cache"
+    try:
+        return ChartRenderer(folder / "charts")
+    except Exception as exc:  # noqa: BLE001
+        log.warning("casebook: PDFs are made without charts: %s", exc)
+        return None
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def data_uri(f: media_mod.MediaFile) -> str:
+    return f"data:{f.mime};base64," + base64.b64encode(f.data).decode("ascii")
+
+
+_SVG_DROP = re.compile(
+    r"<(script|foreignObject|style)\b.*?</\1\s*>|<(?:script|foreignObject)\b[^>]*/>",
+    re.IGNORECASE | re.DOTALL,
+)
+_SVG_FONT = re.compile(r"""font-family\s*=\s*(["'])[^"']*\1""", re.IGNORECASE)
+_SVG_FONT_CSS = re.compile(r"""font-family\s*:\s*[^;"'>]+""", re.IGNORECASE)
+_SVG_EXTERNAL = re.compile(r"""\s(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.IGNORECASE)
+
+
+def print_svg(svg: str) -> str:
+    """A chart's SVG made fit for inline print: our fonts, nothing external, no fixed size."""
+    svg = re.sub(r"^\s*<\?xml[^>]*\?>\s*", "", svg)
+    svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg, flags=re.IGNORECASE)
+    svg = _SVG_DROP.sub("", svg)
+    svg = _SVG_EXTERNAL.sub("", svg)
+    svg = _SVG_FONT.sub('font-family="CB Sans, CB Symbols"', svg)
+    svg = _SVG_FONT_CSS.sub("font-family: CB Sans, CB Symbols", svg)
+    # Let the print stylesheet size the chart: keep the viewBox, drop width/height.
+    head = re.match(r"\s*<svg\b[^>]*>", svg)
+    if head:
+        tag = head.group(0)
+        w = re.search(r'\swidth="([\d.]+)(?:px)?"', tag)
+        h = re.search(r'\sheight="([\d.]+)(?:px)?"', tag)
+        new = tag
+        if w and h and "viewBox" not in tag:
+            new = new.replace("<svg", f'<svg viewBox="0 0 {w.group(1)} {h.group(1)}"', 1)
+        new = re.sub(r'\s(width|height)="[^"]*"', "", new)
+        new = new.replace("<svg", '<svg class="cb-pchart__svg" preserveAspectRatio="xMidYMid meet"', 1)
+        svg = svg.replace(tag, new, 1)
+    return svg
+
+
+_ID_ATTR = re.compile(r'\b(id|aria-labelledby|aria-describedby|for)="([^"]+)"')
+_HREF_FRAGMENT = re.compile(r'\bhref="#([^"]+)"')
+
+
+def unique_ids(html: str, slug: str) -> str:
+    """Element ids of one case made unique in a document that holds several cases."""
+    keep = (f"case-{slug}", f"{slug}-")
+
+    def fix(value: str) -> str:
+        # chart SVG ids are unique already (and referenced by url(#...)): leave them
+        if value.startswith(keep) or re.match(r"cb[0-9a-f]{8}-", value):
+            return value
+        return f"{slug}-{value}"
+
+    html = _ID_ATTR.sub(lambda m: f'{m.group(1)}="{" ".join(fix(v) for v in m.group(2).split())}"', html)
+    return _HREF_FRAGMENT.sub(lambda m: f'href="#{fix(m.group(1))}"', html)
+
+
+def css_string(text: str) -> Markup:
+    """A CSS string literal safe inside a <style> element."""
+    out = []
+    for ch in text:
+        if ch.isalnum() or ch in " .,:;!?()-–—·@_/+%'" or ord(ch) > 127 and ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+def fixed_date(cases: list[Case]) -> str:
+    """The PDF's creation date: SOURCE_DATE_EPOCH, else the latest case's end.
+
+    Never the clock: the same input gives the same bytes.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    day = max((c.period.end for c in cases), default=dt.date(2000, 1, 1))
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def base_url() -> str:
+    return (theme_dir() / "pdf").as_uri() + "/"
+
+
+def _head(t: Translator, *, title: str, author: str, lang: str, description: str, keywords: list[str],
+          created: str, running: str, accent: str | None = None) -> dict[str, Any]:
+    return {
+        "doc_title": title,
+        "doc_author": author,
+        "doc_lang": lang,
+        "doc_description": description,
+        "doc_keywords": ", ".join(keywords),
+        "doc_created": created,
+        "run_left": css_string(running),
+        "run_page": css_string(t.t("ui.page")),
+        "accent": accent if accent and re.fullmatch(r"#[0-9A-Fa-f]{6}", accent) else "",
+    }
+
+
+# --------------------------------------------------------------------------
+# Documents
+
+
+def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
+    view = ctx.view(loaded)
+    case = view.case
+    t = view.t
+    prof = ctx.profile
+    author = prof.name if prof else ""
+    html = render(
+        "pdf/case.html",
+        **_head(t, title=case.title, author=author, lang=case.locale, description=view.headline,
+                keywords=case.tags, created=fixed_date([case]),
+                running=" · ".join(x for x in (author, case.title) if x)),
+        v=view, t=t, base="", profile=prof, photo=ctx.photo(), charts=ctx.chart_blocks(view),
+        web_url=ctx.web_url(case), story=story(view),
+    )
+    return PdfDoc("case", case.slug, html, base_url(), case.title, (case.slug,))
+
+
+def portfolio_doc(ctx: Context, cases: list[LoadedCase], name: str = "portfolio") -> PdfDoc:
+    prof = ctx.profile
+    locale = prof.locale if prof else "en"
+    t = translator(locale)
+    author = prof.name if prof else ""
+    title = f"{author}: {t.t('ui.portfolio')}" if author else t.t("ui.portfolio")
+    entries = []
+    for loaded in cases:
+        view = ctx.view(loaded)
+        body = render("pdf/_case_body.html", v=view, t=view.t, base="", profile=prof,
+                      charts=ctx.chart_blocks(view), web_url=ctx.web_url(view.case), story=story(view))
+        entries.append({"v": view, "body": Markup(unique_ids(body, view.case.slug))})
+    tags = sorted({tag for c in cases for tag in c.case.tags})
+    html = render(
+        "pdf/portfolio.html",
+        **_head(t, title=title, author=author, lang=locale,
+                description=prof.role if prof else "", keywords=tags,
+                created=fixed_date([c.case for c in cases]),
+                running=" · ".join(x for x in (author, t.t("ui.portfolio")) if x)),
+        t=t, base="", profile=prof, photo=ctx.photo(), entries=entries,
+        site_url=prof.site_url if prof else "",
+    )
+    return PdfDoc("portfolio", name, html, base_url(), title, tuple(c.case.slug for c in cases))
+
+
+def report_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
+    view = ctx.view(loaded)
+    case = view.case
+    t = view.t
+    prof = ctx.profile
+    branding = case.report.branding if case.report else None
+    logo = ""
+    if branding and branding.logo:
+        path = media_mod.resolve(loaded.source, branding.logo, ctx.project.root)
+        logo = data_uri(media_mod.prepare(path, max_side=600))
+    same_logo = bool(branding and branding.logo and case.client.logo and
+                     media_mod.resolve(loaded.source, branding.logo, ctx.project.root)
+                     == media_mod.resolve(loaded.source, case.client.logo, ctx.project.root))
+    brand_name = (branding.name if branding and branding.name else "") or (prof.name if prof else "")
+    author = prof.name if prof else brand_name
+    html = render(
+        "pdf/report.html" if case.kind == "report" else "pdf/case.html",
+        **_head(t, title=case.title, author=author, lang=case.locale, description=view.headline,
+                keywords=case.tags, created=fixed_date([case]),
+                running=" · ".join(x for x in (brand_name, case.client.name, period_label(t, case)) if x),
+                accent=branding.color if branding else None),
+        v=view, t=t, base="", profile=prof, photo=ctx.photo(), charts=ctx.chart_blocks(view, REPORT_CHARTS if case.kind == "report" else CASE_CHARTS),
+        web_url="", story=story(view), brand_logo=logo, brand_name=brand_name,
+        client_name=case.client.name, same_logo=same_logo, period=period_label(t, case),
+        report=report_tables(view) if case.report else None,
+    )
+    return PdfDoc(case.kind, case.slug, html, base_url(), case.title, (case.slug,))
+
+
+def period_label(t: Translator, case: Case) -> str:
+    """The period; a report on one calendar month names just that month."""
+    start, end = case.period.start, case.period.end
+    if (start.year, start.month) == (end.year, end.month):
+        from babel.dates import format_skeleton
+
+        return format_skeleton("yMMMM", start, locale=t.babel_locale)
+    return t.period(start, end)
+
+
+def story(view: CaseView) -> list[dict[str, Any]]:
+    """The story in short: before, what was done, after, lessons (only those present)."""
+    case = view.case
+    t = view.t
+    parts = []
+    if case.baseline and case.baseline.summary:
+        parts.append({"id": "before", "title": t.t("ui.starting_point"), "md": case.baseline.summary, "timeline": False})
+    if view.actions:
+        parts.append({"id": "actions", "title": t.t("ui.what_was_done"), "timeline": True, "md": None})
+    if case.after and case.after.summary:
+        parts.append({"id": "after", "title": t.t("ui.results"), "md": case.after.summary, "timeline": False})
+    if case.lessons:
+        parts.append({"id": "lessons", "title": t.t("ui.lessons"), "md": case.lessons, "timeline": False})
+    return parts
+
+
+# --------------------------------------------------------------------------
+# Report tables
+
+
+def _formula_key(metric: str, er: str) -> str:
+    if metric == "er":
+        return {"by_followers": "er_followers", "by_reach": "er_reach", "by_views": "er_views"}[er]
+    return metric
+
+
+def report_tables(view: CaseView) -> dict[str, Any]:
+    case = view.case
+    t = view.t
+    er = case.engagement_rate
+    previous = case.report.previous if case.report else None
+    cur = case.currency
+
+    # KPIs against targets, with the change against the previous period
+    goals = []
+    for g, gv in zip(view.facts.goals, view.goals):
+        before = compute.value_of(g.goal.metric, previous, g.goal.platform, er)
+        kpi = compute.Kpi(g.goal.platform or "total", g.goal.metric, g.kind,
+                          m.change(before, g.actual, g.better))
+        goals.append({
+            "label": gv.label, "previous": fmt_value(t, before, g.kind, cur), "actual": gv.actual,
+            "change": fmt_change(t, kpi, cur), "direction": kpi.change.direction,
+            "target": gv.target, "status": gv.status, "status_label": gv.status_label,
+            "deadline": gv.deadline,
+        })
+
+    # Per platform: rows are metrics, columns the platforms (and the total)
+    columns = list(case.platforms)
+    if len(columns) > 1:
+        columns.append("total")
+    cells: dict[str, dict[str, dict[str, str]]] = {}
+    for col in columns:
+        for k in compute.kpis(case, col):
+            cells.setdefault(k.metric, {})[col] = {
+                "after": fmt_value(t, k.after, k.kind, cur),
+                "before": fmt_value(t, k.before, k.kind, cur),
+                "change": fmt_change(t, k, cur),
+                "direction": k.change.direction,
+            }
+    rows = [
+        {"metric": metric, "label": t.metric(metric), "cells": [cells[metric].get(c) for c in columns]}
+        for metric in compute.KPI_ORDER if metric in cells
+    ]
+    headers = [t.t("ui.total") if c == "total" else platform_label(c) for c in columns]
+
+    # Top content
+    top_metrics = ("reach", "views", "engagements", "clicks", "leads")
+    items = case.report.top_content if case.report else []
+    present = [x for x in top_metrics if any(getattr(i.metrics, x) is not None for i in items)]
+    show_er = any(m.derive("er", i.metrics.values(), er) is not None for i in items)
+    top = []
+    for item in items:
+        vals = item.metrics.values()
+        row = [t.value(vals.get(x), "count", cur) if x in vals else "—" for x in present]
+        if show_er:
+            row.append(t.percent(m.derive("er", vals, er)))
+        top.append({"title": item.title, "url": item.url or "", "platform": platform_label(item.platform),
+                     "date": t.date(item.date) if item.date else "", "cells": row, "note": item.note})
+    top_headers = [t.metric(x) for x in present] + ([t.metric("er")] if show_er else [])
+
+    # Appendix: the formulas of the derived metrics this report shows
+    used = list(cells) + [g.goal.metric for g in view.facts.goals]
+    if show_er:
+        used.append("er")
+    formulas = []
+    seen = set()
+    for metric in used:
+        key = _formula_key(metric, er)
+        if key in seen:
+            continue
+        seen.add(key)
+        text = t.t(f"formula.{key}")
+        if text != key.replace("_", " ") and text != key.rsplit(".", 1)[-1].replace("_", " "):
+            formulas.append({"label": t.metric(key), "formula": text})
+    return {
+        "goals": goals, "headers": headers, "rows": rows,
+        "top": top, "top_headers": top_headers, "formulas": formulas,
+        "previous_summary": previous.summary if previous else None,
+    }
+
+
+def is_report(case: Case) -> bool:
+    return case.kind == "report"
+
+
+__all__ = [
+    "Context", "PdfDoc", "case_doc", "portfolio_doc", "report_doc", "chart_renderer",
+    "fixed_date", "print_svg", "css_string", "data_uri", "base_url", "registry",
+]

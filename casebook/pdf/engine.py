@@ -1,0 +1,275 @@
+"""Engine: HTML to PDF bytes, safely, reproducibly, in parallel, cached.
+
+* Safe: every read goes through :class:`~casebook.pdf.fetch.SafeFetcher`;
+  attachments (``<link rel=attachment>``, ``<a rel=attachment>``, the
+  ``attachments`` option) are dropped before the PDF is written.
+* Reproducible: the documents carry fixed dates (``dcterms.created``), the
+  file identifier is a hash of the content, nothing depends on the clock.
+* Parallel: the HTML is composed in the parent; documents not in the
+  cache are rendered by a small process pool, one document a task.
+* Cached: a PDF is keyed by the sha256 of its HTML, its base URL, the
+  bytes of the theme files it may read (print CSS, fonts) and the versions
+  of casebook, WeasyPrint and pydyf; hits are copied from
+  ``cache_dir/pdf/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..paths import theme_dir
+from .compose import PdfDoc
+from .fetch import SafeFetcher
+
+log = logging.getLogger("casebook.pdf")
+
+ENGINE_VERSION = "1"  # bump when a change here changes the bytes of a PDF
+MAX_WORKERS = 4
+PROGRESS_MIN = 4  # show a progress bar from this many PDFs on
+
+
+def pdf_options() -> dict:
+    """WeasyPrint's write options: tagged PDF/UA, no attachments, fixed ID."""
+    return {
+        "pdf_variant": "pdf/ua-1",
+        "pdf_tags": True,
+        "pdf_identifier": True,  # a hash of the content: same input, same ID
+        "attachments": [],
+        "optimize_images": True,
+        "jpeg_quality": 82,
+        "dpi": 200,  # images are downscaled to this resolution at their printed size
+        "custom_metadata": False,
+        "xmp_metadata": None,
+    }
+
+
+@dataclass
+class RenderResult:
+    data: bytes
+    refused: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def render_html(html: str, base_url: str, roots: tuple[str, ...]) -> RenderResult:
+    """One document to PDF bytes (runs in a worker or in this process)."""
+    from weasyprint import HTML
+
+    started = time.perf_counter()
+    fetcher = SafeFetcher(roots)
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        **{k: v for k, v in pdf_options().items() if k in ("pdf_variant", "pdf_tags", "optimize_images", "dpi",
+                                                         "jpeg_quality")})
+    # No file may ride along as an attachment, whatever the HTML says.
+    document.metadata.attachments = []
+    document.metadata.xmp_metadata = []
+    for page in document.pages:
+        page.links = [link for link in page.links if link[0] != "attachment"]
+    data = document.write_pdf(**pdf_options())
+    return RenderResult(data, list(fetcher.refused), time.perf_counter() - started)
+
+
+def _versions() -> str:
+    import pydyf
+    import weasyprint
+
+    from .. import __version__ as casebook_version
+
+    return f"casebook {casebook_version}; engine {ENGINE_VERSION}; weasyprint {weasyprint.__version__}; pydyf {pydyf.__version__}"
+
+
+@lru_cache(maxsize=None)
+def _theme_digest(folder: str, stamp: tuple) -> str:
+    h = hashlib.sha256()
+    base = Path(folder)
+    for path in sorted(p for p in base.rglob("*") if p.is_file()):
+        h.update(path.relative_to(base).as_posix().encode())
+        h.update(b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def theme_digest() -> str:
+    """Hash of every theme file a print document may read (pdf/, fonts/, partials/)."""
+    parts = []
+    for sub in ("pdf", "fonts"):
+        folder = theme_dir() / sub
+        if folder.is_dir():
+            stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                                 for p in folder.rglob("*") if p.is_file()))
+            parts.append(_theme_digest(str(folder), stamp))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def cache_key(doc: PdfDoc, roots: tuple[str, ...]) -> str:
+    h = hashlib.sha256()
+    for part in (_versions(), theme_digest(), doc.base_url, "\n".join(roots), repr(sorted(pdf_options().items())),
+                 doc.html):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class Job:
+    doc: PdfDoc
+    out: Path
+    roots: tuple[str, ...]
+    key: str = ""
+    cached: bool = False
+    seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)
+    size: int = 0
+
+
+@dataclass
+class BuildStats:
+    jobs: list[Job] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rendered(self) -> int:
+        return sum(not j.cached for j in self.jobs)
+
+    @property
+    def cached(self) -> int:
+        return sum(j.cached for j in self.jobs)
+
+    @property
+    def refused(self) -> list[str]:
+        return [f"{j.out.name}: {r}" for j in self.jobs for r in j.refused]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _copy_atomic(src: Path, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=dest.parent)
+    os.close(fd)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def worker_count(n_jobs: int) -> int:
+    env = os.environ.get("CASEBOOK_PDF_WORKERS", "").strip()
+    if env.isdigit():
+        return max(1, min(int(env), n_jobs))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_WORKERS, n_jobs))
+
+
+def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> BuildStats:
+    """Render the jobs not in the cache (in parallel), then put every PDF in place."""
+    started = time.perf_counter()
+    stats = BuildStats(jobs)
+    store = Path(cache_dir) / "pdf" if cache_dir else None
+    todo: list[Job] = []
+    for job in jobs:
+        job.key = cache_key(job.doc, job.roots)
+        hit = store / f"{job.key}.pdf" if store else None
+        if hit is not None and hit.is_file():
+            _copy_atomic(hit, job.out)
+            job.cached = True
+            job.size = hit.stat().st_size
+        else:
+            todo.append(job)
+
+    def done(job: Job, result: RenderResult) -> None:
+        job.seconds = result.seconds
+        job.refused = result.refused
+        job.size = len(result.data)
+        for r in result.refused:
+            log.warning("casebook: %s: refused to read %s", job.out.name, r)
+        if store is not None:
+            _write_atomic(store / f"{job.key}.pdf", result.data)
+        _write_atomic(job.out, result.data)
+
+    progress = _progress(len(todo), label)
+    try:
+        workers = worker_count(len(todo))
+        if workers <= 1:
+            for job in todo:
+                done(job, render_html(job.doc.html, job.doc.base_url, job.roots))
+                progress.advance()
+        else:
+            # Big documents first: the pool finishes sooner.
+            order = sorted(todo, key=lambda j: -len(j.doc.html))
+            with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+                futures = {pool.submit(render_html, j.doc.html, j.doc.base_url, j.roots): j for j in order}
+                for fut in as_completed(futures):
+                    done(futures[fut], fut.result())
+                    progress.advance()
+    finally:
+        progress.close()
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _mp_context():
+    import multiprocessing as mp
+
+    # fork shares the parent's imported WeasyPrint (fast start); where it is
+    # unavailable the default start method is used.
+    if "fork" in mp.get_all_start_methods() and sys.platform.startswith("linux"):
+        return mp.get_context("fork")
+    return mp.get_context()
+
+
+class _NoProgress:
+    def advance(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _RichProgress:
+    def __init__(self, total: int, label: str):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.task = self.progress.add_task(label, total=total)
+        self.progress.start()
+
+    def advance(self) -> None:
+        self.progress.advance(self.task)
+
+    def close(self) -> None:
+        self.progress.stop()
+
+
+def _progress(total: int, label: str):
+    if total >= PROGRESS_MIN and sys.stderr.isatty():
+        try:
+            return _RichProgress(total, label)
+        except Exception:  # noqa: BLE001 - progress is a nicety
+            return _NoProgress()
+    return _NoProgress()
