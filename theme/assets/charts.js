@@ -69,6 +69,10 @@
       return;
     }
     Promise.resolve(result).then(function () {
+      // The live div is one image labelled with the description; the marks
+      // inside are not for screen readers (the data table is).
+      var drawn = live.querySelectorAll("svg, canvas");
+      for (var i = 0; i < drawn.length; i++) drawn[i].setAttribute("aria-hidden", "true");
       live.style.position = "";
       live.style.left = "";
       live.style.right = "";
