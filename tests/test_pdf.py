@@ -1,0 +1,441 @@
+"""PDF exports of the demo project: case PDFs, portfolios and client reports.
+
+The demo PDFs are built once per test process (session fixture) into a
+temporary folder; the chart SVG cache is shared with the checkout's
+.casebook-cache so repeated runs stay quick, the PDFs themselves are
+rendered anew every session.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from pypdf import PdfReader
+
+from casebook.errors import CasebookError
+from casebook.project import Project, folder_name, open_project
+
+REPO = Path(__file__).resolve().parent.parent
+pytestmark = [pytest.mark.xdist_group("pdf")]
+
+MAX_CASE_BYTES = 500_000
+
+
+# --------------------------------------------------------------------------
+# helpers
+
+
+_READERS: dict[Path, PdfReader] = {}
+
+
+def read(path: Path) -> PdfReader:
+    """One reader per file for the session (the files are not changed by the tests)."""
+    if path not in _READERS:
+        _READERS[path] = PdfReader(io.BytesIO(path.read_bytes()))
+    return _READERS[path]
+
+
+def squash(text: str) -> str:
+    """Text without whitespace or soft hyphens: PDF extraction breaks lines anywhere."""
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"[\s\u00ad\u200b]+", "", text)
+
+
+_TEXTS: dict[int, list[str]] = {}
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    """Extracted text per page, once per reader (pypdf's extraction is slow)."""
+    key = id(reader)
+    if key not in _TEXTS:
+        _TEXTS[key] = [page.extract_text() or "" for page in reader.pages]
+    return _TEXTS[key]
+
+
+def all_text(reader: PdfReader) -> str:
+    return "\n".join(page_texts(reader))
+
+
+def outline_titles(reader: PdfReader) -> list[str]:
+    out: list[str] = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append(item.title)
+
+    walk(reader.outline)
+    return out
+
+
+def link_uris(reader: PdfReader) -> list[str]:
+    uris = []
+    for page in reader.pages:
+        for ref in page.get("/Annots") or []:
+            annot = ref.get_object()
+            action = annot.get("/A")
+            if action is not None and action.get_object().get("/URI"):
+                uris.append(str(action.get_object()["/URI"]))
+    return uris
+
+
+def fonts_without_file(reader: PdfReader) -> list[str]:
+    """Names of fonts that are not embedded (no FontFile, FontFile2 or FontFile3)."""
+    missing = []
+    seen = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        if resources is None:
+            continue
+        fonts = resources.get_object().get("/Font") or {}
+        for _name, ref in fonts.get_object().items():
+            font = ref.get_object()
+            key = id(font)
+            if key in seen:
+                continue
+            seen.add(key)
+            descriptors = []
+            if font.get("/FontDescriptor") is not None:
+                descriptors.append(font["/FontDescriptor"].get_object())
+            for desc in font.get("/DescendantFonts") or []:
+                d = desc.get_object().get("/FontDescriptor")
+                if d is not None:
+                    descriptors.append(d.get_object())
+            if font.get("/Subtype") == "/Type3":
+                continue  # glyphs drawn in the PDF itself
+            if not descriptors or not all(
+                any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors
+            ):
+                missing.append(str(font.get("/BaseFont")))
+    return missing
+
+
+# --------------------------------------------------------------------------
+# the build, once
+
+
+@dataclass
+class Demo:
+    project: Project
+    site: Path
+    private: Path
+    cache: Path
+    by_tag: Path
+    by_slugs: Path
+    tag: str
+    slugs: list[str]
+    seconds: float
+
+
+def _pick_tag(project: Project) -> str:
+    """A tag on some but not all public cases, and on a private one if possible."""
+    public = project.public_cases
+    private_tags = {t for c in project.private_cases for t in c.case.tags}
+    counts: dict[str, int] = {}
+    for c in public:
+        for t in c.case.tags:
+            counts[t] = counts.get(t, 0) + 1
+    candidates = sorted((t for t, n in counts.items() if 0 < n < len(public)),
+                        key=lambda t: (t not in private_tags, -counts[t], t))
+    return candidates[0]
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory) -> Demo:
+    from casebook.chartrender import ChartRenderer
+    from casebook.pdf import build_portfolio_pdf, build_private_outputs, build_public_pdfs
+
+    project = open_project(REPO)
+    out = tmp_path_factory.mktemp("pdf")
+    cache = out / "cache"
+    # charts come from the checkout's chart cache; PDFs are rendered anew
+    site = SimpleNamespace(charts=ChartRenderer(REPO / ".casebook-cache" / "charts"))
+    started = time.perf_counter()
+    build_public_pdfs(project, site, out / "site", cache_dir=cache)
+    build_private_outputs(project, out / "private", cache_dir=cache)
+    tag = _pick_tag(project)
+    build_portfolio_pdf(project, out / "by-tag.pdf", tag=tag, site=site, cache_dir=cache)
+    slugs = [c.case.slug for c in project.public_cases][::-2][:2]
+    build_portfolio_pdf(project, out / "by-slugs.pdf", slugs=slugs, site=site, cache_dir=cache)
+    seconds = time.perf_counter() - started
+    return Demo(project, out / "site", out / "private", cache, out / "by-tag.pdf", out / "by-slugs.pdf",
+                tag, slugs, seconds)
+
+
+def public_ids(demo: Demo) -> list[str]:
+    return [c.case.slug for c in demo.project.public_cases]
+
+
+def test_demo_has_public_private_and_report_cases(demo):
+    cases = demo.project.cases
+    assert demo.project.public_cases and demo.project.private_cases
+    assert any(c.case.kind == "report" for c in cases)
+    assert any(c.case.locale == "ru" for c in demo.project.public_cases)
+
+
+# --------------------------------------------------------------------------
+# case PDFs
+
+
+def test_every_public_case_has_its_pdf_and_nothing_else_is_public(demo):
+    names = sorted(p.name for p in (demo.site / "pdf").iterdir())
+    assert names == sorted([f"{s}.pdf" for s in public_ids(demo)] + ["portfolio.pdf"])
+    assert not list(demo.site.rglob("*.html")), "private HTML never goes under the site"
+
+
+@pytest.mark.parametrize("index", range(8))
+def test_case_pdf(demo, index):
+    public = demo.project.public_cases
+    if index >= len(public):
+        pytest.skip("fewer demo cases")
+    loaded = public[index]
+    case = loaded.case
+    path = demo.site / "pdf" / f"{case.slug}.pdf"
+    size = path.stat().st_size
+    assert size < MAX_CASE_BYTES, f"{path.name} is {size} bytes"
+    reader = read(path)
+    assert 1 <= len(reader.pages) <= 2, f"{case.slug}: {len(reader.pages)} pages"
+    text = squash(all_text(reader))
+
+    from casebook.render import case_view
+
+    view = case_view(loaded)
+    assert squash(view.headline) in text, "the headline is extractable text"
+    assert squash(case.title) in text
+    if case.locale.startswith("ru"):
+        assert re.search(r"[А-Яа-яЁё]{4,}", all_text(reader)), "Cyrillic text is extractable"
+        assert squash("Ключевые результаты") in text
+    assert squash(demo.project.profile.name) in text, "the specialist's name is on the PDF"
+    assert fonts_without_file(reader) == [], "every font is embedded"
+
+    titles = outline_titles(reader)
+    assert titles and titles[0] == case.title, "the outline follows the headings"
+    assert len(titles) >= 3
+
+    uris = link_uris(reader)
+    web = demo.project.profile.site_url.rstrip("/") + f"/cases/{case.slug}/"
+    assert web in uris, "the case on the web is a clickable link"
+    assert any(u.startswith("mailto:") for u in uris)
+
+    meta = reader.metadata
+    assert meta["/Title"] == case.title
+    assert meta["/Author"] == demo.project.profile.name
+    assert str(meta["/CreationDate"]).startswith("D:")
+    root = reader.trailer["/Root"]
+    assert str(root["/Lang"]) == case.locale
+    assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], "a tagged PDF"
+    assert "/EmbeddedFiles" not in (root.get("/Names") or {}), "no attachments"
+
+
+def test_private_cases_have_no_public_pdf(demo):
+    for loaded in demo.project.private_cases:
+        assert not (demo.site / "pdf" / f"{loaded.case.slug}.pdf").exists()
+
+
+# --------------------------------------------------------------------------
+# portfolios
+
+
+def toc_page(reader: PdfReader) -> str:
+    return page_texts(reader)[1]
+
+
+def _case_titles_in(reader: PdfReader, project: Project) -> dict[str, bool]:
+    text = squash(all_text(reader)[len(page_texts(reader)[0]) + len(toc_page(reader)):])
+    return {c.case.slug: squash(c.case.title) in text for c in project.cases}
+
+
+def test_default_portfolio_holds_every_public_case_and_no_private_one(demo):
+    reader = read(demo.site / "pdf" / "portfolio.pdf")
+    toc = squash(toc_page(reader))
+    for loaded in demo.project.cases:
+        title = squash(loaded.case.title)
+        if loaded.case.is_public:
+            assert title in toc, f"{loaded.case.slug} in the contents"
+        else:
+            assert title not in squash(all_text(reader)), f"private {loaded.case.slug} left out"
+            assert loaded.case.slug not in all_text(reader)
+    found = _case_titles_in(reader, demo.project)
+    assert all(found[c.case.slug] for c in demo.project.public_cases)
+    titles = outline_titles(reader)
+    for loaded in demo.project.public_cases:
+        assert loaded.case.title in titles
+    assert reader.metadata["/Author"] == demo.project.profile.name
+    assert fonts_without_file(reader) == []
+
+
+def test_portfolio_contents_give_the_right_page_numbers(demo):
+    reader = read(demo.site / "pdf" / "portfolio.pdf")
+    texts = [squash(t) for t in page_texts(reader)]
+    toc = " ".join(page_texts(reader)[1].split())
+    for loaded in demo.project.public_cases:
+        title = squash(loaded.case.title)
+        m = re.search(re.escape(" ".join(loaded.case.title.split())) + r" ?\.{3,} ?(\d+)\b", toc)
+        assert m, f"{loaded.case.slug}: no page number in the contents"
+        page = int(m.group(1))
+        assert page <= len(texts)
+        assert texts[page - 1].find(title) != -1, f"{loaded.case.slug} is not on page {page}"
+        assert all(title not in t for t in texts[2:page - 1]), "each case starts where the contents say"
+
+
+def test_portfolio_by_tag_holds_exactly_the_tagged_public_cases(demo):
+    reader = read(demo.by_tag)
+    expected = {c.case.slug for c in demo.project.public_cases if demo.tag in c.case.tags}
+    assert expected and expected != set(public_ids(demo))
+    toc = squash(toc_page(reader))
+    in_toc = {c.case.slug for c in demo.project.cases if squash(c.case.title) in toc}
+    assert in_toc == expected
+    found = _case_titles_in(reader, demo.project)
+    assert {s for s, ok in found.items() if ok} == expected
+    assert set(outline_titles(reader)) >= {c.case.title for c in demo.project.cases if c.case.slug in expected}
+
+
+def test_portfolio_by_slugs_keeps_the_chosen_cases_in_order(demo):
+    reader = read(demo.by_slugs)
+    toc = squash(toc_page(reader))
+    by_slug = {c.case.slug: c.case for c in demo.project.cases}
+    in_toc = {s for s, c in by_slug.items() if squash(c.title) in toc}
+    assert in_toc == set(demo.slugs)
+    positions = [toc.index(squash(by_slug[s].title)) for s in demo.slugs]
+    assert positions == sorted(positions), "the order the user chose"
+    found = _case_titles_in(reader, demo.project)
+    assert {s for s, ok in found.items() if ok} == set(demo.slugs)
+
+
+def test_portfolio_selection_refuses_private_and_unknown_cases(demo):
+    from casebook.pdf import select_cases
+
+    private = demo.project.private_cases[0].case.slug
+    with pytest.raises(CasebookError, match="public cases only"):
+        select_cases(demo.project, slugs=[private])
+    with pytest.raises(CasebookError, match="no case with slug"):
+        select_cases(demo.project, slugs=["no-such-case"])
+    with pytest.raises(CasebookError, match="tagged"):
+        select_cases(demo.project, tag="no-such-tag")
+    private_only = {t for c in demo.project.private_cases for t in c.case.tags} - {
+        t for c in demo.project.public_cases for t in c.case.tags}
+    if private_only:
+        with pytest.raises(CasebookError):
+            select_cases(demo.project, tag=sorted(private_only)[0])
+
+
+# --------------------------------------------------------------------------
+# client reports and other private output
+
+
+def test_private_output_goes_to_the_client_folder(demo):
+    for loaded in demo.project.private_cases:
+        folder = demo.private / folder_name(loaded.case.client.name)
+        assert (folder / f"{loaded.case.slug}.pdf").is_file()
+        html = (folder / f"{loaded.case.slug}.html").read_text("utf-8")
+        assert "<style>" in html and 'href="print.css"' not in html, "a standalone page"
+        assert "file:" not in html and str(REPO) not in html
+
+
+def test_report_pdf_has_the_report_sections(demo):
+    from casebook.i18n import translator
+
+    reports = [c for c in demo.project.private_cases if c.case.kind == "report"]
+    assert reports
+    for loaded in reports:
+        case = loaded.case
+        t = translator(case.locale)
+        path = demo.private / folder_name(case.client.name) / f"{case.slug}.pdf"
+        reader = read(path)
+        text = squash(all_text(reader))
+        keys = ["summary", "kpis", "per_platform", "previous_period", "this_period", "target", "status",
+                "appendix"]
+        if case.report.why:
+            keys.append("why")
+        if case.report.plan:
+            keys.append("plan")
+        if case.report.asks:
+            keys.append("asks")
+        if case.report.top_content:
+            keys.append("top_content")
+        for key in keys:
+            assert squash(t.t(f"ui.{key}")).casefold() in text.casefold(), f"{case.slug}: section {key}"
+        for item in case.report.top_content:
+            assert squash(item.title) in text
+        assert squash(t.t("formula.cpl")) in text, "metric definitions in the appendix"
+        assert squash(case.client.name) in text, "a private report names its client"
+        if case.report.branding and case.report.branding.name:
+            assert squash(case.report.branding.name) in text
+        titles = outline_titles(reader)
+        assert t.t("ui.appendix") in titles
+        assert fonts_without_file(reader) == []
+        assert reader.metadata["/Title"] == case.title
+        # never in the public site
+        assert not any(case.slug in p.name for p in demo.site.rglob("*"))
+        for pdf in demo.site.rglob("*.pdf"):
+            assert squash(case.title) not in squash(all_text(read(pdf)))
+
+
+def test_private_output_refuses_the_site_folder(tmp_path):
+    from casebook.pdf import build_private_outputs
+
+    project = open_project(REPO)
+    with pytest.raises(CasebookError, match="public site"):
+        build_private_outputs(project, REPO / "site" / "private")
+
+
+# --------------------------------------------------------------------------
+# reproducible and cached
+
+
+def test_same_input_gives_the_same_bytes(demo):
+    from casebook.pdf import compose, engine
+    from casebook.pdf import _roots
+
+    loaded = demo.project.public_cases[0]
+    from casebook.chartrender import ChartRenderer
+
+    ctx = compose.Context(demo.project, charts=ChartRenderer(REPO / ".casebook-cache" / "charts"))
+    doc = compose.case_doc(ctx, loaded)
+    roots = _roots(demo.project, ctx.charts, demo.cache)
+    first = engine.render_html(doc.html, doc.base_url, roots).data
+    second = engine.render_html(doc.html, doc.base_url, roots).data
+    assert first == second
+    assert first == (demo.site / "pdf" / f"{loaded.case.slug}.pdf").read_bytes()
+
+
+def test_unchanged_pdfs_come_from_the_cache(demo, tmp_path):
+    from casebook.pdf import build_public_pdfs
+
+    site = SimpleNamespace(charts=None)
+    from casebook.chartrender import ChartRenderer
+
+    site.charts = ChartRenderer(REPO / ".casebook-cache" / "charts")
+    started = time.perf_counter()
+    stats = build_public_pdfs(demo.project, site, tmp_path / "site", cache_dir=demo.cache)
+    assert stats.rendered == 0 and stats.cached == len(stats.jobs)
+    for job in stats.jobs:
+        assert job.out.read_bytes() == (demo.site / "pdf" / job.out.name).read_bytes()
+    assert time.perf_counter() - started < demo.seconds
+
+
+def test_changed_input_is_rendered_again(demo, tmp_path):
+    from casebook.pdf import compose
+    from casebook.pdf.engine import Job, run_jobs
+    from casebook.pdf import _roots
+
+    ctx = compose.Context(demo.project, charts=None)
+    loaded = demo.project.public_cases[0]
+    doc = compose.case_doc(ctx, loaded)
+    roots = _roots(demo.project, None, demo.cache)
+    out = tmp_path / "a.pdf"
+    first = run_jobs([Job(doc, out, roots)], demo.cache)
+    again = run_jobs([Job(doc, out, roots)], demo.cache)
+    assert again.cached == 1
+    doc.html = doc.html.replace(loaded.case.title, loaded.case.title + " (v2)", 1)
+    changed = run_jobs([Job(doc, out, roots)], demo.cache)
+    assert changed.rendered == 1 and first.jobs[0].key != changed.jobs[0].key
