@@ -28,7 +28,7 @@ from typing import Any
 
 from .charts import Chart, d3_locale, embed_options, script_json
 
-RENDER_VERSION = "2"  # bump when the post-processing below changes
+RENDER_VERSION = "3"  # bump when the post-processing below changes
 DEFAULT_CACHE_DIR = Path(".casebook-cache") / "charts"
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -228,6 +228,9 @@ def clean_svg(svg: str, prefix: str) -> str:
     # The SVG is one image: whoever shows it labels it (role="img" and the
     # description on the page); its marks stay out of the accessibility tree.
     svg = re.sub(r"^<svg\b(?![^>]*aria-hidden)", '<svg aria-hidden="true" focusable="false"', svg, count=1)
+    # Vega's class="marks" on the root is of no use outside Vega, and a
+    # page adding its own class would make the attribute appear twice.
+    svg = re.sub(r'^(<svg\b[^>]*?)\sclass="marks"', r"\1", svg, count=1)
     if "xlink:" not in svg.replace('xmlns:xlink="http://www.w3.org/1999/xlink"', ""):
         svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
     # Links a spec might carry (href channel) would point outside: drop them.

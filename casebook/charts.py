@@ -18,8 +18,9 @@ Chart types and when each is made:
     period).
 ``series-<metric>``
     a metric with at least two points over time (series, plus the before
-    and after values); the actions are drawn as bands (spans) or rules
-    (single days) with their titles.
+    and after values, which are marked and labelled); the dated actions are
+    drawn on a timeline strip above the plot (a bar for a span, a diamond
+    for a day, a rule down to the axis where each starts) with their titles.
 ``cost-<cpl|cpc|cpa>``
     series with spend and leads (else clicks, else orders) for the same
     platform in at least two periods: cost per result over time, with the
@@ -64,7 +65,9 @@ if TYPE_CHECKING:  # pragma: no cover
 # The theme's fonts: print uses Noto Sans (bundled in theme/fonts, also
 # registered with vl-convert so static SVGs are measured with it), DejaVu
 # Sans for symbols; the web falls back to the system's sans-serif.
-FONT_FAMILY = "'Noto Sans', 'DejaVu Sans', Helvetica, Arial, sans-serif"
+# Unquoted (valid CSS): the PDF rewrites font-family attributes with a
+# pattern that stops at an inner quote.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
 
 # The theme's colours (theme/assets/casebook.css, theme/pdf/print.css).
 COLORS = {
@@ -728,7 +731,7 @@ def _series(ctx: _Ctx) -> list[Chart]:
                     ).encode(text="shown:N", color=alt.value(COLORS["text"])))
         chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
         title = f"{t.metric(metric)}: {', '.join(names)}"
-        first, last = points_by_platform_ends(points)
+        first, last = _line_ends(points)
 
         def when(p: _Point) -> str:
             return f"{p.mark}: {p.label}" if p.mark else p.label
@@ -756,7 +759,7 @@ def _series(ctx: _Ctx) -> list[Chart]:
     return out
 
 
-def points_by_platform_ends(points: list[_Point]) -> tuple[dict[str, _Point], dict[str, _Point]]:
+def _line_ends(points: list[_Point]) -> tuple[dict[str, _Point], dict[str, _Point]]:
     first: dict[str, _Point] = {}
     last: dict[str, _Point] = {}
     for p in sorted(points, key=lambda p: p.date):
@@ -900,12 +903,6 @@ def _named_rows(data: list[dict], name: str, x: alt.X, color, tooltip, extra: tu
     return alt.layer(bars, *extra, labels, names).properties(
         width="container", height=NAMED_ROW_PX * len(data),
     )
-
-
-def _lookup_expr(data: list[dict], key: str, label: str) -> str:
-    """A Vega expression mapping keys to labels, with the labels as JSON string literals."""
-    table = {d[key]: d[label] for d in data}
-    return f"{json.dumps(table, ensure_ascii=True)}[datum.value]"
 
 
 # --------------------------------------------------------------------------

@@ -47,6 +47,9 @@ def assert_self_contained(svg: str) -> None:
     rest = svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert not OUTSIDE.search(rest), OUTSIDE.search(rest)
     assert "<image" not in svg and "<script" not in svg and "<foreignObject" not in svg
+    root = re.match(r"<svg\b[^>]*>", svg).group(0)
+    assert 'aria-hidden="true"' in root  # the page labels the image; the marks stay silent
+    assert " class=" not in root
 
 
 def make_case(**over) -> Case:

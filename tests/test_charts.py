@@ -523,3 +523,31 @@ def test_partial_accepts_plain_json_strings(partial):
     start = out.index('class="cb-chart__spec">') + len('class="cb-chart__spec">')
     payload = json.loads(out[start:out.index("</script>", start)])
     assert json.loads(payload["spec"]) == chart.spec  # a JSON string: charts.js parses it twice
+
+
+def test_totals_long_periods_and_many_actions():
+    months = {f"{2023 + i // 12}-{i % 12 + 1:02d}": 1000 + 100 * i for i in range(24)}
+    actions = [{"title": f"Action number {i} with a longish title", "when": f"2024-{i % 12 + 1:02d}"}
+               for i in range(10)]
+    case = make_case(period={"start": "2023-01-01", "end": "2024-12-31"}, series={"total.reach": months},
+                     actions=actions, before=None, after={"metrics": {"instagram": {"reach": 3300}}})
+    chart = charts_of(case)["series-reach"]
+    assert_sound(chart)
+    rows = values_of(chart.spec)
+    assert {r["platform"] for r in rows if "platform" in r} == {"Total"}
+    lanes = {r["text_y"] for r in rows if "text_y" in r}
+    assert 1 <= len(lanes) <= 4  # titles share at most four lanes
+    axis = next(u for u in layers(chart.spec) if mark_type(u) == "line")["encoding"]["x"]["axis"]
+    assert len(axis["values"]) <= 9  # a label every few months over two years
+    assert len(chart.rows) == 24
+
+
+def test_charts_are_memoised_per_case_and_locale():
+    case = make_case()
+    facts = compute.facts(case)
+    first = build_charts(facts, Translator("en"))
+    again = build_charts(compute.facts(case), Translator("en"))
+    assert [c.id for c in first] == [c.id for c in again] and first[0] is again[0]
+    assert first is not again  # callers get their own list
+    other = build_charts(facts, Translator("ru"))
+    assert other[0] is not first[0] and other[0].columns[1] == "До"
