@@ -130,7 +130,8 @@ def build_private_outputs(project: Project, out_dir: Path, cache_dir: Path | Non
     jobs: list[Job] = []
     written: list[Path] = []
     for loaded in project.private_cases:
-        doc = report_doc(ctx, loaded)
+        # a client report names its client; a private case (NDA work) stays anonymous
+        doc = report_doc(ctx, loaded) if loaded.case.kind == "report" else case_doc(ctx, loaded)
         folder = out_dir / folder_name(loaded.case.client.name)
         jobs.append(Job(doc, folder / f"{loaded.case.slug}.pdf", roots))
         html_path = folder / f"{loaded.case.slug}.html"

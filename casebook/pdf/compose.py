@@ -93,9 +93,10 @@ class Context:
                 return data_uri(media_mod.prepare(path, max_side=side))
 
             view.cover = embed(case.cover)
-            # A report is private: its client's logo may be shown; a public
-            # case shows it only when the client's name is disclosed.
-            show_logo = case.client.disclose_name or not case.is_public
+            # A client report goes to its client: the logo may be shown; a
+            # case (public, or private under NDA) shows it only when the
+            # client's name is disclosed.
+            show_logo = case.client.disclose_name or case.kind == "report"
             view.logo = embed(case.client.logo, 600) if show_logo else ""
             view.media = [
                 {"src": embed(item.src), "video": item.video or "", "alt": item.alt or "",
@@ -327,6 +328,8 @@ def portfolio_doc(ctx: Context, cases: list[LoadedCase], name: str = "portfolio"
                 running=" · ".join(x for x in (author, t.t("ui.portfolio")) if x)),
         t=t, base="", profile=prof, photo=ctx.photo(), entries=entries,
         site_url=prof.site_url if prof else "",
+        platform_names=[platform_label(p) for p in registry.platforms()
+                        if any(p in c.case.platforms for c in cases)],
     )
     return PdfDoc("portfolio", name, html, base_url(), title, tuple(c.case.slug for c in cases))
 
@@ -347,7 +350,7 @@ def report_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
     brand_name = (branding.name if branding and branding.name else "") or (prof.name if prof else "")
     author = prof.name if prof else brand_name
     html = render(
-        "pdf/report.html" if case.kind == "report" else "pdf/case.html",
+        "pdf/report.html",
         **_head(t, title=case.title, author=author, lang=case.locale, description=view.headline,
                 keywords=case.tags, created=fixed_date([case]),
                 running=" · ".join(x for x in (brand_name, case.client.name, period_label(t, case)) if x),
@@ -464,7 +467,24 @@ def report_tables(view: CaseView) -> dict[str, Any]:
         text = t.t(f"formula.{key}")
         if text != key.replace("_", " ") and text != key.rsplit(".", 1)[-1].replace("_", " "):
             formulas.append({"label": t.metric(key), "formula": text})
+    # Appendix: the raw numbers of both periods, as entered
+    raw = []
+    for platform in case.platforms:
+        prev_counts = compute.counts(previous, platform)
+        this_counts = compute.counts(case.after, platform)
+        first = True
+        for metric in registry.count_metrics():
+            if metric not in prev_counts and metric not in this_counts:
+                continue
+            kind = compute.kind_of(metric)
+            raw.append({
+                "platform": platform_label(platform) if first else "", "metric": t.metric(metric),
+                "previous": fmt_value(t, prev_counts.get(metric), kind, cur),
+                "actual": fmt_value(t, this_counts.get(metric), kind, cur),
+            })
+            first = False
     return {
+        "raw": raw,
         "goals": goals, "headers": headers, "rows": rows,
         "top": top, "top_headers": top_headers, "formulas": formulas,
         "previous_summary": previous.summary if previous else None,
