@@ -132,6 +132,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
         return planned.renderer(page_base(page.url))
 
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        # material's base.html puts autocomplete on checkboxes, which HTML forbids
+        return output.replace('type="checkbox" id="__drawer" autocomplete="off"', 'type="checkbox" id="__drawer"').replace(
+            'type="checkbox" id="__search" autocomplete="off"', 'type="checkbox" id="__search"')
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.site is None:
             return

@@ -57,4 +57,4 @@ def test_axe_finds_no_serious_violation_on_index_and_case_page():
                     nodes = [n["target"] for n in v["nodes"][:3]]
                     bad.append(f"{target}: {v['id']} ({v['impact']}): {v['help']} {nodes}")
         browser.close()
-    assert bad == []
+    assert bad == [], "\n".join(bad)
