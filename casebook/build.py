@@ -87,6 +87,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(default_epoch(project)))
     with staged(target) as tmp:
         cfg, plugin = _mkdocs_config(config_file, tmp, pdf)
+        plugin.preloaded = project  # loaded and checked once, above
         try:
             mkdocs_build(cfg)
         except MkDocsException as exc:

@@ -41,6 +41,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.site = None
         self.pages: dict[str, object] = {}
         self.project = None
+        self.preloaded = None  # a Project that `casebook build` already loaded and checked
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -51,7 +52,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
         root = Path(config.config_file_path or ".").resolve().parent
         try:
-            self.project = open_project(root, self.config.cases_dir, self.config.profile)
+            if self.preloaded is not None:
+                self.project = self.preloaded
+            else:
+                self.project = open_project(root, self.config.cases_dir, self.config.profile)
         except CasebookError as exc:
             lines = "\n".join(p.format() for p in exc.problems)
             raise PluginError(f"{lines}\n{exc}" if lines else str(exc)) from None
