@@ -54,16 +54,34 @@ def assert_no_secret(data: bytes, path: Path) -> None:
 
 @pytest.fixture
 def no_network(monkeypatch):
-    """Any attempt to open a connection fails the test at once."""
+    """Any attempt to open a network connection fails the test at once.
+
+    Local (AF_UNIX) sockets stay usable: a process pool's fork server talks
+    over one.  PDFs render in this process (CASEBOOK_PDF_WORKERS=1) so that
+    the patch covers the renderer too.
+    """
     attempts = []
 
     def refuse(*args, **kwargs):
         attempts.append(args)
         raise AssertionError(f"network used: {args!r}")
 
+    real_connect, real_connect_ex = socket.socket.connect, socket.socket.connect_ex
+
+    def connect(self, address, *args):
+        if self.family == socket.AF_UNIX:
+            return real_connect(self, address, *args)
+        return refuse(address)
+
+    def connect_ex(self, address, *args):
+        if self.family == socket.AF_UNIX:
+            return real_connect_ex(self, address, *args)
+        return refuse(address)
+
+    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "1")
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     return attempts
 

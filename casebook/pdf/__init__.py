@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -83,6 +84,7 @@ def select_cases(project: Project, slugs: Iterable[str] | None = None, tag: str 
 
 def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Path | None = None) -> BuildStats:
     """site_dir/pdf/<slug>.pdf for every public case, and site_dir/pdf/portfolio.pdf."""
+    started = time.perf_counter()
     cache = _cache(project, cache_dir)
     ctx = Context(project, charts=compose.chart_renderer(site, cache, project))
     roots = _roots(project, ctx.charts, cache)
@@ -90,9 +92,11 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
     jobs = [Job(case_doc(ctx, loaded), out / f"{loaded.case.slug}.pdf", roots) for loaded in project.public_cases]
     if project.public_cases:
         jobs.append(Job(portfolio_doc(ctx, project.public_cases), out / "portfolio.pdf", roots))
+    composed = time.perf_counter() - started
     stats = run_jobs(jobs, cache, label="PDF")
-    log.info("casebook: %d PDF(s) in %s: %d rendered, %d from the cache, %.1f s",
-             len(jobs), out, stats.rendered, stats.cached, stats.seconds)
+    stats.compose_seconds = composed
+    log.info("casebook: %d PDF(s) in %s: %d rendered, %d from the cache; %.1f s composing, %.1f s rendering",
+             len(jobs), out, stats.rendered, stats.cached, composed, stats.seconds)
     return stats
 
 

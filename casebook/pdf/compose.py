@@ -63,6 +63,7 @@ class Context:
     _photo: str | None = None
     _views: dict[str, CaseView] = field(default_factory=dict)
     _charts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _loaded: dict[str, LoadedCase] = field(default_factory=dict)
 
     @property
     def profile(self) -> Profile | None:
@@ -81,6 +82,7 @@ class Context:
     def view(self, loaded: LoadedCase) -> CaseView:
         """The case formatted for its locale, with media as data: URIs."""
         slug = loaded.case.slug
+        self._loaded[slug] = loaded
         if slug not in self._views:
             case = loaded.case
             view = case_view(loaded)
@@ -112,6 +114,14 @@ class Context:
         key = f"{slug}:{limit}"
         if key in self._charts:
             return self._charts[key]
+        # The same case file, charts and renderer give the same charts: reuse
+        # them across builds of one process (a serve session, tailored portfolios).
+        loaded = self._loaded.get(slug)
+        memo_key = (loaded.digest if loaded else "", slug, view.case.locale, limit, CHART_WIDTH,
+                    CHART_HEIGHT, type(self.charts).__qualname__, _charts_version())
+        if memo_key[0] and memo_key in _CHART_MEMO:
+            self._charts[key] = _CHART_MEMO[memo_key]
+            return self._charts[key]
         blocks: list[dict[str, Any]] = []
         if self.charts is not None:
             try:
@@ -121,13 +131,20 @@ class Context:
                 for chart in pick_charts(build_charts(view.facts, view.t), view.facts, limit):
                     svg = self.charts.svg(chart, case.locale, case.currency,
                                           width=CHART_WIDTH, height=CHART_HEIGHT)
-                    blocks.append({"chart": chart, "id": chart.id, "svg": Markup(print_svg(svg)),
+                    # as an image, not inline: the SVG's nodes stay out of the
+                    # HTML cascade (faster), and the figure gets alt text
+                    src = "data:image/svg+xml;base64," + base64.b64encode(print_svg(svg).encode("utf-8")).decode()
+                    blocks.append({"chart": chart, "id": chart.id, "src": src,
                                    "title": getattr(chart, "title", ""),
                                    "description": getattr(chart, "description", "")})
             except Exception as exc:  # noqa: BLE001 - a PDF without charts beats no PDF
                 log.warning("casebook: charts left out of the PDF of %s: %s", slug, exc)
                 blocks = []
         self._charts[key] = blocks
+        if memo_key[0] and blocks:
+            if len(_CHART_MEMO) > 512:
+                _CHART_MEMO.clear()
+            _CHART_MEMO[memo_key] = blocks
         return blocks
 
     def web_url(self, case: Case) -> str:
@@ -136,6 +153,26 @@ class Context:
             return ""
         base = prof.site_url if prof.site_url.endswith("/") else prof.site_url + "/"
         return f"{base}cases/{case.slug}/"
+
+
+_CHART_MEMO: dict[tuple, list[dict[str, Any]]] = {}
+
+
+def _charts_version() -> str:
+    """Changes when the chart modules change (a reloaded module is a new file)."""
+    import sys
+
+    parts = []
+    for name in ("casebook.charts", "casebook.chartrender"):
+        mod = sys.modules.get(name)
+        path = getattr(mod, "__file__", None)
+        if path:
+            try:
+                st = Path(path).stat()
+                parts.append(f"{st.st_mtime_ns}:{st.st_size}")
+            except OSError:
+                pass
+    return "|".join(parts)
 
 
 def pick_charts(charts: list[Any], facts: compute.CaseFacts, limit: int) -> list[Any]:

@@ -134,7 +134,8 @@ class Job:
 @dataclass
 class BuildStats:
     jobs: list[Job] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # rendering (or copying from the cache) and writing
+    compose_seconds: float = 0.0  # making the HTML, charts included
 
     @property
     def rendered(self) -> int:
@@ -231,14 +232,28 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
     return stats
 
 
+def _os_threads() -> int:
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:  # pragma: no cover - not Linux
+        return 0
+
+
 def _mp_context():
+    """fork when this process has one thread (workers start at once with
+    WeasyPrint imported); else a fork server that preloads WeasyPrint, since
+    forking a process with other threads (vl-convert's engine, for one) is
+    unsafe."""
     import multiprocessing as mp
 
-    # fork shares the parent's imported WeasyPrint (fast start); where it is
-    # unavailable the default start method is used.
-    if "fork" in mp.get_all_start_methods() and sys.platform.startswith("linux"):
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux") and _os_threads() == 1:
         return mp.get_context("fork")
-    return mp.get_context()
+    if "forkserver" in methods:
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["weasyprint", "casebook.pdf.engine"])
+        return ctx
+    return mp.get_context("spawn")
 
 
 class _NoProgress:
