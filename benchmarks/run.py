@@ -1,0 +1,875 @@
+#!/usr/bin/env python
+"""casebook at scale: cold build, rebuilds, memory, and two baselines, for N synthetic cases.
+
+    /work/venv/bin/python benchmarks/run.py --sizes 30 300 1000
+
+See benchmarks/README.md for what every number means.  Writes
+benchmarks/RESULTS.md (or --out).  Not part of the test suite.
+
+Every build runs in a fresh subprocess (``--child``), so each has its own
+memory high-water mark and nothing warm leaks from one measurement into
+the next; the parent samples the RSS of the child's whole process tree
+(the PDF pool's workers included) from /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+
+MARK = "BENCH_RESULT "
+GiB = 1024 ** 3
+MiB = 1024 ** 2
+
+# Targets from the issue "Speed at scale: a benchmark".
+T_SMALL_COLD = 10.0
+T_SMALL_NOCHANGE = 2.0
+T_SMALL_EDIT = 3.0
+T_BIG_SPEEDUP = 3.0
+T_BIG_EDIT = 10.0
+T_BIG_MEM = 1.5 * GiB
+T_PER_CASE_RATIO = 1.25
+
+
+# ==========================================================================
+# Child side: one measurement in a fresh process, result as one JSON line
+
+
+def _maxrss_self() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _maxrss_children() -> int:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and its finished children (the PDF pool)."""
+    a = resource.getrusage(resource.RUSAGE_SELF)
+    b = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+class Phases:
+    """Wall time spent inside chosen functions (patched from outside, casebook untouched)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.active: set[str] = set()
+
+    def wrap(self, owner, name: str, label: str) -> None:
+        original = getattr(owner, name)
+
+        def timed(*args, **kwargs):
+            # the job runner serves both public and private PDFs: tell them apart
+            lab = "private_render" if label == "pdf_render" and "private" in self.active else label
+            self.active.add(lab)
+            started = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.active.discard(lab)
+                self.seconds[lab] = self.seconds.get(lab, 0.0) + time.perf_counter() - started
+                self.calls[lab] = self.calls.get(lab, 0) + 1
+
+        setattr(owner, name, timed)
+
+
+def child_build(args: dict) -> dict:
+    """casebook.build.build() once, with a breakdown of where the time went."""
+    import logging
+
+    import mkdocs.commands.build as mk_build
+
+    import casebook.audit
+    import casebook.build as cb_build
+    import casebook.pdf as cb_pdf
+
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logging.getLogger("casebook").setLevel(logging.WARNING)
+    phases = Phases()
+    phases.wrap(mk_build, "build", "mkdocs_build")  # includes on_post_build, i.e. the public PDFs
+    phases.wrap(cb_pdf, "build_public_pdfs", "public_pdfs")
+    phases.wrap(cb_pdf, "run_jobs", "pdf_render")  # cache look-ups + rendering of the public PDFs
+    phases.wrap(cb_pdf, "build_private_outputs", "private")
+    phases.wrap(cb_build, "audit", "audit")
+    phases.wrap(casebook.audit, "pdf_text", "audit_pdf_text")
+    root = Path(args["project"])
+    os.chdir(root)
+    started = time.perf_counter()
+    result = cb_build.build(root / "mkdocs.yml", pdf=args["pdf"], private=args["private"], quiet=True)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "pages": result.pages, "pdfs": result.pdfs, "phases": phases.seconds,
+            "calls": phases.calls, "maxrss_self": _maxrss_self(), "maxrss_children": _maxrss_children()}
+
+
+def child_mkdocs(args: dict) -> dict:
+    """Baseline 1: plain `mkdocs build` of hand-written Markdown (no casebook plugin)."""
+    from mkdocs.__main__ import cli
+
+    started = time.perf_counter()
+    try:
+        cli.main(["build", "-q", "-f", str(Path(args["project"]) / "mkdocs.yml")], standalone_mode=False)
+    finally:
+        seconds = time.perf_counter() - started
+    return {"seconds": seconds, "maxrss_self": _maxrss_self(), "maxrss_children": _maxrss_children()}
+
+
+def _pdf_context(root: Path, cache: Path):
+    from casebook.chartrender import ChartRenderer
+    from casebook.pdf.compose import Context
+    from casebook.project import open_project
+
+    project = open_project(root)
+    return project, Context(project, charts=ChartRenderer(cache / "charts"))
+
+
+def _sample(items: list, k: int) -> list:
+    if k >= len(items):
+        return list(items)
+    step = len(items) / k
+    return [items[int(i * step)] for i in range(k)]
+
+
+def child_weasy(args: dict) -> dict:
+    """Baseline 2: WeasyPrint, one case after the other, on the HTML casebook composes for each PDF."""
+    import weasyprint
+
+    from casebook.pdf.compose import case_doc
+
+    root = Path(args["project"])
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
+    project, ctx = _pdf_context(root, Path(args["cache"]))
+    chosen = _sample(project.public_cases, args["sample"])
+    started = time.perf_counter()
+    docs = [case_doc(ctx, loaded) for loaded in chosen]
+    compose_s = time.perf_counter() - started
+    out = Path(args["out"])
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for doc in docs:  # what a user would write
+        weasyprint.HTML(string=doc.html, base_url=doc.base_url).write_pdf(out / f"{doc.name}.pdf")
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rendered": len(docs), "public": len(project.public_cases),
+            "compose_seconds": compose_s, "maxrss_self": _maxrss_self()}
+
+
+def child_pdfphase(args: dict) -> dict:
+    """The PDF part of a build, measured on samples where rendering all of it would take too long.
+
+    Composes every public case's print HTML (all of them: measured), renders an evenly
+    spaced sample of case PDFs through casebook's own job runner (the process pool),
+    renders them again from the cache, scans them as the leak audit does, and renders
+    portfolios of a few sizes so that the portfolio's cost can be extrapolated.
+    """
+    import casebook.charts as charts_mod
+    import casebook.media as media_mod
+    import casebook.pdf.compose as compose_mod
+    from casebook.audit import pdf_text
+    from casebook.chartrender import ChartRenderer
+    from casebook.pdf import _roots
+    from casebook.pdf.compose import case_doc, portfolio_doc
+    from casebook.pdf.engine import Job, run_jobs
+
+    root = Path(args["project"])
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
+    cache = Path(args["cache"])
+    project, ctx = _pdf_context(root, cache)
+    public = project.public_cases
+    roots = _roots(project, ctx.charts, cache)
+    res: dict = {"public": len(public)}
+
+    from casebook.charts import build_charts
+    from casebook.render import case_view
+
+    def site_pass() -> None:
+        # what the site half of a build leaves in casebook.charts' in-memory chart cache
+        for loaded in public:
+            v = case_view(loaded)
+            build_charts(v.facts, v.t)
+
+    full = len(public) <= args["compose_max"]
+    chosen = public if full else _sample(public, args["compose_sample"])
+    res["compose_cases"] = len(chosen)
+    if full:
+        site_pass()
+    else:
+        charts_mod._BUILT.clear()  # above 256 cases that cache keeps nothing the PDF pass can use
+    started = time.perf_counter()
+    docs = {loaded.case.slug: case_doc(ctx, loaded) for loaded in chosen}
+    res["compose_all_cold"] = (time.perf_counter() - started) * len(public) / len(chosen)
+    # The same again as a fresh process would do it on a rebuild: chart SVGs on disk, nothing in memory.
+    charts_mod._BUILT.clear()
+    media_mod._cache.clear()
+    getattr(compose_mod, "_CHART_MEMO", {}).clear()  # the PDF charts' per-process memo, where there is one
+    ctx2 = type(ctx)(project, charts=ChartRenderer(cache / "charts"))
+    if full:
+        site_pass()
+    started = time.perf_counter()
+    for loaded in chosen:
+        case_doc(ctx2, loaded)
+    res["compose_all_warm"] = (time.perf_counter() - started) * len(public) / len(chosen)
+
+    out = Path(args["out"])
+    sample = _sample(chosen, args["sample"])
+    jobs = [Job(docs[c.case.slug], out / f"{c.case.slug}.pdf", roots) for c in sample]
+    started = time.perf_counter()
+    run_jobs(jobs, cache)
+    res["render_sample"] = time.perf_counter() - started
+    res["sample"] = len(jobs)
+    jobs2 = [Job(docs[c.case.slug], out / "again" / f"{c.case.slug}.pdf", roots) for c in sample]
+    started = time.perf_counter()
+    stats = run_jobs(jobs2, cache)
+    res["cached_sample"] = time.perf_counter() - started
+    res["cached_hits"] = stats.cached
+    started = time.perf_counter()
+    pages = 0
+    for job in jobs:
+        pdf_text(job.out.read_bytes())
+    res["audit_sample"] = time.perf_counter() - started
+    from pypdf import PdfReader
+
+    pages = sum(len(PdfReader(str(j.out)).pages) for j in jobs)
+    res["sample_pages"] = pages
+
+    portfolios = []
+    for m in args["portfolio_sizes"]:
+        m = min(m, len(public))
+        doc = portfolio_doc(ctx, public[:m])
+        job = Job(doc, out / f"portfolio-{m}.pdf", roots)
+        before = _maxrss_self()
+        started = time.perf_counter()
+        run_jobs([job], None)  # one job: rendered in this process
+        render = time.perf_counter() - started
+        started = time.perf_counter()
+        pdf_text(job.out.read_bytes())
+        audit = time.perf_counter() - started
+        portfolios.append({"cases": m, "render": render, "audit": audit, "html_bytes": len(doc.html),
+                           "pages": len(PdfReader(str(job.out)).pages), "maxrss_before": before,
+                           "maxrss_after": _maxrss_self()})
+        if m == len(public):
+            break
+    res["portfolios"] = portfolios
+    res["maxrss_self"] = _maxrss_self()
+    res["maxrss_children"] = _maxrss_children()
+    return res
+
+
+CHILDREN = {"build": child_build, "mkdocs": child_mkdocs, "weasy": child_weasy, "pdfphase": child_pdfphase}
+
+
+def child_main(mode: str, payload: str) -> None:
+    result = CHILDREN[mode](json.loads(payload))
+    result["cpu"] = _cpu()
+    sys.stdout.flush()
+    print(MARK + json.dumps(result), flush=True)
+
+
+# ==========================================================================
+# Parent side
+
+
+def _tree_rss(root_pid: int) -> int:
+    """Sum of RSS over a process and all its descendants (Linux /proc)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    page = os.sysconf("SC_PAGE_SIZE")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().decode("latin-1")
+            fields = stat[stat.rindex(")") + 2:].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * page
+        except (OSError, ValueError, IndexError):
+            continue
+    total, todo = 0, [root_pid]
+    seen = set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += rss.get(pid, 0)
+        todo.extend(p for p, pp in parents.items() if pp == pid)
+    return total
+
+
+SNAPSHOT: Path | None = None  # a copy of casebook/ and theme/ the children import (see --snapshot)
+
+
+def snapshot_sources(work: Path) -> tuple[Path, str]:
+    """Copy casebook/ and theme/ so that every measurement of one run uses the same code.
+
+    Other people edit the work tree while a long run goes on; the children put
+    this copy first on PYTHONPATH (ahead of the editable install).
+    """
+    import hashlib
+
+    dest = work / "src"
+    shutil.rmtree(dest, ignore_errors=True)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(REPO / "casebook", dest / "casebook", ignore=ignore)
+    shutil.copytree(REPO / "theme", dest / "theme", ignore=ignore)
+    h = hashlib.sha256()
+    for path in sorted((dest / "casebook").rglob("*")) + sorted((dest / "theme").rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(dest).as_posix().encode())
+            h.update(path.read_bytes())
+    return dest, h.hexdigest()[:12]
+
+
+def loadavg() -> float:
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return -1.0
+
+
+def run_child(mode: str, args: dict, log: Path, label: str, profile: Path | None = None) -> dict:
+    """Run one measurement in a fresh interpreter; return its JSON plus wall time and tree peak RSS."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", mode, json.dumps(args)]
+    if profile is not None:
+        spy = Path(sys.executable).with_name("py-spy")
+        cmd = [str(spy), "record", "--rate", "20", "--subprocesses", "--nonblocking", "--format", "raw",
+               "-o", str(profile), "--"] + cmd
+    env = dict(os.environ)
+    env.setdefault("PYTHONHASHSEED", "0")
+    if SNAPSHOT is not None:
+        env["PYTHONPATH"] = str(SNAPSHOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    print(f"  - {label} ...", end="", flush=True)
+    load_before = loadavg()
+    started = time.perf_counter()
+    with open(log, "a", encoding="utf-8") as logf:
+        logf.write(f"\n===== {label}: {' '.join(cmd)[:400]}\n")
+        logf.flush()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=logf, text=True, env=env, cwd=str(REPO))
+        peak = [0]
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                try:
+                    peak[0] = max(peak[0], _tree_rss(proc.pid))
+                except Exception:  # noqa: BLE001 - sampling is best effort
+                    pass
+                stop.wait(0.2)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        out, _ = proc.communicate()
+        stop.set()
+        sampler.join()
+        wall = time.perf_counter() - started
+        logf.write(out)
+    result = None
+    for line in out.splitlines():
+        if line.startswith(MARK):
+            result = json.loads(line[len(MARK):])
+    if proc.returncode != 0 or result is None:
+        print(" FAILED")
+        raise SystemExit(f"{label} failed (exit {proc.returncode}); see {log}")
+    result["wall"] = wall
+    result["tree_peak"] = max(peak[0], result.get("maxrss_self", 0))
+    result["load"] = [load_before, loadavg()]
+    print(f" {result.get('seconds', wall):.1f} s (cpu {result.get('cpu', 0):.1f} s, "
+          f"peak {result['tree_peak'] / MiB:.0f} MiB, load {load_before:.1f})", flush=True)
+    return result
+
+
+# --------------------------------------------------------------------------
+# Baseline 1: the same cases as hand-written Markdown
+
+
+def write_markdown_project(src: Path, dest: Path) -> int:
+    """One .md per public case (title, KPI table, text) and an index, in a plain material site."""
+    import yaml
+
+    from casebook.project import open_project
+    from casebook.render import case_view
+
+    if dest.exists():
+        shutil.rmtree(dest)
+    docs = dest / "docs"
+    (docs / "cases").mkdir(parents=True)
+    project = open_project(src)
+    cfg = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
+    plain = {
+        "site_name": cfg["site_name"],
+        "site_description": cfg.get("site_description", ""),
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "use_directory_urls": True,
+        "theme": cfg["theme"],  # same theme settings: material, language, palette, features, font: false
+        "plugins": [{"search": {"lang": ["en", "ru"]}}],
+        # casebook keeps case pages out of the navigation (nav = home + about); so does the baseline
+        "nav": [{"Cases": "index.md"}],
+    }
+    (dest / "mkdocs.yml").write_text(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False), "utf-8")
+    index = ["# Cases", ""]
+    for loaded in project.public_cases:
+        case = loaded.case
+        v = case_view(loaded)
+        lines = [f"# {case.title}", "", f"**{v.headline}**", "", f"{v.client} · {v.period}", ""]
+        if case.summary:
+            lines += [case.summary.strip(), ""]
+        lines += ["| Platform | Metric | Before | After | Change |", "| --- | --- | --- | --- | --- |"]
+        for plat, kpis in v.kpis.items():
+            for k in kpis:
+                lines.append(f"| {plat} | {k.label} | {k.before} | {k.after} | {k.change} |")
+        lines.append("")
+        for title, text in (("Starting point", case.before.summary if case.before else None),
+                            ("Results", case.after.summary if case.after else None)):
+            if text:
+                lines += [f"## {title}", "", text.strip(), ""]
+        if case.actions:
+            lines += ["## What was done", ""]
+            for a in case.actions:
+                lines.append(f"- **{a.title}**" + (f": {a.text.strip()}" if a.text else ""))
+            lines.append("")
+        if case.testimonial:
+            lines += [f"> {case.testimonial.quote.strip()}", ">", f"> — {case.testimonial.author}", ""]
+        if case.lessons:
+            lines += ["## Lessons", "", case.lessons.strip(), ""]
+        (docs / "cases" / f"{case.slug}.md").write_text("\n".join(lines), "utf-8")
+        index.append(f"- [{case.title}](cases/{case.slug}.md) — {v.headline}")
+    (docs / "index.md").write_text("\n".join(index) + "\n", "utf-8")
+    return len(project.public_cases)
+
+
+# --------------------------------------------------------------------------
+# The run
+
+
+def fresh(root: Path) -> None:
+    """Cold: no cache, no previous site."""
+    for name in (".casebook-cache", "site", "private"):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def measure_size(n: int, opts, work: Path, log: Path) -> dict:
+    from gen import edit_one_case, generate
+
+    print(f"\n== N = {n}", flush=True)
+    t0 = time.perf_counter()
+    proj = work / f"n{n}"
+    g = generate(proj, n, seed=opts.seed)
+    print(f"  generated {n} cases ({g.public} public, {g.private} private, {g.reports} reports) "
+          f"in {time.perf_counter() - t0:.1f} s", flush=True)
+    r: dict = {"n": n, "public": g.public, "private": g.private, "reports": g.reports}
+    full = n <= opts.full_pdf_max
+    r["full"] = full
+    b = {"project": str(proj)}
+
+    # Site only (pdf=False): cold, no-change, one edit
+    fresh(proj)
+    r["site_cold"] = run_child("build", {**b, "pdf": False, "private": False}, log, "site only, cold")
+    r["site_nochange"] = run_child("build", {**b, "pdf": False, "private": False}, log, "site only, no change")
+    edit_one_case(proj, g.public_slugs[len(g.public_slugs) // 2])
+    r["site_edit"] = run_child("build", {**b, "pdf": False, "private": False}, log, "site only, one edit")
+
+    if full:
+        fresh(proj)
+        g = generate(proj, n, seed=opts.seed)  # the unedited cases again
+        args = {**b, "pdf": True, "private": opts.private}
+        prof = n in (opts.profile or [])
+        r["profiled"] = prof
+        r["cold"] = run_child("build", args, log, "full build, cold",
+                              profile=work / f"profile-{n}-cold.txt" if prof else None)
+        r["nochange"] = run_child("build", args, log, "full build, no change",
+                                  profile=work / f"profile-{n}-nochange.txt" if prof else None)
+        edit_one_case(proj, g.public_slugs[len(g.public_slugs) // 2])
+        r["edit"] = run_child("build", args, log, "full build, one edit")
+
+    # The PDF part on samples (all sizes: at small N it checks the model against the real build)
+    cache = work / f"pdfcache-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    r["pdfphase"] = run_child("pdfphase", {"project": str(proj), "cache": str(cache),
+                                           "out": str(work / f"pdfphase-{n}"), "sample": opts.pdf_sample,
+                                           "portfolio_sizes": opts.portfolio_sizes,
+                                           "compose_max": opts.compose_max, "compose_sample": opts.compose_sample},
+                              log, f"PDF phase on samples ({min(opts.pdf_sample, g.public)} case PDFs, "
+                                   f"portfolios of {', '.join(map(str, opts.portfolio_sizes))})")
+
+    # Baseline 1: plain mkdocs over hand-written Markdown
+    md = work / f"md-{n}"
+    write_markdown_project(proj, md)
+    r["b1"] = run_child("mkdocs", {"project": str(md)}, log, "baseline 1: mkdocs build of Markdown pages")
+
+    # Baseline 2: WeasyPrint one by one
+    k = g.public if n <= opts.baseline_full_max else min(g.public, opts.baseline_sample)
+    bcache = work / f"b2cache-{n}"
+    shutil.rmtree(bcache, ignore_errors=True)
+    r["b2"] = run_child("weasy", {"project": str(proj), "cache": str(bcache), "sample": k,
+                                  "out": str(work / f"b2-{n}")}, log,
+                        f"baseline 2: WeasyPrint one by one ({k} of {g.public})")
+    r["generate_and_measure_seconds"] = time.perf_counter() - t0
+    if not opts.keep:
+        for path in (proj, md, cache, bcache, work / f"pdfphase-{n}", work / f"b2-{n}"):
+            shutil.rmtree(path, ignore_errors=True)
+    return r
+
+
+# --------------------------------------------------------------------------
+# Derived numbers
+
+
+def fit_line(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Least squares y = a + b x (through the points; one point: through the origin)."""
+    if len(points) == 1:
+        x, y = points[0]
+        return 0.0, y / x if x else 0.0
+    n = len(points)
+    sx = sum(p[0] for p in points)
+    sy = sum(p[1] for p in points)
+    sxx = sum(p[0] ** 2 for p in points)
+    sxy = sum(p[0] * p[1] for p in points)
+    den = n * sxx - sx * sx
+    if den == 0:
+        return 0.0, sy / sx if sx else 0.0
+    b = (n * sxy - sx * sy) / den
+    a = (sy - b * sx) / n
+    return a, b
+
+
+def pdf_model(r: dict) -> dict:
+    """Estimate the PDF part of a full build from the sampled measurements."""
+    pp = r["pdfphase"]
+    public = pp["public"]
+    k = max(1, pp["sample"])
+    render_per_case = pp["render_sample"] / k  # pool throughput (2 workers here)
+    hit_per_case = pp["cached_sample"] / k
+    audit_per_case = pp["audit_sample"] / k
+    ports = pp["portfolios"]
+    pa, pb = fit_line([(p["cases"], p["render"]) for p in ports])
+    aa, ab = fit_line([(p["cases"], p["audit"]) for p in ports])
+    ma, mb = fit_line([(p["cases"], p["maxrss_after"]) for p in ports])
+    portfolio = max(0.0, pa + pb * public)
+    portfolio_audit = max(0.0, aa + ab * public)
+    portfolio_rss = ma + mb * public
+    measured = ports[-1]["cases"] >= public
+    if measured:
+        portfolio, portfolio_audit = ports[-1]["render"], ports[-1]["audit"]
+        portfolio_rss = ports[-1]["maxrss_after"]
+    audit_all = audit_per_case * public + portfolio_audit
+    cold = pp["compose_all_cold"] + render_per_case * public + portfolio + audit_all
+    nochange = pp["compose_all_warm"] + hit_per_case * (public + 1) + audit_all
+    edit = pp["compose_all_warm"] + hit_per_case * public + render_per_case + portfolio + audit_all
+    return {"cold": cold, "nochange": nochange, "edit": edit, "render_per_case": render_per_case,
+            "audit_per_case": audit_per_case, "portfolio": portfolio, "portfolio_audit": portfolio_audit,
+            "portfolio_rss": portfolio_rss, "portfolio_measured": measured, "audit_all": audit_all,
+            "compose_cold": pp["compose_all_cold"], "compose_warm": pp["compose_all_warm"],
+            "hit_per_case": hit_per_case, "portfolio_per_case": pb, "portfolio_audit_per_case": ab}
+
+
+def derive(r: dict) -> dict:
+    d: dict = {}
+    m = pdf_model(r)
+    d["model"] = m
+    sc, sn, se = r["site_cold"], r["site_nochange"], r["site_edit"]
+    if r["full"]:
+        d["cold"] = r["cold"]["seconds"]
+        d["nochange"] = r["nochange"]["seconds"]
+        d["edit"] = r["edit"]["seconds"]
+        d["peak"] = max(r["cold"]["tree_peak"], r["nochange"]["tree_peak"], r["edit"]["tree_peak"])
+        d["private_s"] = r["cold"]["phases"].get("private", 0.0)
+        d["estimated"] = False
+    else:
+        d["cold"] = sc["seconds"] + m["cold"]
+        d["nochange"] = sn["seconds"] + m["nochange"]
+        d["edit"] = se["seconds"] + m["edit"]
+        d["peak"] = max(sc["tree_peak"], r["pdfphase"]["tree_peak"], m["portfolio_rss"])
+        d["private_s"] = 0.0
+        d["estimated"] = True
+    d["cold_public"] = d["cold"] - d["private_s"]  # like for like with the baselines
+    b2 = r["b2"]
+    d["b1"] = r["b1"]["seconds"]
+    d["b2"] = b2["seconds"] * b2["public"] / max(1, b2["rendered"])
+    d["b2_estimated"] = b2["rendered"] < b2["public"]
+    d["baselines"] = d["b1"] + d["b2"]
+    d["speedup"] = d["baselines"] / d["cold_public"] if d["cold_public"] else 0.0
+    d["site_per_case"] = sc["seconds"] / r["n"]
+    return d
+
+
+# --------------------------------------------------------------------------
+# Report
+
+
+def fmt_s(x: float, est: bool = False) -> str:
+    s = f"{x:.1f} s" if x < 600 else f"{x:.0f} s ({x / 60:.0f} min)"
+    return f"~{s} (est.)" if est else s
+
+
+def fmt_b(x: float, est: bool = False) -> str:
+    s = f"{x / MiB:.0f} MiB"
+    return f"~{s} (est.)" if est else s
+
+
+def verdict(ok: bool) -> str:
+    return "**PASS**" if ok else "**FAIL**"
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("casebook", "mkdocs", "mkdocs-material", "weasyprint", "pydyf", "vl-convert-python", "altair",
+                "pydantic", "pypdf", "Pillow", "Jinja2", "Markdown"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "—"
+    return out
+
+
+def machine() -> dict[str, str]:
+    mem = "?"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
+    return {"nproc": nproc, "memory": mem, "cpu": cpu, "python": platform.python_version(),
+            "os": platform.platform()}
+
+
+def report(results: list[dict], opts, command: str, elapsed: float) -> str:
+    mach = machine()
+    vers = versions()
+    git = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True,
+                         text=True).stdout.strip()
+    L: list[str] = []
+    L += ["# casebook at scale: benchmark results", "",
+          "Written by `benchmarks/run.py`; what every number means is in `benchmarks/README.md`.", "",
+          "| | |", "| --- | --- |",
+          f"| command | `{command}` |",
+          f"| date | {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} |",
+          f"| code | commit {git}; {opts.source} (uncommitted files included) |",
+          f"| machine | `nproc` = {mach['nproc']}, {mach['memory']} RAM, {mach['cpu']} |",
+          f"| OS | {mach['os']} |",
+          f"| Python | {mach['python']} |",
+          f"| packages | {', '.join(f'{k} {v}' for k, v in vers.items())} |",
+          f"| PDF workers | {os.environ.get('CASEBOOK_PDF_WORKERS', 'default (min(cores, 4))')} |",
+          f"| full PDF builds | for N ≤ {opts.full_pdf_max}; above that the PDF part is measured on samples and "
+          f"extrapolated (marked *est.*) |",
+          f"| private outputs in the full build | {'yes (`--private`)' if opts.private else 'no'} |",
+          f"| total run time | {elapsed / 60:.1f} min |", ""]
+    ds = {r["n"]: derive(r) for r in results}
+
+    L += ["## Results", "",
+          "| N (public / private / reports) | cold build | no-change rebuild | one-edit rebuild | peak memory | "
+          "site only: cold | site only: no change | site only: one edit | site only: s per case |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        d = ds[r["n"]]
+        e = d["estimated"]
+        L.append(f"| {r['n']} ({r['public']} / {r['private']} / {r['reports']}) | {fmt_s(d['cold'], e)} | "
+                 f"{fmt_s(d['nochange'], e)} | {fmt_s(d['edit'], e)} | {fmt_b(d['peak'], e)} | "
+                 f"{fmt_s(r['site_cold']['seconds'])} | {fmt_s(r['site_nochange']['seconds'])} | "
+                 f"{fmt_s(r['site_edit']['seconds'])} | {d['site_per_case'] * 1000:.0f} ms |")
+    L.append("")
+
+    L += ["## Baselines side by side", "",
+          "| N | casebook cold build (public part) | baseline 1: `mkdocs build` of Markdown | "
+          "baseline 2: WeasyPrint one by one | baselines added | baselines ÷ casebook |",
+          "| --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        d = ds[r["n"]]
+        b2 = r["b2"]
+        note = f" ({b2['rendered']} of {b2['public']} rendered, scaled)" if d["b2_estimated"] else ""
+        L.append(f"| {r['n']} | {fmt_s(d['cold_public'], d['estimated'])} | {fmt_s(d['b1'])} | "
+                 f"{fmt_s(d['b2'], d['b2_estimated'])}{note} | {fmt_s(d['baselines'], d['b2_estimated'])} | "
+                 f"{d['speedup']:.2f}× |")
+    L.append("")
+
+    # Targets
+    L += ["## Targets", "", "| target | measured | verdict |", "| --- | --- | --- |"]
+    small = min(results, key=lambda r: abs(r["n"] - 30))
+    big = max(results, key=lambda r: r["n"])
+    dsm, dbg = ds[small["n"]], ds[big["n"]]
+    es, eb = dsm["estimated"], dbg["estimated"]
+    L.append(f"| {small['n']} cases: cold build < {T_SMALL_COLD:.0f} s | {fmt_s(dsm['cold'], es)} | "
+             f"{verdict(dsm['cold'] < T_SMALL_COLD)} |")
+    L.append(f"| {small['n']} cases: no-change rebuild < {T_SMALL_NOCHANGE:.0f} s | {fmt_s(dsm['nochange'], es)} | "
+             f"{verdict(dsm['nochange'] < T_SMALL_NOCHANGE)} |")
+    L.append(f"| {small['n']} cases: one-edit rebuild < {T_SMALL_EDIT:.0f} s | {fmt_s(dsm['edit'], es)} | "
+             f"{verdict(dsm['edit'] < T_SMALL_EDIT)} |")
+    L.append(f"| {big['n']} cases: cold build ≥ {T_BIG_SPEEDUP:.0f}× faster than baselines 1 + 2 | "
+             f"{dbg['speedup']:.2f}× ({fmt_s(dbg['baselines'], dbg['b2_estimated'])} vs "
+             f"{fmt_s(dbg['cold_public'], eb)}) | {verdict(dbg['speedup'] >= T_BIG_SPEEDUP)} |")
+    L.append(f"| {big['n']} cases: one-edit rebuild < {T_BIG_EDIT:.0f} s | {fmt_s(dbg['edit'], eb)} | "
+             f"{verdict(dbg['edit'] < T_BIG_EDIT)} |")
+    L.append(f"| {big['n']} cases: peak memory < 1.5 GiB | {fmt_b(dbg['peak'], eb)} | "
+             f"{verdict(dbg['peak'] < T_BIG_MEM)} |")
+    ratio = dbg["site_per_case"] / dsm["site_per_case"] if dsm["site_per_case"] else 0
+    L.append(f"| site-only time per case at N={big['n']} within {T_PER_CASE_RATIO}× of N={small['n']} | "
+             f"{dbg['site_per_case'] * 1000:.0f} ms vs {dsm['site_per_case'] * 1000:.0f} ms = {ratio:.2f}× | "
+             f"{verdict(ratio <= T_PER_CASE_RATIO)} |")
+    L.append("")
+    if len(results) >= 2:
+        L += ["Site-only marginal cost (removes the fixed start-up cost that flatters the per-case number at "
+              "large N):", "", "| from N | to N | extra seconds per extra case |", "| --- | --- | --- |"]
+        srt = sorted(results, key=lambda r: r["n"])
+        for a, b in zip(srt, srt[1:]):
+            extra = (b["site_cold"]["seconds"] - a["site_cold"]["seconds"]) / (b["n"] - a["n"])
+            L.append(f"| {a['n']} | {b['n']} | {extra * 1000:.0f} ms |")
+        L.append("")
+
+    # Breakdown
+    L += ["## Where the time goes", "",
+          "Phases are timed inside the build subprocess by wrapping casebook's functions from outside "
+          "(`mkdocs build` minus the public PDFs = the site; `audit_pdf_text` is the part of the leak audit "
+          "that extracts PDF text with pypdf).", "",
+          "| N | build | total | site (mkdocs + plugin) | public PDFs: compose | public PDFs: render / cache | "
+          "private outputs | leak audit | of which PDF text | CPU (all processes) | tree peak RSS | "
+          "main process maxrss | load avg before |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        for key, label in (("site_cold", "site only, cold"), ("site_nochange", "site only, no change"),
+                           ("site_edit", "site only, one edit"), ("cold", "full, cold"),
+                           ("nochange", "full, no change"), ("edit", "full, one edit")):
+            if key not in r:
+                continue
+            x = r[key]
+            ph = x["phases"]
+            pub = ph.get("public_pdfs", 0.0)
+            render_pub = ph.get("pdf_render", 0.0)
+            site = ph.get("mkdocs_build", 0.0) - pub
+            L.append(f"| {r['n']} | {label} | {x['seconds']:.1f} s | {site:.1f} s | "
+                     f"{max(0.0, pub - render_pub) if pub else 0:.1f} s | {render_pub if pub else 0:.1f} s | "
+                     f"{ph.get('private', 0.0):.1f} s | {ph.get('audit', 0.0):.1f} s | "
+                     f"{ph.get('audit_pdf_text', 0.0):.1f} s | {x.get('cpu', 0):.1f} s | {fmt_b(x['tree_peak'])} | "
+                     f"{fmt_b(x['maxrss_self'])} | {x.get('load', [0])[0]:.1f} |")
+    L.append("")
+
+    L += ["## The PDF part, measured on samples", "",
+          "Every public case's print HTML is composed (all of them after a pass that fills the in-memory chart "
+          "cache as the site half of a build does; above --compose-max an evenly spaced sample with that cache "
+          "empty, as it is at that size, and scaled); an evenly spaced sample of "
+          "case PDFs is rendered through casebook's own job runner (its process pool), then again from the "
+          "PDF cache, then scanned with the audit's `pdf_text`; portfolios of a few sizes are rendered in "
+          "one process and a straight line through them gives the portfolio of all public cases. "
+          "At sizes with a full build the estimate can be checked against the measured build.", "",
+          "| N | compose all (cold / warm) | sample | render per case (pool) | cache hit per case | "
+          "audit per case PDF | portfolios measured (cases: render s, audit s, pages, maxrss) | "
+          "portfolio of all: render / audit | est. PDF part: cold / no change / one edit | measured: cold / "
+          "no change / one edit (PDF part + audit of PDFs) |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        m = ds[r["n"]]["model"]
+        pp = r["pdfphase"]
+        ports = "; ".join(f"{p['cases']}: {p['render']:.1f}, {p['audit']:.1f}, {p['pages']} p, "
+                          f"{p['maxrss_after'] / MiB:.0f} MiB" for p in pp["portfolios"])
+        est = "" if m["portfolio_measured"] else " (est.)"
+        if r["full"]:
+            meas = " / ".join(f"{_pdf_part(r[k]):.1f} s" for k in ("cold", "nochange", "edit"))
+        else:
+            meas = "—"
+        scaled = f" (est.: {pp['compose_cases']} composed, scaled)" if pp.get("compose_cases", pp["public"]) < pp["public"] else ""
+        L.append(f"| {r['n']} | {m['compose_cold']:.1f} s / {m['compose_warm']:.1f} s{scaled} | {pp['sample']} "
+                 f"({pp['sample_pages']} pages) | {m['render_per_case']:.2f} s | {m['hit_per_case'] * 1000:.0f} ms | "
+                 f"{m['audit_per_case']:.2f} s | {ports} | {m['portfolio']:.0f} s / {m['portfolio_audit']:.0f} s{est} | "
+                 f"{m['cold']:.0f} s / {m['nochange']:.0f} s / {m['edit']:.0f} s | {meas} |")
+    L.append("")
+    return "\n".join(L) + "\n"
+
+
+def _pdf_part(x: dict) -> float:
+    ph = x["phases"]
+    return ph.get("public_pdfs", 0.0) + ph.get("audit_pdf_text", 0.0)
+
+
+# --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--child"]:
+        child_main(argv[1], argv[2])
+        return 0
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--sizes", type=int, nargs="+", default=[30, 300, 1000], help="numbers of cases (default 30 300 1000)")
+    p.add_argument("--full-pdf-max", type=int, default=300,
+                   help="largest N whose full build (with every PDF) is run; above it the PDF part is "
+                        "estimated from samples (default 300)")
+    p.add_argument("--pdf-sample", type=int, default=24, help="case PDFs rendered in the sampled PDF phase (24)")
+    p.add_argument("--portfolio-sizes", type=int, nargs="+", default=[10, 40],
+                   help="portfolio sizes rendered to extrapolate the portfolio of all cases (10 40)")
+    p.add_argument("--compose-max", type=int, default=300,
+                   help="up to this many public cases the sampled PDF phase composes every case's print HTML; "
+                        "above, --compose-sample of them and scales (300)")
+    p.add_argument("--compose-sample", type=int, default=100)
+    p.add_argument("--baseline-full-max", type=int, default=100,
+                   help="largest N whose baseline 2 renders every public case (default 100)")
+    p.add_argument("--baseline-sample", type=int, default=60,
+                   help="above --baseline-full-max, baseline 2 renders this many cases and scales (60)")
+    p.add_argument("--profile", type=int, nargs="*", default=[],
+                   help="sizes whose full cold build and no-change rebuild run under py-spy "
+                        "(raw stacks in the work dir; summarise with benchmarks/profile.py)")
+    p.add_argument("--snapshot", action=argparse.BooleanOptionalAction, default=True,
+                   help="measure a copy of casebook/ and theme/ taken at the start (default on)")
+    p.add_argument("--private", action=argparse.BooleanOptionalAction, default=True,
+                   help="include private outputs (casebook build --private) in the full builds (default on)")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--workdir", type=Path, default=None, help="where the temporary projects go (default: a temp dir)")
+    p.add_argument("--keep", action="store_true", help="keep the generated projects")
+    p.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    p.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
+    opts = p.parse_args(argv)
+    command = "/work/venv/bin/python benchmarks/run.py " + " ".join(argv) if argv else \
+        "/work/venv/bin/python benchmarks/run.py"
+    work = Path(opts.workdir or tempfile.mkdtemp(prefix="casebook-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "bench.log"
+    global SNAPSHOT
+    opts.source = "work tree as it is"
+    if opts.snapshot:
+        SNAPSHOT, digest = snapshot_sources(work)
+        opts.source = f"snapshot of casebook/ and theme/ taken at the start, sha256 {digest}"
+    print(f"work dir {work}; child output in {log}; measuring the {opts.source}", flush=True)
+    started = time.perf_counter()
+    results = []
+    for n in opts.sizes:
+        results.append(measure_size(n, opts, work, log))
+        raw = opts.json or (work / "results.json")
+        raw.write_text(json.dumps(results, indent=1), "utf-8")
+        text = report(results, opts, command, time.perf_counter() - started)
+        opts.out.write_text(text, "utf-8")
+    print(f"\nwrote {opts.out}\n")
+    print(text)
+    if not opts.keep and opts.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
