@@ -37,6 +37,8 @@ PHOTO_SIDE = 480  # px: the cover shows it at about 40 mm
 MEDIA_SIDE = 1200
 CHART_WIDTH = 380  # px; two charts side by side fill the A4 text width at about 0.9 scale
 CHART_HEIGHT = 150  # px of plot height
+CASE_MAX_PAGES = 2
+MAX_PROOF = 3  # proof images a case PDF may show
 CASE_CHARTS = 2  # a case PDF is one or two pages: the two most telling charts
 REPORT_CHARTS = 4
 
@@ -51,7 +53,10 @@ class PdfDoc:
     base_url: str
     title: str
     slugs: tuple[str, ...] = ()
-    extra_roots: tuple[str, ...] = ()
+    # When the PDF of `html` has more than `max_pages` pages, the documents
+    # of `fallback_html` (the same with less in it) are tried in turn.
+    fallback_html: tuple[str, ...] = ()  # tried in order
+    max_pages: int = 0
 
 
 @dataclass
@@ -234,7 +239,7 @@ _SVG_DROP = re.compile(
     r"<(script|foreignObject|style)\b.*?</\1\s*>|<(?:script|foreignObject)\b[^>]*/>",
     re.IGNORECASE | re.DOTALL,
 )
-_SVG_FONT = re.compile(r"""font-family\s*=\s*(["'])[^"']*\1""", re.IGNORECASE)
+_SVG_FONT = re.compile(r"""font-family\s*=\s*(?:"[^"]*"|'[^']*')""", re.IGNORECASE)
 _SVG_FONT_CSS = re.compile(r"""font-family\s*:\s*[^;"'>]+""", re.IGNORECASE)
 _SVG_EXTERNAL = re.compile(r"""\s(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.IGNORECASE)
 
@@ -245,8 +250,8 @@ def print_svg(svg: str) -> str:
     svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg, flags=re.IGNORECASE)
     svg = _SVG_DROP.sub("", svg)
     svg = _SVG_EXTERNAL.sub("", svg)
-    svg = _SVG_FONT.sub('font-family="CB Sans, CB Symbols"', svg)
-    svg = _SVG_FONT_CSS.sub("font-family: CB Sans, CB Symbols", svg)
+    svg = _SVG_FONT.sub('font-family="CB Sans, CB Symbols, Noto Sans, DejaVu Sans, sans-serif"', svg)
+    svg = _SVG_FONT_CSS.sub("font-family: CB Sans, CB Symbols, Noto Sans, DejaVu Sans, sans-serif", svg)
     # Let the print stylesheet size the chart: keep the viewBox, drop width/height.
     head = re.match(r"\s*<svg\b[^>]*>", svg)
     if head:
@@ -256,7 +261,7 @@ def print_svg(svg: str) -> str:
         new = tag
         if w and h and "viewBox" not in tag:
             new = new.replace("<svg", f'<svg viewBox="0 0 {w.group(1)} {h.group(1)}"', 1)
-        new = re.sub(r'\s(width|height)="[^"]*"', "", new)
+        new = re.sub(r'\s(width|height|class)="[^"]*"', "", new)
         new = new.replace("<svg", '<svg class="cb-pchart__svg" preserveAspectRatio="xMidYMid meet"', 1)
         svg = svg.replace(tag, new, 1)
     return svg
@@ -333,15 +338,21 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
     t = view.t
     prof = ctx.profile
     author = prof.name if prof else ""
-    html = render(
-        "pdf/case.html",
+    context = dict(
         **_head(t, title=case.title, author=author, lang=case.locale, description=view.headline,
                 keywords=case.tags, created=fixed_date([case]),
                 running=" · ".join(x for x in (author, case.title) if x)),
         v=view, t=t, base="", profile=prof, photo=ctx.photo(), charts=ctx.chart_blocks(view),
         web_url=ctx.web_url(case), story=story(view),
     )
-    return PdfDoc("case", case.slug, html, base_url(), case.title, (case.slug,))
+    images = sum(1 for m in view.media if m["src"])
+    # A case PDF is one or two pages: proof images (up to three) go, first
+    # down to one, then all, when they would make a third page.
+    counts = [n for n in (min(images, MAX_PROOF), 1, 0) if n <= images]
+    variants = list(dict.fromkeys(counts))
+    htmls = [render("pdf/case.html", proof=n, **context) for n in variants]
+    return PdfDoc("case", case.slug, htmls[0], base_url(), case.title, (case.slug,),
+                  fallback_html=tuple(htmls[1:]), max_pages=CASE_MAX_PAGES if len(htmls) > 1 else 0)
 
 
 def portfolio_doc(ctx: Context, cases: list[LoadedCase], name: str = "portfolio") -> PdfDoc:
@@ -353,7 +364,7 @@ def portfolio_doc(ctx: Context, cases: list[LoadedCase], name: str = "portfolio"
     entries = []
     for loaded in cases:
         view = ctx.view(loaded)
-        body = render("pdf/_case_body.html", v=view, t=view.t, base="", profile=prof,
+        body = render("pdf/_case_body.html", v=view, t=view.t, base="", profile=prof, proof=0,
                       charts=ctx.chart_blocks(view), web_url=ctx.web_url(view.case), story=story(view))
         entries.append({"v": view, "body": Markup(unique_ids(body, view.case.slug))})
     tags = sorted({tag for c in cases for tag in c.case.tags})

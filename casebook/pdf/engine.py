@@ -33,7 +33,7 @@ from .fetch import SafeFetcher
 
 log = logging.getLogger("casebook.pdf")
 
-ENGINE_VERSION = "1"  # bump when a change here changes the bytes of a PDF
+ENGINE_VERSION = "2"  # bump when a change here changes the bytes of a PDF
 MAX_WORKERS = 4
 PROGRESS_MIN = 4  # show a progress bar from this many PDFs on
 
@@ -60,15 +60,24 @@ class RenderResult:
     seconds: float = 0.0
 
 
-def render_html(html: str, base_url: str, roots: tuple[str, ...]) -> RenderResult:
-    """One document to PDF bytes (runs in a worker or in this process)."""
+def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html: tuple[str, ...] = (),
+                max_pages: int = 0) -> RenderResult:
+    """One document to PDF bytes (runs in a worker or in this process).
+
+    While the document has more than ``max_pages`` pages, the next of
+    ``fallback_html`` (the same document with less in it) is laid out instead.
+    """
     from weasyprint import HTML
 
     started = time.perf_counter()
     fetcher = SafeFetcher(roots)
-    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-        **{k: v for k, v in pdf_options().items() if k in ("pdf_variant", "pdf_tags", "optimize_images", "dpi",
-                                                         "jpeg_quality")})
+    layout_options = {k: v for k, v in pdf_options().items()
+                      if k in ("pdf_variant", "pdf_tags", "optimize_images", "dpi", "jpeg_quality")}
+    document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**layout_options)
+    for smaller in fallback_html:
+        if not max_pages or len(document.pages) <= max_pages:
+            break
+        document = HTML(string=smaller, base_url=base_url, url_fetcher=fetcher).render(**layout_options)
     # No file may ride along as an attachment, whatever the HTML says.
     document.metadata.attachments = []
     document.metadata.xmp_metadata = []
@@ -113,7 +122,7 @@ def theme_digest() -> str:
 def cache_key(doc: PdfDoc, roots: tuple[str, ...]) -> str:
     h = hashlib.sha256()
     for part in (_versions(), theme_digest(), doc.base_url, "\n".join(roots), repr(sorted(pdf_options().items())),
-                 doc.html):
+                 doc.html, str(doc.max_pages), *doc.fallback_html):
         h.update(part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -216,13 +225,15 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
         workers = worker_count(len(todo))
         if workers <= 1:
             for job in todo:
-                done(job, render_html(job.doc.html, job.doc.base_url, job.roots))
+                done(job, render_html(job.doc.html, job.doc.base_url, job.roots, job.doc.fallback_html,
+                                      job.doc.max_pages))
                 progress.advance()
         else:
             # Big documents first: the pool finishes sooner.
             order = sorted(todo, key=lambda j: -len(j.doc.html))
             with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-                futures = {pool.submit(render_html, j.doc.html, j.doc.base_url, j.roots): j for j in order}
+                futures = {pool.submit(render_html, j.doc.html, j.doc.base_url, j.roots, j.doc.fallback_html,
+                                       j.doc.max_pages): j for j in order}
                 for fut in as_completed(futures):
                     done(futures[fut], fut.result())
                     progress.advance()
