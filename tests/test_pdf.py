@@ -462,3 +462,28 @@ def test_changed_input_is_rendered_again(demo, tmp_path):
     doc.html = doc.html.replace(loaded.case.title, loaded.case.title + " (v2)", 1)
     changed = run_jobs([Job(doc, out, roots)], demo.cache)
     assert changed.rendered == 1 and first.jobs[0].key != changed.jobs[0].key
+
+
+def test_progress_shows_only_on_a_terminal_for_many_pdfs(monkeypatch):
+    from casebook.pdf import engine
+
+    monkeypatch.setattr(engine.sys.stderr, "isatty", lambda: False, raising=False)
+    assert isinstance(engine._progress(20, "PDF"), engine._NoProgress)
+    monkeypatch.setattr(engine.sys.stderr, "isatty", lambda: True, raising=False)
+    assert isinstance(engine._progress(engine.PROGRESS_MIN - 1, "PDF"), engine._NoProgress)
+    bar = engine._progress(engine.PROGRESS_MIN, "PDF")
+    try:
+        assert isinstance(bar, engine._RichProgress)
+        bar.advance()
+    finally:
+        bar.close()
+
+
+def test_workers_follow_the_cores_and_the_environment(monkeypatch):
+    from casebook.pdf import engine
+
+    monkeypatch.delenv("CASEBOOK_PDF_WORKERS", raising=False)
+    assert engine.worker_count(1) == 1
+    assert 1 <= engine.worker_count(50) <= engine.MAX_WORKERS
+    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "1")
+    assert engine.worker_count(50) == 1
