@@ -447,21 +447,27 @@ def test_unchanged_pdfs_come_from_the_cache(demo, tmp_path):
 
 
 def test_changed_input_is_rendered_again(demo, tmp_path):
-    from casebook.pdf import compose
-    from casebook.pdf.engine import Job, run_jobs
     from casebook.pdf import _roots
+    from casebook.pdf.compose import PdfDoc, base_url
+    from casebook.pdf.engine import Job, run_jobs
 
-    ctx = compose.Context(demo.project, charts=None)
-    loaded = demo.project.public_cases[0]
-    doc = compose.case_doc(ctx, loaded)
+    html = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
+            '<link rel="stylesheet" href="print.css"></head><body><h1>{}</h1></body></html>')
     roots = _roots(demo.project, None, demo.cache)
     out = tmp_path / "a.pdf"
-    first = run_jobs([Job(doc, out, roots)], demo.cache)
-    again = run_jobs([Job(doc, out, roots)], demo.cache)
-    assert again.cached == 1
-    doc.html = doc.html.replace(loaded.case.title, loaded.case.title + " (v2)", 1)
-    changed = run_jobs([Job(doc, out, roots)], demo.cache)
-    assert changed.rendered == 1 and first.jobs[0].key != changed.jobs[0].key
+    doc = PdfDoc("case", "a", html.format("First"), base_url(), "t")
+    first = run_jobs([Job(doc, out, roots)], tmp_path / "cache")
+    assert first.rendered == 1
+    again = run_jobs([Job(doc, out, roots)], tmp_path / "cache")
+    assert again.cached == 1 and again.rendered == 0
+    changed = PdfDoc("case", "a", html.format("Second"), base_url(), "t")
+    result = run_jobs([Job(changed, out, roots)], tmp_path / "cache")
+    assert result.rendered == 1 and first.jobs[0].key != result.jobs[0].key
+    assert "Second" in read_fresh(out)
+
+
+def read_fresh(path: Path) -> str:
+    return "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
 
 
 def test_progress_shows_only_on_a_terminal_for_many_pdfs(monkeypatch):

@@ -23,10 +23,12 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from ..errors import CasebookError
 from ..paths import theme_dir
 from .compose import PdfDoc
 from .fetch import SafeFetcher
@@ -205,6 +207,7 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
         hit = store / f"{job.key}.pdf" if store else None
         if hit is not None and hit.is_file():
             _copy_atomic(hit, job.out)
+            _touch(hit)
             job.cached = True
             job.size = hit.stat().st_size
         else:
@@ -220,27 +223,78 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
             _write_atomic(store / f"{job.key}.pdf", result.data)
         _write_atomic(job.out, result.data)
 
+    def here(job: Job) -> None:
+        try:
+            result = _render_job(job)
+        except Exception as exc:  # noqa: BLE001 - said with the PDF's name
+            raise CasebookError(f"{job.out.name}: the PDF could not be made: {exc}") from exc
+        done(job, result)
+        progress.advance()
+
     progress = _progress(len(todo), label)
     try:
         workers = worker_count(len(todo))
         if workers <= 1:
             for job in todo:
-                done(job, render_html(job.doc.html, job.doc.base_url, job.roots, job.doc.fallback_html,
-                                      job.doc.max_pages))
-                progress.advance()
+                here(job)
         else:
-            # Big documents first: the pool finishes sooner.
-            order = sorted(todo, key=lambda j: -len(j.doc.html))
-            with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
-                futures = {pool.submit(render_html, j.doc.html, j.doc.base_url, j.roots, j.doc.fallback_html,
-                                       j.doc.max_pages): j for j in order}
-                for fut in as_completed(futures):
-                    done(futures[fut], fut.result())
-                    progress.advance()
+            # The longest documents (the portfolio: most cases) first: the pool finishes sooner.
+            order = sorted(todo, key=lambda j: (-len(j.doc.slugs), -len(j.doc.html)))
+            left = list(order)
+            try:
+                with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+                    futures = {pool.submit(_render_job, j): j for j in order}
+                    for fut in as_completed(futures):
+                        job = futures[fut]
+                        try:
+                            result = fut.result()
+                        except BrokenProcessPool:
+                            raise
+                        except Exception as exc:  # noqa: BLE001
+                            raise CasebookError(f"{job.out.name}: the PDF could not be made: {exc}") from exc
+                        done(job, result)
+                        left.remove(job)
+                        progress.advance()
+            except BrokenProcessPool as exc:
+                # A worker died (out of memory, killed): make the rest here.
+                log.warning("casebook: a PDF worker stopped (%s); making the %d remaining PDF(s) in this process",
+                            exc, len(left))
+                for job in left:
+                    here(job)
     finally:
         progress.close()
+    if store is not None:
+        _prune(store)
     stats.seconds = time.perf_counter() - started
     return stats
+
+
+def _render_job(job: Job) -> RenderResult:
+    return render_html(job.doc.html, job.doc.base_url, job.roots, job.doc.fallback_html, job.doc.max_pages)
+
+
+CACHE_DAYS = 30  # cached PDFs unused for this long are removed
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass
+
+
+def _prune(store: Path) -> None:
+    cutoff = time.time() - CACHE_DAYS * 86400
+    try:
+        entries = list(store.glob("*.pdf"))
+    except OSError:
+        return
+    for path in entries:
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:
+            continue
 
 
 def _os_threads() -> int:
