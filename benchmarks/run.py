@@ -274,9 +274,66 @@ def child_pdfphase(args: dict) -> dict:
 CHILDREN = {"build": child_build, "mkdocs": child_mkdocs, "weasy": child_weasy, "pdfphase": child_pdfphase}
 
 
+def _proc_table() -> dict[int, tuple[int, float]]:
+    """pid -> (ppid, utime + stime in seconds) for every process (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().decode("latin-1")
+            fields = stat[stat.rindex(")") + 2:].split()
+            out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+class TreeCPU:
+    """CPU seconds of every descendant, sampled from /proc: PDF workers under a fork server are
+    not waited for by this process, so RUSAGE_CHILDREN misses them."""
+
+    def __init__(self) -> None:
+        self.last: dict[int, float] = {}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def sample(self) -> None:
+        table = _proc_table()
+        me = os.getpid()
+        todo, seen = [me], set()
+        while todo:
+            pid = todo.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            if pid != me and pid in table:
+                self.last[pid] = max(self.last.get(pid, 0.0), table[pid][1])
+            todo.extend(p for p, (pp, _c) in table.items() if pp == pid)
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                self.sample()
+            except Exception:  # noqa: BLE001 - best effort
+                pass
+            self.stop.wait(0.25)
+
+    def total(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        a = resource.getrusage(resource.RUSAGE_SELF)
+        return a.ru_utime + a.ru_stime + sum(self.last.values())
+
+
 def child_main(mode: str, payload: str) -> None:
+    tree = TreeCPU()
     result = CHILDREN[mode](json.loads(payload))
     result["cpu"] = _cpu()
+    result["cpu_tree"] = tree.total()
     sys.stdout.flush()
     print(MARK + json.dumps(result), flush=True)
 
@@ -662,17 +719,22 @@ def machine() -> dict[str, str]:
             "os": platform.platform()}
 
 
-def report(results: list[dict], opts, command: str, elapsed: float) -> str:
+def git_head() -> str:
+    return subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True,
+                          text=True).stdout.strip()
+
+
+def report(results: list[dict], opts, command: str, elapsed: float, date: str | None = None,
+           git: str | None = None) -> str:
     mach = machine()
     vers = versions()
-    git = subprocess.run(["git", "-C", str(REPO), "log", "-1", "--format=%h %s"], capture_output=True,
-                         text=True).stdout.strip()
+    git = git or git_head()
     L: list[str] = []
     L += ["# casebook at scale: benchmark results", "",
           "Written by `benchmarks/run.py`; what every number means is in `benchmarks/README.md`.", "",
           "| | |", "| --- | --- |",
           f"| command | `{command}` |",
-          f"| date | {dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} |",
+          f"| date | {date or dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} |",
           f"| code | commit {git}; {opts.source} (uncommitted files included) |",
           f"| machine | `nproc` = {mach['nproc']}, {mach['memory']} RAM, {mach['cpu']} |",
           f"| OS | {mach['os']} |",
@@ -767,7 +829,7 @@ def report(results: list[dict], opts, command: str, elapsed: float) -> str:
             L.append(f"| {r['n']} | {label} | {x['seconds']:.1f} s | {site:.1f} s | "
                      f"{max(0.0, pub - render_pub) if pub else 0:.1f} s | {render_pub if pub else 0:.1f} s | "
                      f"{ph.get('private', 0.0):.1f} s | {ph.get('audit', 0.0):.1f} s | "
-                     f"{ph.get('audit_pdf_text', 0.0):.1f} s | {x.get('cpu', 0):.1f} s | {fmt_b(x['tree_peak'])} | "
+                     f"{ph.get('audit_pdf_text', 0.0):.1f} s | {_cpu_of(x)} | {fmt_b(x['tree_peak'])} | "
                      f"{fmt_b(x['maxrss_self'])} | {x.get('load', [0])[0]:.1f} |")
     L.append("")
 
@@ -800,7 +862,34 @@ def report(results: list[dict], opts, command: str, elapsed: float) -> str:
                  f"{m['audit_per_case']:.2f} s | {ports} | {m['portfolio']:.0f} s / {m['portfolio_audit']:.0f} s{est} | "
                  f"{m['cold']:.0f} s / {m['nochange']:.0f} s / {m['edit']:.0f} s | {meas} |")
     L.append("")
+    if any("cpu_tree" not in r.get(k, {"cpu_tree": 0}) for r in results for k in ("cold", "nochange", "edit")):
+        L += ["\\* CPU without the PDF workers (measured before the benchmark sampled the fork server's "
+              "workers from /proc).", ""]
+    profiles = []
+    workdir = Path(opts.workdir) if getattr(opts, "workdir", None) else None
+    for r in results:
+        if r.get("profiled") and workdir is not None:
+            for kind in ("cold", "nochange"):
+                f = workdir / f"profile-{r['n']}-{kind}.txt"
+                if f.is_file():
+                    profiles.append((r["n"], kind, f))
+    if profiles:
+        from spysummary import summarise
+
+        L += ["## Profiles", "",
+              "py-spy, 20 samples a second over the build and its PDF workers (`benchmarks/spysummary.py`); "
+              "shares are of all samples, i.e. of CPU time. These builds ran under the profiler.", ""]
+        for n, kind, f in profiles:
+            L += [f"### N = {n}, full build, {'cold' if kind == 'cold' else 'no change'}", "",
+                  summarise(f, top=25), ""]
     return "\n".join(L) + "\n"
+
+
+def _cpu_of(x: dict) -> str:
+    if "cpu_tree" in x:
+        return f"{x['cpu_tree']:.1f} s"
+    # older runs: RUSAGE_CHILDREN misses PDF workers that a fork server started
+    return f"{x.get('cpu', 0):.1f} s*"
 
 
 def _pdf_part(x: dict) -> float:
@@ -834,7 +923,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="above --baseline-full-max, baseline 2 renders this many cases and scales (60)")
     p.add_argument("--profile", type=int, nargs="*", default=[],
                    help="sizes whose full cold build and no-change rebuild run under py-spy "
-                        "(raw stacks in the work dir; summarise with benchmarks/profile.py)")
+                        "(raw stacks in the work dir; summarise with benchmarks/spysummary.py)")
     p.add_argument("--snapshot", action=argparse.BooleanOptionalAction, default=True,
                    help="measure a copy of casebook/ and theme/ taken at the start (default on)")
     p.add_argument("--private", action=argparse.BooleanOptionalAction, default=True,
@@ -844,7 +933,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="keep the generated projects")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     p.add_argument("--json", type=Path, default=None, help="also write the raw measurements here")
+    p.add_argument("--from-json", type=Path, default=None,
+                   help="write RESULTS.md again from a results.json of an earlier run (no measuring)")
+    p.add_argument("--command", help=argparse.SUPPRESS)  # with --from-json: what the run was started with
+    p.add_argument("--code", help=argparse.SUPPRESS)
+    p.add_argument("--date", help=argparse.SUPPRESS)
+    p.add_argument("--elapsed", type=float, default=0.0, help=argparse.SUPPRESS)
     opts = p.parse_args(argv)
+    if opts.from_json:
+        opts.source = opts.code or "work tree as it is"
+        saved = json.loads(opts.from_json.read_text("utf-8"))
+        meta = saved.get("meta", {}) if isinstance(saved, dict) else {}
+        results = saved["results"] if isinstance(saved, dict) else saved
+        for key, value in meta.get("opts", {}).items():
+            if key not in ("from_json", "out", "json"):
+                setattr(opts, key, value)
+        text = report(results, opts, opts.command or meta.get("command", "(see results.json)"),
+                      opts.elapsed or meta.get("elapsed", 0.0), opts.date or meta.get("date"),
+                      meta.get("git"))
+        opts.out.write_text(text, "utf-8")
+        print(text)
+        return 0
     command = "/work/venv/bin/python benchmarks/run.py " + " ".join(argv) if argv else \
         "/work/venv/bin/python benchmarks/run.py"
     work = Path(opts.workdir or tempfile.mkdtemp(prefix="casebook-bench-"))
@@ -861,7 +970,11 @@ def main(argv: list[str] | None = None) -> int:
     for n in opts.sizes:
         results.append(measure_size(n, opts, work, log))
         raw = opts.json or (work / "results.json")
-        raw.write_text(json.dumps(results, indent=1), "utf-8")
+        meta = {"command": command, "elapsed": time.perf_counter() - started, "git": git_head(),
+                "date": dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z'),
+                "opts": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(opts).items()
+                         if k not in ("command", "code", "date", "elapsed")}}
+        raw.write_text(json.dumps({"meta": meta, "results": results}, indent=1), "utf-8")
         text = report(results, opts, command, time.perf_counter() - started)
         opts.out.write_text(text, "utf-8")
     print(f"\nwrote {opts.out}\n")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Summarise py-spy raw (collapsed) stacks: the functions that hold the most time.
 
-    /work/venv/bin/python benchmarks/profile.py WORKDIR/profile-300-cold.txt [--top 30]
+    /work/venv/bin/python benchmarks/spysummary.py WORKDIR/profile-300-cold.txt [--top 30]
 
 Prints, for each function (file:function), its inclusive share (samples whose
 stack contains it) and its self share (samples where it is on top), over all
