@@ -346,10 +346,11 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
         web_url=ctx.web_url(case), story=story(view),
     )
     images = sum(1 for m in view.media if m["src"])
-    # A case PDF is one or two pages: proof images (up to three) go, first
-    # down to one, then all, when they would make a third page.
-    counts = [n for n in (min(images, MAX_PROOF), 1, 0) if n <= images]
-    variants = list(dict.fromkeys(counts))
+    # A case PDF is one or two pages: the proof images (up to three, in one
+    # row) go when they would make a third page.  Fewer images would save
+    # no height (the row is as tall as its tallest image), so there is no
+    # step between all and none.
+    variants = list(dict.fromkeys((min(images, MAX_PROOF), 0)))
     htmls = [render("pdf/case.html", proof=n, **context) for n in variants]
     return PdfDoc("case", case.slug, htmls[0], base_url(), case.title, (case.slug,),
                   fallback_html=tuple(htmls[1:]), max_pages=CASE_MAX_PAGES if len(htmls) > 1 else 0)
