@@ -124,6 +124,9 @@ class Translator:
         return format_skeleton("MMMM", value, locale=self.babel_locale)
 
     def period(self, start: dt.date, end: dt.date) -> str:
+        """'Feb – May 2025'; a single month reads 'October 2025'."""
+        if (start.year, start.month) == (end.year, end.month):
+            return format_skeleton("yMMMM", start, locale=self.babel_locale)
         if start.year == end.year:
             first = format_skeleton("MMM", start, locale=self.babel_locale)
             return f"{first} – {format_skeleton('yMMM', end, locale=self.babel_locale)}"

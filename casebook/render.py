@@ -235,7 +235,10 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
     for p in case.platforms:
         info = registry.platforms().get(p)
         if info:
-            view.engagement_notes.append(t.t("ui.engagements_on", platform=info.label, parts=info.engagements))
+            parts = t.t(f"engagement_parts.{p}")
+            if parts == p:  # no translation: the registry's English definition
+                parts = info.engagements
+            view.engagement_notes.append(t.t("ui.engagements_on", platform=info.label, parts=parts))
     return view
 
 
