@@ -45,7 +45,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -161,15 +162,23 @@ class Chart:
     rows: list[list[str]]  # table cells, already formatted by the Translator
 
 
-def build_charts(facts: "compute.CaseFacts", t: "Translator") -> list[Chart]:
+def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path | None" = None) -> list[Chart]:
     """The charts the case's data supports, in reading order.
 
     Building costs ~30 ms a chart (Altair), and the site and the PDFs of one
-    build both ask: the result is kept per case content and locale.  The
+    build both ask: the result is kept per case content and locale, in
+    memory and, given ``cache_dir``, on disk for the next build.  The
     charts are shared, so treat their specs as read-only.
     """
     key = (facts.case.model_dump_json(), t.locale)
     cached = _BUILT.get(key)
+    disk = _disk_path(cache_dir, key) if cache_dir is not None else None
+    if cached is None and disk is not None and disk.is_file():
+        try:
+            cached = [Chart(**item) for item in json.loads(disk.read_text("utf-8"))]
+            _BUILT[key] = cached
+        except (ValueError, TypeError, OSError):
+            cached = None  # a broken entry is made again
     if cached is None:
         ctx = _Ctx(facts, t)
         cached = []
@@ -178,10 +187,51 @@ def build_charts(facts: "compute.CaseFacts", t: "Translator") -> list[Chart]:
         ids = [c.id for c in cached]
         if len(ids) != len(set(ids)):
             raise RuntimeError(f"chart ids must be unique in a case: {ids}")
+        # always through JSON, so a chart read from the disk cache is the same object as a fresh one
+        text = json.dumps([asdict(c) for c in cached], ensure_ascii=False, sort_keys=True)
+        cached = [Chart(**item) for item in json.loads(text)]
         if len(_BUILT) >= 256:
             _BUILT.pop(next(iter(_BUILT)))
         _BUILT[key] = cached
+        if disk is not None:
+            _write_atomic(disk, text)
     return list(cached)
+
+
+@lru_cache(maxsize=None)
+def _code_fingerprint() -> str:
+    """What else decides a chart: this module, the locale texts, the i18n code and Altair."""
+    import hashlib
+
+    import altair
+
+    from .paths import LOCALES_DIR, PACKAGE_DIR
+
+    h = hashlib.sha256(altair.__version__.encode())
+    for path in [Path(__file__), PACKAGE_DIR / "i18n.py", *sorted(LOCALES_DIR.glob("*.yaml"))]:
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _disk_path(cache_dir: "Path", key: tuple[str, str]) -> "Path":
+    import hashlib
+
+    digest = hashlib.sha256("\0".join((*key, _code_fingerprint())).encode()).hexdigest()
+    return Path(cache_dir) / f"{digest[:32]}.json"
+
+
+def _write_atomic(path: "Path", text: str) -> None:
+    import os
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 _BUILT: dict[tuple[str, str], list[Chart]] = {}

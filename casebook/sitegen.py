@@ -208,7 +208,7 @@ class Site:
         fmt, time_fmt = d3_locale(case.locale, case.currency)
         options = {"actions": False, "renderer": "svg", "formatLocale": fmt, "timeFormatLocale": time_fmt}
         blocks = []
-        for chart in build_charts(view.facts, view.t):
+        for chart in build_charts(view.facts, view.t, cache_dir=self.charts.cache_dir.parent / "specs"):
             blocks.append({
                 "chart": chart,
                 "svg": Markup(self.charts.svg(chart, case.locale, case.currency)),

@@ -551,3 +551,28 @@ def test_charts_are_memoised_per_case_and_locale():
     assert first is not again  # callers get their own list
     other = build_charts(facts, Translator("ru"))
     assert other[0] is not first[0] and other[0].columns[1] == "До"
+
+
+def test_chart_specs_are_kept_on_disk_for_the_next_build(tmp_path, monkeypatch):
+    """A rebuild in a new process must not pay Altair again for an unchanged case."""
+    from casebook import charts as charts_mod
+    from casebook import compute
+    from casebook.i18n import translator
+    from casebook.load import load_cases
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parent.parent
+    loaded = load_cases([repo / "cases" / "zerno-coffee-vk.yaml"], repo).cases[0]
+    facts = compute.facts(loaded.case)
+    t = translator(loaded.case.locale)
+    charts_mod._BUILT.clear()
+    first = charts_mod.build_charts(facts, t, cache_dir=tmp_path)
+    assert list(tmp_path.glob("*.json")), "the specs were written to the cache"
+    charts_mod._BUILT.clear()  # a new process
+
+    def boom(ctx):
+        raise AssertionError("charts were built again instead of read from the cache")
+
+    monkeypatch.setattr(charts_mod, "_before_after", boom)
+    second = charts_mod.build_charts(facts, t, cache_dir=tmp_path)
+    assert second == first
