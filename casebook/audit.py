@@ -54,6 +54,25 @@ def _word_re(text: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)", re.IGNORECASE | re.UNICODE)
 
 
+# Characters a browser does not show: a name with one inside reads as the name.
+_INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                           "\U000e0000-\U000e007f]")
+_TAG_RE = re.compile(r"<[^>]*>")
+MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg", ".json", ".txt", ".md", ".webmanifest"}
+
+
+def shown_text(text: str) -> str:
+    """Markup as a reader sees it: tags and comments dropped, entities decoded, invisible characters gone.
+
+    ``Z&#101;rno``, ``Zer<!-- -->no``, ``<b>Zer</b>no`` and ``Zer&shy;no``
+    all show as ``Zerno``.
+    """
+    import html
+    import unicodedata
+
+    return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", html.unescape(_TAG_RE.sub("", text))))
+
+
 def pdf_text(data: bytes) -> str:
     """Text and metadata of a PDF, for scanning (pypdf, with a raw fallback)."""
     try:
@@ -88,7 +107,11 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = ()) -
     private_slugs = {c.case.slug for c in project.private_cases}
     public_slugs = {c.case.slug for c in project.public_cases}
     private_slugs -= public_slugs
-    name_res = {n: _word_re(n) for n in sorted(names)}
+    from .checks import name_pattern
+
+    # a name's words joined by any spaces, hyphens or underscores: "Golden
+    # Spoon" also as golden-spoon, golden_spoon or broken across two lines
+    name_res = {n: name_pattern(n) for n in sorted(names)}
     slug_res = {s: _word_re(s) for s in sorted(private_slugs)}
     machine_paths = {str(project.root), str(Path.home()), *extra_paths}
     machine_paths = {p for p in machine_paths if p and p not in ("/", "/root")} | {"/root/"}
@@ -118,8 +141,18 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = ()) -
             text = data.decode("utf-8", errors="replace")
         else:
             text = data.decode("latin-1")  # images: catch names in metadata chunks
+        shown = ""
+        if suffix in MARKUP_SUFFIXES:
+            shown = shown_text(text)
+            if suffix == ".json":
+                try:  # \u-escaped text as the reader gets it
+                    import json
+
+                    shown += "\n" + shown_text(json.dumps(json.loads(text), ensure_ascii=False))
+                except ValueError:
+                    pass
         for n, rx in name_res.items():
-            if rx.search(text):
+            if rx.search(text) or (shown and rx.search(shown)):
                 findings.append(Finding(rel, "undisclosed or private client name", n))
         for s, rx in slug_res.items():
             if rx.search(text):
@@ -129,12 +162,29 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = ()) -
                 if mp in text:
                     findings.append(Finding(rel, "absolute path of the build machine", mp))
         if suffix in (".html", ".htm", ".css", ".svg"):
-            for rx in (RESOURCE_RE, CSS_URL_RE):
-                for m in rx.finditer(text):
+            for rx, where in ((RESOURCE_RE, text), (CSS_URL_RE, text if suffix == ".css" else _css_of(text))):
+                for m in rx.finditer(where):
                     host = urlsplit(m.group(1) if not m.group(1).startswith("//") else "https:" + m.group(1)).netloc
-                    if host and host != own_host and not _is_link_only(text, m.start()):
+                    if host and host != own_host and not (rx is RESOURCE_RE and _is_link_only(where, m.start())):
                         findings.append(Finding(rel, "resource from an outside host", m.group(1)[:120]))
     return sorted(set(findings))
+
+
+_STYLE_ELEMENT_RE = re.compile(r"<style\b[^>]*>(.*?)</style\s*>", re.IGNORECASE | re.DOTALL)
+_STYLE_ATTR_RE = re.compile(r"""<[a-zA-Z][^>]*?\sstyle\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+
+
+def _css_of(markup: str) -> str:
+    """The CSS of an HTML or SVG document: style elements and style attributes.
+
+    Text that merely mentions ``url(https://...)`` (escaped, in a paragraph)
+    loads nothing and is not looked at.
+    """
+    import html
+
+    parts = [m.group(1) for m in _STYLE_ELEMENT_RE.finditer(markup)]
+    parts += [html.unescape(m.group(1).strip("\"'")) for m in _STYLE_ATTR_RE.finditer(markup)]
+    return "\n".join(parts)
 
 
 def _is_link_only(text: str, start: int) -> bool:

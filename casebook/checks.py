@@ -83,21 +83,50 @@ def _strings(value, path: tuple) -> Iterator[tuple[tuple, str]]:
 
 
 def _name_leaks(case: Case) -> Iterator[Issue]:
-    """An undisclosed client name written anywhere else in the case would be published."""
-    import re
+    """An undisclosed client name written anywhere else in the case would be published.
 
+    The name is looked for as a reader would see the text, not only as
+    typed: Markdown rendered (``Z&#101;rno``, ``**Zer**no``), invisible
+    characters dropped (a soft hyphen or zero-width space inside the name),
+    compatibility forms folded (full-width letters, a no-break space), and
+    any run of spaces, line breaks, hyphens or underscores between its words.
+    """
     name = case.client.name.strip()
     if case.client.disclose_name or len(name) < 2:
         return
-    pattern = re.compile(r"(?<!\w)" + re.escape(name) + r"(?!\w)", re.IGNORECASE)
+    pattern = name_pattern(name)
     for path, text in _strings(case, ()):
         if path == ("client", "name"):
             continue
-        if pattern.search(text) or pattern.search(text.replace("-", " ")):
+        if any(pattern.search(form) for form in shown_forms(text)):
             yield path, "error", (
                 f"mentions the undisclosed client name {name!r}; describe the client instead "
                 "or set client.disclose_name: true"
             )
+
+
+def visible(text: str) -> str:
+    """Text without invisible format characters (soft hyphens, zero-width spaces, bidi marks), NFKC-folded."""
+    import unicodedata
+
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", text)
+
+
+def shown_forms(text: str) -> list[str]:
+    """A text as typed and as it shows once rendered as Markdown, both made visible."""
+    from .markup import plain
+
+    return [visible(text), visible(plain(text))]
+
+
+def name_pattern(name: str):
+    """A client name as a whole word, its words joined by any spaces, hyphens or underscores."""
+    import re
+
+    words = [re.escape(w) for w in visible(name).split()]
+    return re.compile(r"(?<!\w)" + r"[\s_-]+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
 def _not_listed(platform: str) -> str:
@@ -146,4 +175,4 @@ def month_start(value: str | dt.date) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
-__all__ = ["check_case", "month_start", "registry"]
+__all__ = ["check_case", "month_start", "name_pattern", "registry", "shown_forms", "visible"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from .errors import CasebookError
 
 MAX_PIXELS = 40_000_000  # a decompression bomb guard; real screenshots are far smaller
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+# The formats a case may use; Pillow would otherwise open whatever the bytes
+# say (EPS runs Ghostscript, TIFF, BMP, ICO, XBM... each its own decoder).
+FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
 @dataclass(frozen=True)
@@ -40,11 +44,18 @@ def resolve(case_file: Path, value: str, root: Path) -> Path:
 def probe(path: Path) -> str | None:
     """None when the file is a usable image, else what is wrong with it."""
     try:
-        with Image.open(path) as im:
-            w, h = im.size
-            if w * h > MAX_PIXELS:
-                return f"image is too large ({w}×{h} pixels)"
-            im.verify()
+        with warnings.catch_warnings():
+            # between MAX_PIXELS and twice that Pillow only warns; refused below
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path, formats=FORMATS) as im:
+                w, h = im.size
+                if w * h > MAX_PIXELS:
+                    return f"image is too large ({w}×{h} pixels)"
+                im.verify()
+        # verify() checks little beyond PNG checksums: a truncated JPEG or GIF
+        # passes it and fails later, in the build; decode the pixels now.
+        with Image.open(path, formats=FORMATS) as im:
+            im.load()
     except (UnidentifiedImageError, Image.DecompressionBombError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
             return "image is too large (decompression bomb)"
@@ -63,7 +74,7 @@ def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
     key = (path, stat.st_mtime, max_side)
     if key in _cache:
         return _cache[key]
-    with Image.open(path) as im:
+    with Image.open(path, formats=FORMATS) as im:
         im.load()
         has_alpha = im.mode in ("RGBA", "LA", "P") and (
             im.mode != "P" or "transparency" in im.info
@@ -71,6 +82,9 @@ def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
         im = im.convert("RGBA" if has_alpha else "RGB")
         if max(im.size) > max_side:
             im.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        # convert() copies the source's info, and Pillow writes some of it
+        # back when saving (a JPEG or GIF comment, an ICC profile): drop it all
+        im.info = {}
         buf = io.BytesIO()
         if has_alpha:
             im.save(buf, format="PNG", optimize=True)

@@ -9,6 +9,7 @@ that each value's line and column are kept in a map keyed by its path
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,6 +66,11 @@ STANDARD_TAGS = frozenset(
 )
 
 
+# What text may not hold: C0 controls but tab, line feed and carriage return;
+# halves of UTF-16 surrogate pairs; the non-characters U+FFFE and U+FFFF.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _pos(node: Node) -> tuple[int, int]:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -81,13 +87,7 @@ class _Builder:
         # crossed a limit (title[0][0][0]..., an alias 40 levels down) says nothing.
         if self.count > MAX_NODES:
             line, col = self.out.keys.get(path[:1], _pos(node))
-            raise YamlProblem(
-                f"document expands to more than {MAX_NODES} values "
-                "(runaway aliases?); a case file never needs that many",
-                line,
-                col,
-                path[:1],
-            )
+            raise YamlProblem(_TOO_MANY, line, col, path[:1])
         if depth > MAX_DEPTH:
             line, col = _pos(node)
             raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", line, col, path[:1])
@@ -108,12 +108,33 @@ class _Builder:
         except (ConstructorError, ValueError, OverflowError) as exc:
             line, col = _pos(node)
             raise YamlProblem(f"cannot read value {node.value!r}: {exc}", line, col, path) from None
+        if isinstance(value, str) and ("\u2028" in value or "\u2029" in value):
+            # YAML counts them as line breaks, yet keeps them in block scalars
+            # and escapes; WeasyPrint fails on a paragraph separator after a
+            # space ("Got ' \u2029' between two lines"): plain line breaks here.
+            value = value.replace("\u2028", "\n").replace("\u2029", "\n\n")
+        if isinstance(value, str) and (bad := _NOT_TEXT.search(value)):
+            # only an escape in quotes ("\0", "\e", "\uFFFE") can make one: the
+            # reader refuses them raw.  HTML, XML and the chart renderer (which
+            # aborts the whole process on one) cannot hold them.
+            code = ord(bad.group())
+            kind = "a control character" if code < 0x20 else "not a character"
+            line, col = _pos(node)
+            where = path[:-1] if path and path[-1] == "<key>" else path
+            raise YamlProblem(f"{kind} (U+{code:04X}), written as an escape; remove it", line, col, where)
         return value
 
     def _mapping(self, node: MappingNode, path: Path_, depth: int) -> dict:
         result: dict = {}
         seen: dict[Any, tuple[int, int]] = {}
-        for key_node, value_node in _merged_pairs(node):
+        try:
+            pairs = _merged_pairs(node, [MAX_NODES - self.count])
+        except _TooMany:
+            # merge keys that merge merges can double at every level: 1 KB
+            # of YAML would otherwise list 2**40 pairs before any is built
+            line, col = self.out.keys.get(path[:1], _pos(node))
+            raise YamlProblem(_TOO_MANY, line, col, path[:1]) from None
+        for key_node, value_node in pairs:
             if not isinstance(key_node, ScalarNode):
                 line, col = _pos(key_node)
                 raise YamlProblem("a key must be plain text, not a list or mapping", line, col, path)
@@ -138,22 +159,71 @@ class _Builder:
         return result
 
 
-def _merged_pairs(node: MappingNode) -> list[tuple[Node, Node]]:
-    """Pairs of a mapping with YAML merge keys (``<<: *base``) resolved."""
+_TOO_MANY = (
+    f"document expands to more than {MAX_NODES} values (runaway aliases?); a case file never needs that many"
+)
+
+
+class _TooMany(Exception):
+    """Merging listed more pairs than a document may hold."""
+
+
+def _merged_pairs(node: MappingNode, budget: list[int]) -> list[tuple[Node, Node]]:
+    """Pairs of a mapping with YAML merge keys (``<<: *base``) resolved.
+
+    ``budget`` (one number in a list, shared by the recursion) is how many
+    pairs may still be listed; running out raises :class:`_TooMany`.
+    """
     pairs: list[tuple[Node, Node]] = []
     merged: list[tuple[Node, Node]] = []
     for key_node, value_node in node.value:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _TooMany
         if key_node.tag == "tag:yaml.org,2002:merge":
             sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for src in sources:
                 if not isinstance(src, MappingNode):
                     line, col = _pos(src)
                     raise YamlProblem("'<<' must merge a mapping", line, col)
-                merged.extend(_merged_pairs(src))
+                found = _merged_pairs(src, budget)
+                budget[0] -= len(found)
+                if budget[0] < 0:
+                    raise _TooMany
+                merged.extend(found)
         else:
             pairs.append((key_node, value_node))
     own = {k.value for k, _ in pairs if isinstance(k, ScalarNode)}
     return [p for p in merged if not (isinstance(p[0], ScalarNode) and p[0].value in own)] + pairs
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing runaway nesting while it composes.
+
+    Composing recurses once per level, so thousands of ``[`` would end in
+    Python's recursion limit (slowly, and nowhere in particular).  Well
+    above the builder's own limit the problem is reported as the builder
+    would: at the first value too deep, under its top-level field.
+    """
+
+    _depth = 0
+    _field: str | None = None
+    _too_deep = None  # (mark, field) of the first value, in document order, past the limit
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth == 2:  # a top-level field: its key, then its value
+                self._field = index.value if isinstance(index, ScalarNode) else None
+            if self._depth == MAX_DEPTH + 2 and self._too_deep is None:  # the root is depth 1 here, 0 in the builder
+                self._too_deep = (self.peek_event().start_mark, self._field)
+            if self._depth > 2 * MAX_DEPTH:
+                mark, name = self._too_deep
+                raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep", mark.line + 1, mark.column + 1,
+                                  (name,) if name else ())
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 def parse(text: str) -> Located:
@@ -161,7 +231,7 @@ def parse(text: str) -> Located:
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise YamlProblem(f"file is larger than {MAX_BYTES // 1000} KB; a case file is text", 1, 1)
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _Loader(text)
         try:
             node = loader.get_single_node()
         finally:
@@ -169,6 +239,14 @@ def parse(text: str) -> Located:
     except yaml.MarkedYAMLError as exc:
         problem, (line, col) = _explain(exc, text)
         raise YamlProblem(f"YAML syntax error: {problem}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        # a control character (ESC, BEL, ...) or U+FFFE: point at it, in plain words
+        at = min(max(exc.position, 0), len(text))
+        line = text.count("\n", 0, at) + 1
+        col = at - (text.rfind("\n", 0, at) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        kind = "a control character" if code < 0x20 or 0x7F <= code <= 0x9F else "not a character"
+        raise YamlProblem(f"{kind} (U+{code:04X}) that YAML does not allow; remove it", line, col) from None
     except yaml.YAMLError as exc:
         raise YamlProblem(f"YAML error: {exc}", 1, 1) from None
     except RecursionError:
