@@ -60,3 +60,15 @@ def test_leak_inside_a_pdf_is_found(project, tmp_path):
     HTML(string=f"<p>Client: {name}</p>").write_pdf(tmp_path / "x.pdf")
     found = audit(tmp_path, project)
     assert any(f.file == "x.pdf" and name in f.detail for f in found)
+
+
+def test_names_are_found_however_the_words_are_joined(project, tmp_path):
+    """The word pre-filter must not hide a name written with hyphens, underscores or line breaks."""
+    name = next(n for n in sorted(forbidden_names(project)) if len(n.split()) > 1)
+    words = name.split()
+    write(tmp_path, "a.html", "<p>" + "-".join(words) + "</p>")
+    write(tmp_path, "b.txt", "_".join(words).upper())
+    write(tmp_path, "c.html", "<p>" + "\n".join(words) + "</p>")
+    write(tmp_path, "d.html", "<p>" + "".join(words) + "</p>")  # one word: not the name
+    found = {f.file for f in audit(tmp_path, project) if f.detail == name}
+    assert found == {"a.html", "b.txt", "c.html"}
