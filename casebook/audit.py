@@ -9,6 +9,7 @@ fails the build.
 
 from __future__ import annotations
 
+import os
 import re
 import zlib
 from dataclasses import dataclass
@@ -116,7 +117,30 @@ def _raw_streams(data: bytes) -> str:
     return "\n".join(out)
 
 
-def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = ()) -> list[Finding]:
+def cached_pdf_text(data: bytes, cache_dir: Path | None) -> str:
+    """pdf_text, kept on disk under the PDF's hash: unchanged PDFs are read once."""
+    if cache_dir is None:
+        return pdf_text(data)
+    import hashlib
+
+    path = Path(cache_dir) / "pdf-text" / (hashlib.sha256(data).hexdigest() + ".txt")
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = pdf_text(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.part")
+        tmp.write_text(text, "utf-8", errors="surrogatepass")
+        os.replace(tmp, path)
+    except (OSError, UnicodeEncodeError):
+        pass
+    return text
+
+
+def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
+          cache_dir: Path | None = None) -> list[Finding]:
     site_dir = Path(site_dir)
     names = forbidden_names(project)
     private_slugs = {c.case.slug for c in project.private_cases}
@@ -155,7 +179,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = ()) -
             except OSError:
                 continue
         if suffix == ".pdf":
-            text = pdf_text(data)
+            text = cached_pdf_text(data, cache_dir)
         elif suffix in TEXT_SUFFIXES:
             text = data.decode("utf-8", errors="replace")
         else:

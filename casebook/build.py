@@ -92,7 +92,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
             mkdocs_build(cfg)
         except MkDocsException as exc:
             raise CasebookError(f"build failed: {exc}") from None
-        findings = audit(tmp, plugin.project or project, extra_paths=(str(tmp),))
+        findings = audit(tmp, plugin.project or project, extra_paths=(str(tmp),),
+                         cache_dir=root / plugin.config.cache_dir / "audit")
         if findings:
             for f in findings[:50]:
                 logging.getLogger("casebook").error(f.format())

@@ -103,7 +103,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=f"# {page.title}\n"))
+            files.append(File.generated(config, page.src_uri, content=""))
             self.pages[page.src_uri] = page
         assets = theme_dir() / "assets"
         for path in sorted(assets.rglob("*")):
@@ -122,9 +122,14 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         planned = self.pages.get(page.file.src_uri)
         if planned is None:
             return None
+        # MkDocs' templates do not escape: title and description go in as HTML
+        from markupsafe import escape
+
         page.meta.update(planned.meta)
-        page.title = planned.title
-        return f"# {planned.title}\n"
+        page.meta["title"] = str(escape(planned.title))
+        if "description" in page.meta:
+            page.meta["description"] = str(escape(page.meta["description"]))
+        return ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:

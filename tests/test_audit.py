@@ -72,3 +72,18 @@ def test_names_are_found_however_the_words_are_joined(project, tmp_path):
     write(tmp_path, "d.html", "<p>" + "".join(words) + "</p>")  # one word: not the name
     found = {f.file for f in audit(tmp_path, project) if f.detail == name}
     assert found == {"a.html", "b.txt", "c.html"}
+
+
+def test_pdf_text_is_read_once_per_pdf(project, tmp_path, monkeypatch):
+    from weasyprint import HTML
+
+    from casebook import audit as audit_mod
+
+    name = sorted(forbidden_names(project))[0]
+    site = tmp_path / "site"
+    site.mkdir()
+    HTML(string=f"<p>Client: {name}</p>").write_pdf(site / "x.pdf")
+    first = audit(site, project, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(audit_mod, "pdf_text", lambda data: (_ for _ in ()).throw(AssertionError("read again")))
+    assert audit(site, project, cache_dir=tmp_path / "cache") == first
+    assert any(name in f.detail for f in first)
