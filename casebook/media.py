@@ -43,6 +43,18 @@ def resolve(case_file: Path, value: str, root: Path) -> Path:
 
 def probe(path: Path) -> str | None:
     """None when the file is a usable image, else what is wrong with it."""
+    from PIL import ImageFile
+
+    # WeasyPrint sets LOAD_TRUNCATED_IMAGES for the whole process when it is
+    # imported; a truncated upload must still be refused here.
+    lenient, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        return _probe(path)
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = lenient
+
+
+def _probe(path: Path) -> str | None:
     try:
         with warnings.catch_warnings():
             # between MAX_PIXELS and twice that Pillow only warns; refused below

@@ -888,3 +888,17 @@ def test_audit_sees_names_however_they_are_written(tmp_path: Path):
     for name in outside:
         assert found.get(name) == "resource from an outside host", name
     assert "text.html" not in found
+
+
+def test_truncated_image_is_refused_even_after_weasyprint_is_imported(tmp_path: Path):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES process-wide; the check must not inherit it."""
+    import weasyprint  # noqa: F401 - the import is the point
+    from PIL import ImageFile
+
+    from casebook.media import probe
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    path = tmp_path / "half.jpg"
+    path.write_bytes(_half(_jpeg((400, 300))))
+    assert probe(path) == "image file is broken"
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True, "the process setting is left as it was"
