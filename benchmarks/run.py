@@ -808,7 +808,7 @@ def report(results: list[dict], opts, command: str, elapsed: float, date: str | 
           "| | |", "| --- | --- |",
           f"| command | `{command}` |",
           f"| date | {date or dt.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z')} |",
-          f"| code | commit {git}; {opts.source} (uncommitted files included) |",
+          f"| code | {opts.source} (uncommitted files included); repository HEAD when the (last) run ended: {git} |",
           f"| machine | `nproc` = {mach['nproc']}, {mach['memory']} RAM, {mach['cpu']} |",
           f"| OS | {mach['os']} |",
           f"| Python | {mach['python']} |",
@@ -1071,7 +1071,8 @@ def main(argv: list[str] | None = None) -> int:
             for r in (saved["results"] if isinstance(saved, dict) else saved):
                 merged.setdefault(r["n"], {}).update(r)
         results = [merged[n] for n in sorted(merged)]
-        given = {"from_json", "out", "json"} | ({"workdir"} if opts.workdir else set())
+        given = {"from_json", "out", "json"} | ({"workdir"} if opts.workdir else set()) | \
+            ({"source"} if opts.code else set())
         for key, value in meta.get("opts", {}).items():
             if key not in given:
                 setattr(opts, key, value)

@@ -31,7 +31,10 @@ def frame_key(frame: str) -> str:
     return f"{file}:{m.group('func')}"
 
 
-def summarise(path: Path, top: int = 30, match: str | None = None) -> str:
+SKIP = ("run.py:", "main(", "<string>:", "threading.py:", "multiprocessing/", "concurrent/futures/")
+
+
+def summarise(path: Path, top: int = 30, match: str | None = None, skip: tuple[str, ...] = SKIP) -> str:
     inclusive: Counter = Counter()
     own: Counter = Counter()
     total = 0
@@ -51,6 +54,8 @@ def summarise(path: Path, top: int = 30, match: str | None = None) -> str:
     for key, n in inclusive.most_common():
         if match and match not in key:
             continue
+        if key.startswith(skip):  # the benchmark harness, process plumbing
+            continue
         if len(out) - 4 >= top:
             break
         out.append(f"| {100 * n / total:.1f} % | {100 * own[key] / total:.1f} % | `{key}` |")
@@ -62,9 +67,10 @@ def main() -> None:
     p.add_argument("files", type=Path, nargs="+")
     p.add_argument("--top", type=int, default=30)
     p.add_argument("--match", help="only functions whose name contains this (e.g. casebook/)")
+    p.add_argument("--all", action="store_true", help="keep harness and process-plumbing frames")
     opts = p.parse_args()
     for f in opts.files:
-        print(summarise(f, opts.top, opts.match))
+        print(summarise(f, opts.top, opts.match, () if opts.all else SKIP))
         print()
 
 
