@@ -6,7 +6,6 @@ all markup.  The same partials serve the site and the PDFs.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,11 +18,8 @@ from . import compute, registry
 from .i18n import Translator, translator
 from .load import LoadedCase
 from .markup import markdown, plain
-from .model import Case, Profile
+from .model import Case
 from .paths import theme_dir
-
-ICON_DIR_CANDIDATES = ("material/templates/.icons/simple",)
-
 
 @lru_cache(maxsize=None)
 def _icon_svg(name: str) -> str:
@@ -70,16 +66,9 @@ def environment() -> jinja2.Environment:
     )
     env.filters["md"] = markdown
     env.filters["plain"] = plain
-    env.filters["tojson_safe"] = lambda v: Markup(_json_for_script(v))
     env.globals["platform_icon"] = platform_icon
     env.globals["platform_label"] = platform_label
     return env
-
-
-def _json_for_script(value: Any) -> str:
-    """JSON safe inside <script type="application/json">: no '</' can close it."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def render(template: str, **context: Any) -> str:
@@ -245,6 +234,3 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
 def industry_label(industry: str) -> str:
     return industry.replace("-", " ").capitalize()
 
-
-def profile_context(profile: Profile | None) -> dict[str, Any]:
-    return {"profile": profile}

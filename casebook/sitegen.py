@@ -7,7 +7,6 @@ rendered on demand from ``theme/pages/*.html``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -66,6 +65,7 @@ class Site:
         self.t = translator(self.locale)
         self._views: dict[str, CaseView] = {}
         self._media: dict[tuple[str, str], media_mod.MediaFile] = {}
+        self._card_list: list[dict[str, Any]] | None = None
 
     # -- data --------------------------------------------------------------
     def view(self, loaded: LoadedCase) -> CaseView:
@@ -159,6 +159,9 @@ class Site:
         return ""
 
     def _cards(self) -> list[dict[str, Any]]:
+        """Card data of every public case, made once and shared by the index and tag pages."""
+        if self._card_list is not None:
+            return self._card_list
         cards = []
         for loaded in self.project.public_cases:
             v = self.view(loaded)
@@ -173,6 +176,7 @@ class Site:
                 "change": round(v.facts.sort_change, 4),
                 "lang": c.locale.split("-")[0],
             })
+        self._card_list = cards
         return cards
 
     def render_index(self, base: str, tag: str | None = None) -> str:
@@ -202,25 +206,19 @@ class Site:
     def chart_blocks(self, view: CaseView) -> list[dict[str, Any]]:
         if not self.charts:
             return []
-        from .charts import build_charts, d3_locale
+        from .charts import build_charts, embed_options, script_json
 
         case = view.case
-        fmt, time_fmt = d3_locale(case.locale, case.currency)
-        options = {"actions": False, "renderer": "svg", "formatLocale": fmt, "timeFormatLocale": time_fmt}
+        options = embed_options(case.locale, case.currency)
         blocks = []
         for chart in build_charts(view.facts, view.t, cache_dir=self.charts.cache_dir.parent / "specs"):
             blocks.append({
                 "chart": chart,
                 "svg": Markup(self.charts.svg(chart, case.locale, case.currency)),
-                "spec_json": Markup(_script_json(chart.spec)),
-                "embed_options_json": Markup(_script_json(options)),
+                "spec_json": Markup(script_json(chart.spec)),
+                "embed_options_json": Markup(script_json(options)),
             })
         return blocks
-
-
-def _script_json(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 __all__ = ["Site", "SitePage", "SiteAsset", "SitePlan", "page_base", "case_url", "plain"]

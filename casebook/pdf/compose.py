@@ -10,7 +10,6 @@ theme's files decide the PDF's bytes (which is what the cache keys on).
 from __future__ import annotations
 
 import base64
-import dataclasses
 import datetime as dt
 import logging
 import os
@@ -413,13 +412,8 @@ def report_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
 
 
 def period_label(t: Translator, case: Case) -> str:
-    """The period; a report on one calendar month names just that month."""
-    start, end = case.period.start, case.period.end
-    if (start.year, start.month) == (end.year, end.month):
-        from babel.dates import format_skeleton
-
-        return format_skeleton("yMMMM", start, locale=t.babel_locale)
-    return t.period(start, end)
+    """The period; a report on one calendar month names just that month (Translator.period does)."""
+    return t.period(case.period.start, case.period.end)
 
 
 def story(view: CaseView) -> list[dict[str, Any]]:
