@@ -25,6 +25,7 @@ class BuildResult:
     pages: int
     pdfs: int
     private_dir: Path | None = None
+    up_to_date: bool = False  # nothing had changed: the last build's output stands
 
 
 def default_epoch(project: Project) -> int:
@@ -69,10 +70,48 @@ def _mkdocs_config(config_file: Path, site_dir: Path, pdf: bool):
     return cfg, plugin
 
 
+def _inputs(cfg, plugin, root: Path, config_file: Path, options: dict) -> str:
+    """The signature of the folders and files every build reads (see casebook.buildstate)."""
+    import hashlib
+
+    from .buildstate import code_signature, files_signature
+
+    folders = [root / plugin.config.cases_dir, Path(cfg.docs_dir)]
+    folders += [Path(d) for d in cfg.theme.dirs if Path(d).resolve().is_relative_to(root)]
+    files = [config_file, root / plugin.config.profile]
+    parts = [code_signature(), files_signature(folders, files), repr(sorted(options.items()))]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def _with_extra(inputs: str, extra: list[str]) -> str:
+    """The signature, with the files outside those folders that the cases and profile use."""
+    import hashlib
+
+    from .buildstate import files_signature
+
+    return hashlib.sha256(f"{inputs}\0{extra!r}\0{files_signature(files=map(Path, extra))}".encode()).hexdigest()
+
+
+def _used_files(project: Project, root: Path) -> list[str]:
+    """Files outside the cases folder that the cases and the profile point to."""
+    from .fingerprint import referenced_files
+
+    cases_dir = project.cases_dir.resolve()
+    used = {str(p) for c in project.cases for p in referenced_files(c, root) if not p.is_relative_to(cases_dir)}
+    if project.profile and project.profile.photo:
+        from .media import resolve
+
+        try:
+            used.add(str(resolve(project.profile_path, project.profile.photo, root)))
+        except Exception:  # noqa: BLE001 - the loader reported it
+            pass
+    return sorted(used)
+
+
 def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: bool = False,
-          private_dir: Path | None = None, site_dir: Path | None = None, quiet: bool = False) -> BuildResult:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.exceptions import MkDocsException
+          private_dir: Path | None = None, site_dir: Path | None = None, quiet: bool = False,
+          force: bool = False) -> BuildResult:
+    from .buildstate import BuildState
 
     config_file = Path(config_file).resolve()
     if not config_file.is_file():
@@ -80,11 +119,45 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     root = config_file.parent
     if quiet:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    # Validate before touching anything: bad input leaves every output alone.
     probe_cfg, probe_plugin = _mkdocs_config(config_file, root / "site", pdf)
+    target = (Path(site_dir) if site_dir else Path(probe_cfg.site_dir)).resolve()
+    pdir = (Path(private_dir) if private_dir else root / "private").resolve() if private else None
+    if pdir is not None and pdir.is_relative_to(target):
+        raise CasebookError("the private folder must not lie inside the public site folder")
+    outputs = [target] + ([pdir] if pdir else [])
+    state = BuildState(root / probe_plugin.config.cache_dir)
+    options = {"pdf": pdf, "private": str(pdir) if pdir else "", "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    inputs = _inputs(probe_cfg, probe_plugin, root, config_file, options)
+    if not force:
+        extra = list(state.builds.get(str(target), {}).get("extra", []))
+        last = state.current(target, _with_extra(inputs, extra), outputs)
+        if last is not None:
+            for warning in last.get("warnings", []):
+                logging.getLogger("mkdocs.plugins.casebook").warning(warning)
+            return BuildResult(target, last.get("pages", 0), last.get("pdfs", 0), pdir, up_to_date=True)
+    state.forget(target)  # from here on the output changes: a failed build is never "current"
+    # Validate before touching anything: bad input leaves every output alone.
     project = open_project(root, probe_plugin.config.cases_dir, probe_plugin.config.profile)
-    target = Path(site_dir) if site_dir else Path(probe_cfg.site_dir)
+    used = _used_files(project, root)
+    inputs = _with_extra(inputs, used)  # stamped before the build reads them
+    epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(default_epoch(project)))
+    try:
+        result = _build(config_file, root, target, pdir, pdf, project)
+    finally:
+        if not epoch_was_set:  # this process's next build decides its own epoch again
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+    # What the next build compares with: the inputs as they were before this
+    # build read them (a file edited meanwhile makes the next build a real one).
+    state.record(target, inputs, outputs, pages=result.pages, pdfs=result.pdfs, extra=used,
+                 warnings=[w.format() for w in project.warnings])
+    return result
+
+
+def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project) -> BuildResult:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
     with staged(target) as tmp:
         cfg, plugin = _mkdocs_config(config_file, tmp, pdf)
         plugin.preloaded = project  # loaded and checked once, above
@@ -103,14 +176,11 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
             )
         pages = sum(1 for _ in tmp.rglob("index.html"))
         pdfs = sum(1 for _ in tmp.rglob("*.pdf"))
-    result = BuildResult(target.resolve(), pages, pdfs)
-    if private:
+    result = BuildResult(target, pages, pdfs)
+    if pdir is not None:
         from .pdf import build_private_outputs
 
-        pdir = Path(private_dir) if private_dir else root / "private"
-        if pdir.resolve().is_relative_to(target.resolve()):
-            raise CasebookError("the private folder must not lie inside the public site folder")
         with staged(pdir) as ptmp:
             build_private_outputs(project, ptmp, cache_dir=root / plugin.config.cache_dir)
-        result.private_dir = pdir.resolve()
+        result.private_dir = pdir
     return result

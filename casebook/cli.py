@@ -101,14 +101,19 @@ def new(slug: str, locale: str, directory: Path, report: bool) -> None:
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the public site goes (default: site_dir of mkdocs.yml).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("--force", is_flag=True, help="Build even when nothing has changed since the last build.")
 def build(config_file: Path, pdf: bool, private: bool, private_dir: Path | None, site_dir: Path | None,
-          quiet: bool) -> None:
+          quiet: bool, force: bool) -> None:
     """Build the site, charts and PDFs; publish only if all of it succeeds."""
     from .build import build as run_build
 
     result = run_build(config_file, pdf=pdf, private=private, private_dir=private_dir,
-                       site_dir=site_dir, quiet=quiet)
-    click.echo(f"built {result.pages} page(s) and {result.pdfs} PDF(s) into {result.site_dir}")
+                       site_dir=site_dir, quiet=quiet, force=force)
+    if result.up_to_date:
+        click.echo(f"nothing changed since the last build: {result.pages} page(s) and {result.pdfs} PDF(s) "
+                   f"in {result.site_dir} are current (--force builds anyway)")
+    else:
+        click.echo(f"built {result.pages} page(s) and {result.pdfs} PDF(s) into {result.site_dir}")
     if result.private_dir:
         click.echo(f"private output in {result.private_dir}")
 

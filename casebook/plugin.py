@@ -97,23 +97,46 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.site is None:
             return None
+        from .sitegen import page_base
+
         plan = self.site.plan()
         self.pages = {}
+        case_bases = []
         for page in plan.pages:
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.src_uri, content=""))
+            generated = File.generated(config, page.src_uri, content="")
+            files.append(generated)
             self.pages[page.src_uri] = page
+            if page.case is not None:
+                case_bases.append((page.case, page_base(generated.url)))
+        self._make_cases(case_bases)
         assets = theme_dir() / "assets"
         for path in sorted(assets.rglob("*")):
             if path.is_file():
                 dest = f"assets/casebook/{path.relative_to(assets).as_posix()}"
                 files.append(File.generated(config, dest, abs_src_path=str(path)))
-        if self.renderer is not None:
+        if self.renderer is not None:  # after the case workers have forked: this starts vl-convert
             files.append(File.generated(config, "assets/casebook/vega-bundle.js",
                                         content=self.renderer.bundle_js()))
         return files
+
+    def _make_cases(self, case_bases: list) -> None:
+        """Every case page (and, with PDFs on, every case PDF) not in the cache, made in parallel."""
+        from .casework import CaseWork
+
+        pdf_ctx = None
+        if self.config.pdf:
+            from .pdf.compose import Context
+
+            pdf_ctx = Context(self.project, charts=self.renderer)
+        work = CaseWork(self.project, self.project.root / self.config.cache_dir, site=self.site, pdf_ctx=pdf_ctx)
+        self.site.work = work
+        try:
+            work.ensure(pages=case_bases, pdfs=[(loaded, "case") for loaded, _base in case_bases] if pdf_ctx else [])
+        except CasebookError as exc:
+            raise PluginError(str(exc)) from None
 
     # -- pages -------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -161,6 +184,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
             build_public_pdfs(self.project, self.site, site_dir,
                               cache_dir=self.project.root / self.config.cache_dir)
+        if self.site.work is not None:
+            self.site.work.prune()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if not self.config.enabled or self.project is None:

@@ -29,6 +29,7 @@ class SitePage:
     meta: dict[str, Any]
     renderer: Callable[[str], str]  # base (relative path to site root) -> HTML
     search: bool = True
+    case: LoadedCase | None = None  # the case a case page shows
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Site:
         self._views: dict[str, CaseView] = {}
         self._media: dict[tuple[str, str], media_mod.MediaFile] = {}
         self._card_list: list[dict[str, Any]] | None = None
+        self.work: Any = None  # a casebook.casework.CaseWork: case pages made ahead, in parallel
 
     # -- data --------------------------------------------------------------
     def view(self, loaded: LoadedCase) -> CaseView:
@@ -142,7 +144,7 @@ class Site:
             },
         }
         return SitePage(f"cases/{case.slug}.md", case.title, meta,
-                        lambda base, loaded=loaded: self.render_case(loaded, base))
+                        lambda base, loaded=loaded: self.render_case(loaded, base), case=loaded)
 
     def media_assets(self) -> list[SiteAsset]:
         out = []
@@ -198,6 +200,10 @@ class Site:
                       photo=self.profile_photo(), cases=len(self.project.public_cases))
 
     def render_case(self, loaded: LoadedCase, base: str) -> str:
+        if self.work is not None:
+            made = self.work.page(loaded, base)
+            if made is not None:
+                return made
         view = self.view(loaded)
         charts = self.chart_blocks(view)
         return render("pages/case.html", base=base, v=view, case=view.case, t=view.t,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -96,3 +97,66 @@ def test_interrupted_build_keeps_the_old_site(project):
     assert "interrupted" in err
     assert snapshot(project / "site") == before
     assert not list(project.glob(".site.*"))
+
+
+# -- rebuilds: nothing changed, one case changed ------------------------------
+
+
+def edit_title(case: Path) -> None:
+    text = case.read_text("utf-8")
+    edited = re.sub(r'^title: "', 'title: "Edited ', text, count=1, flags=re.MULTILINE)
+    assert edited != text
+    case.write_text(edited, "utf-8")
+
+
+def test_unchanged_project_is_not_built_again_and_any_change_rebuilds(project):
+    assert run_build(project).exit_code == 0
+    built = snapshot(project / "site")
+    again = run_build(project)
+    assert again.exit_code == 0, again.output
+    assert "nothing changed since the last build" in again.output
+    assert snapshot(project / "site") == built
+
+    # an edited case is an input: built again, and the page shows the edit
+    case = next((project / "cases").glob("*.yaml"))
+    edit_title(case)
+    result = run_build(project)
+    assert "built " in result.output and "nothing changed" not in result.output
+    assert any("Edited " in p.read_text("utf-8") for p in (project / "site" / "cases").rglob("index.html"))
+
+    # a damaged output is noticed: the next build repairs it
+    (project / "site" / "index.html").write_text("tampered", "utf-8")
+    result = run_build(project)
+    assert "nothing changed" not in result.output
+    assert "tampered" not in (project / "site" / "index.html").read_text("utf-8")
+
+    # a changed option (here: --force) builds too
+    assert "nothing changed" not in run_build(project, "--force").output
+
+
+def test_a_rebuild_remakes_only_the_edited_case(project, monkeypatch):
+    """The page cache: an unchanged case's page is read back, an edited one is made again."""
+    from casebook.build import build
+    from casebook.casework import CaseWork
+
+    made: list[str] = []
+    original = CaseWork.make
+
+    def spy(self, task):
+        made.append(task.slug)
+        return original(self, task)
+
+    monkeypatch.setattr(CaseWork, "make", spy)
+    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "1")  # in this process, where the spy sees it
+    config = project / "mkdocs.yml"  # a cache of its own: the shared one holds the pages already
+    config.write_text(re.sub(r"cache_dir: .*", f"cache_dir: {project / 'cache'}", config.read_text("utf-8")), "utf-8")
+    build(project / "mkdocs.yml", pdf=False, quiet=True)
+    first = sorted(made)
+    assert first, "a cold build makes every public case page"
+    made.clear()
+    build(project / "mkdocs.yml", pdf=False, quiet=True, force=True)
+    assert made == [], "nothing changed: every page comes from the cache"
+    case = project / "cases" / f"{first[0]}.yaml"
+    edit_title(case)
+    build(project / "mkdocs.yml", pdf=False, quiet=True)
+    assert made == [first[0]]

@@ -29,10 +29,12 @@ from typing import Any, Iterable
 from ..errors import CasebookError
 from ..load import LoadedCase
 from ..paths import theme_dir
+from ..casework import CaseWork
 from ..project import Project, folder_name
 from . import compose
-from .compose import Context, PdfDoc, case_doc, portfolio_doc, report_doc
-from .engine import BuildStats, Job, render_html, run_jobs
+from .assemble import assemble_portfolio
+from .compose import Context, PdfDoc
+from .engine import BuildStats, Job, _copy_atomic, render_html, roots_of
 from .fetch import FetchRefused, SafeFetcher, url_fetcher
 
 log = logging.getLogger("casebook.pdf")
@@ -44,17 +46,19 @@ __all__ = [
 
 
 def _roots(project: Project, charts: Any, cache_dir: Path | None) -> tuple[str, ...]:
-    roots = [theme_dir(), project.root]
-    folder = getattr(charts, "cache_dir", None)
-    if folder:
-        roots.append(Path(folder))
-    if cache_dir:
-        roots.append(Path(cache_dir) / "charts")
-    return tuple(sorted({str(Path(r).resolve()) for r in roots}))
+    return roots_of(project, charts, cache_dir)
 
 
 def _cache(project: Project, cache_dir: Path | None) -> Path:
     return Path(cache_dir) if cache_dir else project.root / ".casebook-cache"
+
+
+def _work(project: Project, site: Any, cache: Path) -> CaseWork:
+    """The site's case work when it makes PDFs too (its workers made them already), else a new one."""
+    work = getattr(site, "work", None)
+    if work is not None and work.pdf_ctx is not None and Path(work.cache_dir) == Path(cache):
+        return work
+    return CaseWork(project, cache, pdf_ctx=Context(project, charts=compose.chart_renderer(site, cache, project)))
 
 
 def select_cases(project: Project, slugs: Iterable[str] | None = None, tag: str | None = None) -> list[LoadedCase]:
@@ -86,29 +90,58 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
     """site_dir/pdf/<slug>.pdf for every public case, and site_dir/pdf/portfolio.pdf."""
     started = time.perf_counter()
     cache = _cache(project, cache_dir)
-    ctx = Context(project, charts=compose.chart_renderer(site, cache, project))
-    roots = _roots(project, ctx.charts, cache)
+    work = _work(project, site, cache)
     out = Path(site_dir) / "pdf"
-    jobs = [Job(case_doc(ctx, loaded), out / f"{loaded.case.slug}.pdf", roots) for loaded in project.public_cases]
-    if project.public_cases:
-        jobs.append(Job(portfolio_doc(ctx, project.public_cases), out / "portfolio.pdf", roots))
-    composed = time.perf_counter() - started
-    stats = run_jobs(jobs, cache, label="PDF")
-    stats.compose_seconds = composed
-    log.info("casebook: %d PDF(s) in %s: %d rendered, %d from the cache; %.1f s composing, %.1f s rendering",
-             len(jobs), out, stats.rendered, stats.cached, composed, stats.seconds)
+    cases = list(project.public_cases)
+    had = {c.case.slug for c in cases if work.pdf_path(c, "case").is_file()}
+    work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
+    made = len(cases) - len(had)
+    stats = BuildStats()
+    for loaded in cases:
+        path = work.pdf_path(loaded, "case")
+        job = Job(None, out / f"{loaded.case.slug}.pdf", (), key=path.stem, cached=loaded.case.slug in had)
+        _copy_atomic(path, job.out)
+        job.size = path.stat().st_size
+        stats.jobs.append(job)
+    if cases:
+        _portfolio(work, cases, out / "portfolio.pdf")
+    stats.seconds = time.perf_counter() - started
+    log.info("casebook: %d PDF(s) in %s: %d made, %d from the cache; %.1f s",
+             len(cases) + bool(cases), out, made, len(cases) - made, stats.seconds)
     return stats
+
+
+def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path) -> int:
+    """Join the cases' PDFs (made where missing) behind a cover and contents; cached as a whole."""
+    import hashlib
+
+    work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
+    parts = [work.pdf_path(c, "case") for c in cases]
+    key = hashlib.sha256("\0".join([work.shared, out_path.stem, *(p.stem for p in parts)]).encode()).hexdigest()
+    cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
+    if cached.is_file():
+        _copy_atomic(cached, out_path)
+        return 0
+    counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]
+    roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
+    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem)
+    _copy_atomic(cached, out_path)
+    return pages
+
+
+def _page_count(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(path)).pages)
 
 
 def build_portfolio_pdf(project: Project, out_path: Path, *, slugs: Iterable[str] | None = None,
                         tag: str | None = None, site: Any = None, cache_dir: Path | None = None) -> Path:
     """A portfolio of chosen public cases: by slug list (kept in order), by tag, or all."""
     chosen = select_cases(project, slugs, tag)
-    cache = _cache(project, cache_dir)
-    ctx = Context(project, charts=compose.chart_renderer(site, cache, project))
+    work = _work(project, site, _cache(project, cache_dir))
     out_path = Path(out_path)
-    job = Job(portfolio_doc(ctx, chosen, out_path.stem), out_path, _roots(project, ctx.charts, cache))
-    run_jobs([job], cache, label="Portfolio")
+    _portfolio(work, chosen, out_path)
     return out_path
 
 
@@ -129,21 +162,19 @@ def build_private_outputs(project: Project, out_dir: Path, cache_dir: Path | Non
         if out_dir == site_dir or out_dir.is_relative_to(site_dir):
             raise CasebookError(f"private output must not go into the public site folder {site_dir}")
     cache = _cache(project, cache_dir)
-    ctx = Context(project, charts=compose.chart_renderer(None, cache, project))
-    roots = _roots(project, ctx.charts, cache)
-    jobs: list[Job] = []
+    work = CaseWork(project, cache, pdf_ctx=Context(project, charts=compose.chart_renderer(None, cache, project)))
+    # a client report names its client; a private case (NDA work) stays anonymous
+    wanted = [(c, "report" if c.case.kind == "report" else "private") for c in project.private_cases]
+    work.ensure(pdfs=wanted, label="Private PDF")
     written: list[Path] = []
-    for loaded in project.private_cases:
-        # a client report names its client; a private case (NDA work) stays anonymous
-        doc = report_doc(ctx, loaded) if loaded.case.kind == "report" else case_doc(ctx, loaded)
+    for loaded, kind in wanted:
         folder = out_dir / folder_name(loaded.case.client.name)
-        jobs.append(Job(doc, folder / f"{loaded.case.slug}.pdf", roots))
-        html_path = folder / f"{loaded.case.slug}.html"
-        html_path.parent.mkdir(parents=True, exist_ok=True)
-        html_path.write_text(standalone_html(doc.html), encoding="utf-8")
-        written.append(html_path)
-    run_jobs(jobs, cache, label="Private PDF")
-    return sorted([j.out for j in jobs] + written)
+        path = work.pdf_path(loaded, kind)
+        for suffix in (".pdf", ".html"):
+            dest = folder / f"{loaded.case.slug}{suffix}"
+            _copy_atomic(path.with_suffix(suffix), dest)
+            written.append(dest)
+    return sorted(written)
 
 
 _STYLESHEET_LINK = re.compile(r'<link rel="stylesheet" href="print.css">')

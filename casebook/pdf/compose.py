@@ -266,22 +266,6 @@ def print_svg(svg: str) -> str:
     return svg
 
 
-_ID_ATTR = re.compile(r'\b(id|aria-labelledby|aria-describedby|for)="([^"]+)"')
-_HREF_FRAGMENT = re.compile(r'\bhref="#([^"]+)"')
-
-
-def unique_ids(html: str, slug: str) -> str:
-    """Element ids of one case made unique in a document that holds several cases."""
-    keep = (f"case-{slug}", f"{slug}-")
-
-    def fix(value: str) -> str:
-        # chart SVG ids are unique already (and referenced by url(#...)): leave them
-        if value.startswith(keep) or re.match(r"cb[0-9a-f]{8}-", value):
-            return value
-        return f"{slug}-{value}"
-
-    html = _ID_ATTR.sub(lambda m: f'{m.group(1)}="{" ".join(fix(v) for v in m.group(2).split())}"', html)
-    return _HREF_FRAGMENT.sub(lambda m: f'href="#{fix(m.group(1))}"', html)
 
 
 def css_string(text: str) -> Markup:
@@ -355,18 +339,15 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
                   fallback_html=tuple(htmls[1:]), max_pages=CASE_MAX_PAGES if len(htmls) > 1 else 0)
 
 
-def portfolio_doc(ctx: Context, cases: list[LoadedCase], name: str = "portfolio") -> PdfDoc:
+def portfolio_cover_doc(ctx: Context, cases: list[LoadedCase], pages: list[int], name: str = "portfolio") -> PdfDoc:
+    """The portfolio's cover and contents; ``pages[i]`` is where case i starts in the joined PDF."""
     prof = ctx.profile
     locale = prof.locale if prof else "en"
     t = translator(locale)
     author = prof.name if prof else ""
     title = f"{author}: {t.t('ui.portfolio')}" if author else t.t("ui.portfolio")
-    entries = []
-    for loaded in cases:
-        view = ctx.view(loaded)
-        body = render("pdf/_case_body.html", v=view, t=view.t, base="", profile=prof, proof=0,
-                      charts=ctx.chart_blocks(view), web_url=ctx.web_url(view.case), story=story(view))
-        entries.append({"v": view, "body": Markup(unique_ids(body, view.case.slug))})
+    # the contents show text only: no media to embed
+    entries = [{"v": case_view(loaded), "page": page} for loaded, page in zip(cases, pages)]
     tags = sorted({tag for c in cases for tag in c.case.tags})
     html = render(
         "pdf/portfolio.html",

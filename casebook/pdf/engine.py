@@ -60,6 +60,18 @@ class RenderResult:
     data: bytes
     refused: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    pages: int = 0
+
+
+def roots_of(project, charts, cache_dir: Path | None) -> tuple[str, ...]:
+    """The folders a print document may read: the theme, the project, the chart caches."""
+    roots = [theme_dir(), project.root]
+    folder = getattr(charts, "cache_dir", None)
+    if folder:
+        roots.append(Path(folder))
+    if cache_dir:
+        roots.append(Path(cache_dir) / "charts")
+    return tuple(sorted({str(Path(r).resolve()) for r in roots}))
 
 
 def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html: tuple[str, ...] = (),
@@ -86,7 +98,7 @@ def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html:
     for page in document.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
     data = document.write_pdf(**pdf_options())
-    return RenderResult(data, list(fetcher.refused), time.perf_counter() - started)
+    return RenderResult(data, list(fetcher.refused), time.perf_counter() - started, len(document.pages))
 
 
 def _versions() -> str:
@@ -161,12 +173,20 @@ class BuildStats:
         return [f"{j.out.name}: {r}" for j in self.jobs for r in j.refused]
 
 
+def _file_mode() -> int:
+    """What open() would give a new file: 0o666 less the umask (mkstemp gives 0o600)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -179,6 +199,7 @@ def _copy_atomic(src: Path, dest: Path) -> None:
     os.close(fd)
     try:
         shutil.copyfile(src, tmp)
+        os.chmod(tmp, _file_mode())
         os.replace(tmp, dest)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

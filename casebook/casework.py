@@ -1,0 +1,279 @@
+"""Per-case work, in parallel and cached: each case's page and PDF.
+
+What a build spends its time on is per case: the charts (Altair specs,
+vl-convert SVGs), the page, the PDF (WeasyPrint).  Cases are independent,
+so :class:`CaseWork` makes them in a pool of worker processes, one task a
+case (its page and its PDF together, so its charts are built once), and
+keeps every result on disk under :func:`casebook.fingerprint.case_key`:
+
+* ``cache_dir/pages/<key>.html``: the case page's content (site pages);
+* ``cache_dir/pdf/<key>.pdf``, ``.json`` (page count, refused reads) and,
+  for private outputs, ``.html`` (the standalone print HTML).
+
+An unchanged case costs a file read on the next build; an edited one is
+made again alone.  The workers are forked from the build process, so they
+share the loaded project; where forking is unsafe (the process already
+runs threads) the work is done here, one case after another.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import CasebookError
+from .fingerprint import case_key, project_digest
+from .load import LoadedCase
+from .project import Project
+
+log = logging.getLogger("casebook")
+
+PAGE_VERSION = "1"  # bump when what a page key covers changes
+PDF_KINDS = ("case", "private", "report")
+CACHE_DAYS = 30  # cached outputs no build has used for this long are removed  # public case PDF, private (NDA) case PDF, client report
+
+
+@dataclass
+class Task:
+    slug: str
+    page_base: str | None = None  # make the page with this relative base
+    pdf_kind: str | None = None  # make this PDF
+
+
+@dataclass
+class WorkStats:
+    made: int = 0  # tasks run (pages and PDFs made)
+    pages_cached: int = 0
+    pdfs_cached: int = 0
+    seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)
+
+
+class CaseWork:
+    """Pages and PDFs of cases, made in parallel, cached under content keys.
+
+    ``site`` (a :class:`casebook.sitegen.Site`) renders pages; ``pdf_ctx``
+    (a :class:`casebook.pdf.compose.Context`) composes PDFs.  Either may be
+    None when that kind of output is not wanted.
+    """
+
+    def __init__(self, project: Project, cache_dir: Path, *, site: Any = None, pdf_ctx: Any = None):
+        self.project = project
+        self.cache_dir = Path(cache_dir)
+        self.site = site
+        self.pdf_ctx = pdf_ctx
+        self.by_slug = {c.case.slug: c for c in project.cases}
+        photo = None
+        if project.profile and project.profile.photo:
+            from . import media as media_mod
+
+            try:
+                photo = media_mod.resolve(project.profile_path, project.profile.photo, project.root)
+            except Exception:  # noqa: BLE001 - the loader already reported it
+                photo = None
+        self.shared = project_digest(project.root, project.profile_path, photo)
+        self.stats = WorkStats()
+
+    # -- keys and paths --------------------------------------------------------
+    def page_key(self, loaded: LoadedCase, base: str) -> str:
+        site = self.site
+        return case_key(loaded, self.project.root, self.shared, "page", PAGE_VERSION, base,
+                        site.locale, bool(site.charts), bool(site.pdf))
+
+    def pdf_key(self, loaded: LoadedCase, kind: str) -> str:
+        from .pdf.engine import ENGINE_VERSION, pdf_options
+
+        charts = self.pdf_ctx.charts is not None if self.pdf_ctx is not None else False
+        return case_key(loaded, self.project.root, self.shared, "pdf", kind, ENGINE_VERSION,
+                        sorted(pdf_options().items()), charts)
+
+    def page_path(self, loaded: LoadedCase, base: str) -> Path:
+        return self.cache_dir / "pages" / f"{self.page_key(loaded, base)}.html"
+
+    def pdf_path(self, loaded: LoadedCase, kind: str) -> Path:
+        return self.cache_dir / "pdf" / f"{self.pdf_key(loaded, kind)}.pdf"
+
+    def pdf_info(self, loaded: LoadedCase, kind: str) -> dict:
+        """What the worker noted about a cached PDF: its pages, refused reads."""
+        try:
+            return json.loads(self.pdf_path(loaded, kind).with_suffix(".json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+
+    # -- reading ---------------------------------------------------------------
+    def page(self, loaded: LoadedCase, base: str) -> str | None:
+        try:
+            return self.page_path(loaded, base).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    # -- making ----------------------------------------------------------------
+    def ensure(self, *, pages: list[tuple[LoadedCase, str]] = (), pdfs: list[tuple[LoadedCase, str]] = (),
+               label: str = "Cases") -> WorkStats:
+        """Make every page (case, base) and PDF (case, kind) not in the cache yet."""
+        started = time.perf_counter()
+        tasks: dict[str, Task] = {}
+        for loaded, base in pages:
+            path = self.page_path(loaded, base)
+            if path.is_file():
+                self.stats.pages_cached += 1
+                _touch(path)
+                continue
+            tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).page_base = base
+        for loaded, kind in pdfs:
+            path = self.pdf_path(loaded, kind)
+            if path.is_file() and path.with_suffix(".json").is_file():
+                self.stats.pdfs_cached += 1
+                _touch(path)
+                continue
+            tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).pdf_kind = kind
+        if tasks:
+            self._run(list(tasks.values()), label)
+        self.stats.seconds += time.perf_counter() - started
+        return self.stats
+
+    def _run(self, tasks: list[Task], label: str) -> None:
+        from .pdf.engine import _mp_context, _progress, worker_count
+
+        workers = worker_count(len(tasks))
+        ctx = _mp_context() if workers > 1 else None
+        if ctx is None or ctx.get_start_method() != "fork":
+            progress = _progress(len(tasks), label)
+            try:
+                for task in tasks:
+                    self._note(task, _guarded(self, task))
+                    progress.advance()
+            finally:
+                progress.close()
+            return
+        global _CURRENT
+        _CURRENT = self  # the forked workers find the project here
+        left = {t.slug: t for t in tasks}
+        try:
+            # largest first: a long report at the end would leave a core idle
+            order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
+            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+                futures = {pool.submit(_work, t): t for t in order}
+                progress = _progress(len(tasks), label)  # after the fork: it may start a thread
+                try:
+                    for fut in as_completed(futures):
+                        task = futures[fut]
+                        self._note(task, fut.result())
+                        del left[task.slug]
+                        progress.advance()
+                finally:
+                    progress.close()
+        except BrokenProcessPool as exc:
+            log.warning("casebook: a worker stopped (%s); making the %d remaining case(s) here", exc, len(left))
+            for task in left.values():
+                self._note(task, _guarded(self, task))
+        finally:
+            _CURRENT = None
+
+    def _note(self, task: Task, result: dict) -> None:
+        if result.get("error"):
+            raise CasebookError(result["error"])
+        self.stats.made += 1
+        for r in result.get("refused", ()):
+            log.warning("casebook: %s: refused to read %s", task.slug, r)
+            self.stats.refused.append(f"{task.slug}: {r}")
+
+    def make(self, task: Task) -> dict:
+        """One case's page and/or PDF, written to the cache (runs in a worker)."""
+        loaded = self.by_slug[task.slug]
+        out: dict[str, Any] = {"slug": task.slug}
+        if task.page_base is not None:
+            html = self.site.render_case(loaded, task.page_base)
+            _write_atomic(self.page_path(loaded, task.page_base), html.encode("utf-8"))
+        if task.pdf_kind is not None:
+            from .pdf import standalone_html
+            from .pdf.compose import case_doc, report_doc
+            from .pdf.engine import render_html, roots_of
+
+            ctx = self.pdf_ctx
+            doc = report_doc(ctx, loaded) if task.pdf_kind == "report" else case_doc(ctx, loaded)
+            result = render_html(doc.html, doc.base_url, roots_of(self.project, ctx.charts, self.cache_dir),
+                                 doc.fallback_html, doc.max_pages)
+            path = self.pdf_path(loaded, task.pdf_kind)
+            if task.pdf_kind != "case":
+                _write_atomic(path.with_suffix(".html"), standalone_html(doc.html).encode("utf-8"))
+            _write_atomic(path, result.data)
+            info = {"pages": result.pages, "refused": result.refused, "seconds": round(result.seconds, 3)}
+            _write_atomic(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
+            out["refused"] = result.refused
+        self._forget(task.slug)
+        return out
+
+    def prune(self, days: int = CACHE_DAYS) -> None:
+        """Remove cached pages and PDFs no build has used for ``days`` days."""
+        cutoff = time.time() - days * 86400
+        for folder in (self.cache_dir / "pages", self.cache_dir / "pdf"):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_file() and entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+
+    def _forget(self, slug: str) -> None:
+        """Drop what a worker kept of a finished case, so memory stays flat."""
+        for holder in (self.site, self.pdf_ctx):
+            if holder is None:
+                continue
+            getattr(holder, "_views", {}).pop(slug, None)
+            charts = getattr(holder, "charts", None)
+            if charts is not None and hasattr(charts, "_memory"):
+                charts._memory.clear()
+        if self.pdf_ctx is not None:
+            for key in [k for k in self.pdf_ctx._charts if k.startswith(f"{slug}:")]:
+                del self.pdf_ctx._charts[key]
+
+
+_CURRENT: CaseWork | None = None
+
+
+def _work(task: Task) -> dict:
+    assert _CURRENT is not None, "a case worker runs in a process forked from a build"
+    return _guarded(_CURRENT, task)
+
+
+def _guarded(work: CaseWork, task: Task) -> dict:
+    try:
+        return work.make(task)
+    except CasebookError as exc:
+        return {"slug": task.slug, "error": f"{task.slug}: {exc}"}
+    except Exception as exc:  # noqa: BLE001 - said with the case's name, no traceback
+        what = "the PDF" if task.pdf_kind else "the page"
+        return {"slug": task.slug, "error": f"{task.slug}: {what} could not be made: {exc}"}
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _touch(path: Path) -> None:
+    try:
+        os.utime(path)
+    except OSError:
+        pass

@@ -1,0 +1,90 @@
+"""A portfolio PDF joined from parts: its cover and contents, then each case's own PDF.
+
+Rendering every case again into one long WeasyPrint document costs time
+and memory that grow faster than the number of cases, and any edit would
+redo all of it.  The case PDFs are made (and cached) anyway, so the
+portfolio is the cover and contents (one small render) followed by them,
+joined with pikepdf (qpdf: fast, and linear in the number of parts): an
+edit re-renders one case and the cover.
+
+The contents give each case's first page; their links (``casebook-page:N``
+in the cover's HTML) become jumps to that page, and the outline gets one
+entry a case.  The case PDFs are tagged; the joined file is not (qpdf
+does not join structure trees), so it does not claim PDF/UA.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from ..errors import CasebookError
+from ..load import LoadedCase
+from .compose import Context, portfolio_cover_doc
+from .engine import _write_atomic, render_html
+
+PAGE_LINK = "casebook-page:"
+CONTENTS_PER_PAGE = 11  # entries on a contents page: the first guess at how long the contents are
+
+
+def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path], page_counts: list[int],
+                       out_path: Path, roots: tuple[str, ...], name: str = "portfolio") -> int:
+    """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages."""
+    import pikepdf
+
+    cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PAGE))
+    for _attempt in range(4):  # the contents took more or fewer pages than guessed: lay out again
+        starts, page = [], cover_pages + 1
+        for count in page_counts:
+            starts.append(page)
+            page += max(1, count)
+        doc = portfolio_cover_doc(ctx, cases, starts, name)
+        result = render_html(doc.html, doc.base_url, roots)
+        if result.pages == cover_pages:
+            break
+        cover_pages = result.pages
+    else:  # pragma: no cover - the page count settles at once in practice
+        raise CasebookError(f"{out_path.name}: the contents' page numbers do not settle")
+
+    with pikepdf.Pdf.open(io.BytesIO(result.data)) as pdf:
+        sources = []
+        try:
+            for part in parts:
+                # from bytes: qpdf reads a source again when it writes, and
+                # a thousand open files would run out of descriptors
+                src = pikepdf.Pdf.open(io.BytesIO(Path(part).read_bytes()))
+                sources.append(src)
+                pdf.pages.extend(src.pages)
+            _link_contents(pdf, cover_pages)
+            with pdf.open_outline() as outline:
+                for loaded, start in zip(cases, starts):
+                    outline.root.append(pikepdf.OutlineItem(loaded.case.title, start - 1))
+            # The parts are tagged each on its own; pikepdf cannot join
+            # structure trees, so the whole must not claim to be tagged.
+            for key in ("/StructTreeRoot", "/MarkInfo", "/Metadata"):
+                if key in pdf.Root:
+                    del pdf.Root[key]
+            pdf.Root.PageMode = pikepdf.Name.UseOutlines
+            buf = io.BytesIO()
+            pdf.save(buf, deterministic_id=True, fix_metadata_version=False,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+            pages = len(pdf.pages)
+        finally:
+            for src in sources:
+                src.close()
+    _write_atomic(Path(out_path), buf.getvalue())
+    return pages
+
+
+def _link_contents(pdf, cover_pages: int) -> None:
+    """casebook-page:N links on the contents pages become jumps to page N."""
+    import pikepdf
+
+    for page in list(pdf.pages)[:cover_pages]:
+        for annot in page.obj.get("/Annots", []):
+            action = annot.get("/A")
+            uri = str(action.get("/URI", "")) if action is not None else ""
+            number = uri[len(PAGE_LINK):]
+            if uri.startswith(PAGE_LINK) and number.isdigit() and 0 < int(number) <= len(pdf.pages):
+                del annot["/A"]
+                annot.Dest = pikepdf.Array([pdf.pages[int(number) - 1].obj, pikepdf.Name.Fit])
