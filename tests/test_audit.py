@@ -87,3 +87,156 @@ def test_pdf_text_is_read_once_per_pdf(project, tmp_path, monkeypatch):
     monkeypatch.setattr(audit_mod, "pdf_text", lambda data: (_ for _ in ()).throw(AssertionError("read again")))
     assert audit(site, project, cache_dir=tmp_path / "cache") == first
     assert any(name in f.detail for f in first)
+
+
+# --------------------------------------------------------------------------
+# PDF text through PDFium
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def test_pdf_text_reads_page_text_metadata_and_bookmarks():
+    from casebook.audit import pdf_text
+
+    data = _pdf("<html><head><title>Заголовок Ромашка</title><meta name=author content='Автор Лютик'>"
+                "<meta name=keywords content='ключ-василёк'></head>"
+                "<body><p>Страница Одуванчик</p><h1 style='bookmark-label: \"Закладка Клевер\"'>x</h1></body></html>")
+    text = pdf_text(data)
+    for word in ("Одуванчик", "Заголовок Ромашка", "Автор Лютик", "ключ-василёк", "Закладка Клевер"):
+        assert word in text, word
+
+
+def test_leaks_in_a_pdfs_page_text_and_metadata_are_found(project, tmp_path):
+    cyrillic = next(n for n in sorted(forbidden_names(project)) if not n.isascii())
+    other = next(n for n in sorted(forbidden_names(project)) if n != cyrillic)
+    (tmp_path / "page.pdf").write_bytes(_pdf(f"<p>Клиент: {cyrillic}</p>"))
+    (tmp_path / "title.pdf").write_bytes(_pdf(f"<html><head><title>{other}</title></head><body><p>x</p></body></html>"))
+    (tmp_path / "author.pdf").write_bytes(
+        _pdf(f"<html><head><meta name=author content='{cyrillic}'></head><body><p>x</p></body></html>"))
+    (tmp_path / "clean.pdf").write_bytes(_pdf("<p>Клиент: кофейня в Казани</p>"))
+    found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what == "undisclosed or private client name"}
+    assert found == {("page.pdf", cyrillic), ("title.pdf", other), ("author.pdf", cyrillic)}
+
+
+def test_a_name_in_a_custom_information_key_is_found(project, tmp_path):
+    """Keys PDFium does not list are read from the file's UTF-16 strings."""
+    import io
+
+    from pypdf import PdfWriter
+
+    name = next(n for n in sorted(forbidden_names(project)) if not n.isascii())
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_metadata({"/X-Client": name})
+    out = io.BytesIO()
+    writer.write(out)
+    write(tmp_path, "custom.pdf", out.getvalue())
+    assert [(f.file, f.detail) for f in audit(tmp_path, project)] == [("custom.pdf", name)]
+
+
+def test_a_pdf_pdfium_cannot_open_is_scanned_raw(project, tmp_path):
+    import zlib
+
+    import pypdfium2
+
+    private = project.private_cases[0].case.slug
+    data = (b"%PDF-1.7\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n"
+            + zlib.compress(f"see cases/{private}/".encode()) + b"\nendstream\nendobj\n%%EOF\n")
+    with pytest.raises(pypdfium2.PdfiumError):
+        pypdfium2.PdfDocument(data)
+    write(tmp_path, "broken.pdf", data)
+    assert {(f.file, f.what, f.detail) for f in audit(tmp_path, project)} == {("broken.pdf", "private case", private)}
+
+
+# --------------------------------------------------------------------------
+# the verdict cache
+
+
+def _site_with_leaks(project, site):
+    name = sorted(forbidden_names(project))[0]
+    write(site, "index.html", "<p>nothing to see</p>")
+    write(site, "leak.html", f"<p>Thanks, {name}</p>")
+    write(site, "pdf/x.pdf", _pdf(f"<p>Client: {name}</p>"))
+    write(site, "search/search_index.json.gz", __import__("gzip").compress(b'{"docs": []}'))
+    return name
+
+
+def test_cached_verdicts_report_the_same_findings_without_reading_again(project, tmp_path, monkeypatch):
+    from casebook import audit as audit_mod
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    name = _site_with_leaks(project, site)
+    first = audit(site, project, cache_dir=cache)
+    assert {(f.file, f.detail) for f in first} == {("leak.html", name), ("pdf/x.pdf", name)}
+    assert first == audit(site, project)  # the same as without a cache
+    monkeypatch.setattr(audit_mod, "_scan", lambda *a: (_ for _ in ()).throw(AssertionError("scanned again")))
+    assert audit(site, project, cache_dir=cache) == first
+
+
+def test_cache_follows_changed_added_and_removed_files(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    name = _site_with_leaks(project, site)
+    audit(site, project, cache_dir=cache)
+    write(site, "index.html", f"<p>nothing to see, {name}</p>")  # changed: now a leak
+    write(site, "new.txt", name)  # added
+    (site / "leak.html").unlink()  # removed
+    found = {f.file for f in audit(site, project, cache_dir=cache)}
+    assert found == {"index.html", "new.txt", "pdf/x.pdf"}
+    write(site, "index.html", "<p>nothing to see</p>")  # fixed
+    assert {f.file for f in audit(site, project, cache_dir=cache)} == {"new.txt", "pdf/x.pdf"}
+    # a moved file is a new file: its path is part of its key
+    (site / "pdf" / "x.pdf").rename(site / "pdf" / "y.pdf")
+    assert {f.file for f in audit(site, project, cache_dir=cache)} == {"new.txt", "pdf/y.pdf"}
+    # entries of files no longer there are dropped: one per file present
+    import json
+
+    (verdicts,) = cache.glob("verdicts-*.json")
+    assert len(json.loads(verdicts.read_text())["files"]) == len([p for p in site.rglob("*") if p.is_file()])
+
+
+def test_a_changed_rule_set_scans_again(tmp_path):
+    """A client made private: its name is found in files that were clean under the old rules."""
+    from casebook.project import open_project
+
+    root = copy_demo(tmp_path / "p")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write(site, "index.html", "<p>Our client Ledgerly</p>")
+    write(site, "pdf/ledger.pdf", _pdf("<p>Our client Ledgerly</p>"))
+    assert audit(site, open_project(root), cache_dir=cache) == []
+    case = root / "cases" / "ledgerly-linkedin-b2b.yaml"
+    case.write_text(case.read_text("utf-8").replace("locale: en\n", "locale: en\nvisibility: private\n", 1), "utf-8")
+    project = open_project(root)
+    assert "Ledgerly" in forbidden_names(project)
+    found = {(f.file, f.detail) for f in audit(site, project, cache_dir=cache)}
+    assert found == {("index.html", "Ledgerly"), ("pdf/ledger.pdf", "Ledgerly")}
+    assert len(list(cache.glob("verdicts-*.json"))) == 2  # one file per rule set
+
+
+def test_the_builds_own_folder_is_looked_for_on_every_run(project, tmp_path):
+    """extra_paths change from build to build; a cached verdict must not hide them."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    outside, inside = "/srv/out/.site.building-2", f"{project.root}/.site.building-2"
+    write(site, "a.html", f"<img src='file://{outside}/x.png'>")
+    write(site, "b.pdf", _pdf(f"<p>built in {inside}</p>"))
+    write(site, "c.html", "<p>clean</p>")
+    for run in ("/srv/out/.site.building-1", outside):  # the first run caches a.html as clean
+        found = {(f.file, f.detail) for f in audit(site, project, extra_paths=(run, f"{project.root}/.site.building-2"),
+                                                   cache_dir=cache)
+                 if f.what == "absolute path of the build machine"}
+    assert found == {("a.html", outside), ("b.pdf", str(project.root)), ("b.pdf", inside)}
+    assert found == {(f.file, f.detail) for f in audit(site, project, extra_paths=(outside, inside))
+                     if f.what == "absolute path of the build machine"}
+
+
+def test_a_damaged_cache_is_ignored(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _site_with_leaks(project, site)
+    first = audit(site, project, cache_dir=cache)
+    (verdicts,) = cache.glob("verdicts-*.json")
+    verdicts.write_text('{"audit": 2, "files": {"x": [[1')
+    assert audit(site, project, cache_dir=cache) == first
+    assert audit(site, project, cache_dir=cache) == first
