@@ -33,7 +33,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 MARK = "BENCH_RESULT "
-STEPS = ("site-cold", "site-nochange", "site-edit", "full-cold", "full-nochange", "full-edit", "pdfphase", "b1", "b2")
+STEPS = ("site-cold", "site-nochange", "site-edit", "full-cold", "full-nochange", "full-forced", "full-edit", "b1", "b2")
 GiB = 1024 ** 3
 MiB = 1024 ** 2
 
@@ -79,7 +79,7 @@ class Phases:
 
         def timed(*args, **kwargs):
             # the job runner serves both public and private PDFs: tell them apart
-            lab = "private_render" if label == "pdf_render" and "private" in self.active else label
+            lab = "private_work" if label == "case_work" and "private" in self.active else label
             self.active.add(lab)
             started = time.perf_counter()
             try:
@@ -106,8 +106,11 @@ def child_build(args: dict) -> dict:
     logging.getLogger("casebook").setLevel(logging.WARNING)
     phases = Phases()
     phases.wrap(mk_build, "build", "mkdocs_build")  # includes on_post_build, i.e. the public PDFs
+    import casebook.casework as cb_work
+
     phases.wrap(cb_pdf, "build_public_pdfs", "public_pdfs")
-    phases.wrap(cb_pdf, "run_jobs", "pdf_render")  # cache look-ups + rendering of the public PDFs
+    phases.wrap(cb_work.CaseWork, "ensure", "case_work")  # cases' pages and PDFs: cache look-ups + the pool
+    phases.wrap(cb_pdf, "_portfolio", "portfolio")
     phases.wrap(cb_pdf, "build_private_outputs", "private")
     phases.wrap(cb_build, "audit", "audit")
     phases.wrap(casebook.audit, "pdf_text", "audit_pdf_text")
@@ -117,9 +120,11 @@ def child_build(args: dict) -> dict:
     root = Path(args["project"])
     os.chdir(root)
     started = time.perf_counter()
-    result = cb_build.build(root / "mkdocs.yml", pdf=args["pdf"], private=args["private"], quiet=True)
+    result = cb_build.build(root / "mkdocs.yml", pdf=args["pdf"], private=args["private"], quiet=True,
+                            force=bool(args.get("force")))
     seconds = time.perf_counter() - started
     out = {"seconds": seconds, "pages": result.pages, "pdfs": result.pdfs, "phases": phases.seconds,
+           "up_to_date": result.up_to_date,
            "calls": phases.calls, "maxrss_self": _maxrss_self(), "maxrss_children": _maxrss_children()}
     if sampled:
         # the leak audit ran on a sample of the files: put the scaled estimate in its place
@@ -219,108 +224,7 @@ def child_weasy(args: dict) -> dict:
             "compose_seconds": compose_s, "maxrss_self": _maxrss_self()}
 
 
-def child_pdfphase(args: dict) -> dict:
-    """The PDF part of a build, measured on samples where rendering all of it would take too long.
-
-    Composes every public case's print HTML (all of them: measured), renders an evenly
-    spaced sample of case PDFs through casebook's own job runner (the process pool),
-    renders them again from the cache, scans them as the leak audit does, and renders
-    portfolios of a few sizes so that the portfolio's cost can be extrapolated.
-    """
-    import casebook.charts as charts_mod
-    import casebook.media as media_mod
-    import casebook.pdf.compose as compose_mod
-    from casebook.audit import pdf_text
-    from casebook.chartrender import ChartRenderer
-    from casebook.pdf import _roots
-    from casebook.pdf.compose import case_doc, portfolio_doc
-    from casebook.pdf.engine import Job, run_jobs
-
-    root = Path(args["project"])
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")
-    cache = Path(args["cache"])
-    project, ctx = _pdf_context(root, cache)
-    public = project.public_cases
-    roots = _roots(project, ctx.charts, cache)
-    res: dict = {"public": len(public)}
-
-    from casebook.charts import build_charts
-    from casebook.render import case_view
-
-    def site_pass() -> None:
-        # what the site half of a build leaves in casebook.charts' in-memory chart cache
-        for loaded in public:
-            v = case_view(loaded)
-            build_charts(v.facts, v.t)
-
-    full = len(public) <= args["compose_max"]
-    chosen = public if full else _sample(public, args["compose_sample"])
-    res["compose_cases"] = len(chosen)
-    if full:
-        site_pass()
-    else:
-        charts_mod._BUILT.clear()  # above 256 cases that cache keeps nothing the PDF pass can use
-    started = time.perf_counter()
-    docs = {loaded.case.slug: case_doc(ctx, loaded) for loaded in chosen}
-    res["compose_all_cold"] = (time.perf_counter() - started) * len(public) / len(chosen)
-    # The same again as a fresh process would do it on a rebuild: chart SVGs on disk, nothing in memory.
-    charts_mod._BUILT.clear()
-    media_mod._cache.clear()
-    getattr(compose_mod, "_CHART_MEMO", {}).clear()  # the PDF charts' per-process memo, where there is one
-    ctx2 = type(ctx)(project, charts=ChartRenderer(cache / "charts"))
-    if full:
-        site_pass()
-    started = time.perf_counter()
-    for loaded in chosen:
-        case_doc(ctx2, loaded)
-    res["compose_all_warm"] = (time.perf_counter() - started) * len(public) / len(chosen)
-
-    out = Path(args["out"])
-    sample = _sample(chosen, args["sample"])
-    jobs = [Job(docs[c.case.slug], out / f"{c.case.slug}.pdf", roots) for c in sample]
-    started = time.perf_counter()
-    run_jobs(jobs, cache)
-    res["render_sample"] = time.perf_counter() - started
-    res["sample"] = len(jobs)
-    jobs2 = [Job(docs[c.case.slug], out / "again" / f"{c.case.slug}.pdf", roots) for c in sample]
-    started = time.perf_counter()
-    stats = run_jobs(jobs2, cache)
-    res["cached_sample"] = time.perf_counter() - started
-    res["cached_hits"] = stats.cached
-    started = time.perf_counter()
-    pages = 0
-    for job in jobs:
-        pdf_text(job.out.read_bytes())
-    res["audit_sample"] = time.perf_counter() - started
-    from pypdf import PdfReader
-
-    pages = sum(len(PdfReader(str(j.out)).pages) for j in jobs)
-    res["sample_pages"] = pages
-
-    portfolios = []
-    for m in args["portfolio_sizes"]:
-        m = min(m, len(public))
-        doc = portfolio_doc(ctx, public[:m])
-        job = Job(doc, out / f"portfolio-{m}.pdf", roots)
-        before = _maxrss_self()
-        started = time.perf_counter()
-        run_jobs([job], None)  # one job: rendered in this process
-        render = time.perf_counter() - started
-        started = time.perf_counter()
-        pdf_text(job.out.read_bytes())
-        audit = time.perf_counter() - started
-        portfolios.append({"cases": m, "render": render, "audit": audit, "html_bytes": len(doc.html),
-                           "pages": len(PdfReader(str(job.out)).pages), "maxrss_before": before,
-                           "maxrss_after": _maxrss_self()})
-        if m == len(public):
-            break
-    res["portfolios"] = portfolios
-    res["maxrss_self"] = _maxrss_self()
-    res["maxrss_children"] = _maxrss_children()
-    return res
-
-
-CHILDREN = {"build": child_build, "mkdocs": child_mkdocs, "weasy": child_weasy, "pdfphase": child_pdfphase}
+CHILDREN = {"build": child_build, "mkdocs": child_mkdocs, "weasy": child_weasy}
 
 
 def _proc_table() -> dict[int, tuple[int, float]]:
@@ -340,49 +244,13 @@ def _proc_table() -> dict[int, tuple[int, float]]:
     return out
 
 
-class TreeCPU:
-    """CPU seconds of every descendant, sampled from /proc: PDF workers under a fork server are
-    not waited for by this process, so RUSAGE_CHILDREN misses them."""
-
-    def __init__(self) -> None:
-        self.last: dict[int, float] = {}
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, daemon=True)
-        self.thread.start()
-
-    def sample(self) -> None:
-        table = _proc_table()
-        me = os.getpid()
-        todo, seen = [me], set()
-        while todo:
-            pid = todo.pop()
-            if pid in seen:
-                continue
-            seen.add(pid)
-            if pid != me and pid in table:
-                self.last[pid] = max(self.last.get(pid, 0.0), table[pid][1])
-            todo.extend(p for p, (pp, _c) in table.items() if pp == pid)
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                self.sample()
-            except Exception:  # noqa: BLE001 - best effort
-                pass
-            self.stop.wait(1.0)
-
-    def total(self) -> float:
-        self.stop.set()
-        self.thread.join()
-        a = resource.getrusage(resource.RUSAGE_SELF)
-        return a.ru_utime + a.ru_stime + sum(self.last.values())
-
-
 def child_main(mode: str, payload: str) -> None:
-    tree = TreeCPU()
+    # No sampling thread here: casebook forks its case workers only from a
+    # single-threaded process.  They are joined before build() returns, so
+    # RUSAGE_CHILDREN holds their CPU.
     result = CHILDREN[mode](json.loads(payload))
     result["cpu"] = _cpu()
-    result["cpu_tree"] = tree.total()
+    result["cpu_tree"] = result["cpu"]
     sys.stdout.flush()
     print(MARK + json.dumps(result), flush=True)
 
@@ -611,20 +479,11 @@ def measure_size(n: int, opts, work: Path, log: Path) -> dict:
         if "full-nochange" in steps:
             r["nochange"] = run_child("build", args, log, "full build, no change",
                                       profile=work / f"profile-{n}-nochange.txt" if prof else None)
+        if "full-forced" in steps:  # the same with the up-to-date check off: every cache looked up
+            r["forced"] = run_child("build", {**args, "force": True}, log, "full build, no change, --force")
         if "full-edit" in steps:
             edit_one_case(proj, g.public_slugs[len(g.public_slugs) // 2])
             r["edit"] = run_child("build", args, log, "full build, one edit")
-
-    # The PDF part on samples (all sizes: at small N it checks the model against the real build)
-    cache = work / f"pdfcache-{n}"
-    shutil.rmtree(cache, ignore_errors=True)
-    if "pdfphase" in steps:
-        r["pdfphase"] = run_child("pdfphase", {"project": str(proj), "cache": str(cache),
-                                           "out": str(work / f"pdfphase-{n}"), "sample": opts.pdf_sample,
-                                           "portfolio_sizes": opts.portfolio_sizes,
-                                           "compose_max": opts.compose_max, "compose_sample": opts.compose_sample},
-                              log, f"PDF phase on samples ({min(opts.pdf_sample, g.public)} case PDFs, "
-                                   f"portfolios of {', '.join(map(str, opts.portfolio_sizes))})")
 
     # Baseline 1: plain mkdocs over hand-written Markdown
     md = work / f"md-{n}"
@@ -642,7 +501,7 @@ def measure_size(n: int, opts, work: Path, log: Path) -> dict:
                         f"baseline 2: WeasyPrint one by one ({k} of {g.public})")
     r["generate_and_measure_seconds"] = time.perf_counter() - t0
     if not opts.keep:
-        for path in (proj, md, cache, bcache, work / f"pdfphase-{n}", work / f"b2-{n}"):
+        for path in (proj, md, bcache, work / f"b2-{n}"):
             shutil.rmtree(path, ignore_errors=True)
     return r
 
@@ -921,28 +780,36 @@ def report(results: list[dict], opts, command: str, elapsed: float, date: str | 
 
     # Breakdown
     L += ["## Where the time goes", "",
-          "Phases are timed inside the build subprocess by wrapping casebook's functions from outside "
-          "(`mkdocs build` minus the public PDFs = the site; `audit_pdf_text` is the part of the leak audit "
-          "that extracts PDF text with pypdf).", "",
-          "| N | build | total | site (mkdocs + plugin) | public PDFs: compose | public PDFs: render / cache | "
-          "private outputs | leak audit | of which PDF text | CPU (all processes) | tree peak RSS | "
+          "Phases are timed inside the build subprocess by wrapping casebook's functions from outside. "
+          "*case work* = `CaseWork.ensure`: every case page and case PDF not in the cache, made in the pool "
+          "of forked workers (it runs inside `mkdocs build`, from the plugin's `on_files`, and again for the "
+          "private outputs); *rest of the site* = `mkdocs build` minus the public case work, the portfolio "
+          "and the copying of the public PDFs; *up to date* = the build found nothing changed and did nothing.", "",
+          "| N | build | total | case work (pages + PDFs) | rest of the site | portfolio | "
+          "private outputs | leak audit | CPU (all processes) | tree peak RSS | "
           "main process maxrss | load avg before |",
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         for key, label in (("site_cold", "site only, cold"), ("site_nochange", "site only, no change"),
                            ("site_edit", "site only, one edit"), ("cold", "full, cold"),
-                           ("nochange", "full, no change"), ("edit", "full, one edit")):
+                           ("nochange", "full, no change"), ("forced", "full, no change, --force"),
+                           ("edit", "full, one edit")):
             if key not in r:
                 continue
             x = r[key]
             ph = x["phases"]
-            pub = ph.get("public_pdfs", 0.0)
-            render_pub = ph.get("pdf_render", 0.0)
-            site = ph.get("mkdocs_build", 0.0) - pub
-            L.append(f"| {r['n']} | {label} | {x['seconds']:.1f} s | {site:.1f} s | "
-                     f"{max(0.0, pub - render_pub) if pub else 0:.1f} s | {render_pub if pub else 0:.1f} s | "
-                     f"{ph.get('private', 0.0):.1f} s | {ph.get('audit', 0.0):.1f} s{' (est.)' if 'audit_sampled' in x else ''} | "
-                     f"{ph.get('audit_pdf_text', 0.0):.1f} s | {_cpu_of(x)} | {fmt_b(x['tree_peak'])} | "
+            if x.get("up_to_date"):
+                L.append(f"| {r['n']} | {label} | {x['seconds']:.1f} s | up to date | | | | | {_cpu_of(x)} | "
+                         f"{fmt_b(x['tree_peak'])} | {fmt_b(x['maxrss_self'])} | {x.get('load', [0])[0]:.1f} |")
+                continue
+            private = ph.get("private", 0.0)
+            work = ph.get("case_work", ph.get("pdf_render", 0.0))
+            # the portfolio's own ensure finds everything made: its case work is a look-up
+            rest = ph.get("mkdocs_build", 0.0) - work - ph.get("portfolio", 0.0)
+            L.append(f"| {r['n']} | {label} | {x['seconds']:.1f} s | {work:.1f} s | {max(0.0, rest):.1f} s | "
+                     f"{ph.get('portfolio', 0.0):.1f} s | {private:.1f} s | "
+                     f"{ph.get('audit', 0.0):.1f} s{' (est.)' if 'audit_sampled' in x else ''} | "
+                     f"{_cpu_of(x)} | {fmt_b(x['tree_peak'])} | "
                      f"{fmt_b(x['maxrss_self'])} | {x.get('load', [0])[0]:.1f} |")
     L.append("")
 
