@@ -137,7 +137,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
             return BuildResult(target, last.get("pages", 0), last.get("pdfs", 0), pdir, up_to_date=True)
     state.forget(target)  # from here on the output changes: a failed build is never "current"
     # Validate before touching anything: bad input leaves every output alone.
-    project = open_project(root, probe_plugin.config.cases_dir, probe_plugin.config.profile)
+    project = open_project(root, probe_plugin.config.cases_dir, probe_plugin.config.profile,
+                           cache_dir=probe_plugin.config.cache_dir)
     used = _used_files(project, root)
     inputs = _with_extra(inputs, used)  # stamped before the build reads them
     epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
@@ -161,6 +162,7 @@ def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: 
     with staged(target) as tmp:
         cfg, plugin = _mkdocs_config(config_file, tmp, pdf)
         plugin.preloaded = project  # loaded and checked once, above
+        plugin.private = pdir is not None
         try:
             mkdocs_build(cfg)
         except MkDocsException as exc:

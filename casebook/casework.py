@@ -22,7 +22,7 @@ import json
 import logging
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,6 +109,7 @@ class CaseWork:
 
     # -- reading ---------------------------------------------------------------
     def page(self, loaded: LoadedCase, base: str) -> str | None:
+        self.wait(loaded.case.slug)
         try:
             return self.page_path(loaded, base).read_text("utf-8")
         except (OSError, UnicodeDecodeError):
@@ -117,7 +118,19 @@ class CaseWork:
     # -- making ----------------------------------------------------------------
     def ensure(self, *, pages: list[tuple[LoadedCase, str]] = (), pdfs: list[tuple[LoadedCase, str]] = (),
                label: str = "Cases") -> WorkStats:
-        """Make every page (case, base) and PDF (case, kind) not in the cache yet."""
+        """Make every page (case, base) and PDF (case, kind) not in the cache yet; wait for all."""
+        self.start(pages=pages, pdfs=pdfs, label=label)
+        self.wait()
+        return self.stats
+
+    def start(self, *, pages: list[tuple[LoadedCase, str]] = (), pdfs: list[tuple[LoadedCase, str]] = (),
+              label: str = "Cases") -> None:
+        """Begin making what is missing; with a pool, return at once (page() and wait() wait).
+
+        The build goes on with the rest of the site meanwhile: MkDocs' own
+        work on the other pages overlaps with the workers'.
+        """
+        self.wait()  # one batch at a time
         started = time.perf_counter()
         tasks: dict[str, Task] = {}
         for loaded, base in pages:
@@ -135,15 +148,16 @@ class CaseWork:
                 continue
             tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).pdf_kind = kind
         if tasks:
-            self._run(list(tasks.values()), label)
+            self._submit(list(tasks.values()), label)
         self.stats.seconds += time.perf_counter() - started
-        return self.stats
 
-    def _run(self, tasks: list[Task], label: str) -> None:
+    def _submit(self, tasks: list[Task], label: str) -> None:
         from .pdf.engine import _mp_context, _progress, worker_count
 
         workers = worker_count(len(tasks))
-        ctx = _mp_context() if workers > 1 else None
+        # Even one case goes to a worker: the build renders the rest of the
+        # site meanwhile.  CASEBOOK_PDF_WORKERS=0 makes everything here.
+        ctx = _mp_context() if os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() != "0" else None
         if ctx is None or ctx.get_start_method() != "fork":
             progress = _progress(len(tasks), label)
             try:
@@ -155,27 +169,76 @@ class CaseWork:
             return
         global _CURRENT
         _CURRENT = self  # the forked workers find the project here
-        left = {t.slug: t for t in tasks}
+        # What every worker needs, imported once here, before the fork, not
+        # once a worker (WeasyPrint alone takes about a second to import).
+        import importlib
+
+        for name in (["weasyprint", "casebook.pdf.compose"] if any(t.pdf_kind for t in tasks) else []) + \
+                ["casebook.charts", "casebook.chartrender", "casebook.render"]:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # the worker reports it, with the case's name
+                pass
+        # largest first: a long report at the end would leave a core idle
+        order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
+        if len(order) == 1 and order[0].page_base is not None and order[0].pdf_kind is not None \
+                and worker_count(2) > 1:
+            # one case (an edit): its page and its PDF side by side
+            one = order[0]
+            order = [Task(one.slug, page_base=one.page_base), Task(one.slug, pdf_kind=one.pdf_kind)]
+            workers = 2
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+        self._pending = {(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in order}
+        self._progress = _progress(len(order), label)  # after the fork: it may start a thread
+        for _task, fut in self._pending.values():
+            fut.add_done_callback(lambda _f: self._progress.advance())
+
+    _pool: ProcessPoolExecutor | None = None
+    _pending: dict[tuple[str, str], tuple[Task, Any]] = {}
+    _progress: Any = None
+
+    def wait(self, slug: str | None = None) -> None:
+        """Wait for one case's page (slug) or for everything still being made."""
+        if not self._pending:
+            return
+        started = time.perf_counter()
         try:
-            # largest first: a long report at the end would leave a core idle
-            order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
-            with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-                futures = {pool.submit(_work, t): t for t in order}
-                progress = _progress(len(tasks), label)  # after the fork: it may start a thread
-                try:
-                    for fut in as_completed(futures):
-                        task = futures[fut]
-                        self._note(task, fut.result())
-                        del left[task.slug]
-                        progress.advance()
-                finally:
-                    progress.close()
-        except BrokenProcessPool as exc:
-            log.warning("casebook: a worker stopped (%s); making the %d remaining case(s) here", exc, len(left))
-            for task in left.values():
-                self._note(task, _guarded(self, task))
+            if slug is not None:
+                for part in ("page", "both"):
+                    item = self._pending.pop((slug, part), None)
+                    if item is not None:
+                        self._collect(*item)
+                if self._pending:
+                    return
+            else:
+                for name in list(self._pending):
+                    self._collect(*self._pending.pop(name))
+        except BaseException:
+            self.close()
+            raise
         finally:
-            _CURRENT = None
+            self.stats.seconds += time.perf_counter() - started
+        self.close()
+
+    def _collect(self, task: Task, fut: Any) -> None:
+        try:
+            result = fut.result()
+        except BrokenProcessPool as exc:
+            log.warning("casebook: a worker stopped (%s); making %s here", exc, task.slug)
+            result = _guarded(self, task)
+        self._note(task, result)
+
+    def close(self) -> None:
+        """Stop the pool (cancelling what has not started): after the batch, or on an error."""
+        global _CURRENT
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pending = {}
+        if self._progress is not None:
+            self._progress.close()
+            self._progress = None
+        _CURRENT = None
 
     def _note(self, task: Task, result: dict) -> None:
         if result.get("error"):
@@ -241,6 +304,12 @@ class CaseWork:
 
 
 _CURRENT: CaseWork | None = None
+
+
+def _part(task: Task) -> str:
+    if task.page_base is not None and task.pdf_kind is not None:
+        return "both"
+    return "page" if task.page_base is not None else "pdf"
 
 
 def _work(task: Task) -> dict:

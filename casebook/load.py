@@ -66,13 +66,19 @@ def find_case_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return sorted(dict.fromkeys(f.resolve() for f in found)), problems
 
 
-def load_cases(paths: list[Path], root: Path | None = None) -> LoadResult:
+def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | None = None) -> LoadResult:
+    """Every case under the paths; with ``cache_dir``, unchanged valid cases come from a cache."""
     root = Path(root or Path.cwd()).resolve()
     files, problems = find_case_files(paths)
     result = LoadResult(problems=problems)
     first_slug: dict[str, tuple[Path, int]] = {}
+    cache = None
+    if cache_dir is not None:
+        from .loadcache import LoadCache
+
+        cache = LoadCache(cache_dir)
     for path in files:
-        loaded, file_problems, located = load_case_file(path, root)
+        loaded, file_problems, located = load_case_file(path, root, cache)
         result.problems.extend(file_problems)
         if loaded is None:
             continue
@@ -117,10 +123,21 @@ def read_document(path: Path, root: Path) -> tuple[Located | None, bytes, list[P
 _KIND_OF_DOCUMENT = {list: "a list", str: "plain text", int: "a number", float: "a number", bool: "true or false"}
 
 
-def load_case_file(path: Path, root: Path) -> tuple[LoadedCase | None, list[Problem], Located]:
+def load_case_file(path: Path, root: Path, cache: Any = None) -> tuple[LoadedCase | None, list[Problem], Any]:
     import hashlib
 
     path = Path(path).resolve()
+    if cache is not None:
+        try:
+            raw = path.read_bytes() if path.stat().st_size <= 5_000_000 else b""
+        except OSError:
+            raw = b""
+        hit = cache.get(path, root, raw) if raw else None
+        if hit is not None:
+            from .loadcache import SlugAt
+
+            model, warnings, slug_at = hit
+            return LoadedCase(model, path, hashlib.sha256(raw).hexdigest()), list(warnings), SlugAt(slug_at)
     located, raw, problems = read_document(path, root)
     if located is None:
         return None, problems, Located(None)
@@ -133,7 +150,12 @@ def load_case_file(path: Path, root: Path) -> tuple[LoadedCase | None, list[Prob
         problems.append(Problem(shown, line, col, _dotted(loc), message, severity))
     if any(p.is_error for p in problems):
         return None, problems, located
-    return LoadedCase(model, path, hashlib.sha256(raw).hexdigest()), problems, located
+    loaded = LoadedCase(model, path, hashlib.sha256(raw).hexdigest())
+    if cache is not None:
+        from .fingerprint import referenced_files
+
+        cache.put(path, root, raw, model, problems, located.where(("slug",)), referenced_files(loaded, root))
+    return loaded, problems, located
 
 
 def load_profile(path: Path, root: Path) -> tuple[Profile | None, list[Problem]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,6 +79,14 @@ def _probe(path: Path) -> str | None:
 
 
 _cache: dict[tuple[Path, float, int], MediaFile] = {}
+MEDIA_VERSION = "1"  # bump when the re-encoding below changes its output
+_disk: Path | None = None  # where re-encoded images are kept between builds (use_cache)
+
+
+def use_cache(folder: Path | None) -> None:
+    """Keep re-encoded images in ``folder`` (keyed by the source's bytes and the options)."""
+    global _disk
+    _disk = Path(folder) if folder is not None else None
 
 
 def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
@@ -86,6 +95,24 @@ def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
     key = (path, stat.st_mtime, max_side)
     if key in _cache:
         return _cache[key]
+    disk_key = None
+    if _disk is not None:
+        import PIL
+
+        h = hashlib.sha256(f"{MEDIA_VERSION}\0{PIL.__version__}\0{max_side}\0{quality}\0".encode())
+        h.update(path.read_bytes())
+        disk_key = h.hexdigest()[:40]
+        for hit in _disk.glob(f"{disk_key}-*"):
+            try:
+                size, _dot, ext = hit.name[len(disk_key) + 1:].partition(".")
+                w, h_ = (int(x) for x in size.split("x"))
+                data = hit.read_bytes()
+            except (OSError, ValueError):
+                break
+            mime = "image/png" if ext == "png" else "image/jpeg"
+            result = MediaFile(path, hashlib.sha256(data).hexdigest()[:16] + "." + ext, data, w, h_, mime)
+            _cache[key] = result
+            return result
     with Image.open(path, formats=FORMATS) as im:
         im.load()
         has_alpha = im.mode in ("RGBA", "LA", "P") and (
@@ -108,4 +135,12 @@ def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
     name = hashlib.sha256(data).hexdigest()[:16] + suffix
     result = MediaFile(path, name, data, im.width, im.height, mime)
     _cache[key] = result
+    if disk_key is not None:
+        try:
+            _disk.mkdir(parents=True, exist_ok=True)
+            tmp = _disk / f".{disk_key}.{os.getpid()}.part"
+            tmp.write_bytes(data)
+            os.replace(tmp, _disk / f"{disk_key}-{im.width}x{im.height}{suffix}")
+        except OSError:
+            pass  # no cache: slower, not wrong
     return result

@@ -14,7 +14,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -22,6 +22,7 @@ from .errors import CasebookError
 from .paths import theme_dir
 
 log = logging.getLogger("mkdocs.plugins.casebook")
+PENDING = "<!-- casebook: this case page is being made -->"
 
 
 class CasebookConfig(Config):
@@ -42,6 +43,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.pages: dict[str, object] = {}
         self.project = None
         self.preloaded = None  # a Project that `casebook build` already loaded and checked
+        self.private = False  # `casebook build --private`: make the private PDFs with the rest
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -55,12 +57,16 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if self.preloaded is not None:
                 self.project = self.preloaded
             else:
-                self.project = open_project(root, self.config.cases_dir, self.config.profile)
+                self.project = open_project(root, self.config.cases_dir, self.config.profile,
+                                            cache_dir=self.config.cache_dir)
         except CasebookError as exc:
             lines = "\n".join(p.format() for p in exc.problems)
             raise PluginError(f"{lines}\n{exc}" if lines else str(exc)) from None
         for warning in self.project.warnings:
             log.warning(warning.format())
+        from . import media as media_mod
+
+        media_mod.use_cache(root / self.config.cache_dir / "media")
         renderer = None
         if self.config.charts:
             from .chartrender import ChartRenderer
@@ -102,7 +108,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         plan = self.site.plan()
         self.pages = {}
         case_bases = []
-        for page in plan.pages:
+        # case pages last: MkDocs renders the others while the workers make them
+        for page in sorted(plan.pages, key=lambda p: p.case is not None):
             existing = files.get_file_from_path(page.src_uri)
             if existing is not None:
                 files.remove(existing)
@@ -133,8 +140,13 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             pdf_ctx = Context(self.project, charts=self.renderer)
         work = CaseWork(self.project, self.project.root / self.config.cache_dir, site=self.site, pdf_ctx=pdf_ctx)
         self.site.work = work
+        pdfs = []
+        if pdf_ctx is not None:
+            pdfs = [(loaded, "case") for loaded, _base in case_bases]
+            if self.private:  # one batch: the workers stay busy to the end
+                pdfs += [(c, "report" if c.case.kind == "report" else "private") for c in self.project.private_cases]
         try:
-            work.ensure(pages=case_bases, pdfs=[(loaded, "case") for loaded, _base in case_bases] if pdf_ctx else [])
+            work.start(pages=case_bases, pdfs=pdfs)  # pages are waited for as MkDocs reaches them
         except CasebookError as exc:
             raise PluginError(str(exc)) from None
 
@@ -160,9 +172,29 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         planned = self.pages.get(page.file.src_uri)
         if planned is None:
             return None
+        if planned.case is not None:
+            # A case page may still be in the making: it is filled in just
+            # before its template is rendered (on_page_context), so MkDocs
+            # renders every other page meanwhile.
+            return PENDING
+        return self._content(page, planned)
+
+    @event_priority(100)  # before search indexes the page
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if not self.config.enabled:
+            return None
+        planned = self.pages.get(page.file.src_uri)
+        if planned is not None and page.content == PENDING:
+            page.content = self._content(page, planned)
+        return None
+
+    def _content(self, page: Page, planned) -> str:
         from .sitegen import page_base
 
-        return planned.renderer(page_base(page.url))
+        try:
+            return planned.renderer(page_base(page.url))
+        except CasebookError as exc:  # a case the workers could not make
+            raise PluginError(str(exc)) from None
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
@@ -174,6 +206,11 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.site is None:
             return
+        if self.site.work is not None:
+            try:
+                self.site.work.wait()  # every case page and PDF made
+            except CasebookError as exc:
+                raise PluginError(str(exc)) from None
         site_dir = Path(config.site_dir)
         for asset in self.site.media_assets():
             target = site_dir / asset.dest
@@ -186,6 +223,10 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               cache_dir=self.project.root / self.config.cache_dir)
         if self.site.work is not None:
             self.site.work.prune()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.site is not None and self.site.work is not None:
+            self.site.work.close()  # no worker outlives a failed build
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         if not self.config.enabled or self.project is None:

@@ -39,14 +39,19 @@ def sort_key(loaded: LoadedCase):
     return (-loaded.case.period.end.toordinal(), loaded.case.slug)
 
 
-def open_project(root: Path, cases_dir: str | Path = "cases", profile: str | Path = "profile.yaml") -> Project:
-    """Load every case and the profile; raise CasebookError listing every problem."""
+def open_project(root: Path, cases_dir: str | Path = "cases", profile: str | Path = "profile.yaml",
+                 cache_dir: str | Path | None = None) -> Project:
+    """Load every case and the profile; raise CasebookError listing every problem.
+
+    With ``cache_dir`` (relative to root), valid cases that have not changed
+    since they were last loaded come from a cache (casebook.loadcache).
+    """
     root = Path(root).resolve()
     cases_path = (root / cases_dir).resolve()
     profile_path = (root / profile).resolve()
     if not cases_path.is_dir():
         raise CasebookError(f"no cases folder at {cases_path}")
-    result = load_cases([cases_path], root)
+    result = load_cases([cases_path], root, cache_dir=(root / cache_dir) if cache_dir is not None else None)
     problems = list(result.problems)
     prof = None
     if profile_path.is_file():

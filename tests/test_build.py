@@ -147,7 +147,7 @@ def test_a_rebuild_remakes_only_the_edited_case(project, monkeypatch):
         return original(self, task)
 
     monkeypatch.setattr(CaseWork, "make", spy)
-    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "1")  # in this process, where the spy sees it
+    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "0")  # in this process, where the spy sees it
     config = project / "mkdocs.yml"  # a cache of its own: the shared one holds the pages already
     config.write_text(re.sub(r"cache_dir: .*", f"cache_dir: {project / 'cache'}", config.read_text("utf-8")), "utf-8")
     build(project / "mkdocs.yml", pdf=False, quiet=True)

@@ -131,3 +131,63 @@ def test_profile_problems_are_located(tmp_path):
     assert [p.format() for p in problems] == [
         "profile.yaml:4:3: contacts.emial: unknown field 'emial'; did you mean 'email'?"
     ]
+
+
+# -- the load cache ------------------------------------------------------------
+
+
+@pytest.fixture
+def cached_project(tmp_path, monkeypatch):
+    import shutil
+
+    from casebook import loadcache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    loadcache._key.cache_clear()
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "cases", root / "cases")
+    yield root
+    loadcache._key.cache_clear()
+
+
+def _load(root: Path):
+    return load_cases([root / "cases"], root, cache_dir=root / ".cache")
+
+
+def test_cached_load_gives_the_same_cases_and_warnings(cached_project):
+    first = _load(cached_project)
+    assert first.ok and list((cached_project / ".cache" / "load").glob("*.pickle"))
+    second = _load(cached_project)
+    assert [c.case for c in second.cases] == [c.case for c in first.cases]
+    assert [c.digest for c in second.cases] == [c.digest for c in first.cases]
+    assert second.problems == first.problems
+
+
+def test_cache_follows_the_case_and_its_media(cached_project):
+    _load(cached_project)
+    # an edited case is read again
+    case = cached_project / "cases" / "glowlab-ph-tiktok.yaml"
+    case.write_text(case.read_text("utf-8").replace("slug: glowlab-ph-tiktok", "slug: glowlab-edited"), "utf-8")
+    assert "glowlab-edited" in {c.case.slug for c in _load(cached_project).cases}
+    # a media file gone since the last load is an error again, with its line
+    (cached_project / "cases" / "media" / "glowlab" / "cover.png").unlink()
+    result = _load(cached_project)
+    assert not result.ok
+    assert any(p.path == "cover" and "does not exist" in p.message and p.line == 26 for p in result.errors)
+
+
+def test_cache_never_keeps_a_case_with_errors_or_trusts_a_planted_entry(cached_project):
+    import pickle
+
+    case = cached_project / "cases" / "zerno-coffee-vk.yaml"
+    case.write_text(case.read_text("utf-8").replace("platforms:", "platfroms:", 1), "utf-8")
+    for _ in range(2):  # the error is shown every time
+        assert any("platfroms" in p.message or p.path == "platfroms" for p in _load(cached_project).errors)
+    case.write_text(case.read_text("utf-8").replace("platfroms:", "platforms:", 1), "utf-8")
+    _load(cached_project)
+    # an entry written by someone without this user's key is ignored
+    for entry in (cached_project / ".cache" / "load").glob("*.pickle"):
+        body = pickle.dumps((b"1", "planted", [], (1, 1), []))
+        entry.write_bytes(b"\0" * 32 + body)
+    result = _load(cached_project)
+    assert result.ok and all(c.case != "planted" for c in result.cases)

@@ -16,6 +16,7 @@ does not join structure trees), so it does not claim PDF/UA.
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 from ..errors import CasebookError
@@ -32,19 +33,24 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
     """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages."""
     import pikepdf
 
-    cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PAGE))
+    memo = Path(out_path).parent / "portfolio-cover-pages.json"  # what the last cover of this size took
+    try:
+        cover_pages = int(json.loads(memo.read_text("utf-8"))[str(len(cases))])
+    except (OSError, ValueError, KeyError, TypeError):
+        cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PAGE))
     for _attempt in range(4):  # the contents took more or fewer pages than guessed: lay out again
         starts, page = [], cover_pages + 1
         for count in page_counts:
             starts.append(page)
             page += max(1, count)
         doc = portfolio_cover_doc(ctx, cases, starts, name)
-        result = render_html(doc.html, doc.base_url, roots)
+        result = _cover(doc, roots, Path(out_path).parent)
         if result.pages == cover_pages:
             break
         cover_pages = result.pages
     else:  # pragma: no cover - the page count settles at once in practice
         raise CasebookError(f"{out_path.name}: the contents' page numbers do not settle")
+    _remember(memo, len(cases), cover_pages)
 
     with pikepdf.Pdf.open(io.BytesIO(result.data)) as pdf:
         sources = []
@@ -74,6 +80,40 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
                 src.close()
     _write_atomic(Path(out_path), buf.getvalue())
     return pages
+
+
+def _cover(doc, roots: tuple[str, ...], folder: Path):
+    """The cover and contents, from the PDF cache when their HTML has not changed
+    (an edit that changes no title, headline or page number)."""
+    from .engine import RenderResult, cache_key
+
+    path = folder / f"cover-{cache_key(doc, roots)}.pdf"
+    try:
+        data = path.read_bytes()
+        pages = int(json.loads(path.with_suffix(".json").read_text("utf-8"))["pages"])
+        return RenderResult(data, [], 0.0, pages)
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    result = render_html(doc.html, doc.base_url, roots)
+    try:
+        _write_atomic(path, result.data)
+        _write_atomic(path.with_suffix(".json"), json.dumps({"pages": result.pages}).encode("utf-8"))
+    except OSError:
+        pass
+    return result
+
+
+def _remember(memo: Path, cases: int, pages: int) -> None:
+    try:
+        known = json.loads(memo.read_text("utf-8"))
+        known = known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        known = {}
+    known[str(cases)] = pages
+    try:
+        _write_atomic(memo, json.dumps(dict(list(known.items())[-50:])).encode("utf-8"))
+    except OSError:
+        pass
 
 
 def _link_contents(pdf, cover_pages: int) -> None:
