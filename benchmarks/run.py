@@ -34,6 +34,8 @@ sys.path.insert(0, str(HERE))
 
 MARK = "BENCH_RESULT "
 STEPS = ("site-cold", "site-nochange", "site-edit", "full-cold", "full-nochange", "full-forced", "full-edit", "b1", "b2")
+# (the "pdfphase" step of older runs, which estimated the PDF part above --full-pdf-max from
+# samples, is gone: full builds are affordable at every size now; old results.json still read)
 GiB = 1024 ** 3
 MiB = 1024 ** 2
 
@@ -673,8 +675,7 @@ def report(results: list[dict], opts, command: str, elapsed: float, date: str | 
           f"| Python | {mach['python']} |",
           f"| packages | {', '.join(f'{k} {v}' for k, v in vers.items())} |",
           f"| PDF workers | {os.environ.get('CASEBOOK_PDF_WORKERS', 'default (min(cores, 4))')} |",
-          f"| full PDF builds | for N ≤ {opts.full_pdf_max}; above that the PDF part is measured on samples and "
-          f"extrapolated (marked *est.*) |",
+          f"| full PDF builds | for N ≤ {opts.full_pdf_max} |",
           f"| private outputs in the full build | {'yes (`--private`)' if opts.private else 'no'} |",
           f"| total run time | {elapsed / 60:.1f} min |", ""]
     ds = {r["n"]: derive(r) for r in results}
@@ -889,16 +890,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[30, 300, 1000], help="numbers of cases (default 30 300 1000)")
-    p.add_argument("--full-pdf-max", type=int, default=300,
-                   help="largest N whose full build (with every PDF) is run; above it the PDF part is "
-                        "estimated from samples (default 300)")
-    p.add_argument("--pdf-sample", type=int, default=24, help="case PDFs rendered in the sampled PDF phase (24)")
-    p.add_argument("--portfolio-sizes", type=int, nargs="+", default=[10, 40],
-                   help="portfolio sizes rendered to extrapolate the portfolio of all cases (10 40)")
-    p.add_argument("--compose-max", type=int, default=300,
-                   help="up to this many public cases the sampled PDF phase composes every case's print HTML; "
-                        "above, --compose-sample of them and scales (300)")
-    p.add_argument("--compose-sample", type=int, default=100)
+    p.add_argument("--full-pdf-max", type=int, default=1000,
+                   help="largest N whose full build (with every PDF) is run (default 1000)")
     p.add_argument("--baseline-full-max", type=int, default=100,
                    help="largest N whose baseline 2 renders every public case (default 100)")
     p.add_argument("--baseline-sample", type=int, default=60,
@@ -910,9 +903,9 @@ def main(argv: list[str] | None = None) -> int:
                    help="measure a copy of casebook/ and theme/ taken at the start (default on)")
     p.add_argument("--private", action=argparse.BooleanOptionalAction, default=True,
                    help="include private outputs (casebook build --private) in the full builds (default on)")
-    p.add_argument("--audit-full-max", type=int, default=300,
+    p.add_argument("--audit-full-max", type=int, default=1000,
                    help="above this N the site-only builds' leak audit scans every --audit-sample-th file and "
-                        "its time is scaled by bytes (default 300)")
+                        "its time is scaled by bytes (default 1000)")
     p.add_argument("--audit-sample", type=int, default=10)
     p.add_argument("--steps", nargs="+", default=list(STEPS), choices=STEPS,
                    help="measurements to make for each size (default: all)")
