@@ -236,6 +236,45 @@ def _write_atomic(path: "Path", text: str) -> None:
 
 _BUILT: dict[tuple[str, str], list[Chart]] = {}
 
+# Altair turns a shorthand string ("value:Q") or a dict given to encode() into
+# its channel class through SchemaBase.from_dict, which hashes the whole
+# Vega-Lite schema on every call: about 4 ms a channel, most of the time
+# charts take.  Built as the channel class directly, the spec is the same.
+_CHANNEL_CLASSES = {
+    "x": alt.X, "y": alt.Y, "x2": alt.X2, "y2": alt.Y2, "text": alt.Text, "color": alt.Color,
+    "tooltip": alt.Tooltip, "detail": alt.Detail, "order": alt.Order, "opacity": alt.Opacity,
+    "size": alt.Size, "stroke": alt.Stroke, "strokeDash": alt.StrokeDash, "shape": alt.Shape,
+    "xOffset": alt.XOffset, "yOffset": alt.YOffset,
+}
+
+
+_VALUE_CLASSES = {
+    "x": alt.XValue, "y": alt.YValue, "x2": alt.X2Value, "y2": alt.Y2Value, "text": alt.TextValue,
+    "color": alt.ColorValue, "opacity": alt.OpacityValue, "size": alt.SizeValue, "stroke": alt.StrokeValue,
+    "strokeDash": alt.StrokeDashValue, "shape": alt.ShapeValue, "xOffset": alt.XOffsetValue,
+    "yOffset": alt.YOffsetValue, "tooltip": alt.TooltipValue,
+}
+
+
+def _channel(name: str, value: Any) -> Any:
+    cls = _CHANNEL_CLASSES.get(name)
+    if cls is None:
+        return value
+    if isinstance(value, str):
+        return cls(value)
+    if isinstance(value, dict) and set(value) == {"value"} and name in _VALUE_CLASSES:
+        return _VALUE_CLASSES[name](value["value"])
+    if isinstance(value, dict) and "value" not in value and "datum" not in value:
+        return cls(**value)
+    if isinstance(value, list):
+        return [_channel(name, v) for v in value]
+    return value
+
+
+def _channels(**channels: Any) -> dict[str, Any]:
+    """encode()'s arguments as channel objects (see _CHANNEL_CLASSES)."""
+    return {name: _channel(name, value) for name, value in channels.items()}
+
 
 def d3_locale(locale: str, currency: str) -> tuple[dict, dict]:
     """(format_locale, time_format_locale) for d3, vl-convert and vega-embed.
@@ -483,17 +522,17 @@ def _before_after(ctx: _Ctx) -> list[Chart]:
         description = f"{title}. " + "; ".join(parts) + "."
         order = [t.metric(m) for m in metrics]
         periods = [ctx.before_label, ctx.after_label]
-        base = alt.Chart(alt.Data(values=data)).encode(
+        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
             y=alt.Y("metric:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
             yOffset=alt.YOffset("period:N", sort=periods),
             x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False)),
             tooltip=alt.Tooltip("tip:N", title=name),
-        )
-        bars = base.mark_bar(height={"band": 1}).encode(
+        ))
+        bars = base.mark_bar(height={"band": 1}).encode(**_channels(
             color=alt.Color("period:N", sort=periods, scale=alt.Scale(domain=periods, range=[COLORS["before"], COLORS["after"]]),
                             legend=alt.Legend(title=None)),
-        )
-        text = base.mark_text(align="left", baseline="middle", dx=5).encode(text="label:N")
+        ))
+        text = base.mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N"))
         chart = alt.layer(bars, text).properties(
             width="container", height=_rows_height(len(metrics) * 2, 20) + 8 * len(metrics),
         ).resolve_scale(y="shared")
@@ -608,22 +647,22 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date]) -> tuple[list, in
     data = alt.Data(values=rows)
     base = alt.Chart(data)
     layers = [
-        base.mark_rule(color=COLORS["action"], strokeDash=[2, 3], strokeWidth=1, opacity=0.8).encode(
+        base.mark_rule(color=COLORS["action"], strokeDash=[2, 3], strokeWidth=1, opacity=0.8).encode(**_channels(
             x=alt.X("start:T"), y=alt.Y("bar_y:Q", scale=None), y2=alt.value(alt.ExprRef("height")),
-        ),
-        base.transform_filter("!datum.single").mark_rect(color=COLORS["action"], cornerRadius=2).encode(
+        )),
+        base.transform_filter("!datum.single").mark_rect(color=COLORS["action"], cornerRadius=2).encode(**_channels(
             x=alt.X("start:T"), x2="end:T", y=alt.Y("bar_y:Q", scale=None), y2="bar_y2:Q", tooltip=tip,
-        ),
+        )),
         base.transform_filter("datum.single").mark_point(
             shape="diamond", filled=True, size=60, color=COLORS["action"], opacity=1,
-        ).encode(x=alt.X("start:T"), y=alt.Y("bar_y:Q", scale=None), tooltip=tip),
+        ).encode(**_channels(x=alt.X("start:T"), y=alt.Y("bar_y:Q", scale=None), tooltip=tip)),
     ]
     for align in ("left", "right"):
         if any(r["align"] == align for r in rows):
             layers.append(base.transform_filter(f"datum.align == '{align}'").mark_text(
                 align=align, baseline="top", dx=2 if align == "left" else -2, fontSize=11,
                 color=COLORS["action_text"], limit=alt.ExprRef("max(100, width * 0.8)"),
-            ).encode(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="title:N", tooltip=tip))
+            ).encode(**_channels(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="title:N", tooltip=tip)))
     return layers, lanes, names
 
 
@@ -761,13 +800,13 @@ def _series(ctx: _Ctx) -> list[Chart]:
         color = _platform_color(names)
         tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
                alt.Tooltip("shown:N", title=t.metric(metric))]
-        base = alt.Chart(alt.Data(values=data)).encode(
+        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
             x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(ctx, dates)),
             y=alt.Y("value:Q", title=t.metric(metric), scale=_y_scale(top),
                     axis=alt.Axis(format="$,.0f" if money else ",.0f", tickCount=5)),
             color=color,
             tooltip=tip,
-        )
+        ))
         line = base.transform_filter("datum.joined") if not all(d["joined"] for d in data) else base
         layers = [*action_layers, line.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
         if any(d["mark"] for d in data):
@@ -778,7 +817,7 @@ def _series(ctx: _Ctx) -> list[Chart]:
                 if any(d["pos"] == pos for d in data):
                     layers.append(base.transform_filter(f"datum.pos == '{pos}'").mark_text(
                         align=align, baseline=baseline, dx=dx, dy=dy, fontWeight=600, color=COLORS["text"],
-                    ).encode(text="shown:N", color=alt.value(COLORS["text"])))
+                    ).encode(**_channels(text="shown:N", color=alt.value(COLORS["text"]))))
         chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
         title = f"{t.metric(metric)}: {', '.join(names)}"
         first, last = _line_ends(points)
@@ -865,19 +904,19 @@ def _cost_over_time(ctx: _Ctx) -> list[Chart]:
         tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
                alt.Tooltip("shown:N", title=t.metric(cost)), alt.Tooltip("spend:N", title=t.metric("spend")),
                alt.Tooltip("result:N", title=t.metric(result))]
-        base = alt.Chart(alt.Data(values=data)).encode(
+        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
             x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(ctx, dates)),
             y=alt.Y("value:Q", title=f"{t.metric(cost)}", scale=_y_scale(top),
                     axis=alt.Axis(format="$,.2~f" if small else "$,.0f", tickCount=5)),
             color=color, tooltip=tip,
-        )
+        ))
         layers = [*action_layers, base.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
         target_rows = [{"value": g.target, "label": f"{t.t('ui.target')}: {ctx.money(g.target)}"} for g in targets[:1]]
         if target_rows:
             rule = alt.Chart(alt.Data(values=target_rows))
-            layers.append(rule.mark_rule(color=COLORS["target"], strokeDash=[6, 4], strokeWidth=1.5).encode(y="value:Q"))
-            layers.append(rule.mark_text(align="right", baseline="bottom", dy=-3, fontWeight=600, x="width", dx=-2).encode(
-                y="value:Q", text="label:N"))
+            layers.append(rule.mark_rule(color=COLORS["target"], strokeDash=[6, 4], strokeWidth=1.5).encode(**_channels(y="value:Q")))
+            layers.append(rule.mark_text(align="right", baseline="bottom", dy=-3, fontWeight=600, x="width", dx=-2).encode(**_channels(
+                y="value:Q", text="label:N")))
         chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
         title = f"{t.metric(cost)}: {', '.join(names)}"
         first, last = {}, {}
@@ -941,15 +980,15 @@ def _named_rows(data: list[dict], name: str, x: alt.X, color, tooltip, extra: tu
     ``label``.
     """
     y = alt.Y("key:N", sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
-    base = alt.Chart(alt.Data(values=data)).encode(y=y, tooltip=tooltip)
+    base = alt.Chart(alt.Data(values=data)).encode(**_channels(y=y, tooltip=tooltip))
     names = base.mark_text(
         align="left", baseline="top", dy=4, fontWeight=600, color=COLORS["text"],
         limit=alt.ExprRef("width"),
-    ).encode(x=alt.value(0), y=alt.Y("key:N", sort=None, bandPosition=0, axis=None), text=f"{name}:N")
-    bars = base.mark_bar(height=15, yOffset=4).encode(x=x, color=color)
-    labels = base.mark_text(align="left", baseline="middle", dx=5, yOffset=4).encode(
+    ).encode(**_channels(x=alt.value(0), y=alt.Y("key:N", sort=None, bandPosition=0, axis=None), text=f"{name}:N"))
+    bars = base.mark_bar(height=15, yOffset=4).encode(**_channels(x=x, color=color))
+    labels = base.mark_text(align="left", baseline="middle", dx=5, yOffset=4).encode(**_channels(
         x=alt.X("at:Q"), text="label:N",
-    )
+    ))
     return alt.layer(bars, *extra, labels, names).properties(
         width="container", height=NAMED_ROW_PX * len(data),
     )
@@ -999,7 +1038,7 @@ def _goals(ctx: _Ctx) -> list[Chart]:
                       scale=alt.Scale(domain=statuses, range=[COLORS["good"], COLORS["close"], COLORS["bad"]]))
     target = alt.Chart(alt.Data(values=data)).mark_tick(
         color=COLORS["target"], thickness=2, size=24, yOffset=4,
-    ).encode(x=alt.X("one:Q"), y=alt.Y("key:N", sort=None, axis=None), tooltip=tooltip)
+    ).encode(**_channels(x=alt.X("one:Q"), y=alt.Y("key:N", sort=None, axis=None), tooltip=tooltip))
     chart = _named_rows(data, "goal", x, color, tooltip, extra=(target,))
     title = t.t("ui.goals")
     description = f"{title}. " + "; ".join(
@@ -1043,15 +1082,15 @@ def _funnels(ctx: _Ctx) -> list[Chart]:
         title = f"{name}: " + " → ".join(t.metric(m) for m in stages)
         description = f"{name}: " + " → ".join(parts) + "."
         order = [t.metric(m) for m in stages]
-        base = alt.Chart(alt.Data(values=data)).encode(
+        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
             y=alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
             x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False)),
             tooltip=[alt.Tooltip("stage:N", title=name), alt.Tooltip("shown:N", title=t.t("ui.actual")),
                      alt.Tooltip("rate:N", title=t.metric("conversion_rate"))],
-        )
+        ))
         chart = alt.layer(
             base.mark_bar(color=COLORS["after"], height={"band": 0.75}),
-            base.mark_text(align="left", baseline="middle", dx=5).encode(text="label:N"),
+            base.mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N")),
         ).properties(width="container", height=_rows_height(len(stages), 38))
         n = len(stages)
         out.append(Chart(id=f"funnel-{platform}", title=title, description=description,
@@ -1087,7 +1126,7 @@ def _period_change(ctx: _Ctx) -> list[Chart]:
     hi = max(0.0, max(d["pct"] for d in data))
     pad = max(hi - lo, 0.1) * 0.35
     order = [d["metric"] for d in data]
-    base = alt.Chart(alt.Data(values=data)).encode(
+    base = alt.Chart(alt.Data(values=data)).encode(**_channels(
         y=alt.Y("metric:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
         x=alt.X("pct:Q", title=None, scale=alt.Scale(domain=[lo - (pad if lo < 0 else 0), hi + pad], nice=False),
                 axis=alt.Axis(format="+.0%", tickCount=5, grid=True,
@@ -1095,11 +1134,11 @@ def _period_change(ctx: _Ctx) -> list[Chart]:
         tooltip=[alt.Tooltip("metric:N", title=t.t("ui.kpis")),
                  alt.Tooltip("before:N", title=ctx.before_label), alt.Tooltip("after:N", title=ctx.after_label),
                  alt.Tooltip("label:N", title=t.t("ui.change"))],
-    )
-    bars = base.mark_bar(height={"band": 0.65}).encode(color=alt.Color("color:N", scale=None))
-    right = base.transform_filter("datum.align == 'left'").mark_text(align="left", baseline="middle", dx=5).encode(text="label:N")
-    left = base.transform_filter("datum.align == 'right'").mark_text(align="right", baseline="middle", dx=-5).encode(text="label:N")
-    zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color=COLORS["domain"]).encode(x="x:Q")
+    ))
+    bars = base.mark_bar(height={"band": 0.65}).encode(**_channels(color=alt.Color("color:N", scale=None)))
+    right = base.transform_filter("datum.align == 'left'").mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N"))
+    left = base.transform_filter("datum.align == 'right'").mark_text(align="right", baseline="middle", dx=-5).encode(**_channels(text="label:N"))
+    zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color=COLORS["domain"]).encode(**_channels(x="x:Q"))
     chart = alt.layer(bars, zero, right, left).properties(width="container", height=_rows_height(len(data), 28))
     title = f"{t.t('ui.change')}: {ctx.after_label} / {ctx.before_label}"
     description = f"{title}. " + "; ".join(f"{d['metric']}: {d['before']} → {d['after']} ({d['label']})" for d in data) + "."
