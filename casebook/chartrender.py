@@ -130,18 +130,29 @@ class ChartRenderer:
         self._write(name, self._bundle)
         return self._bundle
 
-    # -- for the page template ---------------------------------------------
-    def page_context(self, chart: Chart, locale: str, currency: str, t: Any, width: int = 640) -> dict:
-        """The variables ``theme/partials/chart.html`` expects."""
-        from markupsafe import Markup
+    # -- for the web page ----------------------------------------------------
+    def svg_file(self, chart: Chart, locale: str, currency: str, width: int = 640) -> dict:
+        """The static SVG as a file of the chart cache: its name and size.
 
-        return {
-            "chart": chart,
-            "svg": Markup(self.svg(chart, locale, currency, width=width)),
-            "spec_json": script_json(chart.spec),
-            "embed_options_json": script_json(embed_options(locale, currency)),
-            "t": t,
-        }
+        A page links it as an image instead of carrying it inline: the page
+        stays small (MkDocs' search indexer parses every tag of every page),
+        and a browser keeps the file between pages and visits.
+        """
+        number, time = d3_locale(locale, currency)
+        key = cache_key(static_spec(chart, width), number, time)
+        svg = self.svg(chart, locale, currency, width=width)
+        root = re.match(r"\s*<svg\b[^>]*>", svg)
+        size = {}
+        for attr in ("width", "height"):
+            m = re.search(rf'\s{attr}="([0-9.]+)"', root.group(0)) if root else None
+            size[attr] = int(float(m.group(1))) if m else 0
+        return {"name": f"{key}.svg", **size}
+
+    def file_path(self, name: str) -> Path | None:
+        """Where the cached SVG of that name is (None for a name that is not one)."""
+        if not re.fullmatch(r"[0-9a-f]{16,64}\.svg", name):
+            return None
+        return self.cache_dir / name
 
 
 def static_spec(chart: Chart, width: int, height: int | None = None, title: bool = False) -> dict:

@@ -8,6 +8,7 @@ the plugin is disabled.
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -44,6 +45,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         self.project = None
         self.preloaded = None  # a Project that `casebook build` already loaded and checked
         self.private = False  # `casebook build --private`: make the private PDFs with the rest
+        self.chart_files: set[str] = set()
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -107,6 +109,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
         plan = self.site.plan()
         self.pages = {}
+        self.chart_files = set()
         case_bases = []
         # case pages last: MkDocs renders the others while the workers make them
         for page in sorted(plan.pages, key=lambda p: p.case is not None):
@@ -189,12 +192,15 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         return None
 
     def _content(self, page: Page, planned) -> str:
-        from .sitegen import page_base
+        from .sitegen import CHART_FILES, page_base
 
         try:
-            return planned.renderer(page_base(page.url))
+            html = planned.renderer(page_base(page.url))
         except CasebookError as exc:  # a case the workers could not make
             raise PluginError(str(exc)) from None
+        if planned.case is not None:  # the static chart SVGs it links, copied in on_post_build
+            self.chart_files.update(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", html))
+        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
@@ -212,6 +218,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             except CasebookError as exc:
                 raise PluginError(str(exc)) from None
         site_dir = Path(config.site_dir)
+        self._copy_chart_files(site_dir)
         for asset in self.site.media_assets():
             target = site_dir / asset.dest
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -223,6 +230,25 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               cache_dir=self.project.root / self.config.cache_dir)
         if self.site.work is not None:
             self.site.work.prune()
+
+    def _copy_chart_files(self, site_dir: Path) -> None:
+        import shutil
+
+        from .sitegen import CHART_FILES
+
+        if self.renderer is None:
+            return
+        folder = site_dir / CHART_FILES
+        for name in sorted(self.chart_files):
+            source = self.renderer.file_path(name)
+            if source is None:
+                continue
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                shutil.copyfile(source, folder / name)
+            except OSError as exc:
+                raise PluginError(f"a chart image is missing from the cache ({exc}); build again with "
+                                  f"the cache folder writable") from None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.site is not None and self.site.work is not None:

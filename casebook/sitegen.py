@@ -45,6 +45,9 @@ class SitePlan:
     assets: list[SiteAsset] = field(default_factory=list)
 
 
+CHART_FILES = "assets/casebook/charts"  # the static chart SVGs, beside the other assets
+
+
 def page_base(url: str) -> str:
     """Relative path from a page's URL to the site root ('' for the home page)."""
     depth = url.count("/")
@@ -205,11 +208,11 @@ class Site:
             if made is not None:
                 return made
         view = self.view(loaded)
-        charts = self.chart_blocks(view)
+        charts = self.chart_blocks(view, base)
         return render("pages/case.html", base=base, v=view, case=view.case, t=view.t,
                       charts=charts, profile=self.project.profile)
 
-    def chart_blocks(self, view: CaseView) -> list[dict[str, Any]]:
+    def chart_blocks(self, view: CaseView, base: str = "") -> list[dict[str, Any]]:
         if not self.charts:
             return []
         from .charts import build_charts, embed_options, script_json
@@ -218,9 +221,12 @@ class Site:
         options = embed_options(case.locale, case.currency)
         blocks = []
         for chart in build_charts(view.facts, view.t, cache_dir=self.charts.cache_dir.parent / "specs"):
+            still = self.charts.svg_file(chart, case.locale, case.currency)
             blocks.append({
                 "chart": chart,
-                "svg": Markup(self.charts.svg(chart, case.locale, case.currency)),
+                "static_src": f"{base}{CHART_FILES}/{still['name']}",
+                "static_width": still["width"],
+                "static_height": still["height"],
                 "spec_json": Markup(script_json(chart.spec)),
                 "embed_options_json": Markup(script_json(options)),
             })

@@ -126,9 +126,13 @@ def test_charts_render_interactive_and_static_without_js(site, browser):
     context.close()
     context, page, watch = new_page(browser, base, java_script_enabled=False)
     page.goto(url, wait_until="networkidle")
-    static = page.locator("figure.cb-chart .cb-chart__static svg")
+    static = page.locator("figure.cb-chart .cb-chart__static img")
     assert static.count() == figures_count_static(built, loaded)
     assert static.first.is_visible()
+    # every static chart is a file the site serves, and it draws
+    sizes = page.eval_on_selector_all("figure.cb-chart .cb-chart__static img",
+                                      "imgs => imgs.map(i => [i.complete, i.naturalWidth])")
+    assert sizes and all(done and width > 0 for done, width in sizes), sizes
     watch.check()
     context.close()
 

@@ -475,8 +475,8 @@ def test_partial_renders_figure_table_and_payload(partial):
                               {"title": "Influencers", "when": "2025-02", "spend": 100}])
     chart = charts_of(case)["spend"]
     options = embed_options(case.locale, case.currency)
-    svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>x</text></svg>'
-    out = partial.render(chart=chart, svg=Markup(svg), spec_json=Markup(script_json(chart.spec)),
+    out = partial.render(chart=chart, static_src="../../assets/casebook/charts/ab12.svg", static_width=640,
+                         static_height=231, spec_json=Markup(script_json(chart.spec)),
                          embed_options_json=Markup(script_json(options)), t=Translator("en"))
 
     class Parser(html.parser.HTMLParser):
@@ -502,7 +502,9 @@ def test_partial_renders_figure_table_and_payload(partial):
     assert figure[0] == "figure" and "cb-chart" in figure[1]["class"]
     static = next(a for t, a in tags if a.get("class") == "cb-chart__static")
     assert static["role"] == "img" and static["aria-label"] == chart.description
-    assert svg in out
+    image = next(a for t, a in tags if t == "img")
+    assert image == {"src": "../../assets/casebook/charts/ab12.svg", "alt": "", "width": "640", "height": "231",
+                     "decoding": "async"}, "the static chart is a file; the figure's label speaks for it"
     script = next(a for t, a in tags if t == "script")
     assert script["type"] == "application/json"
     payload = json.loads(p.script)
@@ -518,7 +520,7 @@ def test_partial_renders_figure_table_and_payload(partial):
 def test_partial_accepts_plain_json_strings(partial):
     case = make_case()
     chart = charts_of(case)["before-after-instagram"]
-    out = partial.render(chart=chart, svg=Markup("<svg></svg>"), spec_json=json.dumps(chart.spec),
+    out = partial.render(chart=chart, static_src="x.svg", spec_json=json.dumps(chart.spec),
                          embed_options_json=json.dumps({"actions": False}), t=Translator("en"))
     start = out.index('class="cb-chart__spec">') + len('class="cb-chart__spec">')
     payload = json.loads(out[start:out.index("</script>", start)])
