@@ -332,6 +332,38 @@ def test_portfolio_contents_link_to_each_case_and_claim_no_tags(demo):
     assert root.get("/Lang"), "the language stays"
 
 
+def test_contents_in_several_parts_still_number_and_link_every_case(demo, tmp_path, monkeypatch):
+    """The contents are rendered in parts (an edit re-renders one); with two entries a part the
+    numbers and jumps must still land on each case's first page."""
+    from casebook.pdf import build_portfolio_pdf, compose
+
+    monkeypatch.setattr(compose, "CONTENTS_PER_PART", 2)
+    site = SimpleNamespace(charts=None)
+    from casebook.chartrender import ChartRenderer
+
+    site.charts = ChartRenderer(REPO / ".casebook-cache" / "charts")
+    out = build_portfolio_pdf(demo.project, tmp_path / "parts.pdf", site=site, cache_dir=demo.cache)
+    reader = read(out)
+    texts = [squash(t) for t in page_texts(reader)]
+    public = demo.project.public_cases
+    contents_pages = -(-len(public) // 2)
+    assert len(texts) == 1 + contents_pages + sum(
+        len(read(demo.site / "pdf" / f"{c.case.slug}.pdf").pages) for c in public)
+    toc = " ".join(" ".join(page_texts(reader)[i].split()) for i in range(1, 1 + contents_pages))
+    jumps = {}
+    for i in range(1, 1 + contents_pages):
+        for annot in reader.pages[i].get("/Annots", []) or []:
+            a = annot.get_object()
+            if "/Dest" in a:
+                jumps[reader.get_page_number(a["/Dest"][0].get_object())] = True
+    for loaded in public:
+        m = re.search(re.escape(" ".join(loaded.case.title.split())) + r" ?\.{3,} ?(\d+)\b", toc)
+        assert m, f"{loaded.case.slug}: no page number in the contents"
+        page = int(m.group(1))
+        assert squash(loaded.case.title) in texts[page - 1]
+        assert page - 1 in jumps, f"{loaded.case.slug}: its contents link jumps to page {page}"
+
+
 def test_portfolio_by_tag_holds_exactly_the_tagged_public_cases(demo):
     reader = read(demo.by_tag)
     expected = {c.case.slug for c in demo.project.public_cases if demo.tag in c.case.tags}

@@ -124,7 +124,8 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path) -> int:
         return 0
     counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
-    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem)
+    view_of = work.site.view if work.site is not None else None  # the site's views are made already
+    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, view_of)
     _copy_atomic(cached, out_path)
     return pages
 

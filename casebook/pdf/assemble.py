@@ -21,15 +21,14 @@ from pathlib import Path
 
 from ..errors import CasebookError
 from ..load import LoadedCase
-from .compose import Context, portfolio_cover_doc
+from .compose import CONTENTS_PER_PART, Context, portfolio_cover_docs
 from .engine import _write_atomic, render_html
 
 PAGE_LINK = "casebook-page:"
-CONTENTS_PER_PAGE = 11  # entries on a contents page: the first guess at how long the contents are
 
 
 def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path], page_counts: list[int],
-                       out_path: Path, roots: tuple[str, ...], name: str = "portfolio") -> int:
+                       out_path: Path, roots: tuple[str, ...], name: str = "portfolio", view_of=None) -> int:
     """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages."""
     import pikepdf
 
@@ -37,24 +36,28 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
     try:
         cover_pages = int(json.loads(memo.read_text("utf-8"))[str(len(cases))])
     except (OSError, ValueError, KeyError, TypeError):
-        cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PAGE))
+        cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PART))
     for _attempt in range(4):  # the contents took more or fewer pages than guessed: lay out again
         starts, page = [], cover_pages + 1
         for count in page_counts:
             starts.append(page)
             page += max(1, count)
-        doc = portfolio_cover_doc(ctx, cases, starts, name)
-        result = _cover(doc, roots, Path(out_path).parent)
-        if result.pages == cover_pages:
+        docs = portfolio_cover_docs(ctx, cases, starts, name, view_of)
+        results = [_cover(doc, roots, Path(out_path).parent) for doc in docs]
+        if sum(r.pages for r in results) == cover_pages:
             break
-        cover_pages = result.pages
+        cover_pages = sum(r.pages for r in results)
     else:  # pragma: no cover - the page count settles at once in practice
         raise CasebookError(f"{out_path.name}: the contents' page numbers do not settle")
     _remember(memo, len(cases), cover_pages)
 
-    with pikepdf.Pdf.open(io.BytesIO(result.data)) as pdf:
+    with pikepdf.Pdf.open(io.BytesIO(results[0].data)) as pdf:
         sources = []
         try:
+            for extra in results[1:]:
+                src = pikepdf.Pdf.open(io.BytesIO(extra.data))
+                sources.append(src)
+                pdf.pages.extend(src.pages)
             for part in parts:
                 # from bytes: qpdf reads a source again when it writes, and
                 # a thousand open files would run out of descriptors

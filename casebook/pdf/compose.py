@@ -339,28 +339,39 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
                   fallback_html=tuple(htmls[1:]), max_pages=CASE_MAX_PAGES if len(htmls) > 1 else 0)
 
 
-def portfolio_cover_doc(ctx: Context, cases: list[LoadedCase], pages: list[int], name: str = "portfolio") -> PdfDoc:
-    """The portfolio's cover and contents; ``pages[i]`` is where case i starts in the joined PDF."""
+CONTENTS_PER_PART = 10  # contents entries a part holds (one page with room to spare)
+
+
+def portfolio_cover_docs(ctx: Context, cases: list[LoadedCase], pages: list[int], name: str = "portfolio",
+                         view_of: Any = None) -> list[PdfDoc]:
+    """The portfolio's cover, then its contents in parts of CONTENTS_PER_PART entries.
+
+    ``pages[i]`` is where case i starts in the joined PDF.  Each part is a
+    document of its own, so an edit re-renders the part that shows it (the
+    others come from the cache, keyed by their HTML).  ``view_of`` gives a
+    case's view (the site's, already made); the contents show text only.
+    """
     prof = ctx.profile
     locale = prof.locale if prof else "en"
     t = translator(locale)
     author = prof.name if prof else ""
     title = f"{author}: {t.t('ui.portfolio')}" if author else t.t("ui.portfolio")
-    # the contents show text only: no media to embed
-    entries = [{"v": case_view(loaded), "page": page} for loaded, page in zip(cases, pages)]
+    view_of = view_of or case_view
     tags = sorted({tag for c in cases for tag in c.case.tags})
-    html = render(
-        "pdf/portfolio.html",
-        **_head(t, title=title, author=author, lang=locale,
-                description=prof.role if prof else "", keywords=tags,
-                created=fixed_date([c.case for c in cases]),
-                running=" · ".join(x for x in (author, t.t("ui.portfolio")) if x)),
-        t=t, base="", profile=prof, photo=ctx.photo(), entries=entries,
-        site_url=prof.site_url if prof else "",
-        platform_names=[platform_label(p) for p in registry.platforms()
-                        if any(p in c.case.platforms for c in cases)],
-    )
-    return PdfDoc("portfolio", name, html, base_url(), title, tuple(c.case.slug for c in cases))
+    head = _head(t, title=title, author=author, lang=locale, description=prof.role if prof else "",
+                 keywords=tags, created=fixed_date([c.case for c in cases]),
+                 running=" · ".join(x for x in (author, t.t("ui.portfolio")) if x))
+    common = dict(t=t, base="", profile=prof, site_url=prof.site_url if prof else "")
+    platform_names = [platform_label(p) for p in registry.platforms() if any(p in c.case.platforms for c in cases)]
+    docs = [PdfDoc("portfolio", name, render("pdf/portfolio.html", **head, **common, part="cover",
+                                             photo=ctx.photo(), entries=cases, platform_names=platform_names),
+                   base_url(), title, tuple(c.case.slug for c in cases))]
+    for at in range(0, len(cases), CONTENTS_PER_PART):
+        entries = [{"v": view_of(loaded), "page": page}
+                   for loaded, page in zip(cases[at:at + CONTENTS_PER_PART], pages[at:at + CONTENTS_PER_PART])]
+        html = render("pdf/portfolio.html", **head, **common, part="contents", first=at == 0, entries=entries)
+        docs.append(PdfDoc("portfolio", name, html, base_url(), title, tuple(e["v"].case.slug for e in entries)))
+    return docs
 
 
 def report_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
