@@ -328,17 +328,9 @@ def _guarded(work: CaseWork, task: Task) -> dict:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile
+    from .pdf.engine import _write_atomic as write
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write(path, data)
 
 
 def _touch(path: Path) -> None:

@@ -5,7 +5,10 @@ the print templates and styles in ``theme/pdf``.
 
 * :func:`build_public_pdfs` writes ``site/pdf/<slug>.pdf`` for every public
   case and ``site/pdf/portfolio.pdf`` with all of them (the MkDocs plugin
-  calls it after the build when its ``pdf`` option is on).
+  calls it after the build when its ``pdf`` option is on).  The case PDFs
+  are made by :class:`casebook.casework.CaseWork` (in parallel, cached per
+  case); the portfolio is its cover and contents joined with them
+  (:mod:`casebook.pdf.assemble`).
 * :func:`build_portfolio_pdf` writes a portfolio of chosen public cases
   (by slugs and/or a tag), e.g. one tailored to a vacancy.
 * :func:`build_private_outputs` writes every private case and client report
