@@ -32,6 +32,8 @@ class CasebookConfig(Config):
     profile = c.Type(str, default="profile.yaml")
     charts = c.Type(bool, default=True)
     pdf = c.Type(bool, default=False)  # `casebook build` turns this on
+    # cases in the site's portfolio.pdf: the most recent ones (0: every public case)
+    portfolio_max = c.Type(int, default=30)
     cache_dir = c.Type(str, default=".casebook-cache")
     offline = c.Type(bool, default=True)  # no web fonts, nothing from outside hosts
 
@@ -227,7 +229,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             from .pdf import build_public_pdfs
 
             build_public_pdfs(self.project, self.site, site_dir,
-                              cache_dir=self.project.root / self.config.cache_dir)
+                              cache_dir=self.project.root / self.config.cache_dir,
+                              portfolio_max=self.config.portfolio_max)
         if self.site.work is not None:
             self.site.work.prune()
 

@@ -364,6 +364,28 @@ def test_contents_in_several_parts_still_number_and_link_every_case(demo, tmp_pa
         assert page - 1 in jumps, f"{loaded.case.slug}: its contents link jumps to page {page}"
 
 
+def test_site_portfolio_can_hold_only_the_most_recent_cases(demo, tmp_path):
+    """An agency's all-cases portfolio would run to thousands of pages: the site's holds the newest
+    `portfolio_max` public cases, and its cover says how many of how many."""
+    from casebook.pdf import build_public_pdfs
+
+    site = SimpleNamespace(charts=None)
+    from casebook.chartrender import ChartRenderer
+
+    site.charts = ChartRenderer(REPO / ".casebook-cache" / "charts")
+    build_public_pdfs(demo.project, site, tmp_path / "site", cache_dir=demo.cache, portfolio_max=2)
+    reader = read(tmp_path / "site" / "pdf" / "portfolio.pdf")
+    public = demo.project.public_cases
+    newest = public[:2]
+    assert all(p.case.period.end >= o.case.period.end for p in newest for o in public[2:])
+    toc = squash(toc_page(reader))
+    assert {c.case.slug for c in public if squash(c.case.title) in toc} == {c.case.slug for c in newest}
+    cover = " ".join(page_texts(reader)[0].split())
+    assert f"2 most recent of {len(public)}" in cover
+    # every case still has its own PDF
+    assert {p.name for p in (tmp_path / "site" / "pdf").glob("*.pdf")} >= {f"{c.case.slug}.pdf" for c in public}
+
+
 def test_portfolio_by_tag_holds_exactly_the_tagged_public_cases(demo):
     reader = read(demo.by_tag)
     expected = {c.case.slug for c in demo.project.public_cases if demo.tag in c.case.tags}

@@ -89,8 +89,13 @@ def select_cases(project: Project, slugs: Iterable[str] | None = None, tag: str 
     return chosen
 
 
-def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Path | None = None) -> BuildStats:
-    """site_dir/pdf/<slug>.pdf for every public case, and site_dir/pdf/portfolio.pdf."""
+def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Path | None = None,
+                      portfolio_max: int = 0) -> BuildStats:
+    """site_dir/pdf/<slug>.pdf for every public case, and site_dir/pdf/portfolio.pdf.
+
+    The portfolio holds the ``portfolio_max`` most recent public cases (0:
+    all); its cover says how many of how many.
+    """
     started = time.perf_counter()
     cache = _cache(project, cache_dir)
     work = _work(project, site, cache)
@@ -107,20 +112,21 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
         job.size = path.stat().st_size
         stats.jobs.append(job)
     if cases:
-        _portfolio(work, cases, out / "portfolio.pdf")
+        chosen = cases[:portfolio_max] if portfolio_max > 0 else cases  # newest first
+        _portfolio(work, chosen, out / "portfolio.pdf", total=len(cases))
     stats.seconds = time.perf_counter() - started
     log.info("casebook: %d PDF(s) in %s: %d made, %d from the cache; %.1f s",
              len(cases) + bool(cases), out, made, len(cases) - made, stats.seconds)
     return stats
 
 
-def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path) -> int:
+def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: int = 0) -> int:
     """Join the cases' PDFs (made where missing) behind a cover and contents; cached as a whole."""
     import hashlib
 
     work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
     parts = [work.pdf_path(c, "case") for c in cases]
-    key = hashlib.sha256("\0".join([work.shared, out_path.stem, *(p.stem for p in parts)]).encode()).hexdigest()
+    key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *(p.stem for p in parts)]).encode()).hexdigest()
     cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
     if cached.is_file():
         _copy_atomic(cached, out_path)
@@ -128,7 +134,7 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path) -> int:
     counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
     view_of = work.site.view if work.site is not None else None  # the site's views are made already
-    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, view_of)
+    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, view_of, total)
     _copy_atomic(cached, out_path)
     return pages
 

@@ -28,7 +28,8 @@ PAGE_LINK = "casebook-page:"
 
 
 def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path], page_counts: list[int],
-                       out_path: Path, roots: tuple[str, ...], name: str = "portfolio", view_of=None) -> int:
+                       out_path: Path, roots: tuple[str, ...], name: str = "portfolio", view_of=None,
+                       total: int = 0) -> int:
     """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages."""
     import pikepdf
 
@@ -42,7 +43,7 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
         for count in page_counts:
             starts.append(page)
             page += max(1, count)
-        docs = portfolio_cover_docs(ctx, cases, starts, name, view_of)
+        docs = portfolio_cover_docs(ctx, cases, starts, name, view_of, total)
         results = [_cover(doc, roots, Path(out_path).parent) for doc in docs]
         if sum(r.pages for r in results) == cover_pages:
             break

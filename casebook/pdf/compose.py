@@ -343,13 +343,15 @@ CONTENTS_PER_PART = 10  # contents entries a part holds (one page with room to s
 
 
 def portfolio_cover_docs(ctx: Context, cases: list[LoadedCase], pages: list[int], name: str = "portfolio",
-                         view_of: Any = None) -> list[PdfDoc]:
+                         view_of: Any = None, total: int = 0) -> list[PdfDoc]:
     """The portfolio's cover, then its contents in parts of CONTENTS_PER_PART entries.
 
     ``pages[i]`` is where case i starts in the joined PDF.  Each part is a
     document of its own, so an edit re-renders the part that shows it (the
     others come from the cache, keyed by their HTML).  ``view_of`` gives a
     case's view (the site's, already made); the contents show text only.
+    ``total``: how many public cases there are, when the portfolio holds
+    only the most recent of them (the cover says so).
     """
     prof = ctx.profile
     locale = prof.locale if prof else "en"
@@ -364,7 +366,8 @@ def portfolio_cover_docs(ctx: Context, cases: list[LoadedCase], pages: list[int]
     common = dict(t=t, base="", profile=prof, site_url=prof.site_url if prof else "")
     platform_names = [platform_label(p) for p in registry.platforms() if any(p in c.case.platforms for c in cases)]
     docs = [PdfDoc("portfolio", name, render("pdf/portfolio.html", **head, **common, part="cover",
-                                             photo=ctx.photo(), entries=cases, platform_names=platform_names),
+                                             photo=ctx.photo(), entries=cases, platform_names=platform_names,
+                                             total=total),
                    base_url(), title, tuple(c.case.slug for c in cases))]
     for at in range(0, len(cases), CONTENTS_PER_PART):
         entries = [{"v": view_of(loaded), "page": page}
