@@ -59,6 +59,41 @@ def forbidden_names(project: Project) -> set[str]:
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
+PIECE = 1 << 16  # characters: a long text is searched piece by piece
+PIECE_OVERLAP = 2048  # more than any name or slug with the spaces between its words
+_SPACE_RE = re.compile(r"\s")
+
+
+def _pieces(text: str):
+    """A long text in overlapping pieces that begin and end at white space.
+
+    In a whole search index or a long PDF every word of many names occurs
+    somewhere, so the word pre-filter lets through nearly every name and
+    each name's pattern would run over all of it (names × size).  In a
+    piece of 64 K characters the pre-filter holds again.  A piece starts and
+    ends at white space, so a pattern's word boundaries mean what they mean
+    in the whole text, and pieces overlap by more than any name's length, so
+    a match across a boundary is whole in one of them.
+    """
+    n = len(text)
+    if n <= 4 * PIECE:
+        yield text
+        return
+    start = 0
+    while True:
+        following = _SPACE_RE.search(text, start + PIECE)  # where the next piece starts
+        if following is None:
+            yield text[start:]
+            return
+        nxt = following.start()
+        stop = _SPACE_RE.search(text, nxt + PIECE_OVERLAP)  # this one runs that far past it
+        stop_at = stop.start() if stop else n
+        yield text[start:stop_at]
+        if stop_at >= n:
+            return
+        start = nxt
+
+
 def _has(needs: frozenset[str], folded: str) -> bool:
     """Whether every needed word occurs in the case-folded text.
 
@@ -279,7 +314,7 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 2
+AUDIT_VERSION = 3
 PDF_TEXT_DIR = "pdfium-text"
 VERDICT_GLOB = "verdicts-*.json"
 KEEP_RULE_SETS = 4  # verdict files of other rule sets kept (the newest), so switching back is cheap
@@ -478,13 +513,20 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
                 shown += "\n" + shown_text(json.dumps(json.loads(text), ensure_ascii=False))
             except ValueError:
                 pass
-    folded = text.casefold() + ("\n" + shown.casefold() if shown else "")  # a word holds no line break
-    for n, (rx, needs) in rules.names.items():
-        if _has(needs, folded) and (rx.search(text) or (shown and rx.search(shown))):
-            findings.append(Finding(rel, "undisclosed or private client name", n))
-    for s, (rx, needs) in rules.slugs.items():
-        if _has(needs, folded) and rx.search(text):
-            findings.append(Finding(rel, "private case", s))
+    found_names: set[str] = set()
+    found_slugs: set[str] = set()
+    for piece in _pieces(text):
+        folded = piece.casefold()
+        found_names |= {n for n, (rx, needs) in rules.names.items()
+                        if n not in found_names and _has(needs, folded) and rx.search(piece)}
+        found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
+                        if s not in found_slugs and _has(needs, folded) and rx.search(piece)}
+    for piece in _pieces(shown) if shown else ():
+        folded = piece.casefold()
+        found_names |= {n for n, (rx, needs) in rules.names.items()
+                        if n not in found_names and _has(needs, folded) and rx.search(piece)}
+    findings += [Finding(rel, "undisclosed or private client name", n) for n in found_names]
+    findings += [Finding(rel, "private case", s) for s in found_slugs]
     if suffix in TEXT_SUFFIXES or suffix == ".pdf":
         for mp in sorted(rules.machine_paths):
             if mp in text:

@@ -240,3 +240,26 @@ def test_a_damaged_cache_is_ignored(project, tmp_path):
     verdicts.write_text('{"audit": 2, "files": {"x": [[1')
     assert audit(site, project, cache_dir=cache) == first
     assert audit(site, project, cache_dir=cache) == first
+
+
+def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(project, tmp_path):
+    """Past 256 K characters the text is searched in overlapping pieces (so the word pre-filter
+    keeps working); a name across any piece boundary is still found, a longer word is not a name."""
+    from casebook import audit as audit_mod
+
+    name = next(n for n in sorted(forbidden_names(project)) if len(n.split()) > 1)
+    filler = ("lorem ipsum dolor sit amet " * 40000)  # ~1 MB, many pieces
+    pieces = list(audit_mod._pieces(filler))
+    assert len(pieces) > 4
+    assert all(p[0].isspace() for p in pieces[1:]), "a piece starts at white space"
+    boundary = len(pieces[0]) - audit_mod.PIECE_OVERLAP  # about where the second piece starts
+    found_at = set()
+    for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
+        write(tmp_path / "hit", f"f{i}.txt", filler[:at] + " " + name.replace(" ", "\n") + " " + filler[at:])
+        found_at.add(f"f{i}.txt")
+    found = {f.file for f in audit(tmp_path / "hit", project) if f.detail == name}
+    assert found == found_at
+    # glued to other letters it is another word, wherever it falls
+    for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
+        write(tmp_path / "miss", f"f{i}.txt", filler[:at] + "x" + name + "x " + filler[at:])
+    assert [f for f in audit(tmp_path / "miss", project) if f.detail == name] == []
