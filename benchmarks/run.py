@@ -699,8 +699,8 @@ def report(results: list[dict], opts, command: str, elapsed: float, date: str | 
         return _cpu_of(r[key]) if key in r else "—"
 
     L += ["## Results", "",
-          "Wall-clock seconds of `casebook.build.build()` in a fresh process; *est.* = site-only measurement "
-          "plus the PDF part estimated from samples (see the last table). CPU = seconds of CPU over the build "
+          "Wall-clock seconds of `casebook.build.build()` in a fresh process (*est.*, in older runs only: "
+          "site-only measurement plus the PDF part estimated from samples). CPU = seconds of CPU over the build "
           "and its PDF workers, much less sensitive than wall time to other work on the machine.", "",
           "| N (public / private / reports) | cold build | CPU | no-change rebuild | CPU | one-edit rebuild | CPU | "
           "peak memory | site only: cold | site only: no change | site only: one edit | site only: s per case |",
@@ -820,19 +820,20 @@ def report(results: list[dict], opts, command: str, elapsed: float, date: str | 
                      f"{fmt_b(x['maxrss_self'])} | {x.get('load', [0])[0]:.1f} |")
     L.append("")
 
-    L += ["## The PDF part, measured on samples", "",
-          "Every public case's print HTML is composed (all of them after a pass that fills the in-memory chart "
-          "cache as the site half of a build does; above --compose-max an evenly spaced sample with that cache "
-          "empty, as it is at that size, and scaled); an evenly spaced sample of "
-          "case PDFs is rendered through casebook's own job runner (its process pool), then again from the "
-          "PDF cache, then scanned with the audit's `pdf_text`; portfolios of a few sizes are rendered in "
-          "one process and a straight line through them gives the portfolio of all public cases. "
-          "At sizes with a full build the estimate can be checked against the measured build.", "",
-          "| N | compose all (cold / warm) | sample | render per case (pool) | cache hit per case | "
-          "audit per case PDF | portfolios measured (cases: render s, audit s, pages, maxrss) | "
-          "portfolio of all: render / audit | est. PDF part: cold / no change / one edit | measured: cold / "
-          "no change / one edit (PDF part + audit of PDFs) |",
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    if any(ds[r["n"]]["model"] is not None for r in results):  # older runs' PDF part on samples
+        L += ["## The PDF part, measured on samples", "",
+              "Every public case's print HTML is composed (all of them after a pass that fills the in-memory chart "
+              "cache as the site half of a build does; above --compose-max an evenly spaced sample with that cache "
+              "empty, as it is at that size, and scaled); an evenly spaced sample of "
+              "case PDFs is rendered through casebook's own job runner (its process pool), then again from the "
+              "PDF cache, then scanned with the audit's `pdf_text`; portfolios of a few sizes are rendered in "
+              "one process and a straight line through them gives the portfolio of all public cases. "
+              "At sizes with a full build the estimate can be checked against the measured build.", "",
+              "| N | compose all (cold / warm) | sample | render per case (pool) | cache hit per case | "
+              "audit per case PDF | portfolios measured (cases: render s, audit s, pages, maxrss) | "
+              "portfolio of all: render / audit | est. PDF part: cold / no change / one edit | measured: cold / "
+              "no change / one edit (PDF part + audit of PDFs) |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in results:
         m = ds[r["n"]]["model"]
         if m is None:
