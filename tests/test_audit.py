@@ -35,7 +35,16 @@ def test_clean_output_passes(project, tmp_path):
     assert audit(tmp_path, project) == []
 
 
-def test_each_kind_of_leak_is_found(project, tmp_path):
+@pytest.fixture(params=["substring", "word set"])
+def prefilter(request, monkeypatch):
+    """The pre-filter used for few rules (a substring test a word) and for many (a set of words)."""
+    from casebook import audit as audit_mod
+
+    monkeypatch.setattr(audit_mod, "WORD_SET_FROM", 10**9 if request.param == "substring" else -1)
+    return request.param
+
+
+def test_each_kind_of_leak_is_found(project, tmp_path, prefilter):
     name = sorted(forbidden_names(project))[0]
     private = project.private_cases[0].case.slug
     write(tmp_path, "a.html", f"<p>Thanks, {name}</p>")
@@ -62,7 +71,7 @@ def test_leak_inside_a_pdf_is_found(project, tmp_path):
     assert any(f.file == "x.pdf" and name in f.detail for f in found)
 
 
-def test_names_are_found_however_the_words_are_joined(project, tmp_path):
+def test_names_are_found_however_the_words_are_joined(project, tmp_path, prefilter):
     """The word pre-filter must not hide a name written with hyphens, underscores or line breaks."""
     name = next(n for n in sorted(forbidden_names(project)) if len(n.split()) > 1)
     words = name.split()
@@ -110,7 +119,7 @@ def test_pdf_text_reads_page_text_metadata_and_bookmarks():
         assert word in text, word
 
 
-def test_leaks_in_a_pdfs_page_text_and_metadata_are_found(project, tmp_path):
+def test_leaks_in_a_pdfs_page_text_and_metadata_are_found(project, tmp_path, prefilter):
     cyrillic = next(n for n in sorted(forbidden_names(project)) if not n.isascii())
     other = next(n for n in sorted(forbidden_names(project)) if n != cyrillic)
     (tmp_path / "page.pdf").write_bytes(_pdf(f"<p>Клиент: {cyrillic}</p>"))
@@ -242,7 +251,7 @@ def test_a_damaged_cache_is_ignored(project, tmp_path):
     assert audit(site, project, cache_dir=cache) == first
 
 
-def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(project, tmp_path):
+def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(project, tmp_path, prefilter):
     """Past 256 K characters the text is searched in overlapping pieces (so the word pre-filter
     keeps working); a name across any piece boundary is still found, a longer word is not a name."""
     from casebook import audit as audit_mod
