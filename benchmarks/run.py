@@ -234,23 +234,6 @@ def child_weasy(args: dict) -> dict:
 CHILDREN = {"build": child_build, "mkdocs": child_mkdocs, "weasy": child_weasy}
 
 
-def _proc_table() -> dict[int, tuple[int, float]]:
-    """pid -> (ppid, utime + stime in seconds) for every process (Linux /proc)."""
-    tick = os.sysconf("SC_CLK_TCK")
-    out = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read().decode("latin-1")
-            fields = stat[stat.rindex(")") + 2:].split()
-            out[int(entry)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
-        except (OSError, ValueError, IndexError):
-            continue
-    return out
-
-
 def child_main(mode: str, payload: str) -> None:
     # No sampling thread here: casebook forks its case workers only from a
     # single-threaded process.  They are joined before build() returns, so

@@ -94,17 +94,13 @@ def _with_extra(inputs: str, extra: list[str]) -> str:
 
 def _used_files(project: Project, root: Path) -> list[str]:
     """Files outside the cases folder that the cases and the profile point to."""
-    from .fingerprint import referenced_files
+    from .fingerprint import profile_photo, referenced_files
 
     cases_dir = project.cases_dir.resolve()
     used = {str(p) for c in project.cases for p in referenced_files(c, root) if not p.is_relative_to(cases_dir)}
-    if project.profile and project.profile.photo:
-        from .media import resolve
-
-        try:
-            used.add(str(resolve(project.profile_path, project.profile.photo, root)))
-        except Exception:  # noqa: BLE001 - the loader reported it
-            pass
+    photo = profile_photo(project)
+    if photo is not None:
+        used.add(str(photo))
     return sorted(used)
 
 

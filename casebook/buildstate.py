@@ -79,12 +79,19 @@ class BuildState:
         entry = self.builds.get(str(target))
         if not entry or entry.get("inputs") != inputs:
             return None
-        if entry.get("outputs") != files_signature([p for p in outputs]):
+        if entry.get("outputs") != files_signature(outputs):
             return None
         return entry
 
     def record(self, target: Path, inputs: str, outputs: list[Path], **facts: Any) -> None:
         self.builds[str(target)] = {"inputs": inputs, "outputs": files_signature(outputs), **facts}
+        self._save()
+
+    def forget(self, target: Path) -> None:
+        if self.builds.pop(str(target), None) is not None:
+            self._save()
+
+    def _save(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.part")
@@ -92,10 +99,3 @@ class BuildState:
             os.replace(tmp, self.path)
         except OSError:
             pass  # no state: the next build is a real one
-
-    def forget(self, target: Path) -> None:
-        if self.builds.pop(str(target), None) is not None:
-            try:
-                self.path.write_text(json.dumps({"version": STATE_VERSION, "builds": self.builds}, indent=1), "utf-8")
-            except OSError:
-                pass

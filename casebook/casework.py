@@ -29,15 +29,20 @@ from pathlib import Path
 from typing import Any
 
 from .errors import CasebookError
-from .fingerprint import case_key, project_digest
+from .fingerprint import case_key, profile_photo, project_digest
 from .load import LoadedCase
 from .project import Project
 
 log = logging.getLogger("casebook")
 
 PAGE_VERSION = "1"  # bump when what a page key covers changes
-PDF_KINDS = ("case", "private", "report")
-CACHE_DAYS = 30  # cached outputs no build has used for this long are removed  # public case PDF, private (NDA) case PDF, client report
+CACHE_DAYS = 30  # cached outputs no build has used for this long are removed
+
+
+def private_pdfs(project: Project) -> list[tuple[LoadedCase, str]]:
+    """Every private output as (case, PDF kind): a client report names its client
+    ("report"); a private case (NDA work) stays anonymous ("private")."""
+    return [(c, "report" if c.case.kind == "report" else "private") for c in project.private_cases]
 
 
 @dataclass
@@ -70,29 +75,31 @@ class CaseWork:
         self.site = site
         self.pdf_ctx = pdf_ctx
         self.by_slug = {c.case.slug: c for c in project.cases}
-        photo = None
-        if project.profile and project.profile.photo:
-            from . import media as media_mod
-
-            try:
-                photo = media_mod.resolve(project.profile_path, project.profile.photo, project.root)
-            except Exception:  # noqa: BLE001 - the loader already reported it
-                photo = None
-        self.shared = project_digest(project.root, project.profile_path, photo)
+        self.shared = project_digest(project.root, project.profile_path, profile_photo(project))
         self.stats = WorkStats()
+        self._keys: dict[tuple, str] = {}  # one key per output for the whole build
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: dict[tuple[str, str], tuple[Task, Any]] = {}
+        self._progress: Any = None
 
     # -- keys and paths --------------------------------------------------------
     def page_key(self, loaded: LoadedCase, base: str) -> str:
-        site = self.site
-        return case_key(loaded, self.project.root, self.shared, "page", PAGE_VERSION, base,
-                        site.locale, bool(site.charts), bool(site.pdf))
+        memo = ("page", loaded.case.slug, base)
+        if memo not in self._keys:
+            site = self.site
+            self._keys[memo] = case_key(loaded, self.project.root, self.shared, "page", PAGE_VERSION, base,
+                                        site.locale, bool(site.charts), bool(site.pdf))
+        return self._keys[memo]
 
     def pdf_key(self, loaded: LoadedCase, kind: str) -> str:
-        from .pdf.engine import ENGINE_VERSION, pdf_options
+        memo = ("pdf", loaded.case.slug, kind)
+        if memo not in self._keys:
+            from .pdf.engine import ENGINE_VERSION, pdf_options
 
-        charts = self.pdf_ctx.charts is not None if self.pdf_ctx is not None else False
-        return case_key(loaded, self.project.root, self.shared, "pdf", kind, ENGINE_VERSION,
-                        sorted(pdf_options().items()), charts)
+            charts = self.pdf_ctx.charts is not None if self.pdf_ctx is not None else False
+            self._keys[memo] = case_key(loaded, self.project.root, self.shared, "pdf", kind, ENGINE_VERSION,
+                                        sorted(pdf_options().items()), charts)
+        return self._keys[memo]
 
     def page_path(self, loaded: LoadedCase, base: str) -> Path:
         return self.cache_dir / "pages" / f"{self.page_key(loaded, base)}.html"
@@ -130,6 +137,8 @@ class CaseWork:
         The build goes on with the rest of the site meanwhile: MkDocs' own
         work on the other pages overlaps with the workers'.
         """
+        from .pdf.engine import _touch
+
         self.wait()  # one batch at a time
         started = time.perf_counter()
         tasks: dict[str, Task] = {}
@@ -193,10 +202,6 @@ class CaseWork:
         for _task, fut in self._pending.values():
             fut.add_done_callback(lambda _f: self._progress.advance())
 
-    _pool: ProcessPoolExecutor | None = None
-    _pending: dict[tuple[str, str], tuple[Task, Any]] = {}
-    _progress: Any = None
-
     def wait(self, slug: str | None = None) -> None:
         """Wait for one case's page (slug) or for everything still being made."""
         if not self._pending:
@@ -253,12 +258,14 @@ class CaseWork:
         loaded = self.by_slug[task.slug]
         out: dict[str, Any] = {"slug": task.slug}
         if task.page_base is not None:
+            from .pdf.engine import _write_atomic
+
             html = self.site.render_case(loaded, task.page_base)
             _write_atomic(self.page_path(loaded, task.page_base), html.encode("utf-8"))
         if task.pdf_kind is not None:
             from .pdf import standalone_html
             from .pdf.compose import case_doc, report_doc
-            from .pdf.engine import render_html, roots_of
+            from .pdf.engine import _write_atomic, render_html, roots_of
 
             ctx = self.pdf_ctx
             doc = report_doc(ctx, loaded) if task.pdf_kind == "report" else case_doc(ctx, loaded)
@@ -271,7 +278,6 @@ class CaseWork:
             info = {"pages": result.pages, "refused": result.refused, "seconds": round(result.seconds, 3)}
             _write_atomic(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
             out["refused"] = result.refused
-        self._forget(task.slug)
         return out
 
     def prune(self, days: int = CACHE_DAYS) -> None:
@@ -290,7 +296,8 @@ class CaseWork:
                     continue
 
     def _forget(self, slug: str) -> None:
-        """Drop what a worker kept of a finished case, so memory stays flat."""
+        """Drop what a worker kept of a finished case, so memory stays flat (not in the
+        build process, whose views the index and the portfolio use again)."""
         for holder in (self.site, self.pdf_ctx):
             if holder is None:
                 continue
@@ -314,7 +321,9 @@ def _part(task: Task) -> str:
 
 def _work(task: Task) -> dict:
     assert _CURRENT is not None, "a case worker runs in a process forked from a build"
-    return _guarded(_CURRENT, task)
+    result = _guarded(_CURRENT, task)
+    _CURRENT._forget(task.slug)
+    return result
 
 
 def _guarded(work: CaseWork, task: Task) -> dict:
@@ -325,16 +334,3 @@ def _guarded(work: CaseWork, task: Task) -> dict:
     except Exception as exc:  # noqa: BLE001 - said with the case's name, no traceback
         what = "the PDF" if task.pdf_kind else "the page"
         return {"slug": task.slug, "error": f"{task.slug}: {what} could not be made: {exc}"}
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    from .pdf.engine import _write_atomic as write
-
-    write(path, data)
-
-
-def _touch(path: Path) -> None:
-    try:
-        os.utime(path)
-    except OSError:
-        pass

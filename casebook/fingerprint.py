@@ -93,6 +93,18 @@ def referenced_files(loaded: LoadedCase, root: Path) -> list[Path]:
     return out
 
 
+def profile_photo(project) -> Path | None:
+    """The profile's photo file, resolved (None without one)."""
+    if not (project.profile and project.profile.photo):
+        return None
+    from . import media as media_mod
+
+    try:
+        return media_mod.resolve(project.profile_path, project.profile.photo, project.root)
+    except Exception:  # noqa: BLE001 - the loader already reported it
+        return None
+
+
 def project_digest(root: Path, profile_path: Path, profile_photo: Path | None) -> str:
     """What every output shares: mkdocs.yml, the profile and its photo, the epoch, the code."""
     parts = [code_digest(), file_digest(root / "mkdocs.yml"), file_digest(profile_path),

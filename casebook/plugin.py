@@ -136,7 +136,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
 
     def _make_cases(self, case_bases: list) -> None:
         """Every case page (and, with PDFs on, every case PDF) not in the cache, made in parallel."""
-        from .casework import CaseWork
+        from .casework import CaseWork, private_pdfs
 
         pdf_ctx = None
         if self.config.pdf:
@@ -149,7 +149,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         if pdf_ctx is not None:
             pdfs = [(loaded, "case") for loaded, _base in case_bases]
             if self.private:  # one batch: the workers stay busy to the end
-                pdfs += [(c, "report" if c.case.kind == "report" else "private") for c in self.project.private_cases]
+                pdfs += private_pdfs(self.project)
         try:
             work.start(pages=case_bases, pdfs=pdfs)  # pages are waited for as MkDocs reaches them
         except CasebookError as exc:

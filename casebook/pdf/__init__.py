@@ -32,7 +32,7 @@ from typing import Any, Iterable
 from ..errors import CasebookError
 from ..load import LoadedCase
 from ..paths import theme_dir
-from ..casework import CaseWork
+from ..casework import CaseWork, private_pdfs
 from ..project import Project, folder_name
 from . import compose
 from .assemble import assemble_portfolio
@@ -140,9 +140,10 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
 
 
 def _page_count(path: Path) -> int:
-    from pypdf import PdfReader
+    import pikepdf
 
-    return len(PdfReader(str(path)).pages)
+    with pikepdf.Pdf.open(path) as pdf:
+        return len(pdf.pages)
 
 
 def build_portfolio_pdf(project: Project, out_path: Path, *, slugs: Iterable[str] | None = None,
@@ -173,8 +174,7 @@ def build_private_outputs(project: Project, out_dir: Path, cache_dir: Path | Non
             raise CasebookError(f"private output must not go into the public site folder {site_dir}")
     cache = _cache(project, cache_dir)
     work = CaseWork(project, cache, pdf_ctx=Context(project, charts=compose.chart_renderer(None, cache, project)))
-    # a client report names its client; a private case (NDA work) stays anonymous
-    wanted = [(c, "report" if c.case.kind == "report" else "private") for c in project.private_cases]
+    wanted = private_pdfs(project)
     work.ensure(pdfs=wanted, label="Private PDF")
     written: list[Path] = []
     for loaded, kind in wanted:

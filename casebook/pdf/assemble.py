@@ -55,14 +55,11 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
     with pikepdf.Pdf.open(io.BytesIO(results[0].data)) as pdf:
         sources = []
         try:
-            for extra in results[1:]:
-                src = pikepdf.Pdf.open(io.BytesIO(extra.data))
-                sources.append(src)
-                pdf.pages.extend(src.pages)
-            for part in parts:
-                # from bytes: qpdf reads a source again when it writes, and
-                # a thousand open files would run out of descriptors
-                src = pikepdf.Pdf.open(io.BytesIO(Path(part).read_bytes()))
+            # the contents' other parts, then the cases; from bytes: qpdf reads a
+            # source again when it writes, and a thousand open files would run
+            # out of descriptors
+            for data in [r.data for r in results[1:]] + [Path(part).read_bytes() for part in parts]:
+                src = pikepdf.Pdf.open(io.BytesIO(data))
                 sources.append(src)
                 pdf.pages.extend(src.pages)
             _link_contents(pdf, cover_pages)
