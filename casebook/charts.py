@@ -55,6 +55,7 @@ from babel import Locale
 from babel.numbers import get_currency_symbol
 
 from . import compute, registry
+from . import metrics as rules
 
 if TYPE_CHECKING:  # pragma: no cover
     from .i18n import Translator
@@ -405,14 +406,13 @@ class _Ctx:
     def money(self, value: float | None) -> str:
         return self.t.money(value, self.case.currency)
 
-    def change(self, before: float | None, after: float | None) -> str:
-        """×3,4 for big growth, +12 % / −8 % otherwise, '' when not computable."""
+    def change(self, before: float | None, after: float | None, metric: str = "reach") -> str:
+        """The change as the KPI cards show it (casebook.metrics.change_figure), '' when not computable."""
         if before is None or after is None or not before:
             return ""
-        multiple = after / before
-        if multiple >= 2:
-            return self.t.multiple(multiple)
-        return self.t.percent((after - before) / before * 100, digits=0 if abs(after / before - 1) >= 0.1 else 1, signed=True)
+        kind = compute.kind_of(metric)
+        return self.t.change(rules.change_figure(rules.change(before, after, compute.better_of(metric)), kind),
+                             self.case.currency)
 
 
 def _spec(chart: alt.TopLevelMixin, description: str, heights: tuple[int, int | None] = (120, None)) -> dict:
@@ -505,7 +505,7 @@ def _before_after(ctx: _Ctx) -> list[Chart]:
         for i, m in enumerate(metrics):
             b, a = before[m], after[m]
             top = max(b, a)
-            change = ctx.change(b, a)
+            change = ctx.change(b, a, m)
             b_label = t.number(b)
             a_label = t.number(a) + (f" ({change})" if change else "")
             labels += [b_label, a_label]
@@ -1107,21 +1107,26 @@ def _period_change(ctx: _Ctx) -> list[Chart]:
     if not ctx.report:
         return []
     case, t = ctx.case, ctx.t
-    kpis = [k for k in compute.kpis(case, "total") if k.change.percent is not None]
-    if not kpis:
+    # One rule for every place (casebook.metrics.change_figure): rates change in
+    # points, so they are listed in the table but drawn on no axis of per cent.
+    kpis = [k for k in compute.kpis(case, "total") if k.figure.style != "none"]
+    if not any(k.kind != "percent" and k.change.percent is not None for k in kpis):
         return []
     colors = {"good": COLORS["good"], "bad": COLORS["bad"], "flat": COLORS["flat"], "na": COLORS["flat"]}
-    data, rows, labels = [], [], []
+    data, rows, labels, notes = [], [], [], []
     for k in kpis:
+        label = t.change(k.figure, case.currency)
+        rows.append([t.metric(k.metric), ctx.value(k.before, k.metric), ctx.value(k.after, k.metric), label])
+        if k.kind == "percent" or k.change.percent is None:
+            notes.append(f"{t.metric(k.metric)}: {ctx.value(k.before, k.metric)} → {ctx.value(k.after, k.metric)} ({label})")
+            continue
         pct = k.change.percent
-        label = t.percent(pct, digits=0 if abs(pct) >= 10 else 1, signed=True)
         labels.append(label)
         data.append({
             "metric": t.metric(k.metric), "pct": max(-2.0, min(2.0, pct / 100)), "label": label,
-            "color": colors[k.change.direction], "before": ctx.value(k.before, k.metric),
+            "color": colors[k.figure.direction], "before": ctx.value(k.before, k.metric),
             "after": ctx.value(k.after, k.metric), "align": "left" if pct >= 0 else "right",
         })
-        rows.append([t.metric(k.metric), ctx.value(k.before, k.metric), ctx.value(k.after, k.metric), label])
     lo = min(0.0, min(d["pct"] for d in data))
     hi = max(0.0, max(d["pct"] for d in data))
     pad = max(hi - lo, 0.1) * 0.35
@@ -1141,7 +1146,8 @@ def _period_change(ctx: _Ctx) -> list[Chart]:
     zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color=COLORS["domain"]).encode(**_channels(x="x:Q"))
     chart = alt.layer(bars, zero, right, left).properties(width="container", height=_rows_height(len(data), 28))
     title = f"{t.t('ui.change')}: {ctx.after_label} / {ctx.before_label}"
-    description = f"{title}. " + "; ".join(f"{d['metric']}: {d['before']} → {d['after']} ({d['label']})" for d in data) + "."
+    description = f"{title}. " + "; ".join([f"{d['metric']}: {d['before']} → {d['after']} ({d['label']})" for d in data]
+                                           + notes) + "."
     n = len(data)
     return [Chart(id="period-change", title=title, description=description,
                   spec=_spec(chart, description, (18 * n, 36 * n)),

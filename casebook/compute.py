@@ -34,6 +34,11 @@ class Kpi:
     change: m.Change
 
     @property
+    def figure(self) -> m.ChangeFigure:
+        """How the change is shown (and coloured): one rule everywhere."""
+        return m.change_figure(self.change, self.kind)
+
+    @property
     def before(self):
         return self.change.before
 
@@ -230,22 +235,23 @@ class Headline:
     growth: float | None  # a multiple, after / before
     cost_metric: str | None
     cost: float | None
+    growth_figure: m.ChangeFigure | None = None  # the growth as the KPI cards show it
 
 
 def headline(case: Case) -> Headline:
     """The one-line result: the biggest growth multiple and a cost per result."""
-    best_metric, best = None, None
+    best_metric, best, best_figure = None, None, None
     for metric in HEADLINE_GROWTH:
         ch = paired_change(metric, case.baseline, case.after, case.engagement_rate)
         if ch.multiple is not None and ch.multiple > 1 and (best is None or ch.multiple > best):
-            best_metric, best = metric, ch.multiple
+            best_metric, best, best_figure = metric, ch.multiple, m.change_figure(ch, kind_of(metric))
     cost_metric, cost = None, None
     for metric in HEADLINE_COST:
         value = value_of(metric, case.after, None, case.engagement_rate)
         if value is not None:
             cost_metric, cost = metric, value
             break
-    return Headline(best_metric, best, cost_metric, cost)
+    return Headline(best_metric, best, cost_metric, cost, best_figure)
 
 
 @dataclass

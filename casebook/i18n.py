@@ -8,6 +8,8 @@ the case's locale: ``12 345 ₽`` in ru, ``₱12,345`` in en-PH.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +18,7 @@ from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
+from .metrics import rounded
 from .paths import LOCALES_DIR
 
 
@@ -34,6 +37,10 @@ def _lookup(tree: dict, key: str) -> Any:
             return None
         node = node[part]
     return node
+
+
+def _half_up():
+    return decimal.localcontext(rounding=ROUND_HALF_UP)
 
 
 class Translator:
@@ -66,7 +73,8 @@ class Translator:
         if digits is None:
             digits = 0 if float(value).is_integer() or abs(value) >= 100 else (1 if abs(value) >= 10 else 2)
         pattern = "#,##0" + ("." + "#" * digits if digits else "")
-        return format_decimal(round(value, digits), format=pattern, locale=self.babel_locale)
+        with _half_up():
+            return format_decimal(rounded(value, digits) + 0, format=pattern, locale=self.babel_locale)
 
     def money(self, value: float | None, currency: str) -> str:
         if value is None:
@@ -75,15 +83,19 @@ class Translator:
         if whole:
             pattern = self.babel_locale.currency_formats["standard"].pattern
             pattern = pattern.split(";")[0].replace(".00", "").replace(",00", "")
-            return format_currency(round(value), currency, format=pattern, locale=self.babel_locale, currency_digits=False)
-        return format_currency(value, currency, locale=self.babel_locale)
+            with _half_up():
+                return format_currency(rounded(value) + 0, currency, format=pattern, locale=self.babel_locale,
+                                       currency_digits=False)
+        with _half_up():
+            return format_currency(rounded(value, 2) + 0, currency, locale=self.babel_locale)
 
     def percent(self, value: float | None, digits: int = 1, signed: bool = False) -> str:
         if value is None:
             return self.t("ui.not_available")
-        text = self.number(value, digits if abs(value) < 100 else 0)
+        digits = digits if abs(value) < 100 else 0
+        value = float(rounded(value, digits))  # round first: a sign or colour follows what is shown
+        text = self.number(abs(value), digits)
         sign = "+" if signed and value > 0 else ("−" if value < 0 else "")
-        text = text.lstrip("-−")
         return f"{sign}{text}\u00a0%" if self.language == "ru" else f"{sign}{text}%"
 
     def multiple(self, value: float | None) -> str:
@@ -95,7 +107,26 @@ class Translator:
         if value is None:
             return self.t("ui.not_available")
         text = self.number(abs(value), digits)
-        return ("+" if value > 0 else "−" if value < 0 else "") + text
+        shown = float(rounded(value, digits)) if digits is not None else value
+        if text == self.number(0, digits):
+            shown = 0.0
+        return ("+" if shown > 0 else "−" if shown < 0 else "") + text
+
+    def change(self, figure, currency: str = "USD") -> str:
+        """A change as the one rule (casebook.metrics.change_figure) decided it."""
+        if figure.style == "none":
+            return self.t("ui.not_available")
+        if figure.style == "multiple":
+            return self.multiple(figure.value)
+        if figure.style == "points":
+            pp = "\u00a0п.\u00a0п." if self.language == "ru" else "\u00a0pp"
+            return self.signed(figure.value, 1) + pp
+        if figure.style == "percent":
+            return self.percent(figure.value, figure.digits, signed=True)
+        sign = "+" if figure.value > 0 else "−" if figure.value < 0 else ""
+        if figure.kind == "money":
+            return sign + self.money(abs(figure.value), currency)
+        return sign + self.number(abs(figure.value), figure.digits)
 
     def currency_symbol(self, currency: str) -> str:
         return get_currency_symbol(currency, locale=self.babel_locale)

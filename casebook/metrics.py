@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
 from . import registry
@@ -99,6 +100,58 @@ class Change:
             return "flat"
         up = self.absolute > 0
         return "good" if up == (self.better == "higher") else "bad"
+
+
+def rounded(value: float, digits: int = 0) -> Decimal:
+    """value rounded half-up to ``digits`` places, as spreadsheets and calculators do.
+
+    Python's round() and Babel round half to even (62.5 -> 62, 2.25 -> 2.2);
+    a client checking a figure by hand expects 63 and 2.3.  The float's
+    shortest decimal form is what the user wrote (2.675, not 2.67499...).
+    """
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP) + 0
+
+
+MULTIPLE_FROM = 2.0  # growth to at least twice the value reads "×2.0", below it "+99%"
+
+
+@dataclass(frozen=True)
+class ChangeFigure:
+    """How a change is shown, the one rule for cards, headlines, charts and PDFs.
+
+    Rates (percent metrics such as ER or CTR) change in percentage points;
+    counts and money change in per cent, switching to a multiple ("×2.4")
+    from :data:`MULTIPLE_FROM`; a change from zero shows the difference.
+    The number is rounded first (half-up), then the sign and the colour
+    are chosen from what is shown: a change that rounds to zero is flat.
+    """
+
+    style: str  # points | percent | multiple | absolute | none
+    kind: str  # the metric's kind: count | money | percent
+    value: float | None  # the rounded number shown (signed, except for a multiple)
+    digits: int
+    direction: str  # good | bad | flat | na
+
+
+def change_figure(ch: Change, kind: str) -> ChangeFigure:
+    if ch.absolute is None:
+        return ChangeFigure("none", kind, None, 0, "na")
+    if kind == "percent":
+        style, digits, raw = "points", 1, ch.absolute
+    elif ch.multiple is not None and ch.multiple >= MULTIPLE_FROM:
+        digits = 1 if ch.multiple < 10 else 0
+        value = float(rounded(ch.multiple, digits))
+        return ChangeFigure("multiple", kind, value, digits, "good" if ch.better == "higher" else "bad")
+    elif ch.percent is not None:
+        style, raw = "percent", ch.percent
+        digits = 0 if abs(ch.percent) >= 10 else 1
+    else:  # from zero: the difference itself
+        style, digits, raw = "absolute", 0 if kind == "count" or float(ch.absolute).is_integer() else 2, ch.absolute
+    value = float(rounded(raw, digits))
+    if value == 0:
+        return ChangeFigure(style, kind, 0.0, digits, "flat")
+    up = value > 0
+    return ChangeFigure(style, kind, value, digits, "good" if up == (ch.better == "higher") else "bad")
 
 
 def change(before: Num, after: Num, better: str = "higher") -> Change:

@@ -84,19 +84,7 @@ def fmt_value(t: Translator, value: float | None, kind: str, currency: str) -> s
 
 
 def fmt_change(t: Translator, kpi: compute.Kpi, currency: str) -> str:
-    ch = kpi.change
-    if ch.absolute is None:
-        return t.t("ui.not_available")
-    if kpi.kind == "percent":
-        pp = "\u00a0п.\u00a0п." if t.language == "ru" else "\u00a0pp"
-        return t.signed(ch.absolute, 1) + pp
-    if ch.multiple is not None and ch.multiple >= 2:
-        return t.multiple(ch.multiple)
-    if ch.percent is not None:
-        return t.percent(ch.percent, 0 if abs(ch.percent) >= 10 else 1, signed=True)
-    if kpi.kind == "money":
-        return ("+" if ch.absolute > 0 else "−" if ch.absolute < 0 else "") + t.money(abs(ch.absolute), currency)
-    return t.signed(ch.absolute)
+    return t.change(kpi.figure, currency)
 
 
 def headline_text(facts: compute.CaseFacts, t: Translator) -> str:
@@ -105,12 +93,10 @@ def headline_text(facts: compute.CaseFacts, t: Translator) -> str:
         return case.headline
     h = facts.headline
     parts = []
-    if h and h.growth_metric and h.growth:
-        key = f"ui.headline_{h.growth_metric}"
-        label = t.t(key, value=t.number(h.growth, 1))
-        if label == key.rsplit(".", 1)[-1].replace("_", " "):
-            label = f"{t.metric(h.growth_metric)} ×{t.number(h.growth, 1)}"
-        parts.append(label)
+    if h and h.growth_metric and h.growth_figure:
+        # the same rule as the KPI cards: ×3.4 from twice the value, +36% below it
+        parts.append(t.t("ui.headline_growth", metric=t.metric(h.growth_metric),
+                         change=t.change(h.growth_figure, case.currency)))
     if h and h.cost_metric and h.cost is not None:
         parts.append(f"{t.metric(h.cost_metric)} {t.money(h.cost, case.currency)}")
     return " · ".join(parts)
@@ -179,7 +165,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 before=fmt_value(t, k.before, k.kind, case.currency),
                 after=fmt_value(t, k.after, k.kind, case.currency),
                 change=fmt_change(t, k, case.currency),
-                direction=k.change.direction,
+                direction=k.figure.direction,
                 metric=k.metric,
                 has_before=k.before is not None,
             )

@@ -452,7 +452,7 @@ def report_tables(view: CaseView) -> dict[str, Any]:
                           m.change(before, g.actual, g.better))
         goals.append({
             "label": gv.label, "previous": fmt_value(t, before, g.kind, cur), "actual": gv.actual,
-            "change": fmt_change(t, kpi, cur), "direction": kpi.change.direction,
+            "change": fmt_change(t, kpi, cur), "direction": kpi.figure.direction,
             "target": gv.target, "status": gv.status, "status_label": gv.status_label,
             "deadline": gv.deadline,
         })
@@ -468,7 +468,7 @@ def report_tables(view: CaseView) -> dict[str, Any]:
                 "after": fmt_value(t, k.after, k.kind, cur),
                 "before": fmt_value(t, k.before, k.kind, cur),
                 "change": fmt_change(t, k, cur),
-                "direction": k.change.direction,
+                "direction": k.figure.direction,
             }
     rows = [
         {"metric": metric, "label": t.metric(metric), "cells": [cells[metric].get(c) for c in columns]}

@@ -1,0 +1,102 @@
+"""One rule for showing a change, and half-up rounding everywhere.
+
+Rates change in percentage points; counts and money in per cent, with "×"
+from twice the value; the number is rounded (half-up) before its sign and
+colour are chosen.  Values below are worked out by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from casebook import compute
+from casebook import metrics as m
+from casebook.charts import build_charts
+from casebook.i18n import translator
+from casebook.model import Case
+from casebook.render import headline_text
+
+NBSP = "\u00a0"
+
+
+@pytest.mark.parametrize("locale, value, digits, shown", [
+    ("en", 62.5, 0, "63%"),  # half-even would print 62%
+    ("en", 2.25, 1, "2.3%"),  # half-even would print 2.2%
+    ("ru", 2.25, 1, f"2,3{NBSP}%"),
+    ("en", 0.125, 2, "0.13%"),
+])
+def test_percent_rounds_half_up(locale, value, digits, shown):
+    assert translator(locale).percent(value, digits) == shown
+
+
+def test_numbers_and_money_round_half_up():
+    en, ru = translator("en"), translator("ru")
+    assert en.number(2.25, 1) == "2.3"
+    assert en.number(1234.5, 0) == "1,235"
+    assert ru.number(1234.5, 0) == f"1{NBSP}235"
+    assert en.money(2.125, "USD") == "$2.13"  # 2.125 is exact in binary: half-even gives $2.12
+    assert en.money(1234.5, "USD") == "$1,235"
+    assert en.multiple(2.25) == "×2.3"
+
+
+def test_a_change_that_rounds_to_zero_is_neutral():
+    # 1,000,000 -> 999,840: -0.016 %, shown with one decimal as 0.0 -> "0%", flat, no sign
+    ch = m.change(1_000_000, 999_840, "higher")
+    fig = m.change_figure(ch, "count")
+    assert (fig.style, fig.value, fig.direction) == ("percent", 0.0, "flat")
+    assert translator("en").change(fig) == "0%"
+    # a rate that moves by 0.04 points rounds to 0.0 pp: flat as well
+    fig = m.change_figure(m.change(3.20, 3.16, "higher"), "percent")
+    assert fig.direction == "flat" and translator("en").change(fig) == f"0{NBSP}pp"
+    # -0.06 % rounds to -0.1 %: a real (bad) change with its sign
+    fig = m.change_figure(m.change(1_000_000, 999_400, "higher"), "count")
+    assert fig.direction == "bad" and translator("en").change(fig) == "−0.1%"
+
+
+def test_rates_change_in_points_counts_in_percent_large_growth_as_multiple():
+    en = translator("en")
+    # ER 3.2 % -> 8.7 %: +5.5 points (not +172 %, not ×2.7)
+    assert en.change(m.change_figure(m.change(3.2, 8.7), "percent")) == f"+5.5{NBSP}pp"
+    # leads 96 -> 131: +36.46 % -> "+36%"
+    assert en.change(m.change_figure(m.change(96, 131), "count")) == "+36%"
+    # reach 9,800 -> 33,300: ×3.398 -> "×3.4"
+    assert en.change(m.change_figure(m.change(9800, 33300), "count")) == "×3.4"
+    # spend 100 -> 250 is growth ×2.5, and bad for a lower-is-better metric
+    fig = m.change_figure(m.change(100, 250, "lower"), "money")
+    assert en.change(fig, "USD") == "×2.5" and fig.direction == "bad"
+    # from zero: the difference, in the metric's unit
+    assert en.change(m.change_figure(m.change(0, 1150), "count")) == "+1,150"
+
+
+def _case(**over) -> Case:
+    data = {
+        "slug": "leads-case", "title": "Leads", "locale": "en", "visibility": "public", "role": "SMM",
+        "client": {"name": "Acme", "disclose_name": True, "description": "a shop", "industry": "retail"},
+        "period": {"start": "2025-01-01", "end": "2025-03-31"}, "platforms": ["vk"], "currency": "USD",
+        "before": {"as_of": "2024-12-31", "metrics": {"vk": {"leads": 96}}},
+        "after": {"as_of": "2025-03-31", "metrics": {"vk": {"leads": 131}}},
+    }
+    data.update(over)
+    return Case.model_validate(data)
+
+
+def test_headline_prints_a_small_growth_as_percent_not_as_a_count():
+    facts = compute.facts(_case())
+    assert headline_text(facts, translator("en")) == "Leads +36%"  # was "1.4 leads"
+    facts = compute.facts(_case(locale="ru"))
+    assert headline_text(facts, translator("ru")) == f"Заявки +36{NBSP}%"  # was "1,4 заявок"
+
+
+def test_report_period_chart_shows_rate_changes_in_points(demo_cases):
+    """The report's period-change chart and its KPI cards say the same thing for ER."""
+    case = demo_cases["lak-studio-report-2025-10"]
+    t = translator(case.locale)
+    facts = compute.facts(case)
+    (er,) = [k for k in compute.kpis(case, "total") if k.metric == "er"]
+    card = t.change(er.figure, case.currency)
+    assert card.endswith("п.\u00a0п.")
+    charts = {c.id: c for c in build_charts(facts, t)}
+    chart = charts["period-change"]
+    (row,) = [r for r in chart.rows if r[0] == t.metric("er")]
+    assert row[3] == card
+    assert "п.\u00a0п." in chart.description
