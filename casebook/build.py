@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,24 +37,12 @@ def default_epoch(project: Project) -> int:
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-@contextmanager
 def staged(target: Path):
-    """Yield a fresh temporary folder; on success swap it in for target."""
-    target = Path(target).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    if target.exists():
-        os.replace(target, old)
-    os.replace(tmp, target)
-    shutil.rmtree(old, ignore_errors=True)
+    """Yield a fresh temporary folder; on success publish it as target in one step
+    (see casebook.publish, which also recovers from builds killed before)."""
+    from .publish import staged as _staged
+
+    return _staged(target)
 
 
 def _mkdocs_config(config_file: Path, site_dir: Path, pdf: bool):

@@ -263,7 +263,10 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
             order = sorted(todo, key=lambda j: (-len(j.doc.slugs), -len(j.doc.html)))
             left = list(order)
             try:
-                with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context()) as pool:
+                from ..lifeline import die_with_parent  # a killed build leaves no worker behind
+
+                with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
+                                         initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
                     futures = {pool.submit(_render_job, j): j for j in order}
                     for fut in as_completed(futures):
                         job = futures[fut]
