@@ -7,8 +7,10 @@ never raises for anything a user wrote.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import math
+import os
 import types
 import typing
 from dataclasses import dataclass, field
@@ -46,8 +48,12 @@ class LoadResult:
         return not self.errors
 
 
-def find_case_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Case files under the given files and folders, sorted; '_'-files skipped."""
+def find_case_files(paths: list[Path], root: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """Case files under the given files and folders, sorted; '_'-files skipped.
+
+    With ``root``, a file inside the project that is a link to a file outside
+    it is refused: the project is what gets checked, built and cached.
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     for p in paths:
@@ -63,13 +69,30 @@ def find_case_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             found.append(p)
         else:
             problems.append(Problem(str(p), 0, 0, "", "no such file or folder"))
+    if root is not None:
+        found, problems = _inside(found, Path(root).resolve(), problems)
     return sorted(dict.fromkeys(f.resolve() for f in found)), problems
+
+
+def _inside(found: list[Path], root: Path, problems: list[Problem]) -> tuple[list[Path], list[Problem]]:
+    """Drop (with a problem) files that lie in the project but link outside it."""
+    kept = []
+    for f in found:
+        lexical = Path(os.path.abspath(f))
+        if lexical.is_relative_to(root) and not f.resolve().is_relative_to(root):
+            problems.append(Problem(
+                lexical.relative_to(root).as_posix(), 1, 1, "",
+                "this case file is a link to a file outside the project; copy the file into the project instead",
+            ))
+            continue
+        kept.append(f)
+    return kept, problems
 
 
 def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | None = None) -> LoadResult:
     """Every case under the paths; with ``cache_dir``, unchanged valid cases come from a cache."""
     root = Path(root or Path.cwd()).resolve()
-    files, problems = find_case_files(paths)
+    files, problems = find_case_files(paths, root)
     result = LoadResult(problems=problems)
     first_slug: dict[str, tuple[Path, int]] = {}
     cache = None
@@ -104,7 +127,7 @@ def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | No
     return result
 
 
-def read_document(path: Path, root: Path) -> tuple[Located | None, bytes, list[Problem]]:
+def read_document(path: Path, root: Path, kind: str = "case") -> tuple[Located | None, bytes, list[Problem]]:
     shown = display_path(path, root)
     try:
         raw = path.read_bytes() if path.stat().st_size <= 5_000_000 else b"\0" * 5_000_001
@@ -116,7 +139,11 @@ def read_document(path: Path, root: Path) -> tuple[Located | None, bytes, list[P
         return None, raw, [Problem(shown, exc.line, exc.column, _dotted(exc.path), exc.message)]
     if not isinstance(located.data, dict):
         what = "empty" if located.data is None else _KIND_OF_DOCUMENT.get(type(located.data), "a single value")
-        return None, raw, [Problem(shown, 1, 1, "", f"a case file must be a mapping of fields, this one is {what}")]
+        if kind == "profile":
+            must = f"{path.name} must be a mapping of fields such as name, role, bio and contacts"
+        else:
+            must = "a case file must be a mapping of fields"
+        return None, raw, [Problem(shown, 1, 1, "", f"{must}, this one is {what}")]
     return located, raw, []
 
 
@@ -160,7 +187,7 @@ def load_case_file(path: Path, root: Path, cache: Any = None) -> tuple[LoadedCas
 
 def load_profile(path: Path, root: Path) -> tuple[Profile | None, list[Problem]]:
     path = Path(path).resolve()
-    located, _raw, problems = read_document(path, root)
+    located, _raw, problems = read_document(path, root, kind="profile")
     if located is None:
         return None, problems
     return validate(Profile, located, path, root)
@@ -186,7 +213,7 @@ def _problems_from(exc: ValidationError, model: type[BaseModel], located: Locate
         grouped.setdefault((path, on_key), []).append(err)
     problems = []
     for (path, on_key), errs in grouped.items():
-        message = _message(errs, path, model, located.data)
+        message = _message(errs, path, model, located.data, located.written.get(path))
         line, col = located.key_where(path) if (on_key or errs[0]["type"] in ("extra_forbidden", "missing")) else located.where(path)
         if errs[0]["type"] == "missing":
             line, col = located.where(path[:-1])
@@ -233,6 +260,9 @@ def _real_key(d: dict, key):
     return _MISSING
 
 
+# The model's words for a date that parsed but cannot be used (model._year_in_range, model._no_time).
+_DATE_WORDS = ("outside the years casebook accepts", "got a date with a time")
+
 UNION_HINTS = {
     "when": "expected a date (2025-03-01), a month (2025-03) or {start: ..., end: ...}",
 }
@@ -255,10 +285,13 @@ FIELD_SYNONYMS = {
 }
 
 
-def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -> str:
+def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any, written: str | None = None) -> str:
     err = errs[0]
     kind = err["type"]
     field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
+    dated = [e for e in errs if e["type"] == "value_error" and any(w in e["msg"] for w in _DATE_WORDS)]
+    if len(errs) > 1 and dated:  # a date or a month, out of range or with a time: say that
+        return _clean(dated[0]["msg"])
     if len(errs) > 1 and field_name in UNION_HINTS:
         return UNION_HINTS[field_name]
     if kind == "extra_forbidden":
@@ -303,10 +336,13 @@ def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -
         "greater_than": f"must be more than {ctx.get('gt')}, got {shown}",
         "less_than_equal": (
             f"must be a finite number, got {shown}" if isinstance(value, float) and not math.isfinite(value)
-            else f"must be {_big(ctx.get('le'))} or less, got {shown}"
+            else _too_large(written or value, ctx.get("le"))
         ),
         "string_too_short": "must not be empty",
-        "string_too_long": f"is too long (at most {ctx.get('max_length')} characters)",
+        "string_too_long": (
+            f"is too long: {len(value)} characters, at most {ctx.get('max_length')} are allowed"
+            if isinstance(value, str) else f"is too long (at most {ctx.get('max_length')} characters)"
+        ),
         "too_short": f"needs at least {ctx.get('min_length')} item(s)",
         "too_long": f"has too many items (at most {ctx.get('max_length')})",
         "string_pattern_mismatch": _pattern_message(field_name, shown),
@@ -321,8 +357,24 @@ def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any) -
 
 
 def _big(value: Any) -> str:
-    """1,000,000,000,000,000 rather than 1000000000000000."""
+    """1,000,000,000,000,000 rather than 1000000000000000 (or 1000000000000000.0)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e18:
+        value = int(value)
     return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else str(value)
+
+
+def _too_large(written: Any, limit: Any) -> str:
+    """'1e308 is too large; the largest accepted is 1,000,000,000,000,000 (10^15)'."""
+    text = str(written).strip()
+    if isinstance(written, float) and text == str(written):  # no source text: plain, without '.0'
+        text = _big(written)
+    digits = text.lstrip("+-").replace("_", "")
+    if len(text) > 24:  # a 400-digit number is read as its size
+        text = f"a number with {len(digits)} digits" if digits.isdigit() else text[:21] + "..."
+    bound = _big(limit)
+    if isinstance(limit, (int, float)) and limit > 0 and math.log10(limit).is_integer() and limit >= 10_000:
+        bound += f" (10^{int(math.log10(limit))})"
+    return f"{text} is too large; the largest accepted is {bound}"
 
 
 def _num(value: Any) -> str:
@@ -354,6 +406,10 @@ def _short(value: Any) -> str:
         text = "a list"
     elif value is None:
         text = "nothing (empty value)"
+    elif isinstance(value, dt.datetime):
+        text = f"a date with a time ({value.isoformat(sep=' ')})"
+    elif isinstance(value, dt.date):
+        text = value.isoformat()
     return text if len(text) <= 60 else text[:57] + "..."
 
 

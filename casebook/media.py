@@ -13,6 +13,7 @@ import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from PIL import Image, UnidentifiedImageError
 
@@ -92,6 +93,10 @@ def use_cache(folder: Path | None) -> None:
 def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
     """Decode, downscale and re-encode an image without metadata."""
     stat = path.stat()
+    if not S_ISREG(stat.st_mode):  # a pipe swapped in after loading would block the build forever
+        from .errors import display_path
+
+        raise CasebookError(f"{display_path(path)}: media file is not a regular file (a folder, pipe or device)")
     key = (path, stat.st_mtime, max_side)
     if key in _cache:
         return _cache[key]

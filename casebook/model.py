@@ -139,6 +139,33 @@ def _month(value: str) -> str:
     m = re.fullmatch(r"(\d{4})-(\d{2})", value)
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(f"expected a month like 2025-02, got {value!r}")
+    _year_in_range(int(m.group(1)))
+    return value
+
+
+# Dates a case may hold: social-media work lies well inside these years, and
+# every format a build writes can hold them (the gzip header of
+# sitemap.xml.gz stops in 2106; a year 2107 used to crash the build).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+
+
+def _year_in_range(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValueError(
+            f"the year {year} is outside the years casebook accepts ({FIRST_YEAR} to {LAST_YEAR}); check the date"
+        )
+
+
+def _date_in_range(value: dt.date) -> dt.date:
+    _year_in_range(value.year)
+    return value
+
+
+def _no_time(value: Any) -> Any:
+    """YAML reads 2025-01-31 10:00 as a timestamp; a case's dates are days."""
+    if isinstance(value, dt.datetime):
+        written = value.isoformat(sep=" ")
+        raise ValueError(f"expected a date like 2025-01-31, got a date with a time ({written}); remove the time")
     return value
 
 
@@ -195,6 +222,9 @@ def _media_path(value: str, info: ValidationInfo) -> str:
     if not target.is_relative_to(root):
         raise ValueError(f"media path {value!r} points outside the project")
     if not target.is_file():
+        if target.exists():  # stat only: opening a named pipe would wait for a writer forever
+            raise ValueError(f"media file {value!r} is not a regular file (a folder, pipe or device); "
+                             "use an image file")
         raise ValueError(f"media file {value!r} does not exist")
     from .media import probe
 
@@ -209,6 +239,7 @@ MetricId = Annotated[str, AfterValidator(_metric), Field(description="Metric id,
 Currency = Annotated[str, AfterValidator(_currency), Field(description="ISO 4217 code: RUB, USD, PHP, EUR")]
 LocaleId = Annotated[str, AfterValidator(_locale), Field(description="Locale of the case: en, ru, fil, en-PH ...")]
 Month = Annotated[str, AfterValidator(_month), Field(pattern=r"^\d{4}-\d{2}$", description="A month: 2025-02")]
+Date = Annotated[dt.date, AfterValidator(_date_in_range), BeforeValidator(_no_time)]
 SeriesKey = Annotated[str, AfterValidator(_series_key), Field(pattern=r"^[a-z_]+\.[a-z_]+$")]
 HttpUrl = Annotated[str, AfterValidator(_http_url), Field(max_length=2000, pattern=r"^https?://")]
 Email = Annotated[str, AfterValidator(_email), Field(max_length=254)]
@@ -218,10 +249,50 @@ MediaPath = Annotated[
     AfterValidator(_media_path),
     Field(max_length=500, description="Image file relative to the case file, inside the project"),
 ]
+MAX_SLUG = 80
+
+
+def _slug_length(value: Any) -> Any:
+    """Say the limit: the pattern alone would answer "use lower-case letters..." to a long slug."""
+    if isinstance(value, str) and len(value.strip()) > MAX_SLUG:
+        raise ValueError(f"is {len(value.strip())} characters long; at most {MAX_SLUG} are allowed")
+    return value
+
+
+# Names the site gives its own files and folders where a case's slug goes
+# (cases/<slug>/, pdf/<slug>.pdf, media/<slug>/) or beside them: a case with
+# one of these would lose its PDF or page to the generated one.
+RESERVED_SLUGS = {
+    "portfolio": "pdf/portfolio.pdf is the portfolio of all cases",
+    "profile": "media/profile/ holds the profile photo",
+    "index": "cases/index is the folder's own page",
+    "about": "about/ is the About page",
+    "tags": "tags/ holds the tag pages",
+    "assets": "assets/ holds the site's styles and scripts",
+    "search": "search/ holds the search index",
+    "sitemap": "sitemap.xml lists the pages",
+    "404": "404.html is the page-not-found page",
+    "pdf": "pdf/ holds the PDFs",
+    "media": "media/ holds the images",
+    "cases": "cases/ holds the case pages",
+    "charts": "assets/casebook/charts/ holds the charts",
+}
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_SLUGS:
+        raise ValueError(
+            f"{value!r} is a name the site uses for its own files ({RESERVED_SLUGS[value]}); choose another slug"
+        )
+    return value
+
+
 Slug = Annotated[
     str,
     Field(pattern=r"^[a-z0-9][a-z0-9-]{0,79}$", description="lower-case letters, digits and hyphens"),
+    BeforeValidator(_slug_length),
 ]
+CaseSlug = Annotated[Slug, AfterValidator(_not_reserved)]
 Tag = Annotated[str, Field(pattern=r"^[\w][\w-]{0,39}$", description="a short tag: letters, digits, hyphens")]
 Text = Annotated[str, Field(min_length=1, max_length=300)]
 Markdown = Annotated[str, Field(max_length=20_000, description="Markdown text")]
@@ -278,8 +349,8 @@ class Client(Strict):
 
 
 class Period(Strict):
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
 
 class Metrics(Strict):
@@ -310,7 +381,7 @@ class Metrics(Strict):
 
 
 class Snapshot(Strict):
-    as_of: dt.date | None = Field(None, description="Date the numbers were taken")
+    as_of: Date | None = Field(None, description="Date the numbers were taken")
     summary: Markdown | None = None
     metrics: dict[PlatformId, Metrics] = Field(default_factory=dict)
 
@@ -319,16 +390,16 @@ class Goal(Strict):
     metric: MetricId
     target: Number = Field(ge=0)
     platform: PlatformId | None = None
-    by: dt.date | None = Field(None, description="Deadline")
+    by: Date | None = Field(None, description="Deadline")
     label: Text | None = None
 
 
 class DateSpan(Strict):
-    start: dt.date
-    end: dt.date
+    start: Date
+    end: Date
 
 
-When = Union[dt.date, Month, DateSpan]
+When = Union[Date, Month, DateSpan]
 
 
 class Action(Strict):
@@ -365,7 +436,7 @@ class ContentItem(Strict):
     title: Text
     platform: PlatformId
     url: HttpUrl | None = None
-    date: dt.date | None = None
+    date: Date | None = None
     metrics: Metrics = Field(default_factory=Metrics)
     note: Markdown | None = None
 
@@ -391,7 +462,7 @@ ErDefinition = Literal["by_followers", "by_reach", "by_views"]
 
 
 class Case(Strict):
-    slug: Slug
+    slug: CaseSlug
     title: Text
     kind: Literal["case", "report"] = "case"
     locale: LocaleId = "en"
@@ -412,7 +483,7 @@ class Case(Strict):
     before: Snapshot | None = None
     actions: list[Action] = Field(default_factory=list)
     after: Snapshot | None = None
-    series: dict[SeriesKey, dict[Union[dt.date, Month], Number]] = Field(default_factory=dict)
+    series: dict[SeriesKey, dict[Union[Date, Month], Number]] = Field(default_factory=dict)
     engagement_rate: ErDefinition = Field(
         "by_reach", description="Which ER the case uses: by_followers, by_reach or by_views"
     )

@@ -31,6 +31,8 @@ class Located:
     data: Any
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    # numbers as the file spells them (1e+308, 0x10, 1_000): messages quote these
+    written: dict[Path_, str] = field(default_factory=dict)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """Best position for a path: the value, else its key, else an ancestor."""
@@ -108,6 +110,8 @@ class _Builder:
         except (ConstructorError, ValueError, OverflowError) as exc:
             line, col = _pos(node)
             raise YamlProblem(f"cannot read value {node.value!r}: {exc}", line, col, path) from None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.out.written[path] = node.value
         if isinstance(value, str) and ("\u2028" in value or "\u2029" in value):
             # YAML counts them as line breaks, yet keeps them in block scalars
             # and escapes; WeasyPrint fails on a paragraph separator after a
@@ -283,6 +287,15 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, tuple[int, int]
     mark = exc.problem_mark or exc.context_mark
     where = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = exc.problem or exc.context or "invalid YAML"
+    # what PyYAML says when a key is past its length limit, in a block or in braces
+    key_limit = "could not find expected ':'" in problem or "but got ':'" in problem
+    near = {m.line for m in (exc.problem_mark, exc.context_mark) if m is not None} if key_limit else set()
+    for line0 in sorted(near):
+        found = _long_key(text, line0)
+        if found is not None:
+            length, column = found
+            return (f"a key of {length:,} characters; YAML reads keys of at most {MAX_KEY} characters "
+                    "(a field name is a word or two)"), (line0 + 1, column)
     context = exc.context or ""
     cmark = exc.context_mark
     if context.startswith("while scanning a quoted scalar") and cmark is not None:
@@ -308,6 +321,40 @@ def _explain(exc: yaml.MarkedYAMLError, text: str) -> tuple[str, tuple[int, int]
         char = problem.split("'")[1] if "'" in problem else "?"
         return f"a value cannot start with {char!r}; put it in quotes", where
     return problem, where
+
+
+MAX_KEY = 1024  # PyYAML's limit for a plain key; past it the parser only says "could not find expected ':'"
+
+
+def _long_key(text: str, line0: int) -> tuple[int, int] | None:
+    """(length, 1-based column) of the first key longer than MAX_KEY on line ``line0``."""
+    start = 0
+    for _ in range(line0):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    line = text[start:] if end < 0 else text[start:end]
+    if len(line) <= MAX_KEY:
+        return None
+    key_start = 0
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "\"'" and line[key_start:i].strip(" -?") == "":
+            quote = ch
+        elif ch in ",{[":
+            key_start = i + 1
+        elif ch == ":" and (i + 1 == len(line) or line[i + 1] in " \t,}]"):
+            head = line[key_start:i]
+            body = head.lstrip(" \t-?")
+            if len(body.rstrip()) > MAX_KEY:
+                return len(body.rstrip()), key_start + (len(head) - len(body)) + 1
+            key_start = i + 1
+    return None
 
 
 def _quote_running_into(text: str, line0: int) -> tuple[int, int] | None:
