@@ -32,6 +32,7 @@ class Kpi:
     metric: str  # "er" stands for the case's ER definition
     kind: str  # count | money | percent
     change: m.Change
+    missing: tuple[tuple[str, tuple[str, ...]], ...] = ()  # whole-case figure: platforms without an input
 
     @property
     def figure(self) -> m.ChangeFigure:
@@ -55,6 +56,7 @@ class GoalResult:
     better: str
     kind: str
     progress: float | None  # actual / target, or target / actual when lower is better
+    missing: tuple[tuple[str, tuple[str, ...]], ...] = ()  # whole-case goal: platforms without an input
 
 
 @dataclass(frozen=True)
@@ -91,30 +93,67 @@ def totals(snapshot: Snapshot | None) -> dict[str, float]:
     return out
 
 
+def pool_of(metric: str, er: str = "by_reach") -> str:
+    """paired | totals: how a whole-case figure of the metric is made (data/metrics.yaml)."""
+    info = registry.metrics().get(m.ER_BY[er] if metric == "er" else metric)
+    return info.pool if info else "paired"
+
+
 def value_of(metric: str, snapshot: Snapshot | None, platform: str | None, er: str,
              only: set[str] | None = None) -> float | None:
     """One metric for a platform or for all platforms together.
 
-    For all platforms, a ratio is taken over the platforms that have every
-    input, so a platform without reach does not inflate ERR; ``only``
-    restricts the pool further (see :func:`paired_change`).
+    For all platforms, a cost per result (pool ``totals``) divides the
+    whole case's totals: all spend by all orders.  A rate (pool ``paired``)
+    is taken over the platforms that have every input, so a platform
+    without reach does not inflate ERR.  :func:`missing_inputs` names the
+    platforms either way leaves short, for the note beside the figure;
+    ``only`` restricts the pool further (see :func:`paired_change`).
     """
     if snapshot is None:
         return None
     if platform:
         return m.derive(metric, counts(snapshot, platform), er)
     inputs = m.inputs_of(metric, er)
+    whole = pool_of(metric, er) == "totals" and only is None
     pooled: dict[str, float] = {}
     for name, metrics in snapshot.metrics.items():
         if only is not None and name not in only:
             continue
         vals = metrics.values()
-        if all(i in vals for i in inputs):
+        if whole or all(i in vals for i in inputs):
             for i in inputs:
-                pooled[i] = pooled.get(i, 0) + vals[i]
-    if not pooled:
+                if i in vals:
+                    pooled[i] = pooled.get(i, 0) + vals[i]
+    if not pooled or any(i not in pooled for i in inputs):
         return None
     return m.derive(metric, pooled, er)
+
+
+def missing_inputs(metric: str, snapshot: Snapshot | None, er: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Platforms that report some of a derived metric's inputs but not all, with what they lack."""
+    inputs = m.inputs_of(metric, er)
+    if snapshot is None or len(inputs) < 2:
+        return ()
+    out = []
+    for name, metrics in snapshot.metrics.items():
+        vals = metrics.values()
+        lacking = tuple(i for i in inputs if i not in vals)
+        if lacking and len(lacking) < len(inputs):
+            out.append((name, lacking))
+    return tuple(out)
+
+
+def goal_value(metric: str, case: Case, platform: str | None) -> float | None:
+    """A goal's actual figure: from the after snapshot, or from both for a change metric."""
+    if metric in m.ACROSS:  # follower_growth: the change of its input from before to after
+        fn, inp = m.ACROSS[metric]
+        if platform:
+            return fn(value_of(inp, case.baseline, platform, case.engagement_rate),
+                      value_of(inp, case.after, platform, case.engagement_rate))
+        ch = paired_change(inp, case.baseline, case.after, case.engagement_rate)
+        return fn(ch.before, ch.after) if ch.before is not None else None
+    return value_of(metric, case.after, platform, case.engagement_rate)
 
 
 def _has_inputs(snapshot: Snapshot | None, platform: str, inputs: tuple[str, ...]) -> bool:
@@ -162,7 +201,8 @@ def kpis(case: Case, platform: str) -> list[Kpi]:
             # values over all platforms; the change only over platforms measured both times
             paired = paired_change(metric, before, after, case.engagement_rate)
             ch = m.Change(b, a, paired.absolute, paired.percent, paired.multiple, better_of(metric))
-            out.append(Kpi(platform, metric, kind_of(metric), ch))
+            out.append(Kpi(platform, metric, kind_of(metric), ch,
+                           missing_inputs(metric, after, case.engagement_rate)))
             continue
         else:
             b = m.derive(metric, counts(before, platform), case.engagement_rate)
@@ -176,7 +216,7 @@ def kpis(case: Case, platform: str) -> list[Kpi]:
 def goal_results(case: Case) -> list[GoalResult]:
     out = []
     for goal in case.goals:
-        actual = value_of(goal.metric, case.after, goal.platform, case.engagement_rate)
+        actual = goal_value(goal.metric, case, goal.platform)
         better = better_of(goal.metric)
         status = m.goal_status(actual, goal.target, better)
         if actual is None or goal.target == 0:
@@ -185,7 +225,8 @@ def goal_results(case: Case) -> list[GoalResult]:
             progress = goal.target / actual if actual else None
         else:
             progress = actual / goal.target
-        out.append(GoalResult(goal, actual, status, better, kind_of(goal.metric), progress))
+        missing = () if goal.platform else missing_inputs(goal.metric, case.after, case.engagement_rate)
+        out.append(GoalResult(goal, actual, status, better, kind_of(goal.metric), progress, missing))
     return out
 
 
@@ -276,6 +317,8 @@ class CaseFacts:
 def facts(case: Case) -> CaseFacts:
     platform_kpis = {p: kpis(case, p) for p in case.platforms}
     platform_kpis = {p: k for p, k in platform_kpis.items() if k}
+    if len(platform_kpis) > 1:  # a totals row, as reports have
+        platform_kpis["total"] = kpis(case, "total")
     return CaseFacts(
         case=case,
         platform_kpis=platform_kpis,

@@ -176,6 +176,9 @@ DERIVED = {
     "drr": (drr, ("spend", "revenue")),
 }
 
+# Metrics of a change from before to after: (function, the count it compares).
+ACROSS = {"follower_growth": (follower_growth, "followers")}
+
 ER_BY = {"by_followers": "er_followers", "by_reach": "er_reach", "by_views": "er_views"}
 
 

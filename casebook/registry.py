@@ -25,6 +25,7 @@ class MetricInfo:
     kind: str  # count | money | percent | multiple
     better: str  # higher | lower
     derived: bool = False
+    pool: str = "paired"  # paired | totals: how a whole-case figure is made (data/metrics.yaml)
 
     @property
     def lower_is_better(self) -> bool:

@@ -87,6 +87,14 @@ def fmt_change(t: Translator, kpi: compute.Kpi, currency: str) -> str:
     return t.change(kpi.figure, currency)
 
 
+def missing_note(t: Translator, missing) -> str:
+    """'Not reported: Instagram (spend)': the platforms a whole-case figure is short of."""
+    if not missing:
+        return ""
+    items = [f"{platform_label(p)} ({', '.join(t.metric(i) for i in inputs)})" for p, inputs in missing]
+    return t.t("ui.missing_inputs", list="; ".join(items))
+
+
 def headline_text(facts: compute.CaseFacts, t: Translator) -> str:
     case = facts.case
     if case.headline:
@@ -111,6 +119,7 @@ class KpiView:
     direction: str  # good | bad | flat | na
     metric: str
     has_before: bool = True
+    note: str = ""  # a whole-case figure: the platforms short of an input
 
 
 @dataclass
@@ -122,6 +131,7 @@ class GoalView:
     status_label: str
     progress: float | None
     deadline: str
+    note: str = ""  # a whole-case goal: the platforms short of an input
 
 
 @dataclass
@@ -168,6 +178,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 direction=k.figure.direction,
                 metric=k.metric,
                 has_before=k.before is not None,
+                note=missing_note(t, k.missing),
             )
             for k in kpis
         ]
@@ -184,6 +195,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 status_label=t.t(f"status.{g.status}"),
                 progress=None if g.progress is None else max(0.0, min(g.progress, 1.0)),
                 deadline=t.date(g.goal.by) if g.goal.by else "",
+                note=missing_note(t, g.missing),
             )
         )
     for span in facts.actions:

@@ -100,3 +100,51 @@ def test_report_period_chart_shows_rate_changes_in_points(demo_cases):
     (row,) = [r for r in chart.rows if r[0] == t.metric("er")]
     assert row[3] == card
     assert "п.\u00a0п." in chart.description
+
+
+def _shop(**over) -> Case:
+    """The issue's shop: Facebook ads bring orders, Instagram orders come without spend."""
+    return _case(**{
+        "platforms": ["facebook", "instagram"], "currency": "PHP", "locale": "en-PH",
+        "goals": [{"metric": "cpa", "target": 200}, {"metric": "follower_growth", "target": 50},
+                  {"metric": "follower_growth", "platform": "instagram", "target": 50}],
+        "before": {"as_of": "2024-12-31", "metrics": {"facebook": {"followers": 4000},
+                                                      "instagram": {"followers": 1000}}},
+        "after": {"as_of": "2025-03-31", "metrics": {"facebook": {"followers": 5200, "orders": 442, "spend": 238900},
+                                                     "instagram": {"followers": 1800, "orders": 842}}},
+        **over})
+
+
+def test_a_whole_case_goal_uses_whole_case_totals_and_names_what_is_missing():
+    facts = compute.facts(_shop())
+    (cpa,) = [g for g in facts.goals if g.goal.metric == "cpa"]
+    # 238,900 ÷ (442 + 842) = 238,900 ÷ 1,284 = 186.06: the figure the summary would quote
+    assert cpa.actual == pytest.approx(186.0592, abs=1e-4)
+    assert cpa.status == "met"  # was 540.50 (Facebook alone) and "missed"
+    t = translator("en-PH")
+    view_goal = case_view_of(_shop()).goals[0]
+    assert view_goal.actual == "₱186.06"
+    assert view_goal.note == "Not reported: Instagram (Spend)"
+    # the case page's totals row shows the same figure
+    total = {k.metric: k for k in facts.platform_kpis["total"]}
+    assert total["cpa"].after == cpa.actual
+    assert t.money(total["cpa"].after, "PHP") == "₱186.06"
+
+
+def test_follower_growth_works_as_a_goal():
+    facts = compute.facts(_shop())
+    whole, insta = [g for g in facts.goals if g.goal.metric == "follower_growth"]
+    # whole case: (5200 + 1800) vs (4000 + 1000): 7000 / 5000 − 1 = +40 %, short of 50 % (not "n/a")
+    assert whole.actual == pytest.approx(40.0)
+    assert whole.status == "missed"
+    # Instagram: 1000 -> 1800 = +80 %
+    assert insta.actual == pytest.approx(80.0) and insta.status == "met"
+
+
+def case_view_of(case: Case):
+    from pathlib import Path
+
+    from casebook.load import LoadedCase
+    from casebook.render import case_view
+
+    return case_view(LoadedCase(case=case, source=Path("cases/x.yaml"), digest="x"))

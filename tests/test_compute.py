@@ -45,7 +45,7 @@ def test_demo_set(demo_result, demo_cases):
 
 def test_kpis_zerno(demo_cases):
     f = compute.facts(demo_cases["zerno-coffee-vk"])
-    assert list(f.platform_kpis) == ["vk", "telegram"]
+    assert list(f.platform_kpis) == ["vk", "telegram", "total"]  # a totals row for two platforms
     reach = _kpi(f, "vk", "reach")
     assert (reach.before, reach.after) == (9800, 33300)
     assert reach.change.multiple == approx(3.397959)  # 33300 / 9800: the "×3,4" of the title
@@ -97,14 +97,20 @@ def test_totals_sum_counts(demo_cases):
 
 def test_pooled_ratio_skips_platforms_without_an_input(demo_cases):
     speakup = demo_cases["speakup-school-telegram"]
-    # CPL: only Telegram has both spend and leads; VK's 31 organic leads
-    # must not make leads look cheaper: 330000 / 1100 = 300, not 330000 / 1131
-    assert compute.value_of("cpl", speakup.after, None, "by_views") == 300.0
+    # CPL for the whole case is whole-case spend over whole-case leads: VK's 31
+    # organic leads count, 330000 / (1100 + 31) = 291.78, and the note says VK
+    # reports no spend (a cost per result is the business's cost per result)
+    assert compute.value_of("cpl", speakup.after, None, "by_views") == approx(330000 / 1131)
+    assert compute.missing_inputs("cpl", speakup.after, "by_views") == (("vk", ("spend",)),)
+    # per platform nothing changes: Telegram alone, 330000 / 1100
+    assert compute.value_of("cpl", speakup.after, "telegram", "by_views") == 300.0
     # ER by views: both have engagements and views: (4820 + 760) / (96400 + 31200) × 100
     assert compute.value_of("er", speakup.after, None, "by_views") == approx(5580 / 127600 * 100)
     zerno = demo_cases["zerno-coffee-vk"]
-    # ER by reach: Telegram has engagements but no reach, so only VK counts
+    # ER by reach is a rate: Telegram has engagements but no reach, so only VK
+    # counts, and the note names Telegram
     assert compute.value_of("er", zerno.after, None, "by_reach") == approx(2890 / 33300 * 100)
+    assert compute.missing_inputs("er", zerno.after, "by_reach") == (("telegram", ("reach",)),)
     # a metric nobody has: n/a
     assert compute.value_of("cpa", zerno.after, None, "by_reach") is None
     assert compute.value_of("cpl", None, None, "by_reach") is None
@@ -113,10 +119,12 @@ def test_pooled_ratio_skips_platforms_without_an_input(demo_cases):
 def test_total_kpis(demo_cases):
     tt = demo_cases["thread-and-tide-instagram"]
     total = {k.metric: k for k in compute.kpis(tt, "total")}
-    # CPA over Instagram + TikTok (Pinterest has orders but no spend): 15100 / 755 = 20
-    assert total["cpa"].after == 20.0
-    # ROMI over the same: (51340 + 12835 − 15100) / 15100 × 100 = 325
-    assert total["romi"].after == 325.0
+    # CPA of the whole case: all spend over all orders, Pinterest's organic
+    # orders included: (12080 + 3020) / (604 + 151 + 95) = 15100 / 850 = 17.76
+    assert total["cpa"].after == approx(15100 / 850)
+    assert total["cpa"].missing == (("pinterest", ("spend",)),)
+    # ROMI the same way: (51340 + 12835 + 8075 − 15100) / 15100 × 100 = 378.5
+    assert total["romi"].after == approx(57150 / 15100 * 100)
     assert total["orders"].after == 850  # all three platforms
     # ER by reach over all platforms with both inputs:
     # (9840 + 52300 + 9100) / (164000 + 402000 + 120000) × 100
@@ -140,7 +148,7 @@ def test_total_kpis(demo_cases):
         ("glowlab-ph-tiktok", "followers", "tiktok", 38600, "missed"),
         ("panaderya-qc-facebook", "messages", "facebook", 940, "close"),
         ("ledgerly-linkedin-b2b", "cpl", None, 150.0, "close"),  # 150 ≤ 140 × 1.1 = 154
-        ("thread-and-tide-instagram", "cpa", None, 20.0, "missed"),  # 20 > 18 × 1.1 = 19.8
+        ("thread-and-tide-instagram", "cpa", None, 15100 / 850, "met"),  # 17.76 ≤ 18: all spend ÷ all orders
         ("lak-studio-report-2025-10", "cpl", None, 420.0, "close"),
         ("lak-studio-report-2025-10", "er", "vk", 1310 / 27300 * 100, "missed"),  # 4.80 < 4.95
     ],
