@@ -85,24 +85,97 @@ def _strings(value, path: tuple) -> Iterator[tuple[tuple, str]]:
 def _name_leaks(case: Case) -> Iterator[Issue]:
     """An undisclosed client name written anywhere else in the case would be published.
 
-    The name is looked for as a reader would see the text, not only as
-    typed: Markdown rendered (``Z&#101;rno``, ``**Zer**no``), invisible
-    characters dropped (a soft hyphen or zero-width space inside the name),
-    compatibility forms folded (full-width letters, a no-break space), and
-    any run of spaces, line breaks, hyphens or underscores between its words.
+    The name is looked for as a reader would see the text and as people
+    write names (casebook.names): Markdown rendered (``Z&#101;rno``,
+    ``**Zer**no``), invisible characters dropped (soft hyphens, zero-width
+    and joiner characters, variation selectors, Hangul fillers, bidi
+    overrides), look-alike Latin and Cyrillic letters folded, case and ``ё``
+    ignored, quotes and legal forms stripped (``ООО «Бархат»``), its
+    distinctive part alone (``Салон «Бархат»``: «Бархат»), and any run of
+    spaces, line breaks, ``<br>``, hyphens or underscores between its words.
     """
+    from .names import Rule, name_forms
+
     name = case.client.name.strip()
     if case.client.disclose_name or len(name) < 2:
         return
-    pattern = name_pattern(name)
+    rule = Rule(name, name_forms(name))
+    if not rule.forms:
+        return
     for path, text in _strings(case, ()):
         if path == ("client", "name"):
             continue
-        if any(pattern.search(form) for form in shown_forms(text)):
+        if any(rule.found_in(form) for form in text_forms(text)):
             yield path, "error", (
                 f"mentions the undisclosed client name {name!r}; describe the client instead "
                 "or set client.disclose_name: true"
             )
+
+
+_MARKDOWN_MARKS = str.maketrans("", "", "*_`~\\")
+
+
+def text_forms(text: str) -> tuple[str, ...]:
+    """A text of a case folded as casebook.names does, padded: as typed, as shown, without Markdown marks, rendered.
+
+    Markdown is rendered only where it could join what the other forms keep
+    apart (a link or inline HTML): rendering every field of a thousand cases
+    would cost seconds.
+    """
+    from .names import padded, shown
+
+    seen = shown(text)
+    forms = {padded(text), padded(seen), padded(seen.translate(_MARKDOWN_MARKS))}
+    if "[" in text or "<" in text:
+        from .markup import plain
+
+        forms.add(padded(plain(text)))
+    return tuple(forms)
+
+
+def case_text_forms(case: Case) -> list[tuple[tuple, tuple[str, ...]]]:
+    """Every text of a case with its path and its folded forms (see text_forms)."""
+    return [(path, text_forms(text)) for path, text in _strings(case, ())]
+
+
+def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
+    """(public case, path of the field, casebook.names.Hidden) for every public case naming another case's hidden client.
+
+    The names of private cases and reports, and undisclosed names, are
+    looked for in every text of every other public case.  A case's own
+    undisclosed name is _name_leaks' business.  Each public case is folded
+    once; a name is looked for field by field only when all the words of
+    one of its forms occur somewhere in the case.
+    """
+    from .names import Rule, hidden_names
+
+    hidden = [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
+    if not hidden:
+        return []
+    out = []
+    seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
+    for loaded in cases:
+        if not loaded.case.is_public:
+            continue
+        rules = [(h, r) for h, r in hidden if h.source is not loaded]
+        if not rules:
+            continue
+        fields = case_text_forms(loaded.case)
+        words: set[str] = set()
+        for _path, forms in fields:
+            for form in forms:
+                words.update(form.split())
+        for h, rule in rules:
+            if not any(needs <= words for needs in rule.needs):
+                continue
+            for path, forms in fields:
+                # the case's own client name is published only when disclosed, and then it is allowed
+                if path != ("client", "name") and any(rule.found_in(form) for form in forms):
+                    key = (id(loaded), path, id(h.source))
+                    if key not in seen:
+                        seen.add(key)
+                        out.append((loaded, path, h))
+    return out
 
 
 def visible(text: str) -> str:
@@ -175,4 +248,5 @@ def month_start(value: str | dt.date) -> dt.date:
     return dt.date(int(year), int(month), 1)
 
 
-__all__ = ["check_case", "month_start", "name_pattern", "registry", "shown_forms", "visible"]
+__all__ = ["case_text_forms", "check_case", "leaks_across", "month_start", "name_pattern", "registry", "shown_forms",
+           "text_forms", "visible"]

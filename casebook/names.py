@@ -1,0 +1,249 @@
+"""Client names as people write them: the one normalisation the loader, ``casebook check`` and the leak audit share.
+
+A name and any text it might hide in go through the same :func:`fold`:
+
+- compatibility forms folded (NFKD: full-width letters, ligatures, a no-break
+  space), case folded, accents and every combining mark dropped (``ё`` is
+  ``е``, ``Zérno`` is ``Zerno``; a combining grapheme joiner or a variation
+  selector vanishes with them);
+- invisible characters dropped: format characters (soft hyphen, zero-width
+  space and joiners, bidirectional overrides and isolates, the byte order
+  mark, tag characters) and the Hangul fillers, which render as nothing;
+- Latin, Cyrillic and Greek letters that look alike folded to one letter
+  (Cyrillic ``е`` and Latin ``e``, ``В`` and ``B``, ``Н`` and ``H``...), so
+  ``Зeрно`` with a Latin ``e`` reads as ``Зерно``;
+- anything that is not a letter or a digit (quotes, punctuation, dashes,
+  underscores, line breaks) becomes one space.
+
+The result is the text's words separated by single spaces, and a name occurs
+in a text when its folded form occurs there between two spaces: a whole-word
+match that needs no regular expression, so the audit stays linear in the
+size of the output.  Markup is read as a reader sees it first
+(:func:`shown`): entities decoded, comments and inline tags dropped
+(``<b>Zer</b>no`` is ``Zerno``), line-breaking tags (``<br>``, ``<p>``) read as a
+space.
+
+**Which forms of a name are forbidden** (:func:`name_forms`):
+
+1. the whole name without its legal form (ООО, ИП, АО, LLC, Inc., Ltd,
+   GmbH...) and without quotes: ``ООО «УралСтройДевелопмент»`` is
+   ``уралстройдевелопмент``;
+2. each part in quotes on its own, the way Russian names a business
+   (``Салон «Бархат»``: «Бархат»; ``Студия «Лак»``: «Лак»), when it has at
+   least three letters;
+3. the name without its generic words (салон, студия, кофейня, shop, studio,
+   cafe, coffee, school... see ``GENERIC``), when something of at least three
+   letters remains: ``Coffee House Zerno`` is also ``Zerno``;
+4. a coined word written in CamelCase (``УралСтройДевелопмент Групп``:
+   ``УралСтройДевелопмент``), at least six letters.
+
+A single ordinary word of a longer name (``Thread`` of ``Thread & Tide``) is
+not forbidden on its own: such words occur in any text, and forbidding them
+would fail builds for nothing.  Inflected forms (``в Бархате``) are not
+matched either.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Default-ignorable characters that are not format characters (Cf): they
+# render as nothing, so a name with one inside reads as the name.
+_IGNORABLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E, 0x180F, 0x3164, 0xFFA0,
+              *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), *range(0x1BCA0, 0x1BCA4),
+              *range(0x1D173, 0x1D17B), *range(0xFFF0, 0xFFF9), *range(0xE0000, 0xE0100)}
+
+# Letters that look alike, after case folding, mapped to one of them (the
+# Latin one).  Upper-case look-alikes count too: Cyrillic "Н" looks like "H",
+# so its lower case "н" folds to "h".
+_LOOKALIKE = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "һ": "h",
+    "ү": "y", "ѵ": "v", "ɡ": "g",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "γ": "y", "ϲ": "c", "ϳ": "j",
+    # Latin letters that pass for others
+    "ı": "i", "ȷ": "j", "ɑ": "a", "ο": "o", "ʏ": "y", "ꞵ": "b",
+}
+
+
+class _Table(dict):
+    """str.translate's table, filled in per character on first sight."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        cat = unicodedata.category(ch)
+        if code in _IGNORABLE or cat in ("Cf", "Mn", "Me", "Mc"):
+            value = None
+        elif cat[0] in "LN":
+            value = _LOOKALIKE.get(ch, ch)
+        else:
+            value = " "
+        self[code] = value
+        return value
+
+
+_TABLE = _Table({c: (chr(c) if chr(c).isalnum() else " ") for c in range(128)})
+
+
+def fold(text: str) -> str:
+    """The text's words, normalised (see the module docstring), separated by single spaces."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+    text = text.casefold()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)  # case folding can make decomposable letters
+    return " ".join(text.translate(_TABLE).split())
+
+
+def padded(text: str) -> str:
+    """fold(text) with a space at each end: a form occurs in it as ``f" {form} " in padded``."""
+    return f" {fold(text)} "
+
+
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_BREAK_TAG_RE = re.compile(
+    r"</?(?:br|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|h[1-6]|hr|blockquote|pre|section|article|"
+    r"header|footer|nav|aside|main|figure|figcaption|title|option|img|wbr-break)\b[^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def shown(markup: str) -> str:
+    """Markup as a reader sees it: comments and inline tags gone, breaking tags a space, entities decoded."""
+    if "<" in markup:
+        markup = _COMMENT_RE.sub("", markup)
+        markup = _TAG_RE.sub("", _BREAK_TAG_RE.sub(" ", markup))
+    return html.unescape(markup) if "&" in markup else markup
+
+
+# Legal forms: left out of a name wherever they stand in it (folded like any text).
+LEGAL_FORMS = """ооо оао зао пао ао нао ип чп тоо нко ано пбоюл гк ltd llc inc corp co gmbh plc llp lp pte pty
+    bv srl sarl sas oü ug corporation incorporated limited""".split()
+
+# Words that say what kind of business a client is, not which one (and small
+# words): a name's distinctive part is what is left without them.
+GENERIC = """
+    салон салона студия студии студию кофейня кофейни кафе ресторан ресторана бар магазин магазина
+    школа школы центр центра агентство агентства компания компании группа группы клиника клиники
+    сеть сети клуб клуба бутик ателье пекарня пекарни пиццерия шоурум маникюра красоты барбершоп отель
+    гостиница мастерская фабрика завод торговый дом отчет отчёт smm фитнес лаборатория девелопмент
+    и в на с из для по у о к от до за под
+    the and of for a an shop store studio cafe coffee bakery restaurant bar salon school academy agency
+    company group clinic center centre club boutique hotel house home lab labs media digital marketing
+    report official brand beauty fitness travel motors wear homes kitchen market
+    ni ng sa ang at mga tindahan panaderya kapihan karinderya
+""".split()
+
+
+@lru_cache(maxsize=1)
+def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(fold(" ".join(LEGAL_FORMS)).split()), frozenset(fold(" ".join(GENERIC)).split())
+
+
+_QUOTED_RE = re.compile(r"«([^«»]+)»|“([^“”]+)”|„([^„“”]+)[“”]|\"([^\"]+)\"|‹([^‹›]+)›")
+_WORDS_RE = re.compile(r"[^\W_]+")
+
+
+def _camel(word: str) -> bool:
+    """Whether a word has an upper-case letter right after a lower-case one (УралСтрой, SpeakUp)."""
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
+MIN_PART = 3  # letters a part of a name needs to be forbidden on its own
+
+
+def _letters(form: str) -> int:
+    return sum(c.isalpha() for c in form)
+
+
+@lru_cache(maxsize=4096)
+def name_forms(name: str) -> tuple[str, ...]:
+    """The folded forms of a client name that must not be published (see the module docstring), whole name first."""
+    legal, generic = _word_sets()
+    words = [w for w in fold(name).split() if w not in legal]
+    if not words:
+        words = fold(name).split()  # a name that is only a legal form: still that
+    forms = [" ".join(words)] if words else []
+    for groups in _QUOTED_RE.findall(name):
+        part = [w for w in fold("".join(groups)).split() if w not in legal]
+        if _letters("".join(part)) >= MIN_PART:
+            forms.append(" ".join(part))
+    rest = [w for w in words if w not in generic]
+    if rest != words and _letters("".join(rest)) >= MIN_PART:
+        forms.append(" ".join(rest))
+    for coined in (w for w in _WORDS_RE.findall(name) if _camel(w)):
+        form = fold(coined)
+        if form and form not in generic and " " not in form and _letters(form) >= 6:
+            forms.append(form)
+    return tuple(dict.fromkeys(f for f in forms if f))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One name to look for: what to report, its forms, and the words each form needs."""
+
+    label: str
+    forms: tuple[str, ...]
+    needs: tuple[frozenset[str], ...] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "needs", tuple(frozenset(f.split()) for f in self.forms))
+
+    def found_in(self, padded_text: str, words: set[str] | None = None) -> bool:
+        """Whether a form occurs in a padded folded text (``words``: the text's word set, a quick pre-filter)."""
+        for form, needs in zip(self.forms, self.needs):
+            if words is not None and not needs <= words:
+                continue
+            if f" {form} " in padded_text:
+                return True
+        return False
+
+
+def exempt(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
+    """The forms that no disclosed name (folded and padded) contains: those may be published."""
+    return tuple(f for f in forms if not any(f" {f} " in d for d in disclosed))
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A client name public output must not contain, and why."""
+
+    name: str
+    forms: tuple[str, ...]
+    source: object  # the LoadedCase it comes from
+    why: str  # "undisclosed" or "private"
+
+
+def hidden_names(cases: list) -> list[Hidden]:
+    """Names public output must not contain: of private cases and reports (and their branding), and undisclosed ones.
+
+    A form that a public case discloses (its client name with
+    ``disclose_name: true``) is allowed: that name is published anyway.
+    """
+    disclosed = [padded(" ".join(name_forms(c.case.client.name)[:1]))
+                 for c in cases if c.case.is_public and c.case.client.disclose_name]
+    out: list[Hidden] = []
+    for loaded in cases:
+        case = loaded.case
+        names = []
+        if not case.client.disclose_name:
+            names.append((case.client.name, "undisclosed"))
+        elif not case.is_public:
+            names.append((case.client.name, "private"))
+        if not case.is_public and case.report and case.report.branding and case.report.branding.name:
+            names.append((case.report.branding.name, "private"))
+        for name, why in names:
+            if len(name.strip()) < 2:
+                continue
+            forms = exempt(name_forms(name), disclosed)
+            if forms:
+                out.append(Hidden(name, forms, loaded, why))
+    return out
+
+
+__all__ = ["GENERIC", "LEGAL_FORMS", "Hidden", "Rule", "exempt", "fold", "hidden_names", "name_forms", "padded",
+           "shown"]
