@@ -24,6 +24,7 @@ from .paths import theme_dir
 
 log = logging.getLogger("mkdocs.plugins.casebook")
 PENDING = "<!-- casebook: this case page is being made -->"
+LAST_GZIP_DATE = "2106-02-06"  # the last whole day a gzip header's 32-bit time holds
 
 
 class CasebookConfig(Config):
@@ -154,6 +155,23 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             work.start(pages=case_bases, pdfs=pdfs)  # pages are waited for as MkDocs reaches them
         except CasebookError as exc:
             raise PluginError(str(exc)) from None
+
+    @event_priority(-100)  # after every other plugin: the last word on page dates
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Keep page dates within what sitemap.xml.gz's gzip header can hold.
+
+        MkDocs stamps the gzip header with the newest page date, a 32-bit
+        count of seconds that ends on 2106-02-07: a later date (a
+        SOURCE_DATE_EPOCH far ahead) would crash the build with a traceback.
+        Case dates are bounded by the model (casebook.model.LAST_YEAR).
+        """
+        if not self.config.enabled:
+            return None
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and isinstance(page.update_date, str) and page.update_date > LAST_GZIP_DATE:
+                page.update_date = LAST_GZIP_DATE
+        return None
 
     # -- pages -------------------------------------------------------------
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
