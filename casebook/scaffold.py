@@ -9,9 +9,13 @@ from .paths import SCAFFOLD_DIR
 
 
 def write_new_case(slug: str, locale: str, directory: Path, report: bool = False) -> Path:
+    from .model import MAX_SLUG, _locale, _not_reserved
+
+    if len(slug) > MAX_SLUG:
+        raise ValueError(f"slug {slug!r} is {len(slug)} characters long; at most {MAX_SLUG} are allowed")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", slug):
         raise ValueError(f"slug {slug!r}: use lower-case letters, digits and hyphens")
-    from .model import _locale
+    _not_reserved(slug)  # a generated file's name would take the case's PDF or page
 
     _locale(locale)  # raises ValueError with the same words as `casebook check`
     language = locale.split("-")[0]

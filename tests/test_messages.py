@@ -182,3 +182,10 @@ def test_build_date_past_2106_does_not_crash_the_sitemap(tmp_path):
     assert "Traceback" not in result.stderr
     sitemap = gzip.decompress((root / "site" / "sitemap.xml.gz").read_bytes()).decode("utf-8")
     assert "cases/a-case/" in sitemap
+
+
+def test_new_refuses_a_generated_name_and_writes_nothing(tmp_path):
+    result = _run([CASEBOOK, "new", "portfolio"], tmp_path)
+    assert result.returncode == 2
+    assert "'portfolio' is a name the site uses for its own files" in result.stderr
+    assert not (tmp_path / "cases" / "portfolio.yaml").exists()
