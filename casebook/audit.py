@@ -43,17 +43,10 @@ class Finding:
 
 
 def forbidden_names(project: Project) -> set[str]:
-    """Client names public output must not contain."""
-    disclosed = {c.case.client.name.casefold() for c in project.public_cases if c.case.client.disclose_name}
-    names = set()
-    for loaded in project.cases:
-        client = loaded.case.client
-        if not client.disclose_name or not loaded.case.is_public:
-            names.add(client.name)
-        if loaded.case.report and loaded.case.report.branding and loaded.case.report.branding.name:
-            if not loaded.case.is_public:
-                names.add(loaded.case.report.branding.name)
-    return {n for n in names if n.casefold() not in disclosed and len(n.strip()) >= 2}
+    """Client names public output must not contain (casebook.names.hidden_names)."""
+    from .names import hidden_names
+
+    return {h.name for h in hidden_names(project.cases)}
 
 
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -322,7 +315,7 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 4
+AUDIT_VERSION = 5
 PDF_TEXT_DIR = "pdfium-text"
 VERDICT_GLOB = "verdicts-*.json"
 KEEP_RULE_SETS = 4  # verdict files of other rule sets kept (the newest), so switching back is cheap
@@ -331,14 +324,15 @@ MACHINE_PATH = "absolute path of the build machine"
 
 @dataclass(frozen=True)
 class _Rules:
-    names: dict  # name -> (pattern, words it needs)
+    names: dict  # name -> casebook.names.Rule (its folded forms, and the words each needs)
     slugs: dict  # slug -> (pattern, words it needs)
     machine_paths: frozenset  # stable from build to build
     own_host: str
 
     @property
     def needed_words(self) -> int:
-        return sum(len(needs) for _rx, needs in (*self.names.values(), *self.slugs.values()))
+        return (sum(len(needs) for rule in self.names.values() for needs in rule.needs)
+                + sum(len(needs) for _rx, needs in self.slugs.values()))
 
     def fingerprint(self) -> str:
         """A hash of everything a verdict depends on besides the file itself."""
@@ -360,7 +354,7 @@ class _Rules:
         spec = {
             "version": AUDIT_VERSION,
             "source": source,
-            "names": [[n, rx.pattern, sorted(needs)] for n, (rx, needs) in sorted(self.names.items())],
+            "names": [[n, list(rule.forms)] for n, rule in sorted(self.names.items())],
             "slugs": [[s, rx.pattern, sorted(needs)] for s, (rx, needs) in sorted(self.slugs.items())],
             "machine_paths": sorted(self.machine_paths),
             "own_host": self.own_host,
@@ -373,18 +367,23 @@ class _Rules:
 
 
 def _rules(project: Project) -> _Rules:
-    from .checks import name_pattern
+    from .names import Rule, hidden_names
 
-    names = forbidden_names(project)
+    names: dict[str, tuple[str, ...]] = {}
+    for hidden in hidden_names(project.cases):
+        names[hidden.name] = tuple(dict.fromkeys(names.get(hidden.name, ()) + hidden.forms))
     private_slugs = {c.case.slug for c in project.private_cases} - {c.case.slug for c in project.public_cases}
     machine_paths = {p for p in (str(project.root), str(Path.home())) if p and p not in ("/", "/root")} | {"/root/"}
-    # a name's words joined by any spaces, hyphens or underscores: "Golden
-    # Spoon" also as golden-spoon, golden_spoon or broken across two lines
-    # Each rule carries the words it needs: a file whose words lack any of
-    # them cannot match, so the exact pattern runs only where it might.  That
-    # keeps the audit linear in the size of the output, not in files × names.
+    # Names are matched as casebook.names folds them: every form of a name
+    # (whole, its quoted part, its distinctive words) in the text folded the
+    # same way, "Golden Spoon" also as golden-spoon, GOLDEN_SPOON or broken
+    # across two lines, with look-alike letters or invisible characters.
+    # Each form carries the words it needs: a piece whose words lack any of
+    # them cannot match, so the substring test runs only where it might.
+    # That keeps the audit linear in the size of the output, not in files ×
+    # names.
     return _Rules(
-        names={n: (name_pattern(n), _needs(n)) for n in sorted(names)},
+        names={n: Rule(n, forms) for n, forms in sorted(names.items())},
         slugs={s: (_word_re(s), _needs(s)) for s in sorted(private_slugs)},
         machine_paths=frozenset(machine_paths),
         own_host=urlsplit(project.profile.site_url).netloc if project.profile and project.profile.site_url else "",
@@ -495,6 +494,8 @@ class _Content:
             if self.suffix == ".pdf":
                 self._text = cached_pdf_text(self.data, self.cache_dir)
             elif self.suffix in TEXT_SUFFIXES:
+    from .names import fold, padded, shown_forms
+
                 self._text = self.data.decode("utf-8", errors="replace")
             else:
                 self._text = self.data.decode("latin-1")  # images: catch names in metadata chunks
@@ -505,8 +506,9 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
     findings = []
     folded = rel.casefold()
-    for n, (rx, needs) in rules.names.items():
-        if _has(needs, folded) and rx.search(rel):
+    name_of_file = padded(rel)
+    for n, rule in rules.names.items():
+        if rule.found_in(name_of_file):
             findings.append(Finding(rel, "undisclosed client name in a file name", n))
     for s, (rx, needs) in rules.slugs.items():
         if _has(needs, folded) and rx.search(rel):
@@ -515,49 +517,98 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
         return findings
     suffix = content.suffix
     text = content.text
-    shown = ""
+    # Names are looked for in the text folded as casebook.names folds them
+    # (once per file and form): as stored, and for markup as a reader sees it.
+    texts = [text]
     if suffix in MARKUP_SUFFIXES:
-        shown = shown_text(text)
+        texts += shown_forms(text)
         if suffix == ".json":
             try:  # \u-escaped text as the reader gets it
                 import json
 
-                shown += "\n" + shown_text(json.dumps(json.loads(text), ensure_ascii=False))
+                texts += shown_forms(json.dumps(json.loads(text), ensure_ascii=False))
             except ValueError:
                 pass
     found_names: set[str] = set()
     found_slugs: set[str] = set()
-    # "Might it be here?" before a rule's pattern runs.  A match holds each
-    # of its words as a whole word of the text (its ends are word boundaries,
-    # its separators are not letters), so both tests below are necessary
-    # conditions.  A substring test reads the piece once per needed word; a
-    # set of the piece's words costs one read (about as much as 20 substring
-    # tests) and answers every rule: it wins once there are many rules, as
-    # there are with hundreds of clients.
-    if rules.needed_words > WORD_SET_FROM:
+    # "Might it be here?" before a rule's substring test runs.  A match holds
+    # each word of the form as a whole word of the folded text, so both tests
+    # below are necessary conditions.  A substring test reads the piece once
+    # per needed word; a set of the piece's words costs one read (about as
+    # much as 20 substring tests) and answers every rule: it wins once there
+    # are many rules, as there are with hundreds of clients.
+    many = rules.needed_words > WORD_SET_FROM
+    if many:
         def might(needs: frozenset[str], piece: str, words: set[str]) -> bool:
             return needs <= words
     else:
         def might(needs: frozenset[str], piece: str, words: str) -> bool:
             return _has(needs, words)
-    prepare = _words if rules.needed_words > WORD_SET_FROM else str.casefold
-    for piece in _pieces(text):
-        words = prepare(piece)
-        found_names |= {n for n, (rx, needs) in rules.names.items()
-                        if n not in found_names and might(needs, piece, words) and rx.search(piece)}
-        found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
-                        if s not in found_slugs and might(needs, piece, words) and rx.search(piece)}
-    for piece in _pieces(shown) if shown else ():
-        words = prepare(piece)
-        found_names |= {n for n, (rx, needs) in rules.names.items()
-                        if n not in found_names and might(needs, piece, words) and rx.search(piece)}
+    prepare = _words if many else str.casefold
+    if rules.slugs:
+        for piece in _pieces(text):
+            words = prepare(piece)
+            found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
+                            if s not in found_slugs and might(needs, piece, words) and rx.search(piece)}
+    if rules.names:
+        for each in texts:
+            for piece in _pieces(fold(each)):
+                piece = f" {piece} "
+                words = set(piece.split()) if many else piece
+                found_names |= {n for n, rule in rules.names.items()
+                                if n not in found_names and any(
+                                    might(needs, piece, words) and f" {form} " in piece
+                                    for form, needs in zip(rule.forms, rule.needs))}
     findings += [Finding(rel, "undisclosed or private client name", n) for n in found_names]
     findings += [Finding(rel, "private case", s) for s in found_slugs]
     if suffix in TEXT_SUFFIXES or suffix == ".pdf":
         for mp in sorted(rules.machine_paths):
+    if suffix in (".html", ".htm", ".svg"):
+        findings += [Finding(rel, SCRIPT_HOST, detail) for detail in _script_hosts(text, rules.own_host)]
             if mp in text:
                 findings.append(Finding(rel, MACHINE_PATH, mp))
     if suffix in (".html", ".htm", ".css", ".svg"):
+SCRIPT_HOST = "script that contacts an outside host"
+_SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT_TYPE_RE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_SCRIPT_URL_RE = re.compile(r"""https?:\\?/\\?/([A-Za-z0-9.-]+\.[A-Za-z]{2,})""", re.IGNORECASE)
+_SOURCE_WIDGET_RE = re.compile(r"""<a\b[^>]*\bdata-md-component\s*=\s*["']?source\b[^>]*>""", re.IGNORECASE)
+_HREF_RE = re.compile(r"""\bhref\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+# Material's repository widget (data-md-component="source") asks these hosts' APIs for stars and forks
+_WIDGET_API = ((re.compile(r"^.+github\.com/", re.IGNORECASE), "api.github.com"),
+               (re.compile(r"^.+?[^/]*gitlab[^/]+/", re.IGNORECASE), "the GitLab API"))
+
+
+def _script_hosts(markup: str, own_host: str) -> list[str]:
+    """Outside hosts the page's own scripts would contact.
+
+    An inline script that names an outside address (Google's tag manager
+    that ``extra.analytics`` loads), and Material's repository widget, whose
+    script fetches the stars and forks of a GitHub or GitLab ``repo_url``.
+    Scripts loaded from outside hosts are RESOURCE_RE's; data blocks
+    (``type="application/json"``, a chart's spec with its ``$schema``) run
+    nothing.
+    """
+    out = []
+    for m in _SCRIPT_RE.finditer(markup):
+        kind = _SCRIPT_TYPE_RE.search(m.group(1))
+        if kind and not any(k in kind.group(1).lower() for k in ("javascript", "module", "ecmascript")):
+            continue
+        for url in _SCRIPT_URL_RE.finditer(m.group(2)):
+            host = url.group(1).lower()
+            if host != own_host.lower():
+                out.append(f"{host} (in an inline script)")
+    for m in _SOURCE_WIDGET_RE.finditer(markup):
+        href = _HREF_RE.search(m.group(0))
+        if href is None:
+            continue
+        for rx, api in _WIDGET_API:
+            if rx.match(href.group(1)):
+                out.append(f"{api} (Material's repository widget for {href.group(1)[:100]})")
+                break
+    return out
+
+
         for rx, where in ((RESOURCE_RE, text), (CSS_URL_RE, text if suffix == ".css" else _css_of(text))):
             for m in rx.finditer(where):
                 host = urlsplit(m.group(1) if not m.group(1).startswith("//") else "https:" + m.group(1)).netloc

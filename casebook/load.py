@@ -121,10 +121,31 @@ def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | No
             continue
         first_slug[slug] = (path, line)
         result.cases.append(loaded)
+    result.problems.extend(name_problems_across(result.cases, root))
     result.problems.sort(key=lambda p: (p.file, p.line, p.column))
     if result.errors:
         result.cases = []  # no partial output: a build needs every case valid
     return result
+
+
+def name_problems_across(cases: list[LoadedCase], root: Path) -> list[Problem]:
+    """A private case's or report's client name, or an undisclosed one, in another, public case: located there.
+
+    The message names both files.  A file whose parsed form came from the
+    load cache is parsed again here, only when it has something to report.
+    """
+    found = checks.leaks_across(cases)
+    problems = []
+    located_of: dict[Path, Any] = {}
+    for loaded, loc, hidden in found:
+        if loaded.source not in located_of:
+            located, _raw, _problems = read_document(loaded.source, root)
+            located_of[loaded.source] = located
+        located = located_of[loaded.source]
+        line, col = located.where(loc) if located is not None else (1, 1)
+        problems.append(Problem(display_path(loaded.source, root), line, col, _dotted(loc),
+                                checks.hidden_message(hidden, root)))
+    return problems
 
 
 def read_document(path: Path, root: Path, kind: str = "case") -> tuple[Located | None, bytes, list[Problem]]:

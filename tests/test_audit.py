@@ -78,7 +78,8 @@ def test_names_are_found_however_the_words_are_joined(project, tmp_path, prefilt
     write(tmp_path, "a.html", "<p>" + "-".join(words) + "</p>")
     write(tmp_path, "b.txt", "_".join(words).upper())
     write(tmp_path, "c.html", "<p>" + "\n".join(words) + "</p>")
-    write(tmp_path, "d.html", "<p>" + "".join(words) + "</p>")  # one word: not the name
+    # one word, quotes dropped too (a quoted part stands alone as a word): not the name
+    write(tmp_path, "d.html", "<p>" + "".join(w.strip("«»") for w in words) + "</p>")
     found = {f.file for f in audit(tmp_path, project) if f.detail == name}
     assert found == {"a.html", "b.txt", "c.html"}
 
@@ -268,7 +269,8 @@ def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(pr
         found_at.add(f"f{i}.txt")
     found = {f.file for f in audit(tmp_path / "hit", project) if f.detail == name}
     assert found == found_at
-    # glued to other letters it is another word, wherever it falls
+    # glued to other letters it is another word, wherever it falls (quotes dropped: a quoted part is a word)
+    glued = "x" + name.replace("«", "").replace("»", "") + "x "
     for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
-        write(tmp_path / "miss", f"f{i}.txt", filler[:at] + "x" + name + "x " + filler[at:])
+        write(tmp_path / "miss", f"f{i}.txt", filler[:at] + glued + filler[at:])
     assert [f for f in audit(tmp_path / "miss", project) if f.detail == name] == []
