@@ -494,8 +494,6 @@ class _Content:
             if self.suffix == ".pdf":
                 self._text = cached_pdf_text(self.data, self.cache_dir)
             elif self.suffix in TEXT_SUFFIXES:
-    from .names import fold, padded, shown_forms
-
                 self._text = self.data.decode("utf-8", errors="replace")
             else:
                 self._text = self.data.decode("latin-1")  # images: catch names in metadata chunks
@@ -504,6 +502,8 @@ class _Content:
 
 def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
+    from .names import fold, padded, shown_forms
+
     findings = []
     folded = rel.casefold()
     name_of_file = padded(rel)
@@ -563,11 +563,19 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
     findings += [Finding(rel, "private case", s) for s in found_slugs]
     if suffix in TEXT_SUFFIXES or suffix == ".pdf":
         for mp in sorted(rules.machine_paths):
-    if suffix in (".html", ".htm", ".svg"):
-        findings += [Finding(rel, SCRIPT_HOST, detail) for detail in _script_hosts(text, rules.own_host)]
             if mp in text:
                 findings.append(Finding(rel, MACHINE_PATH, mp))
     if suffix in (".html", ".htm", ".css", ".svg"):
+        for rx, where in ((RESOURCE_RE, text), (CSS_URL_RE, text if suffix == ".css" else _css_of(text))):
+            for m in rx.finditer(where):
+                host = urlsplit(m.group(1) if not m.group(1).startswith("//") else "https:" + m.group(1)).netloc
+                if host and host != rules.own_host and not (rx is RESOURCE_RE and _is_link_only(where, m.start())):
+                    findings.append(Finding(rel, "resource from an outside host", m.group(1)[:120]))
+    if suffix in (".html", ".htm", ".svg"):
+        findings += [Finding(rel, SCRIPT_HOST, detail) for detail in _script_hosts(text, rules.own_host)]
+    return sorted(set(findings))
+
+
 SCRIPT_HOST = "script that contacts an outside host"
 _SCRIPT_RE = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 _SCRIPT_TYPE_RE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -607,14 +615,6 @@ def _script_hosts(markup: str, own_host: str) -> list[str]:
                 out.append(f"{api} (Material's repository widget for {href.group(1)[:100]})")
                 break
     return out
-
-
-        for rx, where in ((RESOURCE_RE, text), (CSS_URL_RE, text if suffix == ".css" else _css_of(text))):
-            for m in rx.finditer(where):
-                host = urlsplit(m.group(1) if not m.group(1).startswith("//") else "https:" + m.group(1)).netloc
-                if host and host != rules.own_host and not (rx is RESOURCE_RE and _is_link_only(where, m.start())):
-                    findings.append(Finding(rel, "resource from an outside host", m.group(1)[:120]))
-    return sorted(set(findings))
 
 
 def _load_verdicts(cache_file: Path) -> dict[str, list]:
