@@ -49,12 +49,26 @@ def main() -> None:
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
               help="Project folder; media must lie inside it.")
 def check(paths: tuple[Path, ...], root: Path) -> None:
-    """Validate case files (default: cases/) and report every problem."""
+    """Validate case files (default: the project's cases, its profile and pages) and report every problem.
+
+    Without PATHS the whole project is checked: every case (also against the
+    others: a private or undisclosed client name in a public case), the
+    profile, and the hand-written pages (mkdocs.yml's docs_dir) for hidden
+    client names.
+    """
+    from .checks import pages_name_problems, profile_name_problems, project_layout
     from .load import load_cases
 
-    result = load_cases(list(paths) or [root / "cases"], root)
-    _print_problems(result.problems)
-    if not result.ok:
+    cases_dir, profile_path, docs_dir, exclude = project_layout(root)
+    result = load_cases(list(paths) or [cases_dir], root)
+    problems = list(result.problems)
+    if not paths:
+        if profile_path.is_file():
+            problems += profile_name_problems(result.cases, profile_path, root)
+        problems += pages_name_problems(result.cases, docs_dir, root, exclude)
+    problems.sort(key=lambda p: (p.file, p.line, p.column))
+    _print_problems(problems)
+    if any(p.is_error for p in problems):
         sys.exit(1)
     click.echo(f"{len(result.cases)} case(s) OK")
 

@@ -110,16 +110,31 @@ def padded(text: str) -> str:
 _COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
 _BREAK_TAG_RE = re.compile(
     r"</?(?:br|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|h[1-6]|hr|blockquote|pre|section|article|"
-    r"header|footer|nav|aside|main|figure|figcaption|title|option|img|wbr-break)\b[^>]*>", re.IGNORECASE)
+    r"header|footer|nav|aside|main|figure|figcaption|title|option|img)\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
-def shown(markup: str) -> str:
-    """Markup as a reader sees it: comments and inline tags gone, breaking tags a space, entities decoded."""
+_BREAK_IN_WORD_RE = re.compile(r"[^\W\d_]<(?:br|wbr)\b[^>]*>[^\W\d_]", re.IGNORECASE)
+
+
+def shown(markup: str, breaks: bool = True) -> str:
+    """Markup as a reader sees it: comments and inline tags gone, breaking tags a space, entities decoded.
+
+    ``breaks=False`` drops the breaking tags too: ``Урал<br>Строй`` is one
+    word broken over two lines.
+    """
     if "<" in markup:
         markup = _COMMENT_RE.sub("", markup)
-        markup = _TAG_RE.sub("", _BREAK_TAG_RE.sub(" ", markup))
+        markup = _TAG_RE.sub("", _BREAK_TAG_RE.sub(" ", markup) if breaks else markup)
     return html.unescape(markup) if "&" in markup else markup
+
+
+def shown_forms(markup: str) -> list[str]:
+    """Markup as shown (see shown), and with line breaks dropped where one falls inside a word."""
+    forms = [shown(markup)]
+    if "<" in markup and _BREAK_IN_WORD_RE.search(markup):
+        forms.append(shown(markup, breaks=False))
+    return forms
 
 
 # Legal forms: left out of a name wherever they stand in it (folded like any text).
@@ -246,4 +261,4 @@ def hidden_names(cases: list) -> list[Hidden]:
 
 
 __all__ = ["GENERIC", "LEGAL_FORMS", "Hidden", "Rule", "exempt", "fold", "hidden_names", "name_forms", "padded",
-           "shown"]
+           "shown", "shown_forms"]

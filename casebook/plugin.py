@@ -57,6 +57,8 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         from .project import open_project
         from .sitegen import Site
 
+        if self.config.offline:
+            self._refuse_outside_scripts(config)
         root = Path(config.config_file_path or ".").resolve().parent
         try:
             if self.preloaded is not None:
@@ -103,6 +105,34 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             if self.project.profile:
                 config.nav.append({self.site.t.t("ui.about"): "about.md"})
         return config
+
+    @staticmethod
+    def _refuse_outside_scripts(config: MkDocsConfig) -> None:
+        """With offline on, refuse what makes Material's scripts contact outside hosts.
+
+        ``extra.analytics`` loads Google's tag manager into every page: refused,
+        since disabling it silently would leave a user believing visits are
+        counted.  A ``repo_url`` on GitHub or GitLab makes Material's script ask
+        that host's API for stars and forks on every page view: refused too,
+        since a plain link cannot be kept without that script (Material ties
+        them together), and a silently missing link is worse than a clear
+        message.  A repo_url elsewhere is only a link and stays.
+        """
+        from .audit import _WIDGET_API
+
+        extra = config.extra or {}
+        if extra.get("analytics"):
+            raise PluginError(
+                "mkdocs.yml: extra.analytics: the pages would load Google's tag manager from an outside host, "
+                "and the casebook plugin's 'offline' option is on; remove extra.analytics, or set offline: false "
+                "in the casebook plugin's options to allow it")
+        repo_url = config.repo_url or ""
+        for rx, api in _WIDGET_API:
+            if rx.match(repo_url):
+                raise PluginError(
+                    f"mkdocs.yml: repo_url: Material's script would ask {api} for the repository's stars and forks "
+                    "on every page view, and the casebook plugin's 'offline' option is on; remove repo_url "
+                    "(link the repository from a page instead), or set offline: false to allow it")
 
     # -- files -------------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -251,6 +281,26 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               portfolio_max=self.config.portfolio_max)
         if self.site.work is not None:
             self.site.work.prune()
+        if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
+            self._audit(site_dir)
+
+    def _audit(self, site_dir: Path) -> None:
+        """The leak audit over the site MkDocs just wrote; a finding fails the build and empties the site.
+
+        MkDocs writes straight into site_dir (it emptied it when the build
+        began), so a leaking site is removed rather than left for a deploy
+        step to publish.
+        """
+        from mkdocs.utils import clean_directory
+
+        from .audit import audit
+
+        findings = audit(site_dir, self.project, cache_dir=self.project.root / self.config.cache_dir / "audit")
+        if findings:
+            clean_directory(str(site_dir))
+            shown = "\n".join(f.format() for f in findings[:20])
+            raise PluginError(f"leak check failed with {len(findings)} finding(s); the site in {site_dir} was "
+                              f"emptied:\n{shown}")
 
     def _copy_chart_files(self, site_dir: Path) -> None:
         import shutil
