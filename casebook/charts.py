@@ -564,6 +564,22 @@ def _is_monthly(case, platform: str, metric: str) -> bool:
     return bool(raw) and all(isinstance(k, str) for k in raw)
 
 
+def _missing_months(ctx: _Ctx, line: compute.SeriesLine) -> list[dt.date]:
+    """The first days of the months a monthly series skips between its first and last month."""
+    if not _is_monthly(ctx.case, line.platform, line.metric):
+        return []
+    have = {(d.year, d.month) for d, _ in line.points}
+    if not have:
+        return []
+    lo, hi = min(have), max(have)
+    out, (y, mo) = [], lo
+    while (y, mo) < hi:
+        if (y, mo) not in have:
+            out.append(dt.date(y, mo, 1))
+        y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+    return out
+
+
 def _series_points(ctx: _Ctx, line: compute.SeriesLine) -> list[_Point]:
     case, t = ctx.case, ctx.t
     monthly = _is_monthly(case, line.platform, line.metric)
@@ -771,11 +787,12 @@ def _series(ctx: _Ctx) -> list[Chart]:
     order = [m for m in SERIES_ORDER if m in by_metric] + sorted(m for m in by_metric if m not in SERIES_ORDER)
     out = []
     for metric in order:
-        per_line = []
+        per_line, gaps = [], {}
         for line in by_metric[metric]:
             pts = _series_points(ctx, line)
             if pts:
                 per_line.append(_join_ends(ctx, pts, line.platform, metric))
+                gaps[line.platform] = _missing_months(ctx, line)
         points = [p for pts in per_line for p in pts]
         if len(points) < 2:
             continue
@@ -788,8 +805,12 @@ def _series(ctx: _Ctx) -> list[Chart]:
         data = []
         for pts in per_line:
             positions = _end_label_positions(pts, top)
+            missing = gaps.get(pts[0].platform, [])
             for i, p in enumerate(pts):
+                # a missing month breaks the line: each run of months is a segment of its own
+                segment = sum(1 for g in missing if g <= p.date)
                 data.append({
+                    "segment": f"{p.platform}-{segment}",
                     "date": _iso(p.date), "value": p.value, "platform": ctx.platform(p.platform),
                     "when": f"{p.mark}: {p.label}" if p.mark else p.label,
                     "shown": ctx.value(p.value, metric), "mark": p.mark, "pos": positions.get(i, ""),
@@ -808,6 +829,7 @@ def _series(ctx: _Ctx) -> list[Chart]:
             tooltip=tip,
         ))
         line = base.transform_filter("datum.joined") if not all(d["joined"] for d in data) else base
+        line = line.encode(detail=alt.Detail("segment:N"))  # a gap is a gap, not a straight line
         layers = [*action_layers, line.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
         if any(d["mark"] for d in data):
             layers.append(base.transform_filter("datum.mark != ''").mark_point(
@@ -840,6 +862,11 @@ def _series(ctx: _Ctx) -> list[Chart]:
             if p.mark and not label.startswith(p.mark):
                 by_date[p.date] = (when(p), vals)
             vals[p.platform] = ctx.value(p.value, metric)
+        for platform, missing in gaps.items():
+            for month in missing:  # a month the series skips: said so, not left out
+                day = month.replace(day=15)
+                label, vals = by_date.setdefault(day, (t.month(month), {}))
+                vals[platform] = t.t("ui.not_available")
         rows = [[label] + [vals.get(pl, "") for pl in platforms] for _, (label, vals) in sorted(by_date.items())]
         out.append(Chart(
             id=f"series-{metric}", title=title, description=description, spec=_spec(chart, description),

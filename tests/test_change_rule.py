@@ -7,6 +7,9 @@ colour are chosen.  Values below are worked out by hand.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+
 import pytest
 
 from casebook import compute
@@ -148,3 +151,32 @@ def case_view_of(case: Case):
     from casebook.render import case_view
 
     return case_view(LoadedCase(case=case, source=Path("cases/x.yaml"), digest="x"))
+
+
+def test_a_month_missing_from_a_series_is_a_gap_and_na_in_the_table():
+    case = _case(series={"vk.clicks": {"2025-01": 30, "2025-03": 41}},
+                 period={"start": "2025-01-01", "end": "2025-03-31"})
+    facts = compute.facts(case)
+    t = translator("en")
+    (chart,) = [c for c in build_charts(facts, t) if c.id == "series-clicks"]
+    # the table has February, with n/a, between January and March
+    labels = [r[0] for r in chart.rows]
+    assert labels == [t.month(dt.date(2025, m, 1)) for m in (1, 2, 3)]
+    assert [r[1] for r in chart.rows] == ["30", "n/a", "41"]
+    # the line is drawn in segments: January and March are not joined across the gap
+    segments = {d["date"][:7]: d["segment"] for d in _data_values(chart.spec)}
+    assert segments["2025-01"] != segments["2025-03"]
+    assert '"field": "segment"' in json.dumps(chart.spec)
+
+
+def _data_values(spec):
+    """Every inline data row of a Vega-Lite spec (top level, layers, datasets)."""
+    out = []
+    if isinstance(spec, dict):
+        if isinstance(spec.get("data"), dict) and "values" in spec["data"]:
+            out += spec["data"]["values"]
+        for ds in (spec.get("datasets") or {}).values():
+            out += ds
+        for layer in spec.get("layer", []):
+            out += _data_values(layer)
+    return out
