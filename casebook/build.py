@@ -27,13 +27,17 @@ class BuildResult:
 
 
 def default_epoch(project: Project) -> int:
-    """SOURCE_DATE_EPOCH when set, else midnight after the newest case's end."""
+    """SOURCE_DATE_EPOCH when set, else midnight starting the day the newest public case ends.
+
+    Public cases only: the site's dates (sitemap, public PDFs) must not tell
+    when private work (an NDA case, a client report) ended.
+    """
     env = os.environ.get("SOURCE_DATE_EPOCH")
     if env and env.isdigit():
         return int(env)
     import datetime as dt
 
-    newest = max((c.case.period.end for c in project.cases), default=dt.date(2020, 1, 1))
+    newest = max((c.case.period.end for c in project.public_cases), default=dt.date(2020, 1, 1))
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
 
 
@@ -45,10 +49,15 @@ def staged(target: Path):
     return _staged(target)
 
 
-def _mkdocs_config(config_file: Path, site_dir: Path, pdf: bool):
+def _mkdocs_config(config_file: Path, site_dir: Path | None, pdf: bool):
+    """The configuration, with site_dir replaced when given (None: the one mkdocs.yml names)."""
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
 
-    cfg = load_config(str(config_file), site_dir=str(site_dir))
+    try:
+        cfg = load_config(str(config_file), **({"site_dir": str(site_dir)} if site_dir is not None else {}))
+    except MkDocsException as exc:
+        raise CasebookError(f"{config_file}: {exc}") from None
     plugin = cfg.plugins.get("casebook")
     if plugin is None:
         raise CasebookError(f"{config_file}: the 'casebook' plugin is not in 'plugins'")
@@ -61,11 +70,14 @@ def _inputs(cfg, plugin, root: Path, config_file: Path, options: dict) -> str:
     import hashlib
 
     from .buildstate import code_signature, files_signature
+    from .outputs import config_files, env_signature
 
     folders = [root / plugin.config.cases_dir, Path(cfg.docs_dir)]
     folders += [Path(d) for d in cfg.theme.dirs if Path(d).resolve().is_relative_to(root)]
-    files = [config_file, root / plugin.config.profile]
-    parts = [code_signature(), files_signature(folders, files), repr(sorted(options.items()))]
+    configs, env_names = config_files(config_file)  # mkdocs.yml, what it INHERITs, what its !ENV tags read
+    files = [*configs, root / plugin.config.profile]
+    parts = [code_signature(), files_signature(folders, files), repr(sorted(options.items())),
+             env_signature(env_names)]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -101,11 +113,20 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     root = config_file.parent
     if quiet:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-    probe_cfg, probe_plugin = _mkdocs_config(config_file, root / "site", pdf)
+    probe_cfg, probe_plugin = _mkdocs_config(config_file, None, pdf)  # site_dir as mkdocs.yml names it
     target = (Path(site_dir) if site_dir else Path(probe_cfg.site_dir)).resolve()
     pdir = (Path(private_dir) if private_dir else root / "private").resolve() if private else None
-    if pdir is not None and pdir.is_relative_to(target):
-        raise CasebookError("the private folder must not lie inside the public site folder")
+    # Refused before anything is written: an output over an input or over another output.
+    from .outputs import check_outputs, config_files, project_inputs
+
+    cache = (root / probe_plugin.config.cache_dir).resolve()
+    project_in = project_inputs(root, cases_dir=probe_plugin.config.cases_dir, profile=probe_plugin.config.profile,
+                                config_files=config_files(config_file)[0], docs_dir=probe_cfg.docs_dir,
+                                theme_dirs=probe_cfg.theme.dirs)
+    named = [("site folder" + ("" if site_dir else " (site_dir in mkdocs.yml)"), target)]
+    if pdir is not None:
+        named.append(("private folder", pdir))
+    check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
     state = BuildState(root / probe_plugin.config.cache_dir)
     options = {"pdf": pdf, "private": str(pdir) if pdir else "", "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
@@ -122,6 +143,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     project = open_project(root, probe_plugin.config.cases_dir, probe_plugin.config.profile,
                            cache_dir=probe_plugin.config.cache_dir)
     used = _used_files(project, root)
+    project_in.paths += [("file a case uses", Path(p).resolve()) for p in used]
+    check_outputs(named, project_in)  # a media file outside cases/ is an input too
     inputs = _with_extra(inputs, used)  # stamped before the build reads them
     epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(default_epoch(project)))

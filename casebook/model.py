@@ -222,10 +222,13 @@ def _media_path(value: str, info: ValidationInfo) -> str:
     if not target.is_relative_to(root):
         raise ValueError(f"media path {value!r} points outside the project")
     if not target.is_file():
+        # the file as the project names it, when the case file's folder makes it differ
+        rel = target.relative_to(root).as_posix()
+        where = "" if rel == Path(value).as_posix() else f" ({rel} in the project)"
         if target.exists():  # stat only: opening a named pipe would wait for a writer forever
-            raise ValueError(f"media file {value!r} is not a regular file (a folder, pipe or device); "
+            raise ValueError(f"media file {value!r}{where} is not a regular file (a folder, pipe or device); "
                              "use an image file")
-        raise ValueError(f"media file {value!r} does not exist")
+        raise ValueError(f"media file {value!r}{where} does not exist")
     from .media import probe
 
     problem = probe(target)

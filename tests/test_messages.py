@@ -91,7 +91,8 @@ def test_named_pipe_as_cover_is_not_a_regular_file_and_nothing_hangs(tmp_path):
     result = _run([CASEBOOK, "check"], root, timeout=60)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (
-        "cases/piped.yaml:11:8: cover: media file 'media/cover.png' is not a regular file "
+        "cases/piped.yaml:11:8: cover: media file 'media/cover.png' (cases/media/cover.png in the project) "
+        "is not a regular file "
         "(a folder, pipe or device); use an image file"
     )
     assert "Traceback" not in result.stderr
@@ -189,3 +190,14 @@ def test_new_refuses_a_generated_name_and_writes_nothing(tmp_path):
     assert result.returncode == 2
     assert "'portfolio' is a name the site uses for its own files" in result.stderr
     assert not (tmp_path / "cases" / "portfolio.yaml").exists()
+
+
+def test_missing_media_names_the_file_as_the_project_does(tmp_path):
+    root = _project(tmp_path)
+    (root / "cases" / "2025").mkdir()
+    (root / "cases" / "2025" / "gone.yaml").write_text(CASE.format(slug="gone") + "cover: ../media/cover.png\n", "utf-8")
+    result = load_cases([root / "cases"], root)
+    assert [p.format() for p in result.problems] == [
+        "cases/2025/gone.yaml:11:8: cover: media file '../media/cover.png' (cases/media/cover.png in the project) "
+        "does not exist"
+    ]
