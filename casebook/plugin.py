@@ -61,6 +61,7 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
             self._refuse_outside_scripts(config)
         root = Path(config.config_file_path or ".").resolve().parent
         try:
+            self._check_folders(config, root)
             if self.preloaded is not None:
                 self.project = self.preloaded
             else:
@@ -133,6 +134,17 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                     f"mkdocs.yml: repo_url: Material's script would ask {api} for the repository's stars and forks "
                     "on every page view, and the casebook plugin's 'offline' option is on; remove repo_url "
                     "(link the repository from a page instead), or set offline: false to allow it")
+
+    def _check_folders(self, config: MkDocsConfig, root: Path) -> None:
+        """Refuse, before anything is written, a site or cache folder over an input or
+        over each other (a cache inside the site would publish private output)."""
+        from .outputs import check_outputs, config_files, project_inputs
+
+        configs = config_files(config.config_file_path)[0] if config.config_file_path else []
+        inputs = project_inputs(root, cases_dir=self.config.cases_dir, profile=self.config.profile,
+                                config_files=configs, docs_dir=config.docs_dir, theme_dirs=config.theme.dirs)
+        check_outputs([("site folder (site_dir)", Path(config.site_dir)),
+                       ("cache folder (cache_dir of the casebook plugin)", root / self.config.cache_dir)], inputs)
 
     # -- files -------------------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
