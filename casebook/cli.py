@@ -159,6 +159,9 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, root: Path)
     from .project import open_project
 
     project = open_project(root)
+    from .outputs import check_output_file, pdf_command_inputs
+
+    check_output_file(output, pdf_command_inputs(project))  # never over a case, a page, the profile ...
     known = {c.case.slug for c in project.public_cases}
     unknown = [s for s in slugs if s not in known]
     if unknown:
