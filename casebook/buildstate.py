@@ -3,8 +3,10 @@
 After a successful ``casebook build`` the state file
 (``cache_dir/builds.json``) records, for that output folder, a signature of
 the inputs (every file under the cases folder and the docs folder, the
-profile and its photo, ``mkdocs.yml``, the files cases referenced outside
-the cases folder, casebook's code and theme, the build's options) and of
+profile and its photo, ``mkdocs.yml`` and every file it ``INHERIT``s, the
+values of the environment variables its ``!ENV`` tags read, the files cases
+referenced outside the cases folder, casebook's code and theme, the build's
+options) and of
 the outputs it wrote (every file's path, size and modification time).
 When both still match, nothing the build would read has changed and the
 published site is exactly what it wrote: the build is skipped.
