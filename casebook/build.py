@@ -128,6 +128,10 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
         named.append(("private folder", pdir))
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
+    from .publish import recover
+
+    for folder in outputs:  # a build killed mid-publish: its previous output back, its leftovers gone
+        recover(folder)
     state = BuildState(root / probe_plugin.config.cache_dir)
     options = {"pdf": pdf, "private": str(pdir) if pdir else "", "epoch": os.environ.get("SOURCE_DATE_EPOCH", "")}
     inputs = _inputs(probe_cfg, probe_plugin, root, config_file, options)

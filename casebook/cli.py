@@ -36,6 +36,24 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.echo("casebook: interrupted; the previous output is left as it was", err=True)
             ctx.exit(130)
+        except OSError as exc:  # the machine's fault (read-only, full disk, a file gone): no traceback
+            click.echo(f"casebook: {_os_problem(exc)}", err=True)
+            ctx.exit(1)
+
+
+def _os_problem(exc: OSError) -> str:
+    """``path: cause`` of an operating-system error, the path as the user would type it."""
+    import errno
+    import os
+
+    from .errors import display_path
+
+    cause = exc.strerror or str(exc)
+    files = [f for f in (exc.filename, exc.filename2) if f is not None]
+    if len(files) == 2 and exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG):
+        files = files[1:]  # a copy that could not be written: the copy's path is the one that matters
+    names = [display_path(Path(os.fsdecode(f))) for f in files]
+    return f"{' -> '.join(names)}: {cause}" if names else cause
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

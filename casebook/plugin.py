@@ -62,6 +62,9 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
         root = Path(config.config_file_path or ".").resolve().parent
         try:
             self._check_folders(config, root)
+            from .cachefolder import usable  # an unwritable cache folder: one warning, a throwaway cache
+
+            self.config.cache_dir = str(usable(root / self.config.cache_dir))
             if self.preloaded is not None:
                 self.project = self.preloaded
             else:

@@ -136,19 +136,19 @@ def staged(target: Path):
     is left exactly as it was.
     """
     target = Path(target).resolve()
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         recover(target)
-        tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
         _remove(tmp)
         tmp.mkdir()
-    except OSError as exc:
-        raise _located(exc, target.parent) from None
+    except OSError as exc:  # named as the output folder the user asked for
+        raise _located(exc, target, tmp) from None
     try:
         yield tmp
     except OSError as exc:
         _remove(tmp)
-        raise _located(exc, target) from None
+        raise _located(exc, target, tmp) from None
     except BaseException:
         _remove(tmp)
         raise
@@ -178,8 +178,14 @@ def publish(tmp: Path, target: Path) -> None:
         os.rename(tmp, target)
 
 
-def _located(exc: OSError, where: Path) -> OSError:
-    """The error with a path to name: the file it was about, else the output folder."""
+def _located(exc: OSError, where: Path, staging: Path | None = None) -> OSError:
+    """The error with a path to name: the file it was about (as it will be named once
+    published, not under the staging folder), else the output folder."""
+    if staging is not None:
+        for attr in ("filename", "filename2"):
+            name = getattr(exc, attr)
+            if isinstance(name, str) and Path(name).is_relative_to(staging):
+                setattr(exc, attr, str(where / Path(name).relative_to(staging)))
     if exc.filename is not None:
         return exc
     located = OSError(exc.errno, exc.strerror or str(exc), str(where))
