@@ -73,8 +73,9 @@ def check_outputs(outputs: Iterable[tuple[str, Path | str]], inputs: Inputs) -> 
     for i, (what, out) in enumerate(outs):
         for other_what, other in outs[i + 1:]:
             relation = _relation(out, other)
-            if relation == "contains":  # name the inner one: "the cache ... lies inside the site folder"
-                (what, out), (other_what, other), relation = (other_what, other), (what, out), "lies inside"
+            if relation in ("is", "contains"):  # name the later or the inner one: "the cache ... lies inside the site"
+                (what, out), (other_what, other) = (other_what, other), (what, out)
+                relation = "is" if relation == "is" else "lies inside"
             if relation:
                 raise CasebookError(
                     f"refusing to write the {what} into {out}: it {relation} the {other_what} {other}; "
