@@ -188,9 +188,39 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, root: Path)
               if (not slugs or c.case.slug in slugs) and (not tags or set(tags) & set(c.case.tags))]
     if not chosen:
         raise CasebookError("no public case matches the selection")
-    build_portfolio_pdf(project, output, slugs=[c.case.slug for c in chosen],
-                        cache_dir=project.root / ".casebook-cache")
+    _audited_pdf(project, output, lambda path: build_portfolio_pdf(
+        project, path, slugs=[c.case.slug for c in chosen], cache_dir=project.root / ".casebook-cache"))
     click.echo(f"wrote {output} with {len(chosen)} case(s)")
+
+
+def _audited_pdf(project, output: Path, make) -> None:
+    """Make a PDF in a temporary folder beside output, run the leak audit on it, and only then move it there.
+
+    A finding (a hidden client name, a private case, a machine path) refuses
+    the PDF: nothing is written to output and the command exits 1.
+    """
+    import os
+    import shutil
+    import tempfile
+
+    from .audit import audit
+
+    output = Path(output)
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".casebook-pdf-", dir=parent))
+    try:
+        made = tmp / (output.name or "portfolio.pdf")
+        make(made)
+        findings = audit(tmp, project, extra_paths=(str(tmp),),
+                         cache_dir=project.root / ".casebook-cache" / "audit")
+        if findings:
+            raise CasebookError(
+                f"leak check failed with {len(findings)} finding(s); {output} was not written:\n"
+                + "\n".join(f.format() for f in findings[:20]))
+        os.replace(made, output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @main.command("audit")

@@ -9,6 +9,7 @@ A name and any text it might hide in go through the same :func:`fold`:
 - invisible characters dropped: format characters (soft hyphen, zero-width
   space and joiners, bidirectional overrides and isolates, the byte order
   mark, tag characters) and the Hangul fillers, which render as nothing;
+  text a right-to-left override reverses is also read reversed, as shown;
 - Latin, Cyrillic and Greek letters that look alike folded to one letter
   (Cyrillic ``е`` and Latin ``e``, ``В`` and ``B``, ``Н`` and ``H``...), so
   ``Зeрно`` with a Latin ``e`` reads as ``Зерно``;
@@ -32,8 +33,9 @@ space.
    (``Салон «Бархат»``: «Бархат»; ``Студия «Лак»``: «Лак»), when it has at
    least three letters;
 3. the name without its generic words (салон, студия, кофейня, shop, studio,
-   cafe, coffee, school... see ``GENERIC``), when something of at least three
-   letters remains: ``Coffee House Zerno`` is also ``Zerno``;
+   cafe, coffee, school, client... see ``GENERIC``) and single letters, when
+   something of at least four letters remains: ``Coffee House Zerno`` is
+   also ``Zerno``;
 4. a coined word written in CamelCase (``УралСтройДевелопмент Групп``:
    ``УралСтройДевелопмент``), at least six letters.
 
@@ -92,8 +94,17 @@ class _Table(dict):
 _TABLE = _Table({c: (chr(c) if chr(c).isalnum() else " ") for c in range(128)})
 
 
+_OVERRIDDEN_RE = re.compile("\u202e([^\u202c\n\u2029]*)")
+
+
 def fold(text: str) -> str:
-    """The text's words, normalised (see the module docstring), separated by single spaces."""
+    """The text's words, normalised (see the module docstring), separated by single spaces.
+
+    Text after a right-to-left override (U+202E) shows reversed; it is
+    folded both as stored and as shown (``\u202eтахраБ`` reads «Бархат»).
+    """
+    if "\u202e" in text:
+        text += "\n" + _OVERRIDDEN_RE.sub(lambda m: m.group(1)[::-1], text)
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
     text = text.casefold()
@@ -152,6 +163,9 @@ GENERIC = """
     the and of for a an shop store studio cafe coffee bakery restaurant bar salon school academy agency
     company group clinic center centre club boutique hotel house home lab labs media digital marketing
     report official brand beauty fitness travel motors wear homes kitchen market
+    client clients customer service services solutions consulting partners team global international
+    city new best first pro plus online store project projects studios group inc
+    клиент клиенты проект сервис услуги партнеры команда город новый лучший онлайн
     ni ng sa ang at mga tindahan panaderya kapihan karinderya
 """.split()
 
@@ -168,7 +182,8 @@ _WORDS_RE = re.compile(r"[^\W_]+")
 def _camel(word: str) -> bool:
     """Whether a word has an upper-case letter right after a lower-case one (УралСтрой, SpeakUp)."""
     return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
-MIN_PART = 3  # letters a part of a name needs to be forbidden on its own
+MIN_PART = 3  # letters a quoted part of a name needs to be forbidden on its own
+MIN_REST = 4  # letters the rest of a name without its generic words needs
 
 
 def _letters(form: str) -> int:
@@ -183,12 +198,14 @@ def name_forms(name: str) -> tuple[str, ...]:
     if not words:
         words = fold(name).split()  # a name that is only a legal form: still that
     forms = [" ".join(words)] if words else []
+    # as written too, legal form and all (one in the middle breaks the words' run), and as markup shows it
+    forms += [fold(name), fold(shown(name))]
     for groups in _QUOTED_RE.findall(name):
         part = [w for w in fold("".join(groups)).split() if w not in legal]
         if _letters("".join(part)) >= MIN_PART:
             forms.append(" ".join(part))
-    rest = [w for w in words if w not in generic]
-    if rest != words and _letters("".join(rest)) >= MIN_PART:
+    rest = [w for w in words if w not in generic and len(w) > 1]
+    if rest != words and _letters("".join(rest)) >= MIN_REST:
         forms.append(" ".join(rest))
     for coined in (w for w in _WORDS_RE.findall(name) if _camel(w)):
         form = fold(coined)

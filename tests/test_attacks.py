@@ -1,8 +1,9 @@
 """The attack collection: hostile and broken case files, profiles and media.
 
 Every file in ``tests/attacks/cases`` (placed in a copy of the demo as
-``cases/<name>``) and ``tests/attacks/profiles`` (placed as
-``profile.yaml``) starts with comment lines that say what it attacks and
+``cases/<name>``), ``tests/attacks/profiles`` (placed as
+``profile.yaml``) and ``tests/attacks/pages`` (Markdown, placed as
+``pages/<name>``) starts with comment lines that say what it attacks and
 what must happen:
 
 ``# attack: ...``
@@ -83,7 +84,7 @@ PAYLOAD = "PWN_"  # every inert payload marker starts with this
 @dataclass
 class Attack:
     path: Path
-    kind: str  # case | profile
+    kind: str  # case | profile | page
     about: str = ""
     expect: list[str] = field(default_factory=list)
     group: str = ""
@@ -99,6 +100,8 @@ class Attack:
     @property
     def placed(self) -> str:
         """Where the file goes in the project, as casebook prints it."""
+        if self.kind == "page":
+            return f"pages/{self.path.name}"
         return f"cases/{self.path.name}" if self.kind == "case" else "profile.yaml"
 
     def text(self) -> bytes:
@@ -143,6 +146,7 @@ def _read(path: Path, kind: str) -> Attack:
 def collection() -> list[Attack]:
     found = [_read(p, "case") for p in sorted((ATTACKS / "cases").glob("*.yaml"))]
     found += [_read(p, "profile") for p in sorted((ATTACKS / "profiles").glob("*.yaml"))]
+    found += [_read(p, "page") for p in sorted((ATTACKS / "pages").glob("*.md"))]
     return found
 
 
@@ -358,6 +362,10 @@ def _problems(attack: Attack, root: Path) -> list[str]:
     placed = root / attack.placed
     if attack.kind == "case":
         result = load_cases([placed], root)
+        if result.ok:  # naming another case's hidden client shows with the whole project loaded
+            result = load_cases([root / "cases"], root)
+            assert not result.ok and result.cases == []
+            return [p.format() for p in result.problems if p.file == attack.placed]
         assert not result.ok and result.cases == []
         return [p.format() for p in result.problems]
     profile, problems = load_profile(placed, root)
