@@ -107,14 +107,29 @@ def test_an_output_over_the_inputs_or_another_output_is_refused(project, args, c
     assert not list(project.glob(".*.building-*"))
 
 
+def mkdocs_build(root: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+
+
 def test_plain_mkdocs_build_refuses_a_cache_inside_the_site(project):
     set_plugin_option(project, "cache_dir", "site/cache")
-    proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=project,
-                          capture_output=True, text=True, timeout=300)
+    proc = mkdocs_build(project)
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "refusing to write the cache folder" in proc.stderr and "lies inside the site folder" in proc.stderr
     assert not (project / "site" / "cache").exists()
+
+
+def test_plain_mkdocs_build_refuses_the_cases_folder_as_site(project):
+    """MkDocs empties its site folder before building: the plugin refuses first."""
+    set_site_dir(project, "cases")
+    cases = snapshot(project / "cases")
+    proc = mkdocs_build(project)
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "refusing to write the site folder" in proc.stderr and "is the cases folder" in proc.stderr
+    assert snapshot(project / "cases") == cases
 
 
 def test_pdf_refuses_to_overwrite_an_input_file(project):
