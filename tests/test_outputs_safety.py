@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from casebook.cli import main
 from sitebuild import copy_demo
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow  # the tests that build the demo; refusals are quick
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -144,6 +144,7 @@ def test_pdf_refuses_to_overwrite_an_input_file(project):
     assert case.read_bytes() == before
 
 
+@slow
 def test_site_dir_of_mkdocs_yml_is_honoured(project):
     set_site_dir(project, "public")
     result = run(project, "build", "--no-pdf", "-q")
@@ -156,6 +157,7 @@ def test_site_dir_of_mkdocs_yml_is_honoured(project):
 # -- defect 6: "nothing changed" covers inherited configuration and !ENV values ----
 
 
+@slow
 def test_inherited_configuration_and_env_values_are_inputs(project):
     config = project / "mkdocs.yml"
     text = config.read_text("utf-8")
@@ -189,6 +191,7 @@ def test_inherited_configuration_and_env_values_are_inputs(project):
 # -- defect 13: public output dated by public work only ---------------------------
 
 
+@slow
 def test_public_dates_come_from_public_cases_only():
     """The demo's client report ends after every public case: no public date may say so."""
     from pypdf import PdfReader
