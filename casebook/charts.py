@@ -411,7 +411,7 @@ class _Ctx:
         if before is None or after is None or not before:
             return ""
         kind = compute.kind_of(metric)
-        return self.t.change(rules.change_figure(rules.change(before, after, compute.better_of(metric)), kind),
+        return self.t.change(rules.change_figure(compute.metric_change(self.case, metric, before, after), kind),
                              self.case.currency)
 
 

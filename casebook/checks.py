@@ -61,6 +61,8 @@ def _iter_case(case: Case) -> Iterator[Issue]:
         yield ("after", "as_of"), "error", (
             f"'after' is dated {case.after.as_of}, before the 'before' snapshot ({case.before.as_of})"
         )
+    yield from _periods(case)
+    yield from _series_against_after(case)
 
 
 def _strings(value, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -404,3 +406,74 @@ def project_layout(root):
                 if isinstance(options.get("profile"), str):
                     profile = options["profile"]
     return root / cases, root / profile, root / docs, exclude
+
+
+def _shown(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _series_against_after(case: Case) -> Iterator[Issue]:
+    """A series and the after snapshot must tell the same story.
+
+    A stock's value in the month of ``after.as_of`` is the after value; a
+    flow's monthly values over the after period add up to the after value.
+    Reach (unique people) does not add up across months and is not checked.
+    """
+    after = case.after
+    if after is None or case.kind == "report":
+        return
+    reg = registry.metrics()
+    span = after.period or case.period
+    for key, points in case.series.items():
+        platform, metric = key.split(".", 1)
+        info = reg.get(metric)
+        metrics = after.metrics.get(platform)
+        value = metrics.values().get(metric) if metrics is not None else None
+        if info is None or info.derived or value is None or not points:
+            continue
+        monthly = all(isinstance(k, str) for k in points)
+        if info.measure == "stock":
+            at = after.as_of or span.end
+            same = [v for k, v in sorted(points.items(), key=lambda kv: month_start(kv[0]))
+                    if (month_start(k).year, month_start(k).month) == (at.year, at.month)]
+            if same and abs(same[-1] - value) > 1e-9:
+                yield ("series", key), "warning", (
+                    f"{metric} is a level at a date: the series says {_shown(same[-1])} in {at:%Y-%m}, "
+                    f"but 'after' says {_shown(value)} on {at}")
+        elif info.measure == "flow" and monthly:
+            months, (y, mo) = [], (span.start.year, span.start.month)
+            while (y, mo) <= (span.end.year, span.end.month):
+                months.append(f"{y:04d}-{mo:02d}")
+                y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+            whole = span.start.day == 1 and (span.end + dt.timedelta(days=1)).day == 1
+            if whole and all(m in points for m in months):
+                total = sum(points[m] for m in months)
+                if abs(total - value) > 1e-6 * max(1.0, abs(value)):
+                    yield ("series", key), "warning", (
+                        f"{metric} is summed over a period: the series adds up to {_shown(total)} for "
+                        f"{months[0]} to {months[-1]}, but 'after' says {_shown(value)} for the same months")
+
+
+def _periods(case: Case) -> Iterator[Issue]:
+    """A snapshot's period must be a span; a 'before' with flows needs one to be compared."""
+    snaps = [(("before",), case.before), (("after",), case.after)]
+    if case.report is not None:
+        snaps.append((("report", "previous"), case.report.previous))
+    for path, snap in snaps:
+        if snap is not None and snap.period is not None and snap.period.end < snap.period.start:
+            yield path + ("period", "end"), "error", (
+                f"period ends ({snap.period.end}) before it starts ({snap.period.start})")
+    before = case.before
+    if case.kind == "report" or before is None or before.period is not None:
+        return
+    reg = registry.metrics()
+    flows = sorted({k for m in before.metrics.values() for k in m.values()
+                    if k in reg and reg[k].measure != "stock"})
+    if flows:
+        example = "period: {start: YYYY-MM-01, end: YYYY-MM-DD}"
+        if before.as_of is not None:
+            first = before.as_of.replace(day=1)
+            example = f"period: {{start: {first}, end: {before.as_of}}}"
+        yield ("before",), "warning", (
+            f"{', '.join(flows)} are counted over a period, but 'before' does not say which; "
+            f"add e.g. '{example}'; until then their change is not shown")

@@ -163,7 +163,78 @@ def _has_inputs(snapshot: Snapshot | None, platform: str, inputs: tuple[str, ...
     return all(i in vals for i in inputs)
 
 
-def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, er: str) -> m.Change:
+def whole_months(span) -> int | None:
+    """How many calendar months a span covers exactly (1 Feb - 31 May: 4), None when not whole months."""
+    if span.start.day != 1 or (span.end + dt.timedelta(days=1)).day != 1:
+        return None
+    return (span.end.year - span.start.year) * 12 + span.end.month - span.start.month + 1
+
+
+def flow_basis(case: Case) -> tuple[str, float, float] | None:
+    """How the baseline's flows compare with the after's: (basis, before factor, after factor).
+
+    Periods of equal length (or of as many whole months) compare as they are;
+    whole months of different number compare per month; anything else (or a
+    baseline without a period) cannot be matched: None, and the values are
+    shown side by side without a change.
+    """
+    b, a = case.baseline_period, case.after_period
+    if b is None:
+        return None
+    if (b.end - b.start).days == (a.end - a.start).days:
+        return ("", 1.0, 1.0)
+    mb, ma = whole_months(b), whole_months(a)
+    if mb and ma:
+        return ("", 1.0, 1.0) if mb == ma else ("per_month", 1.0 / mb, 1.0 / ma)
+    return None
+
+
+def measure_of(metric: str, er: str = "by_reach") -> str:
+    """How a metric compares across periods of different length: as_is | per_month | equal.
+
+    From the registry's ``measure`` of the metric or of its inputs
+    (data/metrics.yaml): stocks and ratios of flows compare as they are;
+    flows, and flows over a stock, per month; anything counted once over the
+    period (reach) only over periods of equal length.
+    """
+    reg = registry.metrics()
+    if metric == "er":
+        metric = m.ER_BY[er]
+    if metric in m.ACROSS:
+        return "as_is"
+    inputs = m.inputs_of(metric, er)
+    measures = {reg[i].measure if i in reg else "flow" for i in inputs}
+    if "unique" in measures:
+        return "equal"
+    if len(inputs) == 1:
+        return "as_is" if measures == {"stock"} else "per_month"
+    return "per_month" if measures == {"flow", "stock"} else "as_is"
+
+
+def metric_change(case: Case | None, metric: str, before: float | None, after: float | None) -> m.Change:
+    """The change of a metric from the baseline to after, like compared with like.
+
+    A flow (leads, spend) over periods of different length is compared per
+    month; reach (unique people) and rates built on it only over periods of
+    equal length.  When the periods cannot be matched there is no change,
+    only both values.  Stocks and ratios of flows compare as they are.
+    """
+    better = better_of(metric)
+    rule = "as_is" if case is None else measure_of(metric, case.engagement_rate)
+    if rule == "as_is":
+        return m.change(before, after, better)
+    basis = flow_basis(case)
+    if basis is None or (basis[0] and rule == "equal"):
+        return m.Change(before, after, None, None, None, better)
+    label, fb, fa = basis
+    if not label:
+        return m.change(before, after, better)
+    ch = m.change(None if before is None else before * fb, None if after is None else after * fa, better)
+    return m.Change(before, after, ch.absolute, ch.percent, ch.multiple, better, label)
+
+
+def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, er: str,
+                  case: Case | None = None) -> m.Change:
     """Change across all platforms, pooling only platforms measured both times.
 
     A platform launched during the work (no 'before') would otherwise turn
@@ -174,8 +245,8 @@ def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, 
     both = {p for p in names if _has_inputs(before, p, inputs) and _has_inputs(after, p, inputs)}
     if not both:
         return m.change(None, value_of(metric, after, None, er), better_of(metric))
-    return m.change(value_of(metric, before, None, er, both), value_of(metric, after, None, er, both),
-                    better_of(metric))
+    return metric_change(case, metric, value_of(metric, before, None, er, both),
+                         value_of(metric, after, None, er, both))
 
 
 def kind_of(metric: str) -> str:
@@ -199,8 +270,8 @@ def kpis(case: Case, platform: str) -> list[Kpi]:
             if a is None and b is None:
                 continue
             # values over all platforms; the change only over platforms measured both times
-            paired = paired_change(metric, before, after, case.engagement_rate)
-            ch = m.Change(b, a, paired.absolute, paired.percent, paired.multiple, better_of(metric))
+            paired = paired_change(metric, before, after, case.engagement_rate, case)
+            ch = m.Change(b, a, paired.absolute, paired.percent, paired.multiple, better_of(metric), paired.basis)
             out.append(Kpi(platform, metric, kind_of(metric), ch,
                            missing_inputs(metric, after, case.engagement_rate)))
             continue
@@ -209,7 +280,7 @@ def kpis(case: Case, platform: str) -> list[Kpi]:
             a = m.derive(metric, counts(after, platform), case.engagement_rate)
         if a is None and b is None:
             continue
-        out.append(Kpi(platform, metric, kind_of(metric), m.change(b, a, better_of(metric))))
+        out.append(Kpi(platform, metric, kind_of(metric), metric_change(case, metric, b, a)))
     return out
 
 
@@ -283,7 +354,7 @@ def headline(case: Case) -> Headline:
     """The one-line result: the biggest growth multiple and a cost per result."""
     best_metric, best, best_figure = None, None, None
     for metric in HEADLINE_GROWTH:
-        ch = paired_change(metric, case.baseline, case.after, case.engagement_rate)
+        ch = paired_change(metric, case.baseline, case.after, case.engagement_rate, case)
         if ch.multiple is not None and ch.multiple > 1 and (best is None or ch.multiple > best):
             best_metric, best, best_figure = metric, ch.multiple, m.change_figure(ch, kind_of(metric))
     cost_metric, cost = None, None

@@ -113,7 +113,13 @@ class Translator:
         return ("+" if shown > 0 else "−" if shown < 0 else "") + text
 
     def change(self, figure, currency: str = "USD") -> str:
-        """A change as the one rule (casebook.metrics.change_figure) decided it."""
+        """A change as the one rule (casebook.metrics.change_figure) decided it, with its basis."""
+        text = self._change(figure, currency)
+        if figure.basis and figure.style != "none":
+            text += " " + self.t(f"ui.basis_{figure.basis}")
+        return text
+
+    def _change(self, figure, currency: str) -> str:
         if figure.style == "none":
             return self.t("ui.not_available")
         if figure.style == "multiple":

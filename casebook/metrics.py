@@ -90,6 +90,7 @@ class Change:
     percent: Num  # (after − before) / before × 100
     multiple: Num  # after / before
     better: str  # higher | lower: which way is good for this metric
+    basis: str = ""  # "" (alike periods) | per_month (flows of periods of different length)
 
     @property
     def direction(self) -> str:
@@ -131,6 +132,7 @@ class ChangeFigure:
     value: float | None  # the rounded number shown (signed, except for a multiple)
     digits: int
     direction: str  # good | bad | flat | na
+    basis: str = ""  # per_month: the change compares monthly averages
 
 
 def change_figure(ch: Change, kind: str) -> ChangeFigure:
@@ -141,7 +143,7 @@ def change_figure(ch: Change, kind: str) -> ChangeFigure:
     elif ch.multiple is not None and ch.multiple >= MULTIPLE_FROM:
         digits = 1 if ch.multiple < 10 else 0
         value = float(rounded(ch.multiple, digits))
-        return ChangeFigure("multiple", kind, value, digits, "good" if ch.better == "higher" else "bad")
+        return ChangeFigure("multiple", kind, value, digits, "good" if ch.better == "higher" else "bad", ch.basis)
     elif ch.percent is not None:
         style, raw = "percent", ch.percent
         digits = 0 if abs(ch.percent) >= 10 else 1
@@ -149,9 +151,9 @@ def change_figure(ch: Change, kind: str) -> ChangeFigure:
         style, digits, raw = "absolute", 0 if kind == "count" or float(ch.absolute).is_integer() else 2, ch.absolute
     value = float(rounded(raw, digits))
     if value == 0:
-        return ChangeFigure(style, kind, 0.0, digits, "flat")
+        return ChangeFigure(style, kind, 0.0, digits, "flat", ch.basis)
     up = value > 0
-    return ChangeFigure(style, kind, value, digits, "good" if up == (ch.better == "higher") else "bad")
+    return ChangeFigure(style, kind, value, digits, "good" if up == (ch.better == "higher") else "bad", ch.basis)
 
 
 def change(before: Num, after: Num, better: str = "higher") -> Change:

@@ -382,8 +382,17 @@ class Metrics(Strict):
         return {k: v for k, v in self.model_dump().items() if v is not None}
 
 
+class DateSpan(Strict):
+    start: Date
+    end: Date
+
+
 class Snapshot(Strict):
-    as_of: Date | None = Field(None, description="Date the numbers were taken")
+    as_of: Date | None = Field(None, description="Date the numbers were taken (what stocks such as followers are measured at)")
+    period: DateSpan | None = Field(
+        None, description="The days the other numbers (reach, leads, spend...) were counted over. "
+        "Default: the case's period for 'after'; for a report's 'previous', as many months right before it. "
+        "A 'before' with flows needs it for a change to be shown")
     summary: Markdown | None = None
     metrics: dict[PlatformId, Metrics] = Field(default_factory=dict)
 
@@ -394,11 +403,6 @@ class Goal(Strict):
     platform: PlatformId | None = None
     by: Date | None = Field(None, description="Deadline")
     label: Text | None = None
-
-
-class DateSpan(Strict):
-    start: Date
-    end: Date
 
 
 When = Union[Date, Month, DateSpan]
@@ -521,6 +525,30 @@ class Case(Strict):
         if self.kind == "report" and self.report is not None:
             return self.report.previous
         return self.before
+
+    @property
+    def after_period(self) -> "DateSpan":
+        """The days the after snapshot's flows cover: its own period, else the case's."""
+        if self.after is not None and self.after.period is not None:
+            return self.after.period
+        return DateSpan(start=self.period.start, end=self.period.end)
+
+    @property
+    def baseline_period(self) -> "DateSpan | None":
+        """The days the baseline's flows cover; for a report, as many whole months right before it."""
+        base = self.baseline
+        if base is not None and base.period is not None:
+            return base.period
+        if self.kind == "report" and base is not None:
+            p = self.period
+            if p.start.day == 1 and (p.end + dt.timedelta(days=1)).day == 1:
+                n = (p.end.year - p.start.year) * 12 + p.end.month - p.start.month + 1
+                index = p.start.year * 12 + p.start.month - 1 - n
+                start = dt.date(index // 12, index % 12 + 1, 1)
+                return DateSpan(start=start, end=p.start - dt.timedelta(days=1))
+            days = (p.end - p.start).days + 1
+            return DateSpan(start=p.start - dt.timedelta(days=days), end=p.start - dt.timedelta(days=1))
+        return None
 
     def client_label(self) -> str:
         """The client as public output may name it."""

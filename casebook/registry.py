@@ -26,6 +26,7 @@ class MetricInfo:
     better: str  # higher | lower
     derived: bool = False
     pool: str = "paired"  # paired | totals: how a whole-case figure is made (data/metrics.yaml)
+    measure: str = "flow"  # counts: stock | flow | unique (see data/metrics.yaml)
 
     @property
     def lower_is_better(self) -> bool:

@@ -76,7 +76,8 @@ def _case(**over) -> Case:
         "slug": "leads-case", "title": "Leads", "locale": "en", "visibility": "public", "role": "SMM",
         "client": {"name": "Acme", "disclose_name": True, "description": "a shop", "industry": "retail"},
         "period": {"start": "2025-01-01", "end": "2025-03-31"}, "platforms": ["vk"], "currency": "USD",
-        "before": {"as_of": "2024-12-31", "metrics": {"vk": {"leads": 96}}},
+        "before": {"as_of": "2024-12-31", "period": {"start": "2024-10-01", "end": "2024-12-31"},
+                   "metrics": {"vk": {"leads": 96}}},
         "after": {"as_of": "2025-03-31", "metrics": {"vk": {"leads": 131}}},
     }
     data.update(over)

@@ -173,7 +173,7 @@ def test_before_after_spec(zerno):
     assert bar["y"]["sort"] == ["Подписчики", "Охват", "Вовлечения", "Заявки"]
     assert units[1]["encoding"]["text"]["field"] == "label"
     labels = [row["label"] for row in values_of(chart.spec)]
-    assert "2\u00a0140" in labels and "6\u00a0420 (×3)" in labels and "33\u00a0300 (×3,4)" in labels
+    assert "2\u00a0140" in labels and "6\u00a0420 (×3)" in labels and "66\u00a0600 (×3,4)" in labels
     assert chart.columns == ["VK", "До", "После", "Изменение"]
     assert chart.rows[0] == ["Подписчики", "2\u00a0140", "6\u00a0420", "×3"]
     assert "Подписчики: 2\u00a0140 → 6\u00a0420 (×3)" in chart.description
@@ -234,7 +234,7 @@ def test_funnel_spec(zerno):
     assert chart.title == "VK: Охват → Клики → Заявки"
     rows = values_of(chart.spec)
     assert [r["stage"] for r in rows] == ["Охват", "Клики", "Заявки"]
-    assert rows[1]["label"] == "4\u00a0100 · 12,3\u00a0%"
+    assert rows[1]["label"] == "4\u00a0100 · 6,2\u00a0%"  # 4100 / 66600
     unit = layers(chart.spec)[0]["encoding"]
     assert unit["y"]["field"] == "stage" and unit["y"]["sort"] == ["Охват", "Клики", "Заявки"]
     assert chart.rows[2] == ["Заявки", "396", "9,7\u00a0%"]

@@ -46,12 +46,17 @@ def test_demo_set(demo_result, demo_cases):
 def test_kpis_zerno(demo_cases):
     f = compute.facts(demo_cases["zerno-coffee-vk"])
     assert list(f.platform_kpis) == ["vk", "telegram", "total"]  # a totals row for two platforms
+    # before: Oct 2024 - Jan 2025, after: Feb - May 2025: four months each, so
+    # every number compares as it is (unique reach included)
     reach = _kpi(f, "vk", "reach")
-    assert (reach.before, reach.after) == (9800, 33300)
-    assert reach.change.multiple == approx(3.397959)  # 33300 / 9800: the "×3,4" of the title
+    assert (reach.before, reach.after) == (19600, 66600)
+    assert reach.change.multiple == approx(3.397959)  # 66600 / 19600: the "×3,4" of the title
+    assert reach.change.basis == ""
     assert reach.kind == "count"
-    er = _kpi(f, "vk", "er")  # by reach: 310 / 9800 × 100 and 2890 / 33300 × 100
-    assert er.before == approx(3.163265) and er.after == approx(8.678679)
+    leads = _kpi(f, "vk", "leads")  # 14 -> 396 over equal periods: ×28.3, never ×99
+    assert leads.change.multiple == approx(396 / 14)
+    er = _kpi(f, "vk", "er")  # by reach: 1150 / 19600 × 100 and 7480 / 66600 × 100
+    assert er.before == approx(5.867347) and er.after == approx(11.231231)
     assert er.kind == "percent" and er.change.direction == "good"
     cpl = _kpi(f, "vk", "cpl")  # 84000 / 396; no spend before, so no baseline
     assert cpl.before is None and cpl.after == approx(212.121212)
@@ -90,26 +95,26 @@ def test_totals_sum_counts(demo_cases):
     assert t["orders"] == 712 + 436
     assert t["spend"] == 178000 + 109000
     assert t["revenue"] == 925600 + 566800
-    assert "reach" in t and t["reach"] == 126000  # only Facebook has reach
+    assert "reach" in t and t["reach"] == 232000  # only Facebook has reach
     assert "impressions" not in t  # absent everywhere stays absent
     assert compute.totals(None) == {}
 
 
 def test_pooled_ratio_skips_platforms_without_an_input(demo_cases):
     speakup = demo_cases["speakup-school-telegram"]
-    # CPL for the whole case is whole-case spend over whole-case leads: VK's 31
-    # organic leads count, 330000 / (1100 + 31) = 291.78, and the note says VK
+    # CPL for the whole case is whole-case spend over whole-case leads: VK's 96
+    # organic leads count, 330000 / (1100 + 96) = 275.92, and the note says VK
     # reports no spend (a cost per result is the business's cost per result)
-    assert compute.value_of("cpl", speakup.after, None, "by_views") == approx(330000 / 1131)
+    assert compute.value_of("cpl", speakup.after, None, "by_views") == approx(330000 / 1196)
     assert compute.missing_inputs("cpl", speakup.after, "by_views") == (("vk", ("spend",)),)
     # per platform nothing changes: Telegram alone, 330000 / 1100
     assert compute.value_of("cpl", speakup.after, "telegram", "by_views") == 300.0
-    # ER by views: both have engagements and views: (4820 + 760) / (96400 + 31200) × 100
-    assert compute.value_of("er", speakup.after, None, "by_views") == approx(5580 / 127600 * 100)
+    # ER by views: both have engagements and views: (19350 + 4500) / (387000 + 187000) × 100
+    assert compute.value_of("er", speakup.after, None, "by_views") == approx(23850 / 574000 * 100)
     zerno = demo_cases["zerno-coffee-vk"]
     # ER by reach is a rate: Telegram has engagements but no reach, so only VK
     # counts, and the note names Telegram
-    assert compute.value_of("er", zerno.after, None, "by_reach") == approx(2890 / 33300 * 100)
+    assert compute.value_of("er", zerno.after, None, "by_reach") == approx(7480 / 66600 * 100)
     assert compute.missing_inputs("er", zerno.after, "by_reach") == (("telegram", ("reach",)),)
     # a metric nobody has: n/a
     assert compute.value_of("cpa", zerno.after, None, "by_reach") is None
@@ -127,8 +132,8 @@ def test_total_kpis(demo_cases):
     assert total["romi"].after == approx(57150 / 15100 * 100)
     assert total["orders"].after == 850  # all three platforms
     # ER by reach over all platforms with both inputs:
-    # (9840 + 52300 + 9100) / (164000 + 402000 + 120000) × 100
-    assert total["er"].after == approx(71240 / 686000 * 100)
+    # (25200 + 139000 + 27800) / (420000 + 1050000 + 390000) × 100
+    assert total["er"].after == approx(192000 / 1860000 * 100)
 
 
 # --------------------------------------------------------------------------
@@ -230,9 +235,17 @@ def test_series_sorted_and_ending_at_after(demo_cases):
         for line in compute.series_lines(case):
             dates = [d for d, _ in line.points]
             assert dates == sorted(dates)
-            if line.platform in case.after.metrics:
-                after = case.after.metrics[line.platform].values().get(line.metric)
+            after = case.after.metrics.get(line.platform)
+            after = after.values().get(line.metric) if after else None
+            if after is None:
+                continue
+            measure = compute.registry.metrics()[line.metric].measure
+            if measure == "stock":  # a level: the last month's value is the after value
                 assert line.points[-1][1] == after, (case.slug, line)
+            elif measure == "flow":  # summed: the months of the after period add up to it
+                span = case.after_period
+                inside = [v for d, v in line.points if span.start <= d <= span.end]
+                assert sum(inside) == after, (case.slug, line)
     (vk_reach,) = [s for s in compute.series_lines(demo_cases["zerno-coffee-vk"]) if s.metric == "reach"]
     assert vk_reach.points[0] == (dt.date(2025, 2, 1), 12100.0)
 

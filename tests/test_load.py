@@ -173,7 +173,7 @@ def test_cache_follows_the_case_and_its_media(cached_project):
     (cached_project / "cases" / "media" / "glowlab" / "cover.png").unlink()
     result = _load(cached_project)
     assert not result.ok
-    assert any(p.path == "cover" and "does not exist" in p.message and p.line == 26 for p in result.errors)
+    assert any(p.path == "cover" and "does not exist" in p.message and p.line == 28 for p in result.errors)
 
 
 def test_cache_never_keeps_a_case_with_errors_or_trusts_a_planted_entry(cached_project):
