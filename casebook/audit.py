@@ -283,33 +283,25 @@ def cached_pdf_text(data: bytes, cache_dir: Path | None) -> str:
     """
     if cache_dir is None:
         return pdf_text(data)
+    from . import store
+
     path = _pdfium_cache_path(data, cache_dir)
+    kept = store.read(path)  # None: missing, changed or unsigned (an edited text could hide a name)
     try:
-        read = path.read_text("utf-8", errors="surrogatepass")
-    except (OSError, UnicodeDecodeError):
+        read = kept.decode("utf-8", errors="surrogatepass") if kept is not None else None
+    except UnicodeDecodeError:
+        read = None
+    if read is None:
         read = _pdfium_text(data)
         _write_atomic(path, read.encode("utf-8", errors="surrogatepass"))
     return _pdf_text(read, data)
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
-    """Write a cache file whole or not at all (a reader never sees half of it); failures are ignored."""
-    import tempfile
+    """Write a cache file whole or not at all, with its signed record (casebook.store); failures are ignored."""
+    from . import store
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".", suffix=".part")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(content)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+    store.write_quietly(path, content)
 
 
 # Bump when what the audit reads or how it matches changes: verdicts cached
@@ -621,8 +613,13 @@ def _load_verdicts(cache_file: Path) -> dict[str, list]:
     """The cached verdicts of one rule set; {} if there are none or the file is damaged."""
     import json
 
+    from . import store
+
     try:
-        doc = json.loads(cache_file.read_bytes())
+        raw = store.read(cache_file)  # an edited or emptied verdict file is not trusted: every file is read again
+        if raw is None:
+            return {}
+        doc = json.loads(raw)
         files = doc["files"]
         if doc.get("audit") != AUDIT_VERSION or not isinstance(files, dict):
             return {}
@@ -638,10 +635,11 @@ def _prune(cache_dir: Path, current: Path, pdf_hashes: set[str]) -> None:
                         key=lambda p: p.stat().st_mtime, reverse=True)
         for old in others[KEEP_RULE_SETS - 1:]:
             old.unlink(missing_ok=True)
+            old.with_name(old.name + ".sig").unlink(missing_ok=True)
         texts = cache_dir / PDF_TEXT_DIR
         if texts.is_dir():
             for entry in texts.iterdir():
-                if entry.suffix == ".txt" and entry.stem not in pdf_hashes:
+                if entry.name.endswith((".txt", ".txt.sig")) and entry.name.split(".")[0] not in pdf_hashes:
                     entry.unlink(missing_ok=True)
         legacy = cache_dir / "pdf-text"  # the full texts the pypdf audit kept
         if legacy.is_dir():

@@ -153,7 +153,10 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(default_epoch(project)))
     try:
-        result = _build(config_file, root, target, pdir, pdf, project)
+        from . import store
+
+        with store.fresh(force):  # --force: no output of an earlier build is read from the cache
+            result = _build(config_file, root, target, pdir, pdf, project)
     finally:
         if not epoch_was_set:  # this process's next build decides its own epoch again
             os.environ.pop("SOURCE_DATE_EPOCH", None)

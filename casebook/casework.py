@@ -11,7 +11,9 @@ keeps every result on disk under :func:`casebook.fingerprint.case_key`:
   for private outputs, ``.html`` (the standalone print HTML).
 
 An unchanged case costs a file read on the next build; an edited one is
-made again alone.  The workers are forked from the build process, so they
+made again alone.  Every entry goes through :mod:`casebook.store`: it is
+used only when its signed record vouches for its bytes (and, for a page,
+for the chart images it links), else it is made again.  The workers are forked from the build process, so they
 share the loaded project; where forking is unsafe (the process already
 runs threads) the work is done here, one case after another.
 """
@@ -32,6 +34,7 @@ from .errors import CasebookError
 from .fingerprint import case_key, profile_photo, project_digest
 from .load import LoadedCase
 from .project import Project
+from . import store
 
 log = logging.getLogger("casebook")
 
@@ -109,18 +112,37 @@ class CaseWork:
 
     def pdf_info(self, loaded: LoadedCase, kind: str) -> dict:
         """What the worker noted about a cached PDF: its pages, refused reads."""
+        text = store.read_text(self.pdf_path(loaded, kind).with_suffix(".json"))
         try:
-            return json.loads(self.pdf_path(loaded, kind).with_suffix(".json").read_text("utf-8"))
-        except (OSError, ValueError):
+            info = json.loads(text) if text is not None else {}
+        except ValueError:
             return {}
+        return info if isinstance(info, dict) else {}
+
+    def _page_ok(self, path: Path) -> bool:
+        """A cached page is good when it and every chart image it links are."""
+        text = store.read_text(path)
+        if text is None:
+            return False
+        charts = getattr(self.site, "charts", None) if self.site is not None else None
+        if charts is None or not hasattr(charts, "file_bytes"):
+            return True
+        import re
+
+        from .sitegen import CHART_FILES
+
+        return all(charts.file_bytes(name) is not None
+                   for name in set(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", text)))
+
+    def _pdf_ok(self, path: Path, kind: str) -> bool:
+        suffixes = (".pdf", ".json") + ((".html",) if kind != "case" else ())
+        return all(store.valid(path.with_suffix(s)) for s in suffixes)
 
     # -- reading ---------------------------------------------------------------
     def page(self, loaded: LoadedCase, base: str) -> str | None:
         self.wait(loaded.case.slug)
-        try:
-            return self.page_path(loaded, base).read_text("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        # None (changed since it was checked or made): the site renders it here
+        return store.read_text(self.page_path(loaded, base))
 
     # -- making ----------------------------------------------------------------
     def ensure(self, *, pages: list[tuple[LoadedCase, str]] = (), pdfs: list[tuple[LoadedCase, str]] = (),
@@ -137,23 +159,22 @@ class CaseWork:
         The build goes on with the rest of the site meanwhile: MkDocs' own
         work on the other pages overlaps with the workers'.
         """
-        from .pdf.engine import _touch
-
         self.wait()  # one batch at a time
         started = time.perf_counter()
         tasks: dict[str, Task] = {}
         for loaded, base in pages:
             path = self.page_path(loaded, base)
-            if path.is_file():
+            if self._page_ok(path):
                 self.stats.pages_cached += 1
-                _touch(path)
+                store.touch(path)
                 continue
             tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).page_base = base
         for loaded, kind in pdfs:
             path = self.pdf_path(loaded, kind)
-            if path.is_file() and path.with_suffix(".json").is_file():
+            if self._pdf_ok(path, kind):
                 self.stats.pdfs_cached += 1
-                _touch(path)
+                for suffix in (".pdf", ".json", ".html"):
+                    store.touch(path.with_suffix(suffix))
                 continue
             tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).pdf_kind = kind
         if tasks:
@@ -261,14 +282,12 @@ class CaseWork:
         loaded = self.by_slug[task.slug]
         out: dict[str, Any] = {"slug": task.slug}
         if task.page_base is not None:
-            from .pdf.engine import _write_atomic
-
             html = self.site.render_case(loaded, task.page_base)
-            _write_atomic(self.page_path(loaded, task.page_base), html.encode("utf-8"))
+            store.write(self.page_path(loaded, task.page_base), html.encode("utf-8"))
         if task.pdf_kind is not None:
             from .pdf import standalone_html
             from .pdf.compose import case_doc, report_doc
-            from .pdf.engine import _write_atomic, render_html, roots_of
+            from .pdf.engine import render_html, roots_of
 
             ctx = self.pdf_ctx
             doc = report_doc(ctx, loaded) if task.pdf_kind == "report" else case_doc(ctx, loaded)
@@ -276,10 +295,10 @@ class CaseWork:
                                  doc.fallback_html, doc.max_pages)
             path = self.pdf_path(loaded, task.pdf_kind)
             if task.pdf_kind != "case":
-                _write_atomic(path.with_suffix(".html"), standalone_html(doc.html).encode("utf-8"))
-            _write_atomic(path, result.data)
+                store.write(path.with_suffix(".html"), standalone_html(doc.html).encode("utf-8"))
+            store.write(path, result.data)
             info = {"pages": result.pages, "refused": result.refused, "seconds": round(result.seconds, 3)}
-            _write_atomic(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
+            store.write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
             out["refused"] = result.refused
         return out
 

@@ -5,7 +5,9 @@ first conversion of a process (about half a second) and is reused after
 that; one :class:`ChartRenderer` per build keeps its counters and its
 caches together.  A chart's SVG is kept on disk under a hash of the
 spec, the locale dicts, the vl-convert version and :data:`RENDER_VERSION`,
-so an unchanged chart is not converted again on the next build.
+so an unchanged chart is not converted again on the next build.  Cached
+SVGs and the bundle are written and read through :mod:`casebook.store`: one
+whose signed record does not vouch for its bytes is made again.
 
 The SVG is post-processed so that it is deterministic and can be inlined
 next to other charts: element ids (clip paths, gradients) are renumbered
@@ -19,13 +21,12 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 import re
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from . import store
 from .charts import Chart, d3_locale, embed_options, script_json
 
 RENDER_VERSION = "3"  # bump when the post-processing below changes
@@ -90,23 +91,13 @@ class ChartRenderer:
         )
 
     def _read(self, key: str) -> str | None:
-        path = self.cache_dir / f"{key}.svg"
-        try:
-            return path.read_text("utf-8")
-        except (FileNotFoundError, NotADirectoryError):
-            return None
-        except (OSError, UnicodeDecodeError):
-            return None  # a broken cache entry is simply made again
+        # a missing, changed or unsigned entry is simply made again
+        return store.read_text(self.cache_dir / f"{key}.svg")
 
     def _write(self, name: str, text: str) -> None:
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.cache_dir, prefix=".tmp-", suffix=".part")
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
-            os.replace(tmp, self.cache_dir / name)  # atomic: parallel builds never see half a file
-        except OSError:
-            pass  # a read-only or full disk costs speed, not correctness
+        # atomic: parallel builds never see half a file; a read-only or full
+        # disk costs speed, not correctness
+        store.write_quietly(self.cache_dir / name, text.encode("utf-8"))
 
     # -- the web bundle ------------------------------------------------------
     def bundle_js(self) -> str:
@@ -120,12 +111,10 @@ class ChartRenderer:
         import vl_convert as vlc
 
         name = f"vega-bundle-{vlc.__version__}-{RENDER_VERSION}.js"
-        path = self.cache_dir / name
-        try:
-            self._bundle = path.read_text("utf-8")
-            return self._bundle
-        except (OSError, UnicodeDecodeError):
-            pass
+        cached = store.read_text(self.cache_dir / name)
+        if cached is not None:
+            self._bundle = cached
+            return cached
         self._bundle = vlc.javascript_bundle()
         self._write(name, self._bundle)
         return self._bundle
@@ -153,6 +142,16 @@ class ChartRenderer:
         if not re.fullmatch(r"[0-9a-f]{16,64}\.svg", name):
             return None
         return self.cache_dir / name
+
+    def file_bytes(self, name: str) -> bytes | None:
+        """The cached SVG of that name, when its signed record vouches for it (else None)."""
+        path = self.file_path(name)
+        if path is None:
+            return None
+        key = name[:-len(".svg")]
+        if key in self._memory:  # made or checked by this renderer
+            return self._memory[key].encode("utf-8")
+        return store.read(path)
 
 
 def static_spec(chart: Chart, width: int, height: int | None = None, title: bool = False) -> dict:

@@ -174,11 +174,15 @@ def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path |
     key = (facts.case.model_dump_json(), t.locale)
     cached = _BUILT.get(key)
     disk = _disk_path(cache_dir, key) if cache_dir is not None else None
-    if cached is None and disk is not None and disk.is_file():
+    if cached is None and disk is not None:
+        from . import store
+
+        text = store.read_text(disk)  # None: missing, changed or unsigned
         try:
-            cached = [Chart(**item) for item in json.loads(disk.read_text("utf-8"))]
-            _BUILT[key] = cached
-        except (ValueError, TypeError, OSError):
+            if text is not None:
+                cached = [Chart(**item) for item in json.loads(text)]
+                _BUILT[key] = cached
+        except (ValueError, TypeError):
             cached = None  # a broken entry is made again
     if cached is None:
         ctx = _Ctx(facts, t)
@@ -222,17 +226,9 @@ def _disk_path(cache_dir: "Path", key: tuple[str, str]) -> "Path":
 
 
 def _write_atomic(path: "Path", text: str) -> None:
-    import os
-    import tempfile
+    from . import store
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    store.write_quietly(path, text.encode("utf-8"))  # a cache that cannot be written only costs time
 
 
 _BUILT: dict[tuple[str, str], list[Chart]] = {}

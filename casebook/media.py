@@ -85,7 +85,11 @@ _disk: Path | None = None  # where re-encoded images are kept between builds (us
 
 
 def use_cache(folder: Path | None) -> None:
-    """Keep re-encoded images in ``folder`` (keyed by the source's bytes and the options)."""
+    """Keep re-encoded images in ``folder`` (keyed by the source's bytes and the options).
+
+    Entries go through :mod:`casebook.store`: one whose signed record does not
+    vouch for its bytes (truncated, swapped) is encoded again and replaced.
+    """
     global _disk
     _disk = Path(folder) if folder is not None else None
 
@@ -107,13 +111,24 @@ def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
         h = hashlib.sha256(f"{MEDIA_VERSION}\0{PIL.__version__}\0{max_side}\0{quality}\0".encode())
         h.update(path.read_bytes())
         disk_key = h.hexdigest()[:40]
-        for hit in _disk.glob(f"{disk_key}-*"):
+        from . import store
+
+        try:
+            hits = sorted(_disk.glob(f"{disk_key}-*"))
+        except OSError:
+            hits = []
+        for hit in hits:
+            if store.is_record(hit):
+                continue
             try:
                 size, _dot, ext = hit.name[len(disk_key) + 1:].partition(".")
                 w, h_ = (int(x) for x in size.split("x"))
-                data = hit.read_bytes()
-            except (OSError, ValueError):
-                break
+            except ValueError:
+                continue
+            data = store.read(hit)  # None: missing, changed or unsigned
+            if data is None or ext not in ("png", "jpg"):
+                store.remove(hit)
+                continue
             mime = "image/png" if ext == "png" else "image/jpeg"
             result = MediaFile(path, hashlib.sha256(data).hexdigest()[:16] + "." + ext, data, w, h_, mime)
             _cache[key] = result
@@ -141,11 +156,7 @@ def prepare(path: Path, max_side: int = 1600, quality: int = 82) -> MediaFile:
     result = MediaFile(path, name, data, im.width, im.height, mime)
     _cache[key] = result
     if disk_key is not None:
-        try:
-            _disk.mkdir(parents=True, exist_ok=True)
-            tmp = _disk / f".{disk_key}.{os.getpid()}.part"
-            tmp.write_bytes(data)
-            os.replace(tmp, _disk / f"{disk_key}-{im.width}x{im.height}{suffix}")
-        except OSError:
-            pass  # no cache: slower, not wrong
+        from . import store
+
+        store.write_quietly(_disk / f"{disk_key}-{im.width}x{im.height}{suffix}", data)  # else slower, not wrong
     return result

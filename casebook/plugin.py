@@ -318,20 +318,20 @@ class CasebookPlugin(BasePlugin[CasebookConfig]):
                               f"emptied:\n{shown}")
 
     def _copy_chart_files(self, site_dir: Path) -> None:
-        import shutil
-
         from .sitegen import CHART_FILES
 
         if self.renderer is None:
             return
         folder = site_dir / CHART_FILES
         for name in sorted(self.chart_files):
-            source = self.renderer.file_path(name)
-            if source is None:
+            if self.renderer.file_path(name) is None:
                 continue
+            data = self.renderer.file_bytes(name)  # only what the cache's signed record vouches for
             folder.mkdir(parents=True, exist_ok=True)
             try:
-                shutil.copyfile(source, folder / name)
+                if data is None:
+                    raise OSError(f"{name} is missing or was changed")
+                (folder / name).write_bytes(data)
             except OSError as exc:
                 raise PluginError(f"a chart image is missing from the cache ({exc}); build again with "
                                   f"the cache folder writable") from None

@@ -128,7 +128,9 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
     parts = [work.pdf_path(c, "case") for c in cases]
     key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *(p.stem for p in parts)]).encode()).hexdigest()
     cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
-    if cached.is_file():
+    from .. import store
+
+    if store.valid(cached):  # else missing, changed or unsigned: joined again
         _copy_atomic(cached, out_path)
         return 0
     counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]

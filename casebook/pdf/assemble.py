@@ -19,10 +19,11 @@ import io
 import json
 from pathlib import Path
 
+from .. import store
 from ..errors import CasebookError
 from ..load import LoadedCase
 from .compose import CONTENTS_PER_PART, Context, portfolio_cover_docs
-from .engine import _write_atomic, render_html
+from .engine import render_html
 
 PAGE_LINK = "casebook-page:"
 
@@ -35,8 +36,8 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
 
     memo = Path(out_path).parent / "portfolio-cover-pages.json"  # what the last cover of this size took
     try:
-        cover_pages = int(json.loads(memo.read_text("utf-8"))[str(len(cases))])
-    except (OSError, ValueError, KeyError, TypeError):
+        cover_pages = int(json.loads(store.read(memo) or b"{}")[str(len(cases))])
+    except (ValueError, KeyError, TypeError):
         cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PART))
     for _attempt in range(4):  # the contents took more or fewer pages than guessed: lay out again
         starts, page = [], cover_pages + 1
@@ -58,7 +59,7 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
             # the contents' other parts, then the cases; from bytes: qpdf reads a
             # source again when it writes, and a thousand open files would run
             # out of descriptors
-            for data in [r.data for r in results[1:]] + [Path(part).read_bytes() for part in parts]:
+            for data in [r.data for r in results[1:]] + [_part(part) for part in parts]:
                 src = pikepdf.Pdf.open(io.BytesIO(data))
                 sources.append(src)
                 pdf.pages.extend(src.pages)
@@ -79,8 +80,17 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
         finally:
             for src in sources:
                 src.close()
-    _write_atomic(Path(out_path), buf.getvalue())
+    store.write(Path(out_path), buf.getvalue())  # a cache entry, copied out by the caller
     return pages
+
+
+def _part(path: Path) -> bytes:
+    """A case PDF from the cache, only as its signed record vouches for it."""
+    data = store.read(path)
+    if data is None:  # checked (or made) a moment ago: changed under this build
+        raise CasebookError(f"{path}: the cached case PDF is missing or was changed during the build; "
+                            f"nothing was published; build again")
+    return data
 
 
 def _cover(doc, roots: tuple[str, ...], folder: Path):
@@ -89,32 +99,26 @@ def _cover(doc, roots: tuple[str, ...], folder: Path):
     from .engine import RenderResult, cache_key
 
     path = folder / f"cover-{cache_key(doc, roots)}.pdf"
-    try:
-        data = path.read_bytes()
-        pages = int(json.loads(path.with_suffix(".json").read_text("utf-8"))["pages"])
-        return RenderResult(data, [], 0.0, pages)
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    data, info = store.read(path), store.read(path.with_suffix(".json"))  # None: missing, changed, unsigned
+    if data is not None and info is not None:
+        try:
+            return RenderResult(data, [], 0.0, int(json.loads(info)["pages"]))
+        except (ValueError, KeyError, TypeError):
+            pass
     result = render_html(doc.html, doc.base_url, roots)
-    try:
-        _write_atomic(path, result.data)
-        _write_atomic(path.with_suffix(".json"), json.dumps({"pages": result.pages}).encode("utf-8"))
-    except OSError:
-        pass
+    store.write_quietly(path, result.data)
+    store.write_quietly(path.with_suffix(".json"), json.dumps({"pages": result.pages}).encode("utf-8"))
     return result
 
 
 def _remember(memo: Path, cases: int, pages: int) -> None:
     try:
-        known = json.loads(memo.read_text("utf-8"))
+        known = json.loads(store.read(memo) or b"{}")
         known = known if isinstance(known, dict) else {}
-    except (OSError, ValueError):
+    except ValueError:
         known = {}
     known[str(cases)] = pages
-    try:
-        _write_atomic(memo, json.dumps(dict(list(known.items())[-50:])).encode("utf-8"))
-    except OSError:
-        pass
+    store.write_quietly(memo, json.dumps(dict(list(known.items())[-50:])).encode("utf-8"))
 
 
 def _link_contents(pdf, cover_pages: int) -> None:

@@ -10,7 +10,8 @@
 * Cached: a PDF is keyed by the sha256 of its HTML, its base URL, the
   bytes of the theme files it may read (print CSS, fonts) and the versions
   of casebook, WeasyPrint and pydyf; hits are copied from
-  ``cache_dir/pdf/``.
+  ``cache_dir/pdf/``, each only when its signed record (:mod:`casebook.store`)
+  vouches for its bytes; anything else is rendered again.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from .. import store as cache_store
 from ..errors import CasebookError
 from ..paths import theme_dir
 from .compose import PdfDoc
@@ -194,16 +196,12 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 
 def _copy_atomic(src: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=dest.parent)
-    os.close(fd)
-    try:
-        shutil.copyfile(src, tmp)
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Put a cached artefact in place: only the bytes its signed record vouches for."""
+    data = cache_store.read(src)
+    if data is None:  # checked (or made) a moment ago: changed under this build
+        raise CasebookError(f"{src}: the cached file is missing or was changed during the build; "
+                            f"nothing was published; build again")
+    _write_atomic(dest, data)
 
 
 def worker_count(n_jobs: int) -> int:
@@ -226,11 +224,12 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
     for job in jobs:
         job.key = cache_key(job.doc, job.roots)
         hit = store / f"{job.key}.pdf" if store else None
-        if hit is not None and hit.is_file():
-            _copy_atomic(hit, job.out)
-            _touch(hit)
+        data = cache_store.read(hit) if hit is not None else None
+        if data is not None:
+            _write_atomic(job.out, data)
+            cache_store.touch(hit)
             job.cached = True
-            job.size = hit.stat().st_size
+            job.size = len(data)
         else:
             todo.append(job)
 
@@ -241,7 +240,7 @@ def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> 
         for r in result.refused:
             log.warning("casebook: %s: refused to read %s", job.out.name, r)
         if store is not None:
-            _write_atomic(store / f"{job.key}.pdf", result.data)
+            cache_store.write(store / f"{job.key}.pdf", result.data)
         _write_atomic(job.out, result.data)
 
     def here(job: Job) -> None:
@@ -316,7 +315,7 @@ def _prune(store: Path) -> None:
     for path in entries:
         try:
             if path.stat().st_mtime < cutoff:
-                path.unlink()
+                cache_store.remove(path)
         except OSError:
             continue
 
