@@ -162,10 +162,16 @@ def _date_in_range(value: dt.date) -> dt.date:
 
 
 def _no_time(value: Any) -> Any:
-    """YAML reads 2025-01-31 10:00 as a timestamp; a case's dates are days."""
+    """YAML reads 2025-01-31 10:00 as a timestamp; a case's dates are days.
+
+    A number is refused too: pydantic would read 1700000000 as seconds since 1970.
+    """
     if isinstance(value, dt.datetime):
         written = value.isoformat(sep=" ")
         raise ValueError(f"expected a date like 2025-01-31, got a date with a time ({written}); remove the time")
+    if isinstance(value, (int, float)):
+        shown = str(value).lower() if isinstance(value, bool) else value
+        raise ValueError(f"expected a date like 2025-01-31, got the number {shown}")
     return value
 
 
