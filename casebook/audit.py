@@ -494,7 +494,7 @@ class _Content:
 
 def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
-    from .names import fold, padded, shown_forms
+    from .names import fold, padded, shown_forms, vocabulary
 
     findings = []
     folded = rel.casefold()
@@ -543,14 +543,17 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
             found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
                             if s not in found_slugs and might(needs, piece, words) and rx.search(piece)}
     if rules.names:
+        # The words of the folded piece first (casebook.names.vocabulary folds
+        # each distinct word once, not every character); the piece itself is
+        # folded only when all the words of some name's form are in it.
         for each in texts:
-            for piece in _pieces(fold(each)):
-                piece = f" {piece} "
-                words = set(piece.split()) if many else piece
-                found_names |= {n for n, rule in rules.names.items()
-                                if n not in found_names and any(
-                                    might(needs, piece, words) and f" {form} " in piece
-                                    for form, needs in zip(rule.forms, rule.needs))}
+            for piece in _pieces(each):
+                words = vocabulary(piece)
+                maybe = [(n, rule) for n, rule in rules.names.items()
+                         if n not in found_names and any(needs <= words for needs in rule.needs)]
+                if maybe:
+                    folded_piece = f" {fold(piece)} "
+                    found_names |= {n for n, rule in maybe if rule.found_in(folded_piece)}
     findings += [Finding(rel, "undisclosed or private client name", n) for n in found_names]
     findings += [Finding(rel, "private case", s) for s in found_slugs]
     if suffix in TEXT_SUFFIXES or suffix == ".pdf":
