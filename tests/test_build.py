@@ -154,8 +154,12 @@ def test_a_rebuild_remakes_only_the_edited_case(project, monkeypatch):
     first = sorted(made)
     assert first, "a cold build makes every public case page"
     made.clear()
+    (project / "pages" / "notes.md").write_text("# Notes\n", "utf-8")  # a rebuild that changes no case
+    build(project / "mkdocs.yml", pdf=False, quiet=True)
+    assert made == [], "no case changed: every case page comes from the cache"
     build(project / "mkdocs.yml", pdf=False, quiet=True, force=True)
-    assert made == [], "nothing changed: every page comes from the cache"
+    assert sorted(made) == first, "--force reads no cached page: every one is made again"
+    made.clear()
     case = project / "cases" / f"{first[0]}.yaml"
     edit_title(case)
     build(project / "mkdocs.yml", pdf=False, quiet=True)
