@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import sys
 import tempfile
 import time
@@ -297,13 +296,6 @@ def _render_job(job: Job) -> RenderResult:
 
 
 CACHE_DAYS = 30  # cached PDFs unused for this long are removed
-
-
-def _touch(path: Path) -> None:
-    try:
-        os.utime(path)
-    except OSError:
-        pass
 
 
 def _prune(store: Path) -> None:
