@@ -136,11 +136,12 @@ CONFIG: dict[str, Any] = {
     "range": {"category": CATEGORY},
 }
 
-KEY_METRICS = ("followers", "reach", "views", "engagements", "leads")
-FUNNEL_TOP = ("reach", "views", "impressions")
-FUNNEL_REST = ("clicks", "leads", "orders")
-COSTS = (("cpl", "leads"), ("cpc", "clicks"), ("cpa", "orders"))  # in order of preference
-SERIES_ORDER = compute.KPI_ORDER
+# What each chart shows comes from data/metrics.yaml (charts:, card:).
+KEY_METRICS = registry.with_chart("before_after")
+FUNNEL_TOP = registry.with_chart("funnel_top")
+FUNNEL_REST = registry.with_chart("funnel_step")
+COSTS = tuple((cost, registry.metrics()[cost].inputs[-1]) for cost in registry.with_chart("cost_of"))  # spend / result
+SERIES_ORDER = registry.card_order()
 
 ROW_STEP = 22  # px per bar in horizontal bar charts
 SERIES_HEIGHT = 240

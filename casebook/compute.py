@@ -17,15 +17,6 @@ from . import registry
 from .checks import month_start
 from .model import Action, Case, DateSpan, Goal, Metrics, Snapshot
 
-# The metrics a KPI card shows, in this order, when the case has them.
-KPI_ORDER = (
-    "followers", "reach", "views", "impressions", "engagements", "er",
-    "clicks", "ctr", "leads", "cpl", "orders", "cpa", "revenue", "romi", "spend",
-)
-HEADLINE_GROWTH = ("reach", "followers", "views", "engagements", "leads")
-HEADLINE_COST = ("cpl", "cpa", "cpc")
-
-
 @dataclass(frozen=True)
 class Kpi:
     platform: str  # a platform id or "total"
@@ -95,7 +86,7 @@ def totals(snapshot: Snapshot | None) -> dict[str, float]:
 
 def pool_of(metric: str, er: str = "by_reach") -> str:
     """paired | totals: how a whole-case figure of the metric is made (data/metrics.yaml)."""
-    info = registry.metrics().get(m.ER_BY[er] if metric == "er" else metric)
+    info = registry.metrics().get(m.resolve(metric, er))
     return info.pool if info else "paired"
 
 
@@ -146,13 +137,13 @@ def missing_inputs(metric: str, snapshot: Snapshot | None, er: str) -> tuple[tup
 
 def goal_value(metric: str, case: Case, platform: str | None) -> float | None:
     """A goal's actual figure: from the after snapshot, or from both for a change metric."""
-    if metric in m.ACROSS:  # follower_growth: the change of its input from before to after
-        fn, inp = m.ACROSS[metric]
+    inp = registry.metrics()[metric].change_of if metric in registry.metrics() else None
+    if inp:  # follower_growth: the change of its count from before to after
         if platform:
-            return fn(value_of(inp, case.baseline, platform, case.engagement_rate),
-                      value_of(inp, case.after, platform, case.engagement_rate))
+            return m.percent_change(value_of(inp, case.baseline, platform, case.engagement_rate),
+                                    value_of(inp, case.after, platform, case.engagement_rate))
         ch = paired_change(inp, case.baseline, case.after, case.engagement_rate)
-        return fn(ch.before, ch.after) if ch.before is not None else None
+        return m.percent_change(ch.before, ch.after) if ch.before is not None else None
     return value_of(metric, case.after, platform, case.engagement_rate)
 
 
@@ -192,23 +183,39 @@ def flow_basis(case: Case) -> tuple[str, float, float] | None:
 def measure_of(metric: str, er: str = "by_reach") -> str:
     """How a metric compares across periods of different length: as_is | per_month | equal.
 
-    From the registry's ``measure`` of the metric or of its inputs
-    (data/metrics.yaml): stocks and ratios of flows compare as they are;
-    flows, and flows over a stock, per month; anything counted once over the
-    period (reach) only over periods of equal length.
+    From the registry's ``measure`` of the metric or of its formula's inputs
+    (data/metrics.yaml): a stock compares as it is; a flow per month; a
+    unique count (reach), and anything built on it, only over equal periods.
+    A formula scales with the period by its flows above minus below the line:
+    leads per click (1 - 1) compares as it is, engagements per follower
+    (1 - 0) per month, engagements per post per follower (1 - 1) as it is.
     """
     reg = registry.metrics()
-    if metric == "er":
-        metric = m.ER_BY[er]
-    if metric in m.ACROSS:
+    info = reg.get(m.resolve(metric, er))
+    if info is None or info.change_of:
         return "as_is"
-    inputs = m.inputs_of(metric, er)
-    measures = {reg[i].measure if i in reg else "flow" for i in inputs}
-    if "unique" in measures:
+    if not info.derived:
+        return {"stock": "as_is", "flow": "per_month"}.get(info.measure, "equal")
+    if any(reg[i].measure == "unique" for i in info.inputs if i in reg):
         return "equal"
-    if len(inputs) == 1:
-        return "as_is" if measures == {"stock"} else "per_month"
-    return "per_month" if measures == {"flow", "stock"} else "as_is"
+    return "as_is" if _flow_degree(m.parse(info.formula)) == 0 else "per_month"
+
+
+def _flow_degree(node) -> int:
+    """How a formula's value scales with the length of the period (flows count 1, stocks 0)."""
+    import ast
+
+    if isinstance(node, ast.Name):
+        info = registry.metrics().get(node.id)
+        return 0 if info is not None and info.measure == "stock" else 1
+    if isinstance(node, ast.Constant):
+        return 0
+    left, right = _flow_degree(node.left), _flow_degree(node.right)
+    if isinstance(node.op, ast.Mult):
+        return left + right
+    if isinstance(node.op, ast.Div):
+        return left - right
+    return max(left, right)
 
 
 def metric_change(case: Case | None, metric: str, before: float | None, after: float | None) -> m.Change:
@@ -250,20 +257,19 @@ def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, 
 
 
 def kind_of(metric: str) -> str:
-    if metric == "er":
-        return "percent"
-    return registry.metrics()[metric].kind
+    """count | money | percent (data/metrics.yaml, unit)."""
+    return registry.metrics()[metric].unit
 
 
 def better_of(metric: str) -> str:
-    return "higher" if metric == "er" else m.better(metric)
+    return m.better(metric)
 
 
 def kpis(case: Case, platform: str) -> list[Kpi]:
     """KPI cards for one platform ("total" for all): metrics present before or after."""
     before, after = case.baseline, case.after
     out = []
-    for metric in KPI_ORDER:
+    for metric in registry.card_order():
         if platform == "total":
             b = value_of(metric, before, None, case.engagement_rate)
             a = value_of(metric, after, None, case.engagement_rate)
@@ -353,12 +359,12 @@ class Headline:
 def headline(case: Case) -> Headline:
     """The one-line result: the biggest growth multiple and a cost per result."""
     best_metric, best, best_figure = None, None, None
-    for metric in HEADLINE_GROWTH:
+    for metric in registry.headline_candidates("growth"):
         ch = paired_change(metric, case.baseline, case.after, case.engagement_rate, case)
         if ch.multiple is not None and ch.multiple > 1 and (best is None or ch.multiple > best):
             best_metric, best, best_figure = metric, ch.multiple, m.change_figure(ch, kind_of(metric))
     cost_metric, cost = None, None
-    for metric in HEADLINE_COST:
+    for metric in registry.headline_candidates("cost"):
         value = value_of(metric, case.after, None, case.engagement_rate)
         if value is not None:
             cost_metric, cost = metric, value

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from . import model, registry
+from . import compute, model, registry
 from .i18n import translator
 from .schema import case_schema
 
@@ -80,21 +80,6 @@ FALLBACK = {
     ("DateSpan", "end"): "Last day; not before `start`",
     ("Snapshot", "summary"): "What the numbers say: the problem before, the change after",
     ("Snapshot", "metrics"): "Counts per platform; derived metrics (ER, CTR, CPL …) are computed, never written",
-    ("Metrics", "followers"): "Followers or subscribers on the snapshot date",
-    ("Metrics", "likes"): "Likes or reactions; a part of `engagements`",
-    ("Metrics", "comments"): "A part of `engagements`",
-    ("Metrics", "shares"): "Shares, reposts or forwards; a part of `engagements`",
-    ("Metrics", "saves"): "A part of `engagements`",
-    ("Metrics", "clicks"): "Link clicks; not more than `impressions`",
-    ("Metrics", "leads"): "Leads: sign-ups, requests, lead forms",
-    ("Metrics", "orders"): "Orders or other target actions (for CPA)",
-    ("Metrics", "revenue"): "Revenue attributed to the work, in the case's currency",
-    ("Metrics", "spend"): "Ad spend, in the case's currency",
-    ("Metrics", "messages"): "Messages to the community or page",
-    ("Metrics", "mentions"): "Brand mentions",
-    ("Metrics", "video_views"): "Video views",
-    ("Metrics", "sessions"): "Site sessions from social",
-    ("Metrics", "unfollows"): "People who left",
     ("Goal", "metric"): "What the goal is on; the tool knows whether higher or lower is better",
     ("Goal", "target"): "The number to reach",
     ("Goal", "platform"): "The platform; without it the goal is for all platforms together",
@@ -419,23 +404,45 @@ def reference_markdown() -> str:
         "",
         "## Metrics",
         "",
-        "Counts are written in `before`, `after`, `series` and `report.previous`;",
-        "derived metrics are computed from them and may be goals. A derived",
-        "metric whose inputs are missing is shown as n/a, never as zero.",
-        "`er` follows the case's `engagement_rate` definition.",
+        "Every metric is declared once, in `casebook/data/metrics.yaml`. Counts are",
+        "written in `before`, `after`, `series` and `report.previous`; derived metrics",
+        "are computed from them and may be goals. A derived metric whose inputs are",
+        "missing is shown as n/a, never as zero. `er` is the case's ER, by its",
+        "`engagement_rate` (" + ", ".join(f"`{k}`: `{v}`" for k, v in registry.er_definitions().items()) + ").",
         "",
-        "| Id | Name | Kind | Better | Formula |",
-        "| --- | --- | --- | --- | --- |",
+        "Over a period: a *stock* (followers) is read at the snapshot's `as_of`; a",
+        "*flow* is summed over the snapshot's `period`, and periods of different",
+        "length compare per month; a *unique* count (reach) does not add up across",
+        "months, so it, and every rate built on it, compares only over periods of",
+        "equal length. Every derived number is a ratio of the period's totals, not",
+        "a mean of per-post ratios. A whole-case figure of a cost (*totals*) divides",
+        "the whole case's totals; a rate (*paired*) pools the platforms that report",
+        "both inputs; the platforms short of an input are named beside the figure.",
+        "",
+        "A change is shown by one rule everywhere (cards, headline, charts, PDFs):",
+        "rates in percentage points; counts and money in per cent, as a multiple",
+        "(\u00d72.4) from twice the value; rounded half-up before its sign and colour",
+        "are chosen, so a change that rounds to zero is neutral.",
+        "",
+        "| Id | Name | Unit | Over a period | Better | Formula and basis | Also written as |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
+    from .render import definition
+
     for metric in registry.metrics().values():
         if metric.id == "er":
-            formula = "per `engagement_rate`: `er_followers`, `er_reach` or `er_views`"
+            formula = "the case's ER: " + ", ".join(f"`{v}`" for v in registry.er_definitions().values())
+            period = "as its definition"
         elif metric.derived:
-            formula = en.t(f"formula.{metric.id}")
+            formula = f"{definition(en, metric.id)}. {metric.description}"
+            rule = {"as_is": "compares as it is", "per_month": "per month", "equal": "equal periods only"}
+            period = f"{rule[compute.measure_of(metric.id)]}; whole case: {metric.pool}"
         else:
-            formula = "a count" if metric.kind == "count" else "an amount"
-        kind = "derived " + metric.kind if metric.derived else metric.kind
-        parts.append(f"| `{metric.id}` | {en.metric(metric.id)} | {kind} | {metric.better} | {formula} |")
+            formula = metric.description
+            period = metric.measure
+        aliases = ", ".join(f"`{a}`" for a in metric.aliases)
+        parts.append(f"| `{metric.id}` | {en.metric(metric.id)} | {metric.unit} | {period} | {metric.better} "
+                     f"| {formula} | {aliases} |")
     return "\n".join(parts) + "\n"
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import checks
+from . import checks, registry
 from .errors import Problem, display_path
 from .model import Case, Profile
 from .yamlsrc import Located, YamlProblem, decode, parse
@@ -288,22 +288,10 @@ UNION_HINTS = {
     "when": "expected a date (2025-03-01), a month (2025-03) or {start: ..., end: ...}",
 }
 
-# Names specialists use for a count, as the platforms' statistics pages call them.
-FIELD_SYNONYMS = {
-    "reposts": "shares",
-    "forwards": "shares",
-    "retweets": "shares",
-    "reactions": "likes",
-    "subscribers": "followers",
-    "members": "followers",
-    "fans": "followers",
-    "unsubscribes": "unfollows",
-    "budget": "spend",
-    "cost": "spend",
-    "purchases": "orders",
-    "sales": "orders",
-    "conversions": "leads",
-}
+# Names specialists use for a count, as the platforms' statistics pages call
+# them (data/metrics.yaml, aliases:).
+FIELD_SYNONYMS = {alias: metric for alias, metric in registry.metric_aliases().items()
+                  if not registry.metrics()[metric].derived}
 
 
 def _message(errs: list[dict], path: tuple, model: type[BaseModel], data: Any, written: str | None = None) -> str:

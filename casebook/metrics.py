@@ -7,8 +7,10 @@ missing, and never as a made-up zero.  See ``shared/domain.md``.
 
 from __future__ import annotations
 
+import ast
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
@@ -17,66 +19,66 @@ from . import registry
 Num = Optional[float]
 
 
-def _ratio(num: Num, den: Num, scale: float = 1.0) -> Num:
-    if num is None or den is None or den == 0:
-        return None
-    # scale first: 57 * 100 / 100 is exactly 57.0, while 57 / 100 * 100 is 56.99999999999999
-    return num * scale / den
+class FormulaError(ValueError):
+    """A formula in data/metrics.yaml that casebook cannot read."""
 
 
-def er_by_followers(engagements: Num, followers: Num) -> Num:
-    """ER = engagements / followers × 100."""
-    return _ratio(engagements, followers, 100)
+_OPS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
-def er_by_reach(engagements: Num, reach: Num) -> Num:
-    """ERR = engagements / reach × 100."""
-    return _ratio(engagements, reach, 100)
+def _scale_first(node: ast.AST) -> ast.AST:
+    """(a / b) * k as (a * k) / b: 57 * 100 / 100 is exactly 57.0, 57 / 100 * 100 is not."""
+    if (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and isinstance(node.right, ast.Constant)
+            and isinstance(node.left, ast.BinOp) and isinstance(node.left.op, ast.Div)):
+        inner = _scale_first(node.left)
+        return ast.BinOp(ast.BinOp(inner.left, ast.Mult(), node.right), ast.Div(), inner.right)
+    if isinstance(node, ast.BinOp):
+        return ast.BinOp(_scale_first(node.left), node.op, _scale_first(node.right))
+    return node
 
 
-def er_by_views(engagements: Num, views: Num) -> Num:
-    """ER by views = engagements / views × 100."""
-    return _ratio(engagements, views, 100)
+@lru_cache(maxsize=None)
+def parse(formula: str) -> ast.AST:
+    """A formula's tree: numbers, metric ids, + - * / and parentheses, nothing else."""
+    try:
+        tree = ast.parse(formula, mode="eval").body
+    except SyntaxError as exc:
+        raise FormulaError(f"cannot read formula {formula!r}: {exc.msg}") from None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BinOp) and type(node.op) not in _OPS:
+            raise FormulaError(f"formula {formula!r}: only + - * / are allowed")
+        if not isinstance(node, (ast.BinOp, ast.Name, ast.Constant, ast.Load, *_OPS)):
+            raise FormulaError(f"formula {formula!r}: {type(node).__name__} is not allowed")
+        if isinstance(node, ast.Constant) and not isinstance(node.value, (int, float)):
+            raise FormulaError(f"formula {formula!r}: only numbers and metric ids")
+    return _scale_first(tree)
 
 
-def ctr(clicks: Num, impressions: Num) -> Num:
-    return _ratio(clicks, impressions, 100)
+def evaluate(formula: str, counts: dict[str, float]) -> Num:
+    """A formula's value; None when an input is missing or a divisor is zero (never a made-up zero)."""
+
+    def ev(node: ast.AST) -> Num:
+        if isinstance(node, ast.Constant):
+            return float(node.value)
+        if isinstance(node, ast.Name):
+            value = counts.get(node.id)
+            return None if value is None else value
+        left, right = ev(node.left), ev(node.right)
+        if left is None or right is None:
+            return None
+        if isinstance(node.op, ast.Add):
+            return left + right
+        if isinstance(node.op, ast.Sub):
+            return left - right
+        if isinstance(node.op, ast.Mult):
+            return left * right
+        return None if right == 0 else left / right
+
+    return ev(parse(formula))
 
 
-def cpc(spend: Num, clicks: Num) -> Num:
-    return _ratio(spend, clicks)
-
-
-def cpm(spend: Num, impressions: Num) -> Num:
-    return _ratio(spend, impressions, 1000)
-
-
-def cpl(spend: Num, leads: Num) -> Num:
-    return _ratio(spend, leads)
-
-
-def cpa(spend: Num, orders: Num) -> Num:
-    return _ratio(spend, orders)
-
-
-def conversion_rate(conversions: Num, clicks: Num) -> Num:
-    return _ratio(conversions, clicks, 100)
-
-
-def romi(revenue: Num, spend: Num) -> Num:
-    """(revenue − spend) / spend × 100."""
-    if revenue is None or spend is None or spend == 0:
-        return None
-    return (revenue - spend) * 100 / spend
-
-
-def drr(spend: Num, revenue: Num) -> Num:
-    """ДРР, ad-spend share: spend / revenue × 100."""
-    return _ratio(spend, revenue, 100)
-
-
-def follower_growth(start: Num, end: Num) -> Num:
-    """(end − start) / start × 100."""
+def percent_change(start: Num, end: Num) -> Num:
+    """The change of a count in per cent: (end − start) / start × 100 (None from zero)."""
     if start is None or end is None or start == 0:
         return None
     return (end - start) * 100 / start
@@ -163,45 +165,29 @@ def change(before: Num, after: Num, better: str = "higher") -> Change:
     return Change(before, after, absolute, percent, multiple, better)
 
 
-DERIVED = {
-    # id: (function, argument names drawn from a platform's counts)
-    "er_followers": (er_by_followers, ("engagements", "followers")),
-    "er_reach": (er_by_reach, ("engagements", "reach")),
-    "er_views": (er_by_views, ("engagements", "views")),
-    "ctr": (ctr, ("clicks", "impressions")),
-    "cpc": (cpc, ("spend", "clicks")),
-    "cpm": (cpm, ("spend", "impressions")),
-    "cpl": (cpl, ("spend", "leads")),
-    "cpa": (cpa, ("spend", "orders")),
-    "conversion_rate": (conversion_rate, ("leads", "clicks")),
-    "romi": (romi, ("revenue", "spend")),
-    "drr": (drr, ("spend", "revenue")),
-}
-
-# Metrics of a change from before to after: (function, the count it compares).
-ACROSS = {"follower_growth": (follower_growth, "followers")}
-
-ER_BY = {"by_followers": "er_followers", "by_reach": "er_reach", "by_views": "er_views"}
+def resolve(metric: str, er_definition: str = "by_reach") -> str:
+    """``er`` is the case's ER (by its engagement_rate); every other id is itself."""
+    if metric == "er":
+        return registry.er_definitions()[er_definition]
+    return metric
 
 
 def derive(metric: str, counts: dict[str, float], er_definition: str = "by_reach") -> Num:
-    """A metric's value from one set of counts; ``er`` follows the case's definition."""
-    if metric == "er":
-        metric = ER_BY[er_definition]
-    if metric in DERIVED:
-        fn, args = DERIVED[metric]
-        return fn(*(counts.get(a) for a in args))
-    if metric in registry.metrics() and not registry.metrics()[metric].derived:
-        return counts.get(metric)
-    return None
+    """A metric's value from one set of counts (data/metrics.yaml says how)."""
+    info = registry.metrics().get(resolve(metric, er_definition))
+    if info is None or info.change_of:
+        return None  # unknown, or a change between two snapshots (compute.goal_value)
+    if info.formula is not None:
+        return evaluate(info.formula, counts)
+    return counts.get(info.id)
 
 
 def inputs_of(metric: str, er_definition: str = "by_reach") -> tuple[str, ...]:
-    if metric == "er":
-        metric = ER_BY[er_definition]
-    if metric in DERIVED:
-        return DERIVED[metric][1]
-    return (metric,)
+    """The counts a metric is made of (itself for a count)."""
+    info = registry.metrics().get(resolve(metric, er_definition))
+    if info is None or not info.derived:
+        return (metric,)
+    return info.inputs
 
 
 def better(metric: str) -> str:

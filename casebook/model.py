@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Optional, Union
 from urllib.parse import urlsplit
 
 import annotated_types
@@ -27,6 +27,7 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationInfo,
+    create_model,
     model_validator,
 )
 
@@ -48,10 +49,7 @@ PLATFORM_ALIASES = {
     "fb": "facebook", "ig": "instagram", "insta": "instagram", "twitter": "x",
     "yt": "youtube", "tik-tok": "tiktok",
 }
-METRIC_ALIASES = {
-    "engagement_rate": "er", "err": "er_reach", "subscribers": "followers",
-    "cost_per_lead": "cpl", "cost_per_click": "cpc", "reposts": "shares", "reactions": "likes",
-}
+METRIC_ALIASES = registry.metric_aliases()  # data/metrics.yaml, aliases:
 
 
 def _platform(value: str) -> str:
@@ -361,31 +359,29 @@ class Period(Strict):
     end: Date
 
 
-class Metrics(Strict):
-    """Numbers for one platform at one moment or over one period."""
+class _MetricFields(Strict):
+    """Numbers for one platform at one moment or over one period.
 
-    followers: Count | None = None
-    reach: Count | None = Field(None, description="Unique people who saw the content")
-    impressions: Count | None = Field(None, description="Displays, repeats counted")
-    views: Count | None = Field(None, description="Views as the platform counts them (Meta, Telegram, video)")
-    engagements: Count | None = Field(None, description="Likes + comments + shares + saves (platform definition)")
-    likes: Count | None = None
-    comments: Count | None = None
-    shares: Count | None = None
-    saves: Count | None = None
-    clicks: Count | None = None
-    leads: Count | None = None
-    orders: Count | None = None
-    revenue: Money | None = None
-    spend: Money | None = None
-    messages: Count | None = None
-    mentions: Count | None = None
-    video_views: Count | None = None
-    sessions: Count | None = None
-    unfollows: Count | None = None
+    The fields are the counts of data/metrics.yaml (see :class:`Metrics`).
+    """
 
     def values(self) -> dict[str, float]:
         return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+def _metrics_model() -> type[_MetricFields]:
+    """One optional field per count of the registry: whole numbers, or money."""
+    fields: dict[str, Any] = {}
+    for info in registry.metrics().values():
+        if not info.derived:
+            kind = Money if info.unit == "money" else Count
+            fields[info.id] = (Optional[kind], Field(None, description=info.description))
+    made = create_model("Metrics", __base__=_MetricFields, __module__=__name__, **fields)
+    made.__doc__ = _MetricFields.__doc__
+    return made
+
+
+Metrics = _metrics_model()
 
 
 class DateSpan(Strict):
@@ -470,7 +466,7 @@ class Report(Strict):
     branding: Branding | None = None
 
 
-ErDefinition = Literal["by_followers", "by_reach", "by_views"]
+ErDefinition = Literal[tuple(registry.er_definitions())]  # by_followers, by_reach, by_views, by_post
 
 
 class Case(Strict):
@@ -497,7 +493,7 @@ class Case(Strict):
     after: Snapshot | None = None
     series: dict[SeriesKey, dict[Union[Date, Month], Number]] = Field(default_factory=dict)
     engagement_rate: ErDefinition = Field(
-        "by_reach", description="Which ER the case uses: by_followers, by_reach or by_views"
+        "by_reach", description="Which ER the case uses: " + ", ".join(registry.er_definitions())
     )
     testimonial: Testimonial | None = None
     media: list[Media] = Field(default_factory=list)

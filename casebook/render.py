@@ -6,6 +6,7 @@ all markup.  The same partials serve the site and the PDFs.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import compute, registry
+from . import metrics as m
 from .i18n import Translator, translator
 from .load import LoadedCase
 from .markup import markdown, plain
@@ -85,6 +87,45 @@ def fmt_value(t: Translator, value: float | None, kind: str, currency: str) -> s
 
 def fmt_change(t: Translator, kpi: compute.Kpi, currency: str) -> str:
     return t.change(kpi.figure, currency)
+
+
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
+_SYMBOL = {ast.Add: "+", ast.Sub: "−", ast.Mult: "×", ast.Div: "÷"}
+
+
+def formula_text(t: Translator, formula: str) -> str:
+    """A registry formula in the reader's words: 'Engagements ÷ Reach × 100'."""
+
+    def show(node: ast.AST, parent: int = 0, right: bool = False) -> str:
+        if isinstance(node, ast.Name):
+            return t.metric(node.id)
+        if isinstance(node, ast.Constant):
+            return t.number(node.value)
+        rank = _PRECEDENCE[type(node.op)]
+        text = f"{show(node.left, rank)} {_SYMBOL[type(node.op)]} {show(node.right, rank, True)}"
+        return f"({text})" if rank < parent or (right and rank == parent) else text
+
+    return show(ast.parse(formula, mode="eval").body)
+
+
+def definition(t: Translator, metric: str) -> str:
+    """How a derived metric is computed, with its basis; '' for a count."""
+    info = registry.metrics().get(metric)
+    if info is None:
+        return ""
+    if info.change_of:
+        return t.t("ui.formula_change", metric=t.metric(info.change_of))
+    if info.formula is None:
+        return ""
+    reg = registry.metrics()
+    stocks = [i for i in info.inputs if i in reg and reg[i].measure == "stock"]
+    flows = [i for i in info.inputs if i not in stocks]
+    if stocks:
+        basis = t.t("ui.basis_stock", flows=", ".join(t.metric(i) for i in flows),
+                    stocks=", ".join(t.metric(i) for i in stocks))
+    else:
+        basis = t.t("ui.basis_totals")
+    return f"{formula_text(t, info.formula)}; {basis}"
 
 
 def missing_note(t: Translator, missing) -> str:
@@ -218,7 +259,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
             }
         )
     view.description = plain(case.summary) or view.headline
-    view.er_note = t.t(f"ui.er_definition.{case.engagement_rate}")
+    view.er_note = t.t("ui.er_is", definition=definition(t, m.resolve("er", case.engagement_rate)))
     for p in case.platforms:
         info = registry.platforms().get(p)
         if info:

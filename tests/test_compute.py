@@ -65,9 +65,9 @@ def test_kpis_zerno(demo_cases):
     # Telegram had only followers before: ER by reach is n/a there, so no card
     assert _kpi(f, "telegram", "er") is None
     assert _kpi(f, "telegram", "followers").change.absolute == 1150
-    # KPI cards follow KPI_ORDER
+    # KPI cards follow the registry's card order
     order = [k.metric for k in f.platform_kpis["vk"]]
-    assert order == sorted(order, key=compute.KPI_ORDER.index)
+    assert order == sorted(order, key=compute.registry.card_order().index)
 
 
 def test_kpis_report_compare_with_previous_period(demo_cases):

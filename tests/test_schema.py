@@ -167,5 +167,5 @@ def test_reference_names_every_field_platform_and_metric():
         assert f"| `{metric}` |" in text
     # required and defaults as the model says
     assert "| `slug` | text matching `^[a-z0-9][a-z0-9-]{0,79}$` | yes |" in text
-    assert "| `engagement_rate` | one of `by_followers`, `by_reach`, `by_views` |  | `by_reach` |" in text
-    assert "| `cpl` | CPL | derived money | lower | spend ÷ leads |" in text
+    assert "| `engagement_rate` | one of `by_followers`, `by_reach`, `by_views`, `by_post` |  | `by_reach` |" in text
+    assert "| `cpl` | CPL | money | compares as it is; whole case: totals | lower | Spend ÷ Leads; totals over the period." in text

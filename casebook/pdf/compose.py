@@ -28,7 +28,7 @@ from ..load import LoadedCase
 from ..model import Case, Profile
 from ..paths import theme_dir
 from ..project import Project
-from ..render import CaseView, case_view, fmt_change, fmt_value, platform_label, render
+from ..render import CaseView, case_view, definition, fmt_change, fmt_value, platform_label, render
 
 log = logging.getLogger("casebook.pdf")
 
@@ -431,12 +431,6 @@ def story(view: CaseView) -> list[dict[str, Any]]:
 # Report tables
 
 
-def _formula_key(metric: str, er: str) -> str:
-    if metric == "er":
-        return {"by_followers": "er_followers", "by_reach": "er_reach", "by_views": "er_views"}[er]
-    return metric
-
-
 def report_tables(view: CaseView) -> dict[str, Any]:
     case = view.case
     t = view.t
@@ -472,12 +466,12 @@ def report_tables(view: CaseView) -> dict[str, Any]:
             }
     rows = [
         {"metric": metric, "label": t.metric(metric), "cells": [cells[metric].get(c) for c in columns]}
-        for metric in compute.KPI_ORDER if metric in cells
+        for metric in registry.card_order() if metric in cells
     ]
     headers = [t.t("ui.total") if c == "total" else platform_label(c) for c in columns]
 
     # Top content
-    top_metrics = ("reach", "views", "engagements", "clicks", "leads")
+    top_metrics = registry.ordered(lambda info: info.top_content)
     items = case.report.top_content if case.report else []
     present = [x for x in top_metrics if any(getattr(i.metrics, x) is not None for i in items)]
     show_er = any(m.derive("er", i.metrics.values(), er) is not None for i in items)
@@ -496,14 +490,9 @@ def report_tables(view: CaseView) -> dict[str, Any]:
     if show_er:
         used.append("er")
     formulas = []
-    seen = set()
-    for metric in used:
-        key = _formula_key(metric, er)
-        if key in seen:
-            continue
-        seen.add(key)
-        text = t.t(f"formula.{key}")
-        if text != key.replace("_", " ") and text != key.rsplit(".", 1)[-1].replace("_", " "):
+    for key in dict.fromkeys(m.resolve(metric, er) for metric in used):
+        text = definition(t, key)
+        if text:
             formulas.append({"label": t.metric(key), "formula": text})
     # Appendix: the raw numbers of both periods, as entered
     raw = []
