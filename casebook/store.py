@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -70,12 +71,21 @@ def _good(path: Path, data: bytes, record: str) -> bool:
     return hmac.compare_digest(record, seal(key(), path, data, generation))
 
 
+def _read_file(path: Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes; a link, pipe or device planted in the cache is an OSError, not a hang."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return f.read(limit) if limit is not None else f.read()
+
+
 def read(path: Path) -> bytes | None:
     """The artefact's bytes when its signed record vouches for them, else None (a miss)."""
     path = Path(path)
     try:
-        data = path.read_bytes()
-        record = sidecar(path).read_text("ascii")
+        record = _read_file(sidecar(path), 512).decode("ascii")
+        data = _read_file(path)
     except (OSError, UnicodeDecodeError, ValueError):
         return None
     return data if _good(path, data, record) else None

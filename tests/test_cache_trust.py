@@ -98,12 +98,25 @@ def tampered(tmp_path_factory):
     clean_site, clean_private = digests(root / "site"), digests(private)
     shutil.copytree(root / "site", base / "clean-site")  # for a look when a comparison fails
     cache = root / ".casebook-cache"
-    # (a) a script appended to every cached page
-    for page in entries(cache, "pages", "*.html"):
+    # (a) a script appended to every cached page; one page's record a pipe
+    # (a read would wait forever)
+    pages = entries(cache, "pages", "*.html")
+    for page in pages:
         page.write_text(page.read_text("utf-8") + SCRIPT, "utf-8")
-    # (b) every chart image swapped for one that runs a script; the chart
-    # runtime bundle and the chart specs edited
-    for svg in entries(cache, "charts", "*.svg"):
+    (cache / "pages" / (pages[0].name + ".sig")).unlink()
+    os.mkfifo(cache / "pages" / (pages[0].name + ".sig"))
+    # (b) two chart images swapped with each other, records and all (each is
+    # a good entry, under the other's name); every other one swapped for one
+    # that runs a script; the chart runtime bundle and the chart specs edited
+    svgs = entries(cache, "charts", "*.svg")
+    assert len(svgs) >= 3
+    first, second = svgs[0], svgs[1]
+    for suffix in ("", ".sig"):
+        a, b = Path(f"{first}{suffix}"), Path(f"{second}{suffix}")
+        data = a.read_bytes()
+        a.write_bytes(b.read_bytes())
+        b.write_bytes(data)
+    for svg in svgs[2:]:
         svg.write_text(HOSTILE_SVG, "utf-8")
     for bundle in entries(cache, "charts", "vega-bundle-*.js"):
         bundle.write_text(bundle.read_text("utf-8") + f";alert('{MARK}');", "utf-8")
@@ -118,8 +131,13 @@ def tampered(tmp_path_factory):
         pdf.write_bytes(pdf.read_bytes()[:1000])
     for html in entries(cache, "pdf", "*.html"):
         html.write_text(html.read_text("utf-8") + SCRIPT, "utf-8")
-    for image in entries(cache, "media", "*"):
+    images = entries(cache, "media", "*")
+    for image in images:
         image.write_bytes(image.read_bytes()[: len(image.read_bytes()) // 2])
+    # and one image a link to a file elsewhere
+    (base / "elsewhere.jpg").write_bytes(images[0].read_bytes() + MARK.encode())
+    images[0].unlink()
+    images[0].symlink_to(base / "elsewhere.jpg")
     edit_one_case(root)
     run_build(root, xdg, "--private", "--private-dir", str(private))
     return root, private, clean_site, clean_private
