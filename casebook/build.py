@@ -128,7 +128,10 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
         named.append(("private folder", pdir))
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
+    from .outputs import check_replaceable
     from .publish import recover
+
+    check_replaceable(named, BuildState(cache).builds)  # never swap away a folder of the user's
 
     for folder in outputs:  # a build killed mid-publish: its previous output back, its leftovers gone
         recover(folder)

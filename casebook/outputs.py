@@ -82,6 +82,50 @@ def check_outputs(outputs: Iterable[tuple[str, Path | str]], inputs: Inputs) -> 
                     f"nothing was written; give each output a folder of its own")
 
 
+# What a folder casebook (or MkDocs) built holds at its top; a folder with other
+# files is someone else's and is never replaced.
+_SITE_MARKS = ("sitemap.xml", "404.html", "search")
+_OUTPUT_SUFFIXES = {".pdf", ".html", ".png", ".svg", ".json"}
+
+
+def _looks_built(folder: Path, private: bool) -> bool:
+    """Whether a folder holds what a build writes: a site, or private PDFs and pages per client."""
+    names = {p.name for p in folder.iterdir()}
+    if not private:
+        return "index.html" in names and any(mark in names for mark in _SITE_MARKS)
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix.lower() not in _OUTPUT_SUFFIXES:
+            return False
+    return True
+
+
+def check_replaceable(outputs: Iterable[tuple[str, Path | str]], built_before: Iterable[Path | str] = ()) -> None:
+    """An output folder is replaced whole: refuse one that holds files no build made.
+
+    ``casebook build -d ~/Documents`` would otherwise swap the user's folder
+    for the site.  A folder is fine when it is missing or empty, when an
+    earlier build wrote it (the build state), or when it looks like a built
+    site (index.html beside sitemap.xml, 404.html or search/) or, for the
+    private folder, holds only PDFs, pages and images.
+    """
+    known = {_resolve(p) for p in built_before}
+    for what, path in outputs:
+        out = _resolve(path)
+        if out in known or not out.exists():
+            continue
+        if not out.is_dir():
+            raise CasebookError(f"refusing to write the {what} into {out}: it is a file, not a folder; "
+                                f"nothing was written")
+        try:
+            entries = sorted(out.iterdir())
+        except OSError as exc:
+            raise CasebookError(f"{out}: {exc.strerror or exc}") from None
+        if entries and not _looks_built(out, private="private" in what):
+            raise CasebookError(
+                f"refusing to replace the {what} {out}: it holds files no casebook build made "
+                f"(such as {entries[0].name}); nothing was written; empty it or choose another folder")
+
+
 def check_output_file(output: Path | str, inputs: Inputs) -> None:
     """A single output file (``casebook pdf -o``) must not replace an input file or folder."""
     out = _resolve(output)

@@ -29,6 +29,7 @@ def project(tmp_path):
     site = root / "site"
     site.mkdir()
     (site / "index.html").write_text("the previous site", "utf-8")
+    (site / "sitemap.xml").write_text("<urlset/>", "utf-8")  # what a built site has beside its index
     return root
 
 

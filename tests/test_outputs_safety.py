@@ -217,3 +217,37 @@ def test_public_dates_come_from_public_cases_only():
         created = PdfReader(pdf).metadata.creation_date
         assert created is not None, pdf.name
         assert created.date() <= newest_public, (pdf.name, created)
+
+
+# -- a folder of the user's is never swapped away ------------------------------
+
+
+@pytest.mark.parametrize("option", ["-d", "--private-dir"])
+def test_a_folder_holding_the_users_own_files_is_not_replaced(tmp_path, project, option):
+    documents = tmp_path / "Documents"
+    (documents / "taxes").mkdir(parents=True)
+    (documents / "taxes" / "2025.xlsx").write_bytes(b"the user's own file")
+    (documents / "notes.txt").write_text("keep me", "utf-8")
+    before = snapshot(documents)
+    args = ["build", "--no-pdf", option, str(documents)] + (["--private"] if option == "--private-dir" else [])
+    result = run(project, *args)
+    assert result.exit_code == 1, result.output
+    assert "refusing to replace" in result.output and "holds files no casebook build made" in result.output
+    assert snapshot(documents) == before
+    assert "Traceback" not in result.output
+
+
+def test_an_empty_folder_or_a_built_site_may_be_the_output(tmp_path, project):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    from casebook.outputs import check_replaceable
+
+    check_replaceable([("site folder", empty)])
+    built = tmp_path / "built"
+    (built / "search").mkdir(parents=True)
+    (built / "index.html").write_text("<html></html>", "utf-8")
+    check_replaceable([("site folder", built)])  # an MkDocs site from elsewhere: replaced, as MkDocs would
+    private = tmp_path / "private" / "client"
+    private.mkdir(parents=True)
+    (private / "report.pdf").write_bytes(b"%PDF-1.7")
+    check_replaceable([("private folder", tmp_path / "private")])
