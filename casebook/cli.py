@@ -240,5 +240,10 @@ def audit_command(site_dir: Path, root: Path) -> None:
     click.echo(f"{site_dir}: nothing private found")
 
 
+from .importers.command import import_command  # noqa: E402  (casebook import: statistics exports into a case)
+
+main.add_command(import_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -466,6 +466,21 @@ class Report(Strict):
     branding: Branding | None = None
 
 
+class ImportRecord(Strict):
+    """Where imported numbers came from: written by ``casebook import``, one entry an export file."""
+
+    file: Text = Field(description="The export's file name (a zip's member as zip:member)")
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="sha256 of the export's bytes")]
+    format: Text = Field(description="The export format it was read as")
+    platform: PlatformId
+    rows: Count = Field(description="Rows that counted (after duplicates across exports were dropped)")
+    dates: DateSpan = Field(description="The first and last day of the export's rows")
+    timezone: Text = Field(description="The time zone assumed for its dates")
+    fills: list[Text] = Field(default_factory=list, description="The blocks of this file it filled")
+    notes: list[Markdown] = Field(default_factory=list, description="What the numbers mean (e.g. reach is a sum), "
+                                  "months covered only in part, duplicates dropped")
+
+
 ErDefinition = Literal[tuple(registry.er_definitions())]  # by_followers, by_reach, by_views, by_post
 
 
@@ -499,6 +514,8 @@ class Case(Strict):
     media: list[Media] = Field(default_factory=list)
     lessons: Markdown | None = None
     report: Report | None = None
+    imports: list[ImportRecord] = Field(
+        default_factory=list, description="Provenance of imported numbers (written by casebook import)")
 
     @model_validator(mode="before")
     @classmethod

@@ -1,0 +1,9 @@
+"""The one exception the importers raise for bad input: a one-line message, exit 1, nothing written."""
+
+from __future__ import annotations
+
+from ..errors import CasebookError
+
+
+class ImportProblem(CasebookError):
+    """An export, a mapping or the target case cannot be imported as it is; the message says where and why."""
