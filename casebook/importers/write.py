@@ -37,6 +37,7 @@ def yaml_engine() -> YAML:
     y.preserve_quotes = True
     y.width = 4096  # never fold a long line the user wrote on one
     y.indent(mapping=2, sequence=4, offset=2)
+    y.representer.ignore_aliases = lambda data: True  # the same date twice is written twice, never as &id001
     return y
 
 
