@@ -156,7 +156,14 @@ def fold(text: str) -> str:
     if text.isascii():
         return _NONWORD_RE.sub(" ", text.casefold()).strip()
     if len(text) > 2 * _BLOCK:  # a PDF's text, then its raw bytes: each block takes the quickest way
-        return " ".join(f for f in map(fold, _blocks(text)) if f)
+        return " ".join(f for f in map(_fold_block, _blocks(text)) if f)
+    return _fold_block(text)
+
+
+def _fold_block(text: str) -> str:
+    """fold() without the split into blocks: Latin-1 text by a byte table, any other character by character."""
+    if text.isascii():
+        return _NONWORD_RE.sub(" ", text.casefold()).strip()
     for wide, folded in _LATIN1_WIDE:
         if wide in text:
             text = text.replace(wide, folded)

@@ -299,3 +299,16 @@ def test_audit_sees_every_spelling(tmp_path):
     (site / "clean.html").write_text("<p>зерновой кофе, лаковое покрытие, Урал</p>", "utf-8")
     found = {f.file for f in audit(site, open_project(root)) if f.what == "undisclosed or private client name"}
     assert found == set(texts)
+
+
+def test_a_long_text_without_white_space_is_folded_and_searched(tmp_path):
+    """A base64 image or a PDF stream: hundreds of kilobytes without a space, then the name."""
+    from casebook.audit import audit
+    from casebook.project import open_project
+
+    root = copy_demo(tmp_path / "project")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "long.html").write_text("<p>" + "ё" * 300_000 + " Зе\u200bрно</p>", "utf-8")
+    found = audit(site, open_project(root))
+    assert [(f.file, f.detail) for f in found] == [("long.html", "Зерно")]
