@@ -60,7 +60,7 @@ def read_export(file: RawFile, options: Options, mapping: dict | None = None) ->
 
 def _platform_fits(table: Table, platform: str, options: Options) -> None:
     if options.platform and options.platform != platform:
-        raise ImportProblem(f"{table.name}: this is a {platform} export; --platform {options.platform} does not fit it")
+        raise ImportProblem(f"{table.name}: this export is for {platform}; --platform {options.platform} does not fit it")
 
 
 def unrecognised(table: Table) -> ImportProblem:

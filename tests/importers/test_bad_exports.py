@@ -49,7 +49,8 @@ def test_bad_export(tmp_path, name):
     target = tmp_path / "cases" / "halo-report-2025-11.yaml"
     target.write_text(REPORT, "utf-8")
     args_file = BAD / f"{name}.args"
-    extra = args_file.read_text("utf-8").split() if args_file.is_file() else []
+    docs = str(Path(__file__).resolve().parents[2] / "docs" / "import")
+    extra = args_file.read_text("utf-8").replace("{docs}", docs).split() if args_file.is_file() else []
     proc = subprocess.run([sys.executable, "-m", "casebook.cli", "import", f"exports/{name}", *extra,
                            "--into", "cases/halo-report-2025-11.yaml"],
                           capture_output=True, text=True, cwd=tmp_path, encoding="utf-8")

@@ -4,7 +4,7 @@
 
 Each NAME (a file or a folder) goes with NAME.expect: the exact last line
 ``casebook import`` prints (after "casebook: "), and optionally NAME.args:
-extra arguments, one a line.  Every one is imported into the same monthly
+extra arguments, one a line ({docs} stands for docs/import).  Every one is imported into the same monthly
 report (November 2025; Facebook, Instagram and TikTok; PHP): see
 tests/importers/test_bad_exports.py.
 """
@@ -130,7 +130,7 @@ BAD: dict[str, tuple[bytes | dict[str, bytes], str, list[str]]] = {
                    "Permalink", "Post type", "Views", "Reach", "Likes", "Shares", "Follows", "Comments", "Saves"],
                   [["1", "17841", "halo", "Halo", "🍧", "11/05/2025 10:00", "https://www.instagram.com/p/x/",
                     "IG image", "900", "500", "40", "2", "1", "3", "4"]]),
-        "exports/instagram-for-tiktok-platform.csv: this is a instagram export; --platform tiktok does not fit it",
+        "exports/instagram-for-tiktok-platform.csv: this export is for instagram; --platform tiktok does not fit it",
         ["--platform", "tiktok"]),
     "meta-daily-unknown-metric.csv": (
         daily("Page likes", [("2025-11-01T00:00:00", "20")]),
@@ -173,6 +173,11 @@ BAD: dict[str, tuple[bytes | dict[str, bytes], str, list[str]]] = {
         "exports/ads-two-breakdowns/days.csv:2: ad 301 covers 2025-11-05 to 2025-11-05, overlapping its row "
         "2025-11-01 to 2025-11-30 in exports/ads-two-breakdowns/month.csv:2; its spend would count twice: export "
         "every report with the same time breakdown", []),
+    "vk-into-a-meta-report.csv": (
+        "Дата;Полный охват;Посетители;Лайки;Комментарии;Репосты;Вступившие;Вышедшие\r\n"
+        "01.11.2025;1200;80;30;4;2;5;1\r\n".encode("cp1251"),
+        "exports/vk-into-a-meta-report.csv: a vk export, but the case's platforms are facebook, instagram, tiktok; "
+        "add vk to 'platforms' or import it into another case", ["--map", "{docs}/vk.map.yaml"]),
     "tiktok-no-year-fits.zip": (
         tiktok_zip(days("March", 1, 31), dated=False),
         "exports/tiktok-no-year-fits.zip:Overview.csv: the dates have no year (March 1 to March 31) and no year puts "
