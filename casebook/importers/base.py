@@ -170,10 +170,15 @@ def duplicate_keys(table: Table, rows: list[Row], what: str) -> None:
         seen[row.key] = row.line
 
 
+# Pictographs, their modifiers and joiners: a title is for finding the post in a table, and the PDF
+# fonts have no emoji (they would print as empty boxes); the caption itself stays on the platform.
+_EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0E\uFE0F\u200D\U000E0020-\U000E007F]")
+
+
 def caption_title(text: str, fallback: str) -> str:
-    """A post's caption as a top-content title: its first line, at most 90 characters."""
+    """A post's caption as a top-content title: its first line without emoji, at most 90 characters."""
     first = next((ln.strip() for ln in (text or "").splitlines() if ln.strip()), "")
-    first = re.sub(r"\s+", " ", first)
+    first = re.sub(r"\s+", " ", _EMOJI.sub("", first)).strip(" -—–·|")
     if not first:
         return fallback
     return first if len(first) <= 90 else first[:89].rstrip() + "…"

@@ -27,7 +27,7 @@ from .errors import ImportProblem
 PLACE_AFTER = {
     "before": ("goals", "tags", "currency"),
     "after": ("actions", "before", "goals", "currency"),
-    "series": ("actions", "after", "before"),
+    "series": ("after", "actions", "before"),
     "imports": ("report", "lessons", "media", "testimonial", "engagement_rate", "series"),
 }
 
@@ -67,6 +67,8 @@ def _child(parent: CommentedMap, key: str, *, flow: bool = False, after: tuple[s
     """parent[key] as a mapping, made (and placed after the first of ``after`` present) when absent."""
     value = parent.get(key)
     if isinstance(value, CommentedMap):
+        if not flow and not value:
+            value.fa.set_block_style()  # "after: {}" from a template grows into a block, not one long line
         return value
     made = _flow({}) if flow else _block({})
     keys = list(parent.keys())

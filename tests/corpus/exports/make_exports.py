@@ -58,6 +58,16 @@ CAPTIONS = [
 ]
 FB_TYPES = ["Photo", "Reel", "Link", "Text", "Video"]
 IG_TYPES = ["IG image", "IG reel", "IG carousel"]
+OPENERS = ["", "Sulit Saturday: ", "New today: ", "Throwback: ", "PSA: ", "Hello Cebu! ", "Merienda time! ", "Ngayong linggo: "]
+
+
+def caption(n: int) -> str:
+    """A varied caption: a base text, an opener and, for some posts, a second line of hashtags."""
+    base = CAPTIONS[(n * 7) % len(CAPTIONS)]
+    if not base:
+        return ""
+    text = OPENERS[(n // len(CAPTIONS)) % len(OPENERS)] + base
+    return text + ("\n#halohalo #cebu #dessert" if n % 4 == 0 else "")
 
 
 def days(a: dt.date, b: dt.date):
@@ -102,7 +112,7 @@ def facebook_posts(rng: random.Random) -> list[dict]:
             clicks = rng.randint(0, 300)
             posts.append({
                 "id": f"1227{n:08d}", "day": day, "time": f"{9 + (n * 7) % 12:02d}:{(n * 13) % 60:02d}",
-                "caption": CAPTIONS[n % len(CAPTIONS)], "kind": kind, "views": views, "reach": reach,
+                "caption": caption(n), "kind": kind, "views": views, "reach": reach,
                 "reactions": reactions, "comments": comments, "shares": shares, "clicks": clicks,
                 "link": rng.randint(0, clicks) if kind == "Link" else "",
             })
@@ -197,7 +207,7 @@ def make_instagram(rng: random.Random) -> None:
                                                    rng.randint(0, cap // 8))
         interactions[day] = interactions.get(day, 0) + likes + shares + comments + saves
         rows.append([f"18{n:015d}", "17841400000000001", "halohalohaus", "Halo-Halo Haus",
-                     CAPTIONS[(n * 5) % len(CAPTIONS)], 24 if n % 3 == 1 else "",
+                     caption(n * 2), 24 if n % 3 == 1 else "",
                      f"{day:%m/%d/%Y} {10 + n % 10:02d}:{(n * 17) % 60:02d}",
                      f"https://www.instagram.com/p/HHH{n:05d}x/", IG_TYPES[n % 3], "", "Lifetime",
                      views, reach, likes, shares, follows, comments, saves])
@@ -270,7 +280,7 @@ def tiktok_zip(path: Path, start: dt.date, end: dt.date, rng: random.Random, mon
     for d in days(start, end):
         if rng.random() < 0.45:
             n += 1
-            title = ("Готовим halo-halo дома 🍧 " if russian else "") + CAPTIONS[(n * 3) % len(CAPTIONS)]
+            title = ("Готовим halo-halo дома 🍧 " if russian else "") + caption(n * 2 + 1)
             shares = "undefined" if n == 2 else rng.randint(0, 400)
             content.append([shown(end), title, f"https://www.tiktok.com/@halohalohaus/video/74{n:017d}", shown(d),
                             rng.randint(50, 9000), rng.randint(0, 400), shares, rng.randint(1000, 120000)])
