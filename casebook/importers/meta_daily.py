@@ -44,9 +44,6 @@ NAMES = {
     "views": ("views", None),
     "viewers": ("reach", None),
     "facebook link clicks": ("clicks", "facebook"),
-    "instagram follows": ("follows", "instagram"),
-    "instagram profile visits": ("visits", "instagram"),
-    "instagram link clicks": ("clicks", "instagram"),
 }
 TIMEZONE = "the Page's time zone as set in Meta Business Suite (the dates carry no offset)"
 

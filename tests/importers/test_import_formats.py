@@ -248,3 +248,61 @@ def test_a_result_that_fails_the_check_is_not_written(project):
     assert "Traceback" not in proc.stderr
     assert target.read_text("utf-8") == text
     assert sorted(p.name for p in target.parent.iterdir()) == ["r.yaml"]
+
+
+def test_cp1251_is_recognised_without_being_named(project):
+    """The VK file is cp1251; a mapping that says encoding: auto reads the same numbers as one that names it."""
+    mapping = project / "vk-auto.map.yaml"
+    mapping.write_text((DOCS / "vk.map.yaml").read_text("utf-8").replace("encoding: cp1251", "encoding: auto"),
+                       "utf-8")
+    target = project / "cases" / "c.yaml"
+    target.write_text(_case_text("case", ["vk"], "RUB", "2025-10"), "utf-8")
+    result = _import([exp.EXPORTS / "vk" / "vk-community-stats.csv"], ["--map", str(mapping)], target)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(target.read_text("utf-8"))
+    assert data["after"]["metrics"]["vk"]["reach"] == exp.vk()["reach"]["2025-10"]
+    assert data["before"]["metrics"]["vk"]["likes"] == exp.vk()["likes"]["2025-09"]
+
+
+def test_undefined_is_unknown_never_zero(project):
+    """One 'undefined' day in October: October's views are left out (series and the previous period), not summed as 0."""
+    import csv
+    import io
+    import zipfile
+
+    rows = [["Date", "Video Views", "Profile Views", "Likes", "Comments", "Shares"]]
+    day = dt.date(2025, 10, 1)
+    while day <= dt.date(2025, 11, 30):
+        views = "undefined" if day == dt.date(2025, 10, 17) else "1000"
+        rows.append([f"{day:%B} {day.day}", views, "10", "100", "5", "3"])
+        day += dt.timedelta(days=1)
+    text = io.StringIO()
+    csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    path = project / "tiktok.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr(zipfile.ZipInfo("Overview.csv", date_time=(2025, 12, 1, 0, 0, 0)), text.getvalue().encode("utf-8-sig"))
+    target = project / "cases" / "r.yaml"
+    target.write_text(_case_text("report", ["tiktok"], "PHP", "2025-11"), "utf-8")
+    result = _import([path], [], target)
+    assert result.exit_code == 0, result.output
+    assert "tiktok report.previous: views not filled: the export does not know views on 2025-10-17 ('undefined')" \
+        in result.output
+    data = yaml.safe_load(target.read_text("utf-8"))
+    assert data["after"]["metrics"]["tiktok"]["views"] == 30 * 1000
+    assert "views" not in data["report"]["previous"]["metrics"]["tiktok"]
+    assert data["report"]["previous"]["metrics"]["tiktok"]["likes"] == 31 * 100
+    assert data["series"]["tiktok.views"] == {"2025-11": 30000}
+
+
+def test_a_mapping_with_an_unknown_metric_is_refused(project):
+    mapping = project / "bad.map.yaml"
+    mapping.write_text("format: VK\nplatform: vk\ndate: {column: Дата, format: '%d.%m.%Y'}\n"
+                       "metrics:\n  coverage: Полный охват\n", "utf-8")
+    target = project / "cases" / "c.yaml"
+    target.write_text(_case_text("case", ["vk"], "RUB", "2025-10"), "utf-8")
+    before = target.read_text("utf-8")
+    proc = subprocess.run([sys.executable, "-m", "casebook.cli", "import", str(exp.EXPORTS / "vk"), "--map",
+                           str(mapping), "--into", str(target)], capture_output=True, text=True, cwd=project)
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[-1].startswith(f"casebook: {mapping}: metrics: 'coverage' is not a casebook count;")
+    assert target.read_text("utf-8") == before

@@ -136,7 +136,7 @@ BAD: dict[str, tuple[bytes | dict[str, bytes], str, list[str]]] = {
         daily("Page likes", [("2025-11-01T00:00:00", "20")]),
         "exports/meta-daily-unknown-metric.csv:2: the metric 'Page likes' is not one casebook knows in a daily "
         "Meta file; known: 'Facebook follows', 'Content interactions', 'Facebook visits', 'Views', 'Viewers', "
-        "'Facebook link clicks', 'Instagram follows', 'Instagram profile visits', 'Instagram link clicks'; "
+        "'Facebook link clicks'; "
         "use a mapping file (--map) for others", []),
     "meta-daily-which-platform.csv": (
         daily("Views", [("2025-11-01T00:00:00", "20")]),
