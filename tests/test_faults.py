@@ -269,14 +269,13 @@ def test_a_full_disk_is_one_line_and_leaves_no_part_files(tmp_path):
 
 
 VANISH = textwrap.dedent("""
-    import os, sys
-    import casebook.build as b
-    _open = b.open_project
-    def open_then_lose(*args, **kwargs):
-        project = _open(*args, **kwargs)
-        os.unlink(VICTIM)  # gone after the inputs were checked, before they are used
-        return project
-    b.open_project = open_then_lose
+    import os
+    import mkdocs.commands.build as mkdocs_build
+    _build = mkdocs_build.build
+    def lose_then_build(*args, **kwargs):
+        os.unlink(VICTIM)  # checked with the inputs, gone once the site is being made
+        return _build(*args, **kwargs)
+    mkdocs_build.build = lose_then_build
 """)
 
 
