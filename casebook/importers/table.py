@@ -225,7 +225,7 @@ def read_text_table(file: RawFile, header_at, encoding: str | None = None, delim
             rows.append([cell.strip() for cell in row])
     except csv.Error as exc:
         raise ImportProblem(f"{file.name}:{reader.line_num}: the file is not valid CSV ({exc})") from None
-    if text and not text.endswith(("\n", "\r")) and rows and rows[-1] and _unbalanced(lines[-1]):
+    if text.count('"') % 2 == 1 and rows:  # quotes inside values are doubled: an odd count is a cut file
         raise ImportProblem(f"{file.name}:{numbers[-1]}: the last row ends inside a quoted value; "
                             "the file was cut short: download the export again")
     # csv's line_num is the line where a row ends; a row starts after the previous one ends
@@ -237,10 +237,6 @@ def read_text_table(file: RawFile, header_at, encoding: str | None = None, delim
                  [r for r in rows[index + 1:] if any(c for c in r)],
                  [s for s, r in zip(starts[index + 1:], rows[index + 1:]) if any(c for c in r)],
                  header_line=starts[index] if rows else 1, extra={"delimiter": delim})
-
-
-def _unbalanced(line: str) -> bool:
-    return line.count('"') % 2 == 1
 
 
 def read_xlsx(file: RawFile) -> Table:

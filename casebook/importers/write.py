@@ -9,7 +9,6 @@ temporary file beside it, then a rename) only when it passes.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import tempfile
@@ -21,7 +20,6 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from .. import registry
 from ..errors import Problem, display_path
 from .aggregate import PlatformResult, Result, Snapshot, shown_name
-from .errors import ImportProblem
 
 # Where a block the case does not have yet goes: after the first of these keys it finds.
 PLACE_AFTER = {
@@ -281,4 +279,4 @@ def snapshot_defaults(snap: Snapshot, write_period: bool) -> dict:
     return out
 
 
-__all__ = ["apply", "dump", "load", "record_provenance", "validate_text", "write_atomically", "ImportProblem", "dt"]
+__all__ = ["apply", "dump", "load", "record_provenance", "snapshot_defaults", "validate_text", "write_atomically"]
