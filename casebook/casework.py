@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import CasebookError
+from .errors import CasebookError, display_path
 from .fingerprint import case_key, profile_photo, project_digest
 from .load import LoadedCase
 from .project import Project
@@ -353,6 +353,10 @@ def _guarded(work: CaseWork, task: Task) -> dict:
         return work.make(task)
     except CasebookError as exc:
         return {"slug": task.slug, "error": f"{task.slug}: {exc}"}
+    except OSError as exc:  # a file gone or a disk full meanwhile: its path as the project names it
+        what = "the PDF" if task.pdf_kind else "the page"
+        where = f"{display_path(Path(exc.filename), work.project.root)}: " if isinstance(exc.filename, str) else ""
+        return {"slug": task.slug, "error": f"{task.slug}: {what} could not be made: {where}{exc.strerror or exc}"}
     except Exception as exc:  # noqa: BLE001 - said with the case's name, no traceback
         what = "the PDF" if task.pdf_kind else "the page"
         return {"slug": task.slug, "error": f"{task.slug}: {what} could not be made: {exc}"}
