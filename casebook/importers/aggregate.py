@@ -61,6 +61,15 @@ class PlatformResult:
     top: list[Row]
     sources: dict[str, list[Export]]  # metric -> the exports it came from
     rows_used: dict[int, int]  # id(export) -> rows that count
+    kept: dict[int, list[Row]] = field(default_factory=dict)  # id(export) -> its rows that count
+
+    def contributes(self, export: Export, metric: str, start: dt.date, end: dt.date) -> bool:
+        """Did export give metric a value for a day between start and end (a stock: on end)?"""
+        if export not in self.sources.get(metric, []):
+            return False
+        stock = registry.metrics()[metric].measure == "stock"
+        return any(metric in r.values and (r.start == end if stock else start <= r.start and r.end <= end)
+                   for r in self.kept.get(id(export), []))
 
 
 @dataclass
@@ -243,7 +252,8 @@ def aggregate(exports: list[Export], snapshots: list[Snapshot], report: bool) ->
                 series[metric] = values
         top = _top(mine, kept, snapshots[0].period if report else None)
         used = {id(e): len(kept[id(e)]) for e in mine}
-        platforms[platform] = PlatformResult(platform, mine, snaps, series, partial, top, sources, used)
+        platforms[platform] = PlatformResult(platform, mine, snaps, series, partial, top, sources, used,
+                                             {id(e): kept[id(e)] for e in mine})
     return Result(platforms, duplicates)
 
 

@@ -31,7 +31,7 @@ def _header_at(rows: list[list[str]]) -> int | None:
 
 
 def table_of(file: RawFile) -> Table:
-    if file.suffix == ".xlsx" or file.data[:4] == b"PK\x03\x04":
+    if file.data[:4] == b"PK\x03\x04":  # a workbook is a zip; its name does not decide
         return read_xlsx(file)
     return read_text_table(file, _header_at)
 

@@ -79,7 +79,7 @@ def read(table: Table, options: Options) -> Export:
         seen[day] = line
         value = number(table, values, cols["Primary"], line, blank=None)
         rows.append(Row("day", ("day", platform, metric, day), day, day, {metric: value}, line))
-    notes = [f"daily {name!r}"]
+    notes = []
     if metric == "reach":
         notes.append("reach is the sum of daily viewers, not unique people over the period")
     return Export(table.file, "meta-daily", f"{LABEL} ({name})", platform, TIER_DAILY, rows, TIMEZONE, notes)

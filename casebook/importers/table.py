@@ -94,7 +94,7 @@ def _read(path: Path, order: int) -> list[RawFile]:
     data = path.read_bytes()
     mtime = path.stat().st_mtime
     if data[:4] == b"PK\x03\x04" or path.suffix.lower() == ".zip":
-        if path.suffix.lower() == ".xlsx" or (data[:4] == b"PK\x03\x04" and _is_xlsx(data)):
+        if data[:4] == b"PK\x03\x04" and _is_xlsx(data):
             return [RawFile(str(path), data, mtime, order)]
         return _members(path, data, mtime, order)
     return [RawFile(str(path), data, mtime, order)]

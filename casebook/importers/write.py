@@ -114,8 +114,11 @@ def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str,
                 target[metric] = _number(metric, snap.values[metric])
             where = ".".join(path) + f".metrics.{platform}"
             for export in _exports_of(res, snap.values):
-                names = [m for m in _ordered(snap.values) if export in res.sources.get(m, [])]
-                fills.setdefault(id(export), []).append(f"{where}: {', '.join(names)}")
+                names = [m for m in _ordered(snap.values)
+                         if res.contributes(export, m, snap.period.start, snap.period.end if
+                                            registry.metrics()[m].measure != "stock" else snap.as_of)]
+                if names:
+                    fills.setdefault(id(export), []).append(f"{where}: {', '.join(names)}")
         if res.series:
             series = _child(doc, "series", after=PLACE_AFTER["series"])
             for metric in _ordered(res.series):
@@ -125,11 +128,17 @@ def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str,
                 for month, value in res.series[metric].items():
                     points[month] = _number(metric, value)
                 series[key] = _flow({k: points[k] for k in sorted(points, key=str)})
+            from .aggregate import month_span
+
             for export in _exports_of(res, res.series):
-                names = [f"{platform}.{m}" for m in _ordered(res.series) if export in res.sources.get(m, [])]
-                months = sorted({mo for m in res.series if export in res.sources.get(m, [])
-                                 for mo in res.series[m]})
-                fills.setdefault(id(export), []).append(f"series {', '.join(names)} ({months[0]} to {months[-1]})")
+                used = [(m, mo) for m in _ordered(res.series) for mo in res.series[m]
+                        if res.contributes(export, m, month_span(mo).start, month_span(mo).end)]
+                if not used:
+                    continue
+                names = list(dict.fromkeys(f"{platform}.{m}" for m, _ in used))
+                months = sorted({mo for _, mo in used})
+                span = months[0] if len(months) == 1 else f"{months[0]} to {months[-1]}"
+                fills.setdefault(id(export), []).append(f"series {', '.join(names)} ({span})")
         if report:
             _top_content(doc, res, fills)
     return fills
@@ -205,6 +214,8 @@ def record_provenance(doc: CommentedMap, result: Result, fills: dict[int, list[s
                 if export in res.sources.get(metric, []):
                     notes.append(f"{metric}: {', '.join(months)} covered only in part: left out")
             unused = [m for m in export.metrics if export not in res.sources.get(m, [])]
+            # a note on what a metric means ("reach is the sum of ...") only where that metric came from here
+            notes = [n for n in notes if n.split(" ", 1)[0] not in unused]
             if unused:
                 notes.append(f"{', '.join(unused)}: taken from a more direct export, not from this one")
             notes += [line for line in result.duplicates if shown_name(export) in line or export.file.name in line]
