@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import display_path
-from .errors import ImportProblem
+from .errors import ImportProblem, YearUnknown
 
 
 
@@ -103,15 +103,25 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
     files = collect(exports)
     read = []
     skipped = []
+    waiting = []  # year-less dates the other files of the same zip may settle
     for file in files:
         try:
             read.append(read_export(file, options, rules))
+        except YearUnknown:
+            if ":" not in file.name:
+                raise
+            waiting.append(file)
         except ImportProblem as exc:
             # a zip's other files (demographics, activity by hour) are not exports of numbers casebook uses
             if ":" in file.name and "not an export casebook knows" in str(exc) and not file.name.startswith("http"):
                 skipped.append(file.name)
                 continue
             raise
+    for file in waiting:
+        outer = file.name.rsplit(":", 1)[0]
+        ends = [e.span[1] for e in read if e.file.name.rsplit(":", 1)[0] == outer and e.span]
+        file.sibling_end = max(ends) if ends else None
+        read.append(read_export(file, options, rules))
     _zip_ranges(read)
     if not read:
         raise ImportProblem(f"{', '.join(map(str, exports))}: none of the files is an export casebook knows; "

@@ -7,3 +7,7 @@ from ..errors import CasebookError
 
 class ImportProblem(CasebookError):
     """An export, a mapping or the target case cannot be imported as it is; the message says where and why."""
+
+
+class YearUnknown(ImportProblem):
+    """Year-less dates that nothing settles yet; the other files of the same zip may."""

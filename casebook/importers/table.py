@@ -34,6 +34,7 @@ class RawFile:
     mtime: float  # seconds since 1970: which of two exports is newer
     order: int = 0  # position on the command line: breaks a tie in mtime
     container_date: "dt.date | None" = None  # a zip entry's date: the day the export was made
+    sibling_end: "dt.date | None" = None  # the last day the other files of its zip cover (year-less dates)
 
     @property
     def sha256(self) -> str:

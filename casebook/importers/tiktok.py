@@ -20,9 +20,10 @@ code that reads these exports.  Analytics keeps about 60 days, so a report
 needs an export made soon after the month ends.
 
 The year: ``--year`` (the year of the export's latest date), else the date
-the zip's entries were written (the export's day: no row is later), else
-the one year that puts every row inside the case's period or the period
-before it; when none of these settles it, the import refuses.
+the zip's entries were written (the export's day: no row is later), else,
+for the videos, the last day of the zip's daily files, else the one year
+that puts every row inside the case's period or the period before it; when
+none of these settles it, the import refuses.
 
 Assumed, as no public document says: column headers in English (other
 interface languages translate them: use a mapping file); month names in
@@ -39,7 +40,7 @@ import datetime as dt
 import re
 
 from .base import TIER_DAILY, TIER_POSTS, Export, Options, Row, caption_title, duplicate_keys, http_url, number, require
-from .errors import ImportProblem
+from .errors import ImportProblem, YearUnknown
 from .table import Table
 
 TIMEZONE = "UTC (TikTok Studio's analytics; the dates carry no offset)"
@@ -213,6 +214,9 @@ def _reference(table: Table, options: Options) -> dt.date | None:
     if table.file.container_date:
         table.extra["year_from"] = f"taken from the export's date in the zip ({table.file.container_date})"
         return table.file.container_date
+    if table.file.sibling_end:
+        table.extra["year_from"] = f"no video is later than the other files of its zip ({table.file.sibling_end})"
+        return table.file.sibling_end
     return None
 
 
@@ -258,9 +262,9 @@ def _fitting_years(options: Options, md: list[tuple[int, int]]) -> list[int]:
     return out
 
 
-def _ambiguous(table: Table, what: str, options: Options, years: list[int] | None = None) -> ImportProblem:
+def _ambiguous(table: Table, what: str, options: Options, years: list[int] | None = None) -> YearUnknown:
     why = (f"both {' and '.join(map(str, years))} fit the case's periods" if years and len(years) > 1
            else "no year puts them inside the case's periods" if options.window
            else "nothing in the export says the year")
-    return ImportProblem(f"{table.name}: the dates have no year ({what}) and {why}; "
+    return YearUnknown(f"{table.name}: the dates have no year ({what}) and {why}; "
                          "pass --year with the year of the export's latest date")

@@ -306,3 +306,31 @@ def test_a_mapping_with_an_unknown_metric_is_refused(project):
     assert proc.returncode == 1
     assert proc.stderr.splitlines()[-1].startswith(f"casebook: {mapping}: metrics: 'coverage' is not a casebook count;")
     assert target.read_text("utf-8") == before
+
+
+def test_instagram_engagements_without_a_daily_file_are_the_posts_interactions(project):
+    """Without the page-level file, engagements are likes + comments + shares + saves of the period's posts."""
+    target = project / "cases" / "c.yaml"
+    target.write_text(_case_text("case", ["instagram"], "PHP", "2025-11"), "utf-8")
+    posts = next((exp.HALO / "instagram").glob("Instagram-posts-*.csv"))
+    assert _import([posts], [], target).exit_code == 0
+    data = yaml.safe_load(target.read_text("utf-8"))
+    numbers = exp.instagram()
+    expected = sum(numbers[m]["2025-11"] for m in ("likes", "comments", "shares", "saves"))
+    assert data["after"]["metrics"]["instagram"]["engagements"] == expected
+    assert data["before"]["metrics"]["instagram"]["engagements"] == sum(
+        numbers[m]["2025-10"] for m in ("likes", "comments", "shares", "saves"))
+
+
+def test_the_year_of_year_less_dates_comes_from_the_case_when_nothing_else_says(project):
+    """No date in the zip and no --year: only 2026 puts 'November 15' to '31 января' inside the report's periods."""
+    target = project / "cases" / "r.yaml"
+    target.write_text(_case_text("report", ["tiktok"], "RUB", "2026-01"), "utf-8")
+    zip_path = exp.EXPORTS / "tiktok-ru" / "tiktok-studio-undated.zip"
+    result = _import([zip_path], [], target)
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(target.read_text("utf-8"))
+    expected = exp.tiktok(zip_path, 2025)
+    assert data["after"]["metrics"]["tiktok"]["likes"] == expected["likes"]["2026-01"]
+    assert data["report"]["previous"]["metrics"]["tiktok"]["likes"] == expected["likes"]["2025-12"]
+    assert data["after"]["metrics"]["tiktok"]["followers"] == expected["followers"][dt.date(2026, 1, 31)]
