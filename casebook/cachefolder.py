@@ -14,30 +14,28 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .errors import display_path
+
 log = logging.getLogger("mkdocs.plugins.casebook")
-_chosen: dict[str, Path] = {}  # configured folder -> the folder this process uses
+_chosen: dict[str, Path] = {}  # configured folder -> the throwaway folder used instead
 
 
 def usable(folder: Path) -> Path:
     """``folder`` when a file can be made in it, else a temporary folder (one warning)."""
     folder = Path(folder).resolve()
-    key = str(folder)
-    if key in _chosen and (_chosen[key] == folder or _chosen[key].is_dir()):
-        return _chosen[key]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe-")
         os.close(fd)
         os.unlink(probe)
-        chosen = folder
+        return folder
     except OSError as exc:
-        from .errors import display_path
-
         cause = "a file of that name is in the way" if folder.exists() and not folder.is_dir() \
             else (exc.strerror or str(exc))
-        chosen = Path(tempfile.mkdtemp(prefix="casebook-cache-"))
+    chosen = _chosen.get(str(folder))
+    if chosen is None or not chosen.is_dir():  # one throwaway folder a process, for all its builds
+        chosen = _chosen[str(folder)] = Path(tempfile.mkdtemp(prefix="casebook-cache-"))
         atexit.register(shutil.rmtree, chosen, True)
-        log.warning("casebook: the cache folder %s cannot be used (%s); building without it this time",
-                    display_path(folder), cause)
-    _chosen[key] = chosen
+    log.warning("casebook: the cache folder %s cannot be used (%s); building without it this time",
+                display_path(folder), cause)
     return chosen
