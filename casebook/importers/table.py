@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -105,7 +106,7 @@ def _is_xlsx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "[Content_Types].xml" in z.namelist() and any(n.startswith("xl/") for n in z.namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError):
         return False
 
 
@@ -130,10 +131,11 @@ def _members(path: Path, data: bytes, mtime: float, order: int) -> list[RawFile]
         if not out:
             raise ImportProblem(f"{path}: the zip holds no files")
         return out
-    except (zipfile.BadZipFile, EOFError) as exc:
-        raise ImportProblem(f"{path}: not a readable zip file ({exc}); download the export again") from None
     except zipfile.LargeZipFile:
         raise ImportProblem(f"{path}: the zip is too large for an export") from None
+    except (zipfile.BadZipFile, EOFError, ValueError, zlib.error, NotImplementedError, RuntimeError) as exc:
+        # a damaged or cut zip fails in many ways inside zipfile and zlib
+        raise ImportProblem(f"{path}: not a readable zip file ({exc}); download the export again") from None
 
 
 # --------------------------------------------------------------------------
