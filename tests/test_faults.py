@@ -310,3 +310,37 @@ def test_a_read_only_cache_folder_builds_without_the_cache(project):
     warnings = [line for line in proc.stderr.splitlines() if "cache folder" in line]
     assert len(warnings) == 1 and "ro-cache" in warnings[0], proc.stderr
     assert (project / "site" / "index.html").is_file()
+
+
+WATCHED_POOL = textwrap.dedent("""
+    import os, sys, time
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing as mp
+    import casebook.lifeline as lifeline
+    lifeline._PR_SET_PDEATHSIG = 0  # no such prctl option: only the watchdog thread is left
+    pool = ProcessPoolExecutor(2, mp_context=mp.get_context(sys.argv[1]), initializer=lifeline.die_with_parent,
+                               initargs=(os.getpid(),))
+    list(pool.map(abs, range(4)))  # both workers started
+    print('READY', flush=True)
+    time.sleep(600)
+""")
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver"])
+def test_workers_end_with_the_build_where_the_kernel_does_not_help(tmp_path, method):
+    """The portable fallback: a worker's watchdog ends it when the build is gone."""
+    owner = subprocess.Popen([sys.executable, "-c", WATCHED_POOL, method], stdout=subprocess.PIPE, text=True,
+                             stderr=(tmp_path / "stderr").open("w"))
+    workers: set[int] = set()
+    try:
+        assert owner.stdout.readline().strip() == "READY"
+        workers = descendants(owner.pid)
+        assert len(running(workers)) >= 2
+        owner.send_signal(signal.SIGKILL)
+        owner.wait()
+        assert wait_gone(workers) == set(), "workers outlived the process that started them"
+    finally:
+        owner.kill()
+        owner.wait()
+        for pid in running(workers):
+            os.kill(pid, signal.SIGKILL)
