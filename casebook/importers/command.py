@@ -74,7 +74,7 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
     from .detect import read_export
     from .mapping import load_mapping
     from .table import collect
-    from .write import apply, dump, load, record_provenance, snapshot_defaults, validate_text, write_atomically
+    from .write import apply, dump, keep_spacing, load, record_provenance, snapshot_defaults, validate_text, write_atomically
 
     root = Path(root)
     case = _read_case(Path(into), root)
@@ -145,7 +145,7 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
     keys = {"after": ("after",), base_name: base_path}
     fills = apply(doc, result, keys, report, defaults)
     record_provenance(doc, result, fills)
-    text = dump(doc)
+    text = keep_spacing(original, dump(doc))
 
     for line in result.duplicates:
         echo(f"duplicates: {line}", err=True)
@@ -157,8 +157,11 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
                                for k, v in snap.values.items())
             if filled:
                 echo(f"{platform_id} {snap.name} ({snap.period}): {filled}", err=True)
+            reasons: dict[str, list[str]] = {}
             for metric, why in sorted(snap.missing.items()):
-                echo(f"{platform_id} {snap.name}: {metric} not filled: {why}", err=True)
+                reasons.setdefault(why, []).append(metric)
+            for why, metrics in reasons.items():
+                echo(f"{platform_id} {snap.name}: {', '.join(metrics)} not filled: {why}", err=True)
         for metric, months in sorted(res.partial.items()):
             echo(f"{platform_id} {metric}: partial month(s) {', '.join(months)} left out of the series", err=True)
         if res.top:

@@ -49,6 +49,36 @@ def dump(doc) -> str:
     return out.getvalue()
 
 
+def keep_spacing(original: str, new: str) -> str:
+    """new, with the user's own spacing back on the lines that differ from original only in spaces.
+
+    The YAML engine writes every line again in its own way: ``vk.reach:     {...}`` aligned by hand comes
+    out as ``vk.reach: {...}``.  A line whose words are the same as the original's, in a stretch of lines
+    the import did not change, is given back as the user wrote it.  The result must read as the same data
+    as ``new``; if it does not, ``new`` is returned as it is.
+    """
+    import difflib
+
+    def words(line: str) -> str:
+        stripped = line.lstrip(" ")
+        return " " * (len(line) - len(stripped)) + " ".join(stripped.split())
+
+    old_lines, new_lines = original.splitlines(keepends=True), new.splitlines(keepends=True)
+    matcher = difflib.SequenceMatcher(None, [words(x) for x in old_lines], [words(x) for x in new_lines],
+                                      autojunk=False)
+    out: list[str] = []
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        out.extend(old_lines[a0:a1] if tag == "equal" else new_lines[b0:b1])
+    merged = "".join(out)
+    if merged == new:
+        return new
+    try:
+        same = load(merged) == load(new)
+    except Exception:  # noqa: BLE001 - any doubt: keep the engine's own text
+        same = False
+    return merged if same else new
+
+
 def _flow(items: dict) -> CommentedMap:
     m = CommentedMap(items)
     m.fa.set_flow_style()
@@ -290,4 +320,4 @@ def snapshot_defaults(snap: Snapshot, write_period: bool) -> dict:
     return out
 
 
-__all__ = ["apply", "dump", "load", "record_provenance", "snapshot_defaults", "validate_text", "write_atomically"]
+__all__ = ["apply", "dump", "keep_spacing", "load", "record_provenance", "snapshot_defaults", "validate_text", "write_atomically"]

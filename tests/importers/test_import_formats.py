@@ -334,3 +334,15 @@ def test_the_year_of_year_less_dates_comes_from_the_case_when_nothing_else_says(
     assert data["after"]["metrics"]["tiktok"]["likes"] == expected["likes"]["2026-01"]
     assert data["report"]["previous"]["metrics"]["tiktok"]["likes"] == expected["likes"]["2025-12"]
     assert data["after"]["metrics"]["tiktok"]["followers"] == expected["followers"][dt.date(2026, 1, 31)]
+
+
+def test_lines_the_import_does_not_change_keep_their_spacing(project):
+    """A series aligned by hand for another platform keeps its spaces; only the imported blocks are new."""
+    target = project / "cases" / "r.yaml"
+    text = _case_text("report", ["tiktok", "vk"], "PHP", "2025-11") + (
+        "series:\n  vk.reach:     {2025-10: 1200, 2025-11: 1500}   # typed from VK\n")
+    target.write_text(text, "utf-8")
+    assert _import([exp.HALO / "tiktok" / "TikTok-Studio-analytics.zip"], [], target).exit_code == 0
+    after = target.read_text("utf-8")
+    assert "\n  vk.reach:     {2025-10: 1200, 2025-11: 1500}   # typed from VK\n" in after
+    assert after.startswith(text.split("series:")[0].split("after: {}")[0])
