@@ -202,13 +202,19 @@ def _top_content(doc: CommentedMap, res: PlatformResult, fills: dict[int, list[s
         keys = list(report.keys())
         position = keys.index("asks") + 1 if "asks" in keys else len(keys)
         report.insert(position, "top_content", items)
+    # the items an earlier import of these exports wrote: by link, or by title and date for a post without one
     ours = {r.url for e in res.exports for r in e.rows if r.kind == "post" and r.url}
+    unlinked = {(r.title or f"Post of {r.start}", r.start) for e in res.exports for r in e.rows
+                if r.kind == "post" and not r.url}
     notes, first = {}, None
     for i in reversed(range(len(items))):
         item = items[i]
-        if isinstance(item, dict) and item.get("platform") == res.platform and item.get("url") in ours:
+        if not isinstance(item, dict) or item.get("platform") != res.platform:
+            continue
+        key = item.get("url") or (item.get("title"), item.get("date"))
+        if item.get("url") in ours or (not item.get("url") and (item.get("title"), item.get("date")) in unlinked):
             if item.get("note"):
-                notes[item["url"]] = item["note"]
+                notes[key] = item["note"]
             first = i
             del items[i]
     position = first if first is not None else len(items)
@@ -220,8 +226,9 @@ def _top_content(doc: CommentedMap, res: PlatformResult, fills: dict[int, list[s
             entry["url"] = row.url
         entry["date"] = row.start
         entry["metrics"] = _flow(metrics)
-        if row.url in notes:
-            entry["note"] = notes[row.url]
+        key = row.url or (entry["title"], row.start)
+        if key in notes:
+            entry["note"] = notes[key]
         items.insert(position + offset, entry)
     owners = {id(e): e for e in res.exports if any(r in res.top for r in e.rows)}
     for export in owners.values():

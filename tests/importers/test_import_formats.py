@@ -346,3 +346,33 @@ def test_lines_the_import_does_not_change_keep_their_spacing(project):
     after = target.read_text("utf-8")
     assert "\n  vk.reach:     {2025-10: 1200, 2025-11: 1500}   # typed from VK\n" in after
     assert after.startswith(text.split("series:")[0].split("after: {}")[0])
+
+
+def test_top_content_without_links_is_replaced_not_repeated(project):
+    """Videos exported without a link are found again by title and date: a second import adds no copies."""
+    import csv
+    import io
+    import zipfile
+
+    source = zipfile.ZipFile(exp.HALO / "tiktok" / "TikTok-Studio-analytics.zip")
+    path = project / "nolinks.zip"
+    with zipfile.ZipFile(path, "w") as out:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "Content.csv":
+                rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+                for row in rows[1:]:
+                    if row[1].strip():
+                        row[2] = ""
+                text = io.StringIO()
+                csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+                data = text.getvalue().encode("utf-8-sig")
+            out.writestr(info, data)
+    target = project / "cases" / "r.yaml"
+    target.write_text(_case_text("report", ["tiktok"], "PHP", "2025-11"), "utf-8")
+    assert _import([path], [], target).exit_code == 0
+    first = target.read_text("utf-8")
+    top = yaml.safe_load(first)["report"]["top_content"]
+    assert len(top) == 3 and any("url" not in item for item in top)
+    assert _import([path], [], target).exit_code == 0
+    assert target.read_text("utf-8") == first
