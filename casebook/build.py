@@ -26,6 +26,10 @@ class BuildResult:
     up_to_date: bool = False  # nothing had changed: the last build's output stands
 
 
+# Set beside SOURCE_DATE_EPOCH when the build chose it (from public cases), not the user.
+EPOCH_DEFAULTED = "CASEBOOK_EPOCH_FROM_PUBLIC_CASES"
+
+
 def default_epoch(project: Project) -> int:
     """SOURCE_DATE_EPOCH when set, else midnight starting the day the newest public case ends.
 
@@ -154,7 +158,9 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     check_outputs(named, project_in)  # a media file outside cases/ is an input too
     inputs = _with_extra(inputs, used)  # stamped before the build reads them
     epoch_was_set = "SOURCE_DATE_EPOCH" in os.environ
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(default_epoch(project)))
+    if not epoch_was_set:  # public output dated by public work; private output by its own (pdf.compose.fixed_date)
+        os.environ["SOURCE_DATE_EPOCH"] = str(default_epoch(project))
+        os.environ[EPOCH_DEFAULTED] = "1"
     try:
         from . import store
 
@@ -163,6 +169,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     finally:
         if not epoch_was_set:  # this process's next build decides its own epoch again
             os.environ.pop("SOURCE_DATE_EPOCH", None)
+            os.environ.pop(EPOCH_DEFAULTED, None)
     # What the next build compares with: the inputs as they were before this
     # build read them (a file edited meanwhile makes the next build a real one).
     state.record(target, inputs, outputs, pages=result.pages, pdfs=result.pdfs, extra=used,

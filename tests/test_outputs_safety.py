@@ -218,6 +218,14 @@ def test_public_dates_come_from_public_cases_only():
         assert created is not None, pdf.name
         assert created.date() <= newest_public, (pdf.name, created)
 
+    # a private PDF is dated by its own work: the October report says 31 October
+    from casebook.project import folder_name
+
+    for loaded in project.private_cases:
+        case = loaded.case
+        pdf = built.private / folder_name(case.client.name) / f"{case.slug}.pdf"
+        assert PdfReader(pdf).metadata.creation_date.date() == case.period.end, case.slug
+
 
 # -- a folder of the user's is never swapped away ------------------------------
 

@@ -465,7 +465,15 @@ def test_report_pdf_has_the_report_sections(demo):
             assert squash(t.t(f"ui.{key}")).casefold() in text.casefold(), f"{case.slug}: section {key}"
         for item in case.report.top_content:
             assert squash(item.title) in text
-        assert squash(t.t("formula.cpl")) in text, "metric definitions in the appendix"
+        # the appendix defines the case's ER and every derived metric it shows, with its basis
+        from casebook import metrics as m
+        from casebook import registry
+        from casebook.render import definition
+
+        shown = [m.resolve("er", case.engagement_rate)]
+        shown += [g.metric for g in case.goals if registry.metrics()[g.metric].formula]
+        for metric in shown:
+            assert squash(definition(t, metric)) in text, f"{case.slug}: definition of {metric} in the appendix"
         assert squash(case.client.name) in text, "a private report names its client"
         if case.report.branding and case.report.branding.name:
             assert squash(case.report.branding.name) in text

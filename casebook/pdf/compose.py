@@ -282,10 +282,14 @@ def css_string(text: str) -> Markup:
 def fixed_date(cases: list[Case]) -> str:
     """The PDF's creation date: SOURCE_DATE_EPOCH, else the latest case's end.
 
-    Never the clock: the same input gives the same bytes.
+    Never the clock: the same input gives the same bytes.  When the build
+    chose the epoch itself (from the public cases), a private PDF (an NDA
+    case, a client report) is dated by its own period instead: an October
+    report says October, and the public site never learns it.
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
+    chosen_by_build = os.environ.get("CASEBOOK_EPOCH_FROM_PUBLIC_CASES") == "1"
+    if epoch.isdigit() and not (chosen_by_build and any(not c.is_public for c in cases)):
         when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     day = max((c.period.end for c in cases), default=dt.date(2000, 1, 1))
@@ -327,6 +331,7 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
                 running=" · ".join(x for x in (author, case.title) if x)),
         v=view, t=t, base="", profile=prof, photo=ctx.photo(), charts=ctx.chart_blocks(view),
         web_url=ctx.web_url(case), story=story(view),
+        kpi_table=kpi_table(view) if len(view.kpis) > 1 else None,  # two platforms and more: one table
     )
     images = sum(1 for m in view.media if m["src"])
     # A case PDF is one or two pages: the proof images (up to three, in one
@@ -431,6 +436,29 @@ def story(view: CaseView) -> list[dict[str, Any]]:
 # Report tables
 
 
+def kpi_table(view: CaseView) -> dict[str, Any]:
+    """The KPIs as one table: rows are metrics, columns the platforms and, with two or more, the total."""
+    case, t, cur = view.case, view.t, view.case.currency
+    columns = list(case.platforms)
+    if len(columns) > 1:
+        columns.append("total")
+    cells: dict[str, dict[str, dict[str, str]]] = {}
+    for col in columns:
+        for k in compute.kpis(case, col):
+            cells.setdefault(k.metric, {})[col] = {
+                "after": fmt_value(t, k.after, k.kind, cur),
+                "before": fmt_value(t, k.before, k.kind, cur),
+                "change": fmt_change(t, k, cur),
+                "direction": k.figure.direction,
+            }
+    rows = [
+        {"metric": metric, "label": t.metric(metric), "cells": [cells[metric].get(c) for c in columns]}
+        for metric in registry.card_order() if metric in cells
+    ]
+    headers = [t.t("ui.total") if c == "total" else platform_label(c) for c in columns]
+    return {"headers": headers, "rows": rows}
+
+
 def report_tables(view: CaseView) -> dict[str, Any]:
     case = view.case
     t = view.t
@@ -452,23 +480,9 @@ def report_tables(view: CaseView) -> dict[str, Any]:
         })
 
     # Per platform: rows are metrics, columns the platforms (and the total)
-    columns = list(case.platforms)
-    if len(columns) > 1:
-        columns.append("total")
-    cells: dict[str, dict[str, dict[str, str]]] = {}
-    for col in columns:
-        for k in compute.kpis(case, col):
-            cells.setdefault(k.metric, {})[col] = {
-                "after": fmt_value(t, k.after, k.kind, cur),
-                "before": fmt_value(t, k.before, k.kind, cur),
-                "change": fmt_change(t, k, cur),
-                "direction": k.figure.direction,
-            }
-    rows = [
-        {"metric": metric, "label": t.metric(metric), "cells": [cells[metric].get(c) for c in columns]}
-        for metric in registry.card_order() if metric in cells
-    ]
-    headers = [t.t("ui.total") if c == "total" else platform_label(c) for c in columns]
+    table = kpi_table(view)
+    headers, rows = table["headers"], table["rows"]
+    cells = {row["metric"]: row for row in rows}
 
     # Top content
     top_metrics = registry.ordered(lambda info: info.top_content)
