@@ -599,12 +599,20 @@ def _snapshot_point(ctx: _Ctx, which: str, platform: str, metric: str) -> _Point
     value = compute.counts(snap, platform).get(metric)
     if value is None:
         return None
+    mark = ctx.before_label if which == "before" else ctx.after_label
+    info = registry.metrics().get(metric)
+    if info is not None and info.measure != "stock":
+        # a flow belongs on a monthly line only when it covers one month:
+        # four months' reach beside monthly values would read as a spike
+        span = case.baseline_period if which == "before" else case.after_period
+        if span is None or compute.whole_months(span) != 1:
+            return None
+        day = span.start.replace(day=15)
+        return _Point(platform, day, float(value), t.month(span.start), mark)
     if which == "before":
         day = snap.as_of or case.period.start
-        mark = ctx.before_label
     else:
         day = snap.as_of or case.period.end
-        mark = ctx.after_label
     return _Point(platform, day, float(value), t.date(day), mark)
 
 

@@ -137,3 +137,20 @@ def test_series_that_disagree_with_after_are_located_warnings():
     assert set(found) == {("series", "vk.followers"), ("series", "vk.leads")}
     assert "6,400 in 2025-05" in found[("series", "vk.followers")]
     assert "adds up to 390 for 2025-02 to 2025-05, but 'after' says 396" in found[("series", "vk.leads")]
+
+
+def test_a_snapshot_joins_a_monthly_line_only_when_it_is_a_month_or_a_stock(demo_cases):
+    """Five months' unique reach beside monthly reach would read as a dip and a spike."""
+    from casebook.charts import build_charts
+
+    from test_change_rule import _data_values
+
+    def marks(case, chart_id):
+        charts = {c.id: c for c in build_charts(compute.facts(case), translator(case.locale))}
+        return {d["mark"] for d in _data_values(charts[chart_id].spec) if d.get("mark")}
+
+    tt = demo_cases["thread-and-tide-instagram"]  # before: Oct-Feb, after: Mar-Jul
+    assert marks(tt, "series-reach") == set()
+    assert len(marks(tt, "series-followers")) == 2  # a stock: before and after on the line
+    lak = demo_cases["lak-studio-report-2025-10"]  # a monthly report: both periods one month
+    assert len(marks(lak, "series-leads")) == 2
