@@ -39,10 +39,19 @@ def _code() -> str:
     return hashlib.sha256(f"{pydantic.__version__}\0{tree_digest([PACKAGE_DIR])}".encode()).hexdigest()
 
 
-@lru_cache(maxsize=None)
 def _key() -> bytes | None:
-    """This user's signing key, made on first use; None when it cannot be kept."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casebook"
+    """This user's signing key, made on first use; None when it cannot be kept.
+
+    Looked up by the folder it lives in, so a process whose XDG_CACHE_HOME
+    changes (a test, a service) signs with the key of its current home and
+    never with one remembered from another.
+    """
+    return _key_in(str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casebook"))
+
+
+@lru_cache(maxsize=8)
+def _key_in(folder: str) -> bytes | None:
+    base = Path(folder)
     path = base / "cache-key"
     try:
         data = path.read_bytes()
@@ -62,6 +71,9 @@ def _key() -> bytes | None:
             return data if len(data) >= 32 else None
         except OSError:
             return None
+
+
+_key.cache_clear = _key_in.cache_clear  # type: ignore[attr-defined]
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
