@@ -59,33 +59,49 @@ def _memory_mode() -> str:
 MEM_MODE = _memory_mode()
 
 
-def _tree(root: int) -> dict[int, int]:
-    """root and every process below it, from /proc/*/stat: pid -> CPU ticks used so far (user + system)."""
-    children: dict[int, list[int]] = {}
-    ticks: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if entry.name.isdigit():
-            try:
-                fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
-            except (OSError, IndexError):
-                continue
-            pid = int(entry.name)
-            children.setdefault(int(fields[1]), []).append(pid)
-            ticks[pid] = int(fields[11]) + int(fields[12])
-    out, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        out[pid] = ticks.get(pid, 0)
-        todo.extend(children.get(pid, ()))
-    return out
+PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _memory(pid: int) -> int:
-    """Bytes of one process: its PSS (shared pages split between their users), else its RSS."""
-    path, key = (f"/proc/{pid}/smaps_rollup", "Pss:") if MEM_MODE == "PSS" else (f"/proc/{pid}/status", "VmRSS:")
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name: [state, ppid, ...]; [] if the process is gone."""
     try:
-        for line in Path(path).read_text().splitlines():
-            if line.startswith(key):
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+class Tree:
+    """A process and its descendants, found from the parent ids in /proc (each new pid's stat read once)."""
+
+    def __init__(self, root: int) -> None:
+        self.root, self.parent = root, {}
+
+    def sample(self) -> tuple[dict[int, int], int]:
+        """{pid: CPU ticks so far} of the tree, and the sum of their RSS in bytes."""
+        live = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        self.parent = {pid: ppid for pid, ppid in self.parent.items() if pid in live}
+        for pid in live - self.parent.keys():
+            fields = _stat(pid)
+            self.parent[pid] = int(fields[1]) if fields else -1
+        children: dict[int, list[int]] = {}
+        for pid, ppid in self.parent.items():
+            children.setdefault(ppid, []).append(pid)
+        ticks, rss, todo = {}, 0, [self.root]
+        while todo:
+            pid = todo.pop()
+            fields = _stat(pid)
+            if fields:
+                ticks[pid] = int(fields[11]) + int(fields[12])
+                rss += int(fields[21]) * PAGE
+            todo.extend(children.get(pid, ()))
+        return ticks, rss
+
+
+def _pss(pid: int) -> int:
+    """Bytes of one process's PSS (shared pages split between the processes sharing them)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1]) * 1024
     except (OSError, ValueError):
         pass
@@ -105,16 +121,25 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None) -> di
         out.write(f"\n$ cd {cwd} && {' '.join(cmd)}\n")
         out.flush()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        own = resource.getrusage(resource.RUSAGE_SELF)
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env={**ENV, **(env or {})})
-        peak, done, seen = [0, 0], threading.Event(), {}
+        peak, samples, done, seen = [0, 0], [0], threading.Event(), {}  # peak: [PSS or RSS sum, RSS sum]
 
         def sample() -> None:
+            # RSS of the tree every 50 ms (cheap); PSS (smaps_rollup walks the page tables, ~3 ms a large
+            # process) every 10th sample and whenever the RSS sum reaches a new high, when a peak can be
+            tree, high = Tree(proc.pid), 0
             while not done.is_set():
-                tree = _tree(proc.pid)
-                seen.update(tree)
-                peak[0] = max(peak[0], sum(_memory(pid) for pid in tree))
-                peak[1] += 1
+                ticks, rss = tree.sample()
+                seen.update(ticks)
+                peak[1] = max(peak[1], rss)
+                if MEM_MODE == "PSS" and rss > peak[0] and (rss > 1.02 * high or samples[0] % 10 == 0):
+                    peak[0] = max(peak[0], sum(_pss(pid) for pid in ticks))
+                    high = max(high, rss)
+                elif MEM_MODE == "RSS":
+                    peak[0] = peak[1]
+                samples[0] += 1
                 done.wait(SAMPLE_EVERY)
 
         sampler = threading.Thread(target=sample, daemon=True)
@@ -124,6 +149,7 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None) -> di
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         done.set()
         sampler.join()
+        own_after = resource.getrusage(resource.RUSAGE_SELF)
     if code != 0:
         tail = log.read_text("utf-8", "replace").splitlines()[-15:]
         raise SystemExit(f"{' '.join(cmd)} failed (exit {code}) in {cwd}:\n" + "\n".join(tail))
@@ -131,7 +157,10 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None) -> di
     # cross-check: CPU seen in /proc while sampling (a lower bound); more than the rusage figure would
     # mean a descendant was never waited for, and its CPU is missing from `cpu`
     cpu_seen = sum(seen.values()) / os.sysconf("SC_CLK_TCK")
-    return {"wall": wall, "cpu": cpu, "cpu_seen": cpu_seen, "peak": peak[0], "samples": peak[1], "load": load}
+    sampler_cpu = (own_after.ru_utime - own.ru_utime) + (own_after.ru_stime - own.ru_stime)  # the measuring's own cost
+    return {"wall": wall, "cpu": cpu, "cpu_seen": cpu_seen, "peak": peak[0], "peak_rss_sum": peak[1],
+            "samples": samples[0], "load": load,
+            "sampler_cpu": sampler_cpu}
 
 
 # ==========================================================================
@@ -337,8 +366,8 @@ def report(data: dict) -> str:
           f"| command | `{meta['command']}` |", f"| date | {meta['date']} |", f"| git HEAD | {meta['git']} |",
           f"| machine | {meta['machine']} |", f"| OS | {meta['os']} |", f"| Python | {meta['python']} |",
           "| versions | " + ", ".join(f"{k} {v}" for k, v in meta["versions"].items()) + " |",
-          f"| peak memory | sum of {meta['mem_mode']} over the process tree, sampled every "
-          f"{SAMPLE_EVERY * 1000:.0f} ms |", f"| run time | {meta['elapsed'] / 60:.1f} min |", "",
+          f"| peak memory | sum of {meta['mem_mode']} over the process tree (tree and RSS sampled every "
+          f"{SAMPLE_EVERY * 1000:.0f} ms, PSS where a peak is possible) |", f"| run time | {meta['elapsed'] / 60:.1f} min |", "",
           "## Every measurement", "",
           "Each row is one process run to its end, started fresh. CPU = user + system seconds of the process and "
           "all its descendants. Load = the 1-minute load average when it started (above 2, other work competed).",
@@ -357,6 +386,11 @@ def report(data: dict) -> str:
           + "; ".join(missed) + " (a process of the tree was not waited for): read those CPU figures as low."
           if missed else "every process of every tree was waited for (the CPU seen in /proc is within the "
           "rusage figure).")]
+    own = [r.get("sampler_cpu") for row in rows.values() for r in row["runs"].values()]
+    if None not in own:
+        wall = sum(r["wall"] for row in rows.values() for r in row["runs"].values())
+        L += ["", f"Measuring cost: the memory sampler used {sum(own):.1f} s of CPU over {wall:.0f} s of measured "
+              f"runs ({sum(own) / wall * 100:.1f} % of one core), competing with the runs it measures."]
     L += ["", "## Side by side", "",
           "Ratio = the hand-written stack's time ÷ casebook's cold build (above 1: casebook is faster). The "
           "hand-written stack has no incremental mode: after one edit it runs again in full, so its one-edit "
@@ -457,11 +491,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     print("  warming up on 3 cases (not measured) ...", flush=True)
     warm_up(opts, work, log)
-    for n in opts.sizes:
-        data["sizes"].append(measure_size(n, opts, work, log))
-    data["meta"]["elapsed"] = time.perf_counter() - started
     opts.json.parent.mkdir(parents=True, exist_ok=True)
-    opts.json.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    for n in opts.sizes:  # the raw file is written after each size: a failure later keeps what was measured
+        data["sizes"].append(measure_size(n, opts, work, log))
+        data["meta"]["elapsed"] = time.perf_counter() - started
+        opts.json.write_text(json.dumps(data, indent=1), encoding="utf-8")
     text = report(data)
     opts.out.write_text(text, encoding="utf-8")
     print(text)
