@@ -16,9 +16,11 @@ No caching and no incremental mode: every run does everything.
 from __future__ import annotations
 
 import html
+import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import altair as alt
@@ -230,6 +232,7 @@ def render_pdf(md: str, title: str, base: Path, target: Path) -> None:
 
 
 def main(project: Path, out: Path) -> None:
+    started = time.perf_counter()
     cases = [yaml.safe_load(p.read_text("utf-8")) for p in sorted((project / "cases").glob("*.yaml"))]
     public = [c for c in cases if is_public(c)]
     site_name = yaml.safe_load((project / "profile.yaml").read_text("utf-8"))["name"]
@@ -249,6 +252,7 @@ def main(project: Path, out: Path) -> None:
             charts = write_charts(case, private / "charts")
             media = (project / "cases").as_uri() + "/"
             pages[case["slug"]] = (page_markdown(case, charts, "../charts/", media), private / "cases")
+    charted = time.perf_counter()
     index = [f"# {site_name}", "", "| Case | Result | Period |", "| --- | --- | --- |"]
     index += [f"| [{c['title']}](cases/{c['slug']}.md) | {c.get('headline', '')} | {c['period']['start']} |"
               for c in sorted(public, key=lambda c: str(c["period"]["end"]), reverse=True)]
@@ -257,11 +261,15 @@ def main(project: Path, out: Path) -> None:
     mkdocs = Path(sys.executable).with_name("mkdocs")
     subprocess.run([str(mkdocs) if mkdocs.exists() else "mkdocs", "build", "-q", "-f", str(out / "mkdocs.yml")],
                    check=True)
+    built = time.perf_counter()
     (private / "cases").mkdir(parents=True, exist_ok=True)
     for case in cases:
         md, base = pages[case["slug"]]
         target = (out / "site" / "pdf" if is_public(case) else private) / f"{case['slug']}.pdf"
         render_pdf(md, case["title"], base, target)
+    timings = {"read, charts, Markdown": charted - started, "mkdocs build": built - charted,
+               "PDFs": time.perf_counter() - built}
+    (out / "timings.json").write_text(json.dumps(timings), encoding="utf-8")  # for run.py's report
     print(f"baseline: {len(public)} pages, {len(cases)} PDFs ({len(cases) - len(public)} private) into {out}")
 
 

@@ -217,7 +217,8 @@ def check_baseline(out: Path, g: gen.Generated) -> dict:
         raise SystemExit("the baseline's mkdocs made no search index")
     public_svgs = sum(1 for _ in (out / "docs" / "charts").glob("*.svg"))
     return {"md": len(pages), "html": sum(1 for _ in site.rglob("*.html")), "pdf": g.public + len(private),
-            "chart svg (public)": public_svgs, "chart svg (all)": svgs}
+            "chart svg (public)": public_svgs, "chart svg (all)": svgs,
+            "phases": json.loads((out / "timings.json").read_text("utf-8"))}
 
 
 # ==========================================================================
@@ -413,6 +414,15 @@ def report(data: dict) -> str:
                  for k in ("cold", "baseline")}
             L.append(f"| {lo:,} | {hi:,} | {ms(d['cold'][0])} / {ms(d['cold'][1])} | "
                      f"{ms(d['baseline'][0])} / {ms(d['baseline'][1])} |")
+    phased = [(n, row["runs"]["baseline"]) for n, row in sorted(rows.items()) if "baseline" in row["runs"]]
+    if phased:
+        names = list(phased[0][1]["outputs"]["phases"])
+        L += ["", "Where the hand-written stack's time goes (wall seconds inside `baseline.py`; start-up = the "
+              "rest: Python and library imports):", "", "| N | " + " | ".join(names) + " | start-up |",
+              "| --- |" + " --- |" * (len(names) + 1)]
+        for n, r in phased:
+            ph = r["outputs"]["phases"]
+            L.append(f"| {n:,} | " + " | ".join(s(ph[k]) for k in names) + f" | {s(r['wall'] - sum(ph.values()))} |")
     L += ["", "## Targets (issue 15)", "", "| target | measured | verdict |", "| --- | --- | --- |"]
     for t, m, ok in targets(rows):
         L.append(f"| {t} | {m} | {'not measured' if ok is None else ('met' if ok else '**not met**')} |")
@@ -421,7 +431,8 @@ def report(data: dict) -> str:
         for name in RUNS:
             r = row["runs"].get(name)
             if r:
-                L.append(f"| {n:,} | {LABEL[name]} | " + ", ".join(f"{v} {k}" for k, v in r["outputs"].items()) + " |")
+                L.append(f"| {n:,} | {LABEL[name]} | "
+                         + ", ".join(f"{v} {k}" for k, v in r["outputs"].items() if k != "phases") + " |")
     return "\n".join(L) + "\n"
 
 
