@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import yaml
 
-from .paths import DATA_DIR, LOCALES_DIR
+from .settings import DATA_DIR, LOCALES_DIR
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,6 @@ class MetricInfo:
         """The counts a derived metric is made of, in the order the formula names them."""
         if self.formula is None:
             return (self.change_of,) if self.change_of else ()
-        import re
 
         return tuple(dict.fromkeys(w for w in re.findall(r"[a-z_]+", self.formula)))
 

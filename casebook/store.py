@@ -5,8 +5,8 @@ SVGs, case PDFs and the portfolio's parts, re-encoded media, the leak
 audit's verdicts and PDF texts) goes through :func:`write` and comes back
 through :func:`read`.  Beside each artefact ``NAME`` lies ``NAME.sig``: the
 sha256 of the artefact's bytes, signed (HMAC-SHA256) with the user's own key
-(``$XDG_CACHE_HOME/casebook/cache-key``, the one :mod:`casebook.loadcache`
-signs with) together with the artefact's folder and name.  Whoever can edit
+(``$XDG_CACHE_HOME/casebook/cache-key``, the one :mod:`casebook.load.cache`
+signs its entries with, :func:`user_key`) together with the artefact's folder and name.  Whoever can edit
 the cache folder but cannot read that key cannot make an entry casebook
 will use: a changed, truncated, swapped or unsigned artefact, or one moved
 to another name, reads as missing, is made again and overwritten.  A miss
@@ -24,13 +24,22 @@ process is used: the cache then serves one build only.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import hmac
+import logging
 import os
+import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Iterable
+
+from casebook.errors import CasebookError, display_path
+from casebook.settings import PACKAGE_DIR, theme_dir
 
 SUFFIX = ".sig"
 _MAGIC = "casebook-cache 1"
@@ -39,9 +48,45 @@ _generation = "-"  # "-": any build's entries are good; else only those this bui
 
 
 def key() -> bytes:
-    from .loadcache import _key
+    """The key artefacts are signed with: the user's own, else one made for this process."""
+    return user_key() or _PROCESS_KEY
 
-    return _key() or _PROCESS_KEY
+
+def user_key() -> bytes | None:
+    """This user's signing key, made on first use; None when it cannot be kept.
+
+    Looked up by the folder it lives in, so a process whose XDG_CACHE_HOME
+    changes (a test, a service) signs with the key of its current home and
+    never with one remembered from another.
+    """
+    return _key_in(str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casebook"))
+
+
+@lru_cache(maxsize=8)
+def _key_in(folder: str) -> bytes | None:
+    base = Path(folder)
+    path = base / "cache-key"
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        return path.read_bytes()
+    except OSError:
+        try:  # another process made it first
+            data = path.read_bytes()
+            return data if len(data) >= 32 else None
+        except OSError:
+            return None
+
+
+user_key.cache_clear = _key_in.cache_clear  # type: ignore[attr-defined]
 
 
 def sidecar(path: Path) -> Path:
@@ -112,12 +157,15 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _replace(path: Path, data: bytes) -> None:
+def _replace(path: Path, data: bytes, mode: int | None = None, fsync: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        os.chmod(tmp, _file_mode())
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.chmod(tmp, _file_mode() if mode is None else mode)
         os.replace(tmp, path)  # atomic: a reader never sees half a file
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -131,6 +179,27 @@ def write(path: Path, data: bytes) -> None:
     _replace(path, data)
     # a reader between the two renames sees a record that does not match: a miss
     _replace(sidecar(path), seal(key(), path, data, _generation).encode("ascii"))
+
+
+def write_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool = False) -> None:
+    """A file (not a signed cache entry) written whole: a reader sees the old file or the new one.
+
+    The one atomic write of casebook: a temporary file in the same folder,
+    renamed over the target.  ``mode`` defaults to what open() would give;
+    ``fsync`` flushes to disk first (a user's own file, edited in place).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _replace(path, data, mode, fsync)
+
+
+def copy_verified(src: Path, dest: Path) -> None:
+    """Put a cached artefact in place: only the bytes its signed record vouches for."""
+    data = read(src)
+    if data is None:  # checked (or made) a moment ago: changed under this build
+        raise CasebookError(f"{src}: the cached file is missing or was changed during the build; "
+                            f"nothing was published; build again")
+    write_file(dest, data)
 
 
 def write_quietly(path: Path, data: bytes) -> bool:
@@ -174,3 +243,86 @@ def fresh(on: bool = True):
         yield
     finally:
         _generation = before
+
+
+# Content keys: what a cache entry is made from, hashed.
+
+_FILE_DIGESTS: dict[tuple[str, int, int], str] = {}
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes ("missing" when it is not there)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return "missing"
+    stamp = (str(path), st.st_size, st.st_mtime_ns)
+    digest = _FILE_DIGESTS.get(stamp)
+    if digest is None:
+        try:
+            digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            return "missing"
+        if len(_FILE_DIGESTS) > 50_000:
+            _FILE_DIGESTS.clear()
+        _FILE_DIGESTS[stamp] = digest
+    return digest
+
+
+def tree_digest(folders: Iterable[Path]) -> str:
+    """One hash over every file (names and bytes) under the folders."""
+    h = hashlib.sha256()
+    for folder in folders:
+        folder = Path(folder)
+        for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            h.update(path.relative_to(folder).as_posix().encode())
+            h.update(b"\0")
+            h.update(file_digest(path).encode())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=None)
+def _versions() -> str:
+    parts = []
+    for name in ("casebook", "mkdocs", "mkdocs-material", "weasyprint", "pydyf", "altair",
+                 "vl-convert-python", "jinja2", "babel", "nh3", "markdown", "pillow"):
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} -")
+    return "; ".join(parts)
+
+
+def code_digest() -> str:
+    """casebook's code, data and theme, and the libraries' versions."""
+    return hashlib.sha256(f"{_versions()}\0{tree_digest([PACKAGE_DIR, theme_dir()])}".encode()).hexdigest()
+
+
+# The cache folder: one that cannot be used costs time, never the build.  When
+# the configured folder cannot be written (a read-only disk, a file where the
+# folder should be, no permission), the build goes on with a throwaway folder
+# of its own, says so once, and removes it at exit.
+
+_log = logging.getLogger("mkdocs.plugins.casebook")
+_chosen: dict[str, Path] = {}  # configured folder -> the throwaway folder used instead
+
+
+def usable_folder(folder: Path) -> Path:
+    """``folder`` when a file can be made in it, else a temporary folder (one warning)."""
+    folder = Path(folder).resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe-")
+        os.close(fd)
+        os.unlink(probe)
+        return folder
+    except OSError as exc:
+        cause = "a file of that name is in the way" if folder.exists() and not folder.is_dir() \
+            else (exc.strerror or str(exc))
+    chosen = _chosen.get(str(folder))
+    if chosen is None or not chosen.is_dir():  # one throwaway folder a process, for all its builds
+        chosen = _chosen[str(folder)] = Path(tempfile.mkdtemp(prefix="casebook-cache-"))
+        atexit.register(shutil.rmtree, chosen, True)
+    _log.warning("casebook: the cache folder %s cannot be used (%s); building without it this time",
+                display_path(folder), cause)
+    return chosen

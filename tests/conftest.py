@@ -19,12 +19,23 @@ def repo_root() -> Path:
 @pytest.fixture(scope="session")
 def demo_result():
     """The demo cases in cases/, loaded once per session."""
-    from casebook.load import load_cases
+    from casebook.load.cases import load_cases
 
     return load_cases([CASES_DIR], REPO)
 
 
 @pytest.fixture(scope="session")
 def demo_cases(demo_result) -> dict:
-    """Demo cases by slug (casebook.model.Case)."""
+    """Demo cases by slug (casebook.load.model.Case)."""
     return {loaded.case.slug: loaded.case for loaded in demo_result.cases}
+
+
+@pytest.fixture
+def own_cache_key(tmp_path, monkeypatch):
+    """A signing key of this test's own (a fresh XDG_CACHE_HOME), forgotten afterwards."""
+    from casebook import store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    store.user_key.cache_clear()
+    yield
+    store.user_key.cache_clear()

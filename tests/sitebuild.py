@@ -45,7 +45,7 @@ def copy_demo(dest: Path) -> Path:
 @functools.lru_cache(maxsize=None)
 def demo_build() -> Built:
     from casebook.build import build
-    from casebook.project import open_project
+    from casebook.load.project import open_project
 
     root = copy_demo(Path(tempfile.mkdtemp(prefix="casebook-demo-")) / "project")
     result = build(root / "mkdocs.yml", pdf=True, private=True, quiet=True)

@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casebook import compute, registry
-from casebook import metrics as m
-from casebook.i18n import translator
-from casebook.model import METRIC_ALIASES, Case, Metrics
-from casebook.paths import LOCALES_DIR
-from casebook.render import definition
+from casebook.compute import facts as compute
+from casebook import registry
+from casebook.compute import metrics as m
+from casebook.render.i18n import translator
+from casebook.load.model import METRIC_ALIASES, Case, Metrics
+from casebook.settings import LOCALES_DIR
+from casebook.render.views import definition
 
 REPO = Path(__file__).resolve().parents[1]
 METRICS = list(registry.metrics())
@@ -97,11 +98,11 @@ def test_the_model_aliases_and_orders_come_from_the_registry():
 
 def test_adding_a_metric_is_one_entry(tmp_path, monkeypatch):
     """A new count and a rate on it, declared in data only, are fields, formulas and goals."""
-    from casebook import paths
+    from casebook import settings as paths
 
     data = tmp_path / "data"
     data.mkdir()
-    for f in paths.DATA_DIR.iterdir():
+    for f in paths.DATA_DIR.glob("*.yaml"):
         (data / f.name).write_bytes(f.read_bytes())
     with (data / "metrics.yaml").open("a", encoding="utf-8") as fh:
         fh.write("\nstories:\n  unit: count\n  better: higher\n  description: Stories posted.\n"

@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import registry
+from casebook import registry
+
 from .base import Export, Row
 from .errors import ImportProblem
 

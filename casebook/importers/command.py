@@ -8,16 +8,30 @@ from pathlib import Path
 
 import click
 
-from ..errors import display_path
+from casebook.errors import display_path
+from casebook.load.cases import load_case_file
+
+from .aggregate import Span
+from .aggregate import _short as short
+from .base import TIER_POSTS, Options
+from .detect import read_export
 from .errors import ImportProblem, YearUnknown
-
-
+from .mapping import load_mapping
+from .table import collect
+from .write import (
+    apply,
+    dump,
+    keep_spacing,
+    load,
+    record_provenance,
+    snapshot_defaults,
+    validate_text,
+    write_atomically,
+)
 
 
 def _previous_span(start: dt.date, end: dt.date):
     """The period right before [start, end] of equal length: as many whole months when it is whole months."""
-    from .aggregate import Span
-
     if start.day == 1 and (end + dt.timedelta(days=1)).day == 1:
         n = (end.year - start.year) * 12 + end.month - start.month + 1
         index = start.year * 12 + start.month - 1 - n
@@ -27,15 +41,12 @@ def _previous_span(start: dt.date, end: dt.date):
 
 
 def _short(name: str) -> str:
-    from .aggregate import _short as short
-
     return short(name)
 
 
 def _zip_ranges(read: list) -> None:
     """A per-post file inside a zip covers the days its daily siblings cover (TikTok Studio's Content beside
     Overview): the export's range, not just the first to the last video."""
-    from .base import TIER_POSTS
 
     by_zip: dict[str, list] = {}
     for export in read:
@@ -54,8 +65,6 @@ def _zip_ranges(read: list) -> None:
 
 
 def _read_case(target: Path, root: Path):
-    from ..load import load_case_file
-
     if not target.is_file():
         raise ImportProblem(f"{target}: no such case file; start one with: casebook new SLUG [--report]")
     loaded, problems, _ = load_case_file(target, root)
@@ -65,16 +74,18 @@ def _read_case(target: Path, root: Path):
     return loaded.case
 
 
+# long: the import's steps in order (read, aggregate, merge, validate, write), each reporting to the user as it goes
 def run_import(exports: list[Path], into: Path, platform: str | None = None, mapping: Path | None = None,
                year: int | None = None, dry_run: bool = False, root: Path = Path("."),
                echo=click.echo) -> bool:
     """Import; returns True when the case file changed (or would change, with dry_run)."""
-    from .aggregate import Snapshot, Span, _short, aggregate, shown_name
-    from .base import Options
-    from .detect import read_export
-    from .mapping import load_mapping
-    from .table import collect
-    from .write import apply, dump, keep_spacing, load, record_provenance, snapshot_defaults, validate_text, write_atomically
+    from .aggregate import (  # local: `_short` names something else in this module
+        Snapshot,
+        Span,
+        _short,
+        aggregate,
+        shown_name,
+    )
 
     root = Path(root)
     case = _read_case(Path(into), root)

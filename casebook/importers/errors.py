@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import CasebookError
+from casebook.errors import CasebookError
 
 
 class ImportProblem(CasebookError):

@@ -9,7 +9,6 @@ Commented examples: docs/import/vk.map.yaml, docs/import/telegram.map.yaml
 (TGStat) and docs/import/ga4.map.yaml.
 
 Keys (every other key is refused, so a typo is not silently ignored)::
-
     format:    a name for messages and the provenance record (required)
     platform:  the casebook platform the numbers belong to (required unless --platform)
     rows:      daily (a row a day or a date with other columns: flows summed,
@@ -34,8 +33,9 @@ from pathlib import Path
 
 import yaml
 
-from .. import registry
-from .base import TIER_DAILY, TIER_POSTS, Export, Options, Row, caption_title, http_url, number
+from casebook import registry
+
+from .base import TIER_DAILY, TIER_POSTS, Export, Options, Row, caption_title, http_url, number, parse_date
 from .errors import ImportProblem
 from .table import RawFile, Table, read_text_table
 
@@ -85,6 +85,7 @@ def load_mapping(path: Path) -> dict:
     return data
 
 
+# long: one mapped table read row by row; the nested helpers share the mapping's options
 def read(file: RawFile, mapping: dict, options: Options) -> Export:
     comment = mapping.get("comment")
     header_row = int(mapping.get("header_row", 1))
@@ -178,6 +179,5 @@ def _date(table: Table, values: list[str], col: int, line: int, fmt: str | None)
         except ValueError:
             raise ImportProblem(f"{table.name}:{line}:{col + 1}: {table.header[col]}: {text!r} does not match the "
                                 f"mapping's date format {fmt!r}") from None
-    from .base import parse_date
 
     return parse_date(table, values, col, line)

@@ -11,6 +11,7 @@ file, the row and the column.
 
 from __future__ import annotations
 
+import calendar
 import csv
 import datetime as dt
 import hashlib
@@ -111,8 +112,6 @@ def _is_xlsx(data: bytes) -> bool:
 
 
 def _members(path: Path, data: bytes, mtime: float, order: int) -> list[RawFile]:
-    import calendar
-
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
         infos = [i for i in z.infolist() if not i.is_dir() and not Path(i.filename).name.startswith((".", "__MACOSX"))
@@ -245,7 +244,7 @@ def read_text_table(file: RawFile, header_at, encoding: str | None = None, delim
 def read_xlsx(file: RawFile) -> Table:
     """The first sheet of an XLSX export, every cell as text (dates as YYYY-MM-DD)."""
     try:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # deferred: openpyxl is heavy and loaded only when this runs
     except ImportError:  # pragma: no cover - a declared dependency
         raise ImportProblem(f"{file.name}: reading XLSX needs openpyxl (pip install openpyxl)") from None
     try:

@@ -9,17 +9,21 @@ temporary file beside it, then a rename) only when it passes.
 
 from __future__ import annotations
 
+import difflib
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .. import registry
-from ..errors import Problem, display_path
-from .aggregate import PlatformResult, Result, Snapshot, shown_name
+from casebook import registry, store
+from casebook.errors import Problem, display_path
+from casebook.load import checks
+from casebook.load.cases import _dotted, validate
+from casebook.load.model import Case
+from casebook.load.yamlsrc import YamlProblem, parse
+
+from .aggregate import PlatformResult, Result, Snapshot, month_span, shown_name
 
 # Where a block the case does not have yet goes: after the first of these keys it finds.
 PLACE_AFTER = {
@@ -57,7 +61,6 @@ def keep_spacing(original: str, new: str) -> str:
     the import did not change, is given back as the user wrote it.  The result must read as the same data
     as ``new``; if it does not, ``new`` is returned as it is.
     """
-    import difflib
 
     def words(line: str) -> str:
         stripped = line.lstrip(" ")
@@ -158,7 +161,6 @@ def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str,
                 for month, value in res.series[metric].items():
                     points[month] = _number(metric, value)
                 series[key] = _flow({k: points[k] for k in sorted(points, key=str)})
-            from .aggregate import month_span
 
             for export in _exports_of(res, res.series):
                 used = [(m, mo) for m in _ordered(res.series) for mo in res.series[m]
@@ -281,11 +283,6 @@ def record_provenance(doc: CommentedMap, result: Result, fills: dict[int, list[s
 
 def validate_text(text: str, target: Path, root: Path) -> list[Problem]:
     """Every problem ``casebook check`` would report in ``text`` as the content of ``target``."""
-    from .. import checks
-    from ..load import _dotted, validate
-    from ..model import Case
-    from ..yamlsrc import YamlProblem, parse
-
     shown = display_path(target, root)
     try:
         located = parse(text)
@@ -304,20 +301,7 @@ def write_atomically(target: Path, text: str) -> None:
     """Replace target with text: a temporary file in the same folder, flushed, then renamed over it."""
     target = Path(target)
     mode = target.stat().st_mode & 0o777 if target.exists() else 0o644
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".import-tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    store.write_file(target, text.encode("utf-8"), mode=mode, fsync=True)
 
 
 def snapshot_defaults(snap: Snapshot, write_period: bool) -> dict:

@@ -19,11 +19,12 @@ import io
 import json
 from pathlib import Path
 
-from .. import store
-from ..errors import CasebookError
-from ..load import LoadedCase
+from casebook import store
+from casebook.errors import CasebookError
+from casebook.load.cases import LoadedCase
+
 from .compose import CONTENTS_PER_PART, Context, portfolio_cover_docs
-from .engine import render_html
+from .engine import RenderResult, cache_key, render_html
 
 PAGE_LINK = "casebook-page:"
 
@@ -32,7 +33,7 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
                        out_path: Path, roots: tuple[str, ...], name: str = "portfolio", view_of=None,
                        total: int = 0) -> int:
     """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages."""
-    import pikepdf
+    import pikepdf  # deferred: pikepdf is heavy and loaded only when this runs
 
     memo = Path(out_path).parent / "portfolio-cover-pages.json"  # what the last cover of this size took
     try:
@@ -96,7 +97,6 @@ def _part(path: Path) -> bytes:
 def _cover(doc, roots: tuple[str, ...], folder: Path):
     """The cover and contents, from the PDF cache when their HTML has not changed
     (an edit that changes no title, headline or page number)."""
-    from .engine import RenderResult, cache_key
 
     path = folder / f"cover-{cache_key(doc, roots)}.pdf"
     data, info = store.read(path), store.read(path.with_suffix(".json"))  # None: missing, changed, unsigned
@@ -123,7 +123,7 @@ def _remember(memo: Path, cases: int, pages: int) -> None:
 
 def _link_contents(pdf, cover_pages: int) -> None:
     """casebook-page:N links on the contents pages become jumps to page N."""
-    import pikepdf
+    import pikepdf  # deferred: pikepdf is heavy and loaded only when this runs
 
     for page in list(pdf.pages)[:cover_pages]:
         for annot in page.obj.get("/Annots", []):

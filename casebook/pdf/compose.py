@@ -1,7 +1,7 @@
 """Compose: the HTML of every PDF, from the site's partials and theme/pdf/.
 
 Everything a PDF shows is put into its HTML here, in the parent process:
-images as ``data:`` URIs (re-encoded by :mod:`casebook.media`, metadata
+images as ``data:`` URIs (re-encoded by :mod:`casebook.load.media`, metadata
 stripped), charts as inline SVG.  The only files the renderer then reads
 are the print stylesheet and the fonts in the theme, so the HTML plus the
 theme's files decide the PDF's bytes (which is what the cache keys on).
@@ -12,23 +12,24 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import logging
-import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
 
-from .. import compute, registry
-from .. import media as media_mod
-from .. import metrics as m
-from ..i18n import Translator, translator
-from ..load import LoadedCase
-from ..model import Case, Profile
-from ..paths import theme_dir
-from ..project import Project
-from ..render import CaseView, case_view, definition, fmt_change, fmt_value, platform_label, render
+from casebook import registry
+from casebook.load import media as media_mod
+from casebook.load.cases import LoadedCase
+from casebook.load.model import Case, Profile
+from casebook.load.project import Project
+from casebook.pdf.tables import kpi_table, period_label, report_tables, story
+from casebook.render.i18n import Translator, translator
+from casebook.render.templates import platform_label, render
+from casebook.render.views import CaseView, case_view
+from casebook.settings import CACHE_DIR_NAME, epoch_from_public_cases, source_date_epoch, theme_dir
 
 log = logging.getLogger("casebook.pdf")
 
@@ -129,7 +130,7 @@ class Context:
         blocks: list[dict[str, Any]] = []
         if self.charts is not None:
             try:
-                from ..charts import build_charts
+                from casebook.render.charts import build_charts, pick_charts  # deferred: Altair loads only for charts
 
                 case = view.case
                 for chart in pick_charts(build_charts(view.facts, view.t), view.facts, limit):
@@ -164,10 +165,8 @@ _CHART_MEMO: dict[tuple, list[dict[str, Any]]] = {}
 
 def _charts_version() -> str:
     """Changes when the chart modules change (a reloaded module is a new file)."""
-    import sys
-
     parts = []
-    for name in ("casebook.charts", "casebook.chartrender"):
+    for name in ("casebook.render.charts", "casebook.render.charts.static"):
         mod = sys.modules.get(name)
         path = getattr(mod, "__file__", None)
         if path:
@@ -179,46 +178,17 @@ def _charts_version() -> str:
     return "|".join(parts)
 
 
-def pick_charts(charts: list[Any], facts: compute.CaseFacts, limit: int) -> list[Any]:
-    """The charts print has room for: the change of the period, the growth of the
-    headline metric, cost over time, other series, then the rest; at most ``limit``."""
-    growth = facts.headline.growth_metric if facts.headline else None
-    platforms = list(facts.case.platforms)
-
-    def rank(item: tuple[int, Any]) -> tuple[int, int]:
-        index, chart = item
-        cid = getattr(chart, "id", "")
-        if cid == "period-change":
-            score = 0
-        elif growth and cid == f"series-{growth}":
-            score = 1
-        elif cid.startswith("cost-"):
-            score = 2
-        elif cid.startswith("series-"):
-            score = 3
-        elif platforms and cid == f"funnel-{platforms[0]}":
-            score = 4
-        elif cid == "goals" or cid.startswith("before-after-") or cid.startswith("funnel-"):
-            score = 8  # KPI cards and the goals table already show these numbers
-        else:
-            score = 5
-        return (score, index)
-
-    ranked = sorted(enumerate(charts), key=rank)
-    return [chart for _i, chart in ranked[:limit]]
-
-
 def chart_renderer(site: Any, cache_dir: Path | None, project: Project) -> Any:
     """The site's chart renderer, or a new one, or None when charts are unavailable."""
     if site is not None and getattr(site, "charts", None) is not None:
         return site.charts
     try:
-        from ..chartrender import ChartRenderer
-        from ..charts import build_charts  # noqa: F401 - both modules must be there
+        from casebook.render.charts import build_charts  # noqa: F401 - both modules must be there
+        from casebook.render.charts.static import ChartRenderer  # deferred: vl-convert loads only when charts are drawn
     except Exception as exc:  # noqa: BLE001
         log.info("casebook: PDFs are made without charts (%s)", exc)
         return None
-    folder = Path(cache_dir) if cache_dir else project.root / ".casebook-cache"
+    folder = Path(cache_dir) if cache_dir else project.root / CACHE_DIR_NAME
     try:
         return ChartRenderer(folder / "charts")
     except Exception as exc:  # noqa: BLE001
@@ -266,8 +236,6 @@ def print_svg(svg: str) -> str:
     return svg
 
 
-
-
 def css_string(text: str) -> Markup:
     """A CSS string literal safe inside a <style> element."""
     out = []
@@ -287,10 +255,9 @@ def fixed_date(cases: list[Case]) -> str:
     case, a client report) is dated by its own period instead: an October
     report says October, and the public site never learns it.
     """
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    chosen_by_build = os.environ.get("CASEBOOK_EPOCH_FROM_PUBLIC_CASES") == "1"
-    if epoch.isdigit() and not (chosen_by_build and any(not c.is_public for c in cases)):
-        when = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    epoch = source_date_epoch()
+    if epoch is not None and not (epoch_from_public_cases() and any(not c.is_public for c in cases)):
+        when = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc)
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     day = max((c.period.end for c in cases), default=dt.date(2000, 1, 1))
     return f"{day.isoformat()}T00:00:00Z"
@@ -411,132 +378,11 @@ def report_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
     return PdfDoc(case.kind, case.slug, html, base_url(), case.title, (case.slug,))
 
 
-def period_label(t: Translator, case: Case) -> str:
-    """The period; a report on one calendar month names just that month (Translator.period does)."""
-    return t.period(case.period.start, case.period.end)
-
-
-def story(view: CaseView) -> list[dict[str, Any]]:
-    """The story in short: before, what was done, after, lessons (only those present)."""
-    case = view.case
-    t = view.t
-    parts = []
-    if case.baseline and case.baseline.summary:
-        parts.append({"id": "before", "title": t.t("ui.starting_point"), "md": case.baseline.summary, "timeline": False})
-    if view.actions:
-        parts.append({"id": "actions", "title": t.t("ui.what_was_done"), "timeline": True, "md": None})
-    if case.after and case.after.summary:
-        parts.append({"id": "after", "title": t.t("ui.results"), "md": case.after.summary, "timeline": False})
-    if case.lessons:
-        parts.append({"id": "lessons", "title": t.t("ui.lessons"), "md": case.lessons, "timeline": False})
-    return parts
-
-
 # --------------------------------------------------------------------------
 # Report tables
 
 
-def kpi_table(view: CaseView) -> dict[str, Any]:
-    """The KPIs as one table: rows are metrics, columns the platforms and, with two or more, the total."""
-    case, t, cur = view.case, view.t, view.case.currency
-    columns = list(case.platforms)
-    if len(columns) > 1:
-        columns.append("total")
-    cells: dict[str, dict[str, dict[str, str]]] = {}
-    for col in columns:
-        for k in compute.kpis(case, col):
-            cells.setdefault(k.metric, {})[col] = {
-                "after": fmt_value(t, k.after, k.kind, cur),
-                "before": fmt_value(t, k.before, k.kind, cur),
-                "change": fmt_change(t, k, cur),
-                "direction": k.figure.direction,
-            }
-    rows = [
-        {"metric": metric, "label": t.metric(metric), "cells": [cells[metric].get(c) for c in columns]}
-        for metric in registry.card_order() if metric in cells
-    ]
-    headers = [t.t("ui.total") if c == "total" else platform_label(c) for c in columns]
-    return {"headers": headers, "rows": rows}
-
-
-def report_tables(view: CaseView) -> dict[str, Any]:
-    case = view.case
-    t = view.t
-    er = case.engagement_rate
-    previous = case.report.previous if case.report else None
-    cur = case.currency
-
-    # KPIs against targets, with the change against the previous period
-    goals = []
-    for g, gv in zip(view.facts.goals, view.goals):
-        before = compute.value_of(g.goal.metric, previous, g.goal.platform, er)
-        kpi = compute.Kpi(g.goal.platform or "total", g.goal.metric, g.kind,
-                          m.change(before, g.actual, g.better))
-        goals.append({
-            "label": gv.label, "previous": fmt_value(t, before, g.kind, cur), "actual": gv.actual,
-            "change": fmt_change(t, kpi, cur), "direction": kpi.figure.direction,
-            "target": gv.target, "status": gv.status, "status_label": gv.status_label,
-            "deadline": gv.deadline,
-        })
-
-    # Per platform: rows are metrics, columns the platforms (and the total)
-    table = kpi_table(view)
-    headers, rows = table["headers"], table["rows"]
-    cells = {row["metric"]: row for row in rows}
-
-    # Top content
-    top_metrics = registry.ordered(lambda info: info.top_content)
-    items = case.report.top_content if case.report else []
-    present = [x for x in top_metrics if any(getattr(i.metrics, x) is not None for i in items)]
-    show_er = any(m.derive("er", i.metrics.values(), er) is not None for i in items)
-    top = []
-    for item in items:
-        vals = item.metrics.values()
-        row = [t.value(vals.get(x), "count", cur) if x in vals else "—" for x in present]
-        if show_er:
-            row.append(t.percent(m.derive("er", vals, er)))
-        top.append({"title": item.title, "url": item.url or "", "platform": platform_label(item.platform),
-                     "date": t.date(item.date) if item.date else "", "cells": row, "note": item.note})
-    top_headers = [t.metric(x) for x in present] + ([t.metric("er")] if show_er else [])
-
-    # Appendix: the formulas of the derived metrics this report shows
-    used = list(cells) + [g.goal.metric for g in view.facts.goals]
-    if show_er:
-        used.append("er")
-    formulas = []
-    for key in dict.fromkeys(m.resolve(metric, er) for metric in used):
-        text = definition(t, key)
-        if text:
-            formulas.append({"label": t.metric(key), "formula": text})
-    # Appendix: the raw numbers of both periods, as entered
-    raw = []
-    for platform in case.platforms:
-        prev_counts = compute.counts(previous, platform)
-        this_counts = compute.counts(case.after, platform)
-        first = True
-        for metric in registry.count_metrics():
-            if metric not in prev_counts and metric not in this_counts:
-                continue
-            kind = compute.kind_of(metric)
-            raw.append({
-                "platform": platform_label(platform) if first else "", "metric": t.metric(metric),
-                "previous": fmt_value(t, prev_counts.get(metric), kind, cur),
-                "actual": fmt_value(t, this_counts.get(metric), kind, cur),
-            })
-            first = False
-    return {
-        "raw": raw,
-        "goals": goals, "headers": headers, "rows": rows,
-        "top": top, "top_headers": top_headers, "formulas": formulas,
-        "previous_summary": previous.summary if previous else None,
-    }
-
-
-def is_report(case: Case) -> bool:
-    return case.kind == "report"
-
-
 __all__ = [
-    "Context", "PdfDoc", "case_doc", "portfolio_doc", "report_doc", "chart_renderer",
+    "Context", "PdfDoc", "case_doc", "report_doc", "chart_renderer",
     "fixed_date", "print_svg", "css_string", "data_uri", "base_url", "registry",
 ]

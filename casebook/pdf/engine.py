@@ -20,19 +20,15 @@ import hashlib
 import logging
 import os
 import sys
-import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .. import store as cache_store
-from ..errors import CasebookError
-from ..paths import theme_dir
+from casebook import __version__ as casebook_version
+from casebook.settings import theme_dir
+
 from .compose import PdfDoc
-from .fetch import SafeFetcher
 
 log = logging.getLogger("casebook.pdf")
 
@@ -82,7 +78,9 @@ def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html:
     While the document has more than ``max_pages`` pages, the next of
     ``fallback_html`` (the same document with less in it) is laid out instead.
     """
-    from weasyprint import HTML
+    from weasyprint import HTML  # deferred: weasyprint is heavy and loaded only when this runs
+
+    from .fetch import SafeFetcher  # deferred: the fetcher subclasses WeasyPrint's, loaded only to render
 
     started = time.perf_counter()
     fetcher = SafeFetcher(roots)
@@ -103,10 +101,9 @@ def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html:
 
 
 def _versions() -> str:
-    import pydyf
-    import weasyprint
+    import pydyf  # deferred: pydyf is heavy and loaded only when this runs
+    import weasyprint  # deferred: weasyprint is heavy and loaded only when this runs
 
-    from .. import __version__ as casebook_version
 
     return f"casebook {casebook_version}; engine {ENGINE_VERSION}; weasyprint {weasyprint.__version__}; pydyf {pydyf.__version__}"
 
@@ -143,66 +140,6 @@ def cache_key(doc: PdfDoc, roots: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
-@dataclass
-class Job:
-    doc: PdfDoc
-    out: Path
-    roots: tuple[str, ...]
-    key: str = ""
-    cached: bool = False
-    seconds: float = 0.0
-    refused: list[str] = field(default_factory=list)
-    size: int = 0
-
-
-@dataclass
-class BuildStats:
-    jobs: list[Job] = field(default_factory=list)
-    seconds: float = 0.0  # rendering (or copying from the cache) and writing
-    compose_seconds: float = 0.0  # making the HTML, charts included
-
-    @property
-    def rendered(self) -> int:
-        return sum(not j.cached for j in self.jobs)
-
-    @property
-    def cached(self) -> int:
-        return sum(j.cached for j in self.jobs)
-
-    @property
-    def refused(self) -> list[str]:
-        return [f"{j.out.name}: {r}" for j in self.jobs for r in j.refused]
-
-
-def _file_mode() -> int:
-    """What open() would give a new file: 0o666 less the umask (mkstemp gives 0o600)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, _file_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _copy_atomic(src: Path, dest: Path) -> None:
-    """Put a cached artefact in place: only the bytes its signed record vouches for."""
-    data = cache_store.read(src)
-    if data is None:  # checked (or made) a moment ago: changed under this build
-        raise CasebookError(f"{src}: the cached file is missing or was changed during the build; "
-                            f"nothing was published; build again")
-    _write_atomic(dest, data)
-
-
 def worker_count(n_jobs: int) -> int:
     env = os.environ.get("CASEBOOK_PDF_WORKERS", "").strip()
     if env.isdigit():
@@ -212,104 +149,6 @@ def worker_count(n_jobs: int) -> int:
     except AttributeError:  # pragma: no cover - not Linux
         cores = os.cpu_count() or 1
     return max(1, min(cores, MAX_WORKERS, n_jobs))
-
-
-def run_jobs(jobs: list[Job], cache_dir: Path | None, *, label: str = "PDF") -> BuildStats:
-    """Render the jobs not in the cache (in parallel), then put every PDF in place."""
-    started = time.perf_counter()
-    stats = BuildStats(jobs)
-    store = Path(cache_dir) / "pdf" if cache_dir else None
-    todo: list[Job] = []
-    for job in jobs:
-        job.key = cache_key(job.doc, job.roots)
-        hit = store / f"{job.key}.pdf" if store else None
-        data = cache_store.read(hit) if hit is not None else None
-        if data is not None:
-            _write_atomic(job.out, data)
-            cache_store.touch(hit)
-            job.cached = True
-            job.size = len(data)
-        else:
-            todo.append(job)
-
-    def done(job: Job, result: RenderResult) -> None:
-        job.seconds = result.seconds
-        job.refused = result.refused
-        job.size = len(result.data)
-        for r in result.refused:
-            log.warning("casebook: %s: refused to read %s", job.out.name, r)
-        if store is not None:
-            cache_store.write(store / f"{job.key}.pdf", result.data)
-        _write_atomic(job.out, result.data)
-
-    def here(job: Job) -> None:
-        try:
-            result = _render_job(job)
-        except Exception as exc:  # noqa: BLE001 - said with the PDF's name
-            raise CasebookError(f"{job.out.name}: the PDF could not be made: {exc}") from exc
-        done(job, result)
-        progress.advance()
-
-    progress = _progress(len(todo), label)
-    try:
-        workers = worker_count(len(todo))
-        if workers <= 1:
-            for job in todo:
-                here(job)
-        else:
-            # The longest documents (the portfolio: most cases) first: the pool finishes sooner.
-            order = sorted(todo, key=lambda j: (-len(j.doc.slugs), -len(j.doc.html)))
-            left = list(order)
-            try:
-                from ..lifeline import die_with_parent  # a killed build leaves no worker behind
-
-                with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(),
-                                         initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-                    futures = {pool.submit(_render_job, j): j for j in order}
-                    for fut in as_completed(futures):
-                        job = futures[fut]
-                        try:
-                            result = fut.result()
-                        except BrokenProcessPool:
-                            raise
-                        except Exception as exc:  # noqa: BLE001
-                            raise CasebookError(f"{job.out.name}: the PDF could not be made: {exc}") from exc
-                        done(job, result)
-                        left.remove(job)
-                        progress.advance()
-            except BrokenProcessPool as exc:
-                # A worker died (out of memory, killed): make the rest here.
-                log.warning("casebook: a PDF worker stopped (%s); making the %d remaining PDF(s) in this process",
-                            exc, len(left))
-                for job in left:
-                    here(job)
-    finally:
-        progress.close()
-    if store is not None:
-        _prune(store)
-    stats.seconds = time.perf_counter() - started
-    return stats
-
-
-def _render_job(job: Job) -> RenderResult:
-    return render_html(job.doc.html, job.doc.base_url, job.roots, job.doc.fallback_html, job.doc.max_pages)
-
-
-CACHE_DAYS = 30  # cached PDFs unused for this long are removed
-
-
-def _prune(store: Path) -> None:
-    cutoff = time.time() - CACHE_DAYS * 86400
-    try:
-        entries = list(store.glob("*.pdf"))
-    except OSError:
-        return
-    for path in entries:
-        try:
-            if path.stat().st_mtime < cutoff:
-                cache_store.remove(path)
-        except OSError:
-            continue
 
 
 def _os_threads() -> int:
@@ -324,7 +163,7 @@ def _mp_context():
     WeasyPrint imported); else a fork server that preloads WeasyPrint, since
     forking a process with other threads (vl-convert's engine, for one) is
     unsafe."""
-    import multiprocessing as mp
+    import multiprocessing as mp  # deferred: multiprocessing is heavy and loaded only when this runs
 
     methods = mp.get_all_start_methods()
     if "fork" in methods and sys.platform.startswith("linux") and _os_threads() == 1:
@@ -346,8 +185,14 @@ class _NoProgress:
 
 class _RichProgress:
     def __init__(self, total: int, label: str):
-        from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.console import Console  # deferred: rich is heavy and loaded only when this runs
+        from rich.progress import (  # deferred: rich is heavy and loaded only when this runs
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
 
         self.progress = Progress(TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), console=Console(stderr=True), transient=True)

@@ -1,0 +1,483 @@
+"""The leak check: scan public output for what must never be there.
+
+Looks in every file (HTML, JSON search index, sitemap, CSS, JS, SVG, PDF
+text and metadata) for private case slugs, client names that are not
+disclosed, absolute paths of the build machine, and resources loaded from
+outside hosts.  ``casebook build`` runs it before publishing; a finding
+fails the build.
+
+It runs over every output file on every build, so it is built for scale:
+PDFs are read with PDFium (pypdfium2), and with a cache folder each file's
+verdict is kept under the hash of its path and bytes, so a rebuild scans only
+the files that changed (or all of them once the rules change).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import html
+import json
+import os
+import re
+import shutil
+import sys
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from casebook import store
+from casebook.build import pagescan, pdftext
+from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
+from casebook.build.pdftext import _pdfium_text, _raw_streams, _text_strings
+from casebook.load import names as names_mod
+from casebook.load.checks import visible
+from casebook.load.names import Rule, fold, hidden_names, padded, shown_forms, vocabulary
+from casebook.load.project import Project
+
+TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".svg", ".map", ".md", ".webmanifest"}
+# attributes and CSS that make a browser fetch something
+RESOURCE_RE = re.compile(
+    r"""<(?:script|img|iframe|source|video|audio|embed|object|link|track)\b[^>]*?\s(?:src|href|data|poster|srcset)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+    re.IGNORECASE,
+)
+CSS_URL_RE = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    file: str
+    what: str
+    detail: str
+
+    def format(self) -> str:
+        return f"{self.file}: {self.what}: {self.detail}"
+
+
+def forbidden_names(project: Project) -> set[str]:
+    """Client names public output must not contain (casebook.load.names.hidden_names)."""
+    return {h.name for h in hidden_names(project.cases)}
+
+
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+PIECE = 1 << 16  # characters: a long text is searched piece by piece
+PIECE_OVERLAP = 2048  # more than any name or slug with the spaces between its words
+_SPACE_RE = re.compile(r"\s")
+
+
+def _pieces(text: str):
+    """A long text in overlapping pieces that begin and end at white space.
+
+    In a whole search index or a long PDF every word of many names occurs
+    somewhere, so the word pre-filter lets through nearly every name and
+    each name's pattern would run over all of it (names × size).  In a
+    piece of 64 K characters the pre-filter holds again.  A piece starts and
+    ends at white space, so a pattern's word boundaries mean what they mean
+    in the whole text, and pieces overlap by more than any name's length, so
+    a match across a boundary is whole in one of them.
+    """
+    n = len(text)
+    if n <= 4 * PIECE:
+        yield text
+        return
+    start = 0
+    while True:
+        following = _SPACE_RE.search(text, start + PIECE)  # where the next piece starts
+        if following is None:
+            yield text[start:]
+            return
+        nxt = following.start()
+        stop = _SPACE_RE.search(text, nxt + PIECE_OVERLAP)  # this one runs that far past it
+        stop_at = stop.start() if stop else n
+        yield text[start:stop_at]
+        if stop_at >= n:
+            return
+        start = nxt
+
+
+def _has(needs: frozenset[str], folded: str) -> bool:
+    """Whether every needed word occurs in the case-folded text.
+
+    A substring test: as necessary a condition as a set of the text's words,
+    and many times cheaper on a PDF's megabytes of inflated streams, since
+    it builds no string per word.
+    """
+    return all(w in folded for w in needs)
+
+
+WORD_SET_FROM = 40  # needed words over all rules above which a piece's word set is the cheaper pre-filter
+
+
+def _words(text: str) -> set[str]:
+    """The letter-and-digit runs of a text, case-folded."""
+    return set(_WORD_RE.findall(text.casefold()))
+
+
+def _needs(rule_text: str) -> frozenset[str]:
+    """Words any match of a name or slug must contain (a necessary condition)."""
+    return frozenset(_WORD_RE.findall(visible(rule_text).casefold()))
+
+
+def _word_re(text: str) -> re.Pattern:
+    return re.compile(r"(?<!\w)" + re.escape(text) + r"(?!\w)", re.IGNORECASE | re.UNICODE)
+
+
+# Characters a browser does not show: a name with one inside reads as the name.
+_INVISIBLE_RE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                           "\U000e0000-\U000e007f]")
+_TAG_RE = re.compile(r"<[^>]*>")
+MARKUP_SUFFIXES = {".html", ".htm", ".xml", ".svg", ".json", ".txt", ".md", ".webmanifest"}
+
+
+def shown_text(text: str) -> str:
+    """Markup as a reader sees it: tags and comments dropped, entities decoded, invisible characters gone.
+
+    ``Z&#101;rno``, ``Zer<!-- -->no``, ``<b>Zer</b>no`` and ``Zer&shy;no``
+    all show as ``Zerno``.
+    """
+
+    return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", html.unescape(_TAG_RE.sub("", text))))
+
+
+def pdf_text(data: bytes) -> str:
+    """Everything of a PDF the leak scan reads, as one text.
+
+    The text of every page, the document information (Title, Author,
+    Subject, Keywords, Creator, Producer, dates) and the bookmark titles, as
+    PDFium reads them; then every text string of the file written as UTF-16
+    or UTF-8 (custom information keys, annotations, alternate text); then the
+    raw bytes and every inflated stream.  A PDF PDFium cannot open still gets
+    the last two parts.
+    """
+    return _pdf_text(_pdfium_text(data), data)
+
+
+def _pdf_text(read: str, data: bytes) -> str:
+    raw = _raw_streams(data)
+    return "\n".join([read, *_text_strings(raw), raw])
+
+
+def _pdfium_cache_path(data: bytes, cache_dir: Path) -> Path:
+    return Path(cache_dir) / PDF_TEXT_DIR / (hashlib.sha256(data).hexdigest() + ".txt")
+
+
+def cached_pdf_text(data: bytes, cache_dir: Path | None) -> str:
+    """pdf_text, with PDFium's part kept on disk under the PDF's hash: an unchanged PDF is opened once.
+
+    Only what PDFium read is stored (a few KB a PDF); the raw part is
+    recomputed from the bytes, which takes a millisecond or two.
+    """
+    if cache_dir is None:
+        return pdf_text(data)
+
+    path = _pdfium_cache_path(data, cache_dir)
+    kept = store.read(path)  # None: missing, changed or unsigned (an edited text could hide a name)
+    try:
+        read = kept.decode("utf-8", errors="surrogatepass") if kept is not None else None
+    except UnicodeDecodeError:
+        read = None
+    if read is None:
+        read = _pdfium_text(data)
+        _write_atomic(path, read.encode("utf-8", errors="surrogatepass"))
+    return _pdf_text(read, data)
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    """Write a cache file whole or not at all, with its signed record (casebook.store); failures are ignored."""
+    store.write_quietly(path, content)
+
+
+# Bump when what the audit reads or how it matches changes: verdicts cached
+# under an older version are then never reused.  (The hash of this file and
+# the PDFium version are part of the rule set too, as a second guard.)
+AUDIT_VERSION = 5
+PDF_TEXT_DIR = "pdfium-text"
+VERDICT_GLOB = "verdicts-*.json"
+KEEP_RULE_SETS = 4  # verdict files of other rule sets kept (the newest), so switching back is cheap
+MACHINE_PATH = "absolute path of the build machine"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    names: dict  # name -> casebook.load.names.Rule (its folded forms, and the words each needs)
+    slugs: dict  # slug -> (pattern, words it needs)
+    machine_paths: frozenset  # stable from build to build
+    own_host: str
+
+    @property
+    def needed_words(self) -> int:
+        return (sum(len(needs) for rule in self.names.values() for needs in rule.needs)
+                + sum(len(needs) for _rx, needs in self.slugs.values()))
+
+    def fingerprint(self) -> str:
+        """A hash of everything a verdict depends on besides the file itself."""
+        try:
+            import pypdfium2.version as pdfium_version  # deferred: pypdfium2 is heavy and loaded only when this runs
+
+            engine = f"{pdfium_version.PYPDFIUM_INFO} {pdfium_version.PDFIUM_INFO}"
+        except Exception:  # noqa: BLE001 - no PDFium, or an older layout
+            engine = "none"
+        try:
+            # how names are folded and which forms they have count as much as the audit's own code
+            source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
+                                             for m in (sys.modules[__name__], pdftext, pagescan, names_mod))).hexdigest()
+        except OSError:
+            source = ""
+        spec = {
+            "version": AUDIT_VERSION,
+            "source": source,
+            "names": [[n, list(rule.forms)] for n, rule in sorted(self.names.items())],
+            "slugs": [[s, rx.pattern, sorted(needs)] for s, (rx, needs) in sorted(self.slugs.items())],
+            "machine_paths": sorted(self.machine_paths),
+            "own_host": self.own_host,
+            "resource": [RESOURCE_RE.pattern, CSS_URL_RE.pattern],
+            "engine": engine,
+            "unicode": unicodedata.unidata_version,
+            "python": sys.version_info[:2],
+        }
+        return hashlib.sha256(json.dumps(spec, ensure_ascii=True, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _rules(project: Project) -> _Rules:
+    names: dict[str, tuple[str, ...]] = {}
+    for hidden in hidden_names(project.cases):
+        names[hidden.name] = tuple(dict.fromkeys(names.get(hidden.name, ()) + hidden.forms))
+    private_slugs = {c.case.slug for c in project.private_cases} - {c.case.slug for c in project.public_cases}
+    machine_paths = {p for p in (str(project.root), str(Path.home())) if p and p not in ("/", "/root")} | {"/root/"}
+    # Names are matched as casebook.load.names folds them: every form of a name
+    # (whole, its quoted part, its distinctive words) in the text folded the
+    # same way, "Golden Spoon" also as golden-spoon, GOLDEN_SPOON or broken
+    # across two lines, with look-alike letters or invisible characters.
+    # Each form carries the words it needs: a piece whose words lack any of
+    # them cannot match, so the substring test runs only where it might.
+    # That keeps the audit linear in the size of the output, not in files ×
+    # names.
+    return _Rules(
+        names={n: Rule(n, forms) for n, forms in sorted(names.items())},
+        slugs={s: (_word_re(s), _needs(s)) for s in sorted(private_slugs)},
+        machine_paths=frozenset(machine_paths),
+        own_host=urlsplit(project.profile.site_url).netloc if project.profile and project.profile.site_url else "",
+    )
+
+
+def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
+          cache_dir: Path | None = None) -> list[Finding]:
+    """Every leak in the files under site_dir, sorted.
+
+    With a cache_dir, each file's findings are kept under the hash of its
+    path and bytes, in one file per rule set (the names, slugs, machine
+    paths and host looked for, and the audit's own version): a file
+    byte-identical to one already scanned under the same rules is not read
+    again, and its findings, if any, are reported again.
+
+    extra_paths (the build's own temporary folder, a new one each build) are
+    looked for in every file on every run, outside the cache: were they part
+    of the rule set, no verdict would ever be reused.  One that contains a
+    cached machine path (the project root) is looked for only where that
+    path was found.
+    """
+
+    site_dir = Path(site_dir)
+    rules = _rules(project)
+    run_paths = sorted({p for p in extra_paths if p and p not in ("/", "/root")} - rules.machine_paths)
+    # a run path that contains a cached one can only be where that one was found
+    covered_by = {p: {m for m in rules.machine_paths if m in p} for p in run_paths}
+    cache_file = None
+    verdicts: dict[str, list] = {}
+    if cache_dir is not None:
+        cache_file = Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
+        verdicts = _load_verdicts(cache_file)
+    kept: dict[str, list] = {}
+    pdf_hashes: set[str] = set()
+    findings: list[Finding] = []
+    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+        rel = path.relative_to(site_dir).as_posix()
+        data = path.read_bytes()
+        key = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+        content = _Content(data, path.name, cache_dir)
+        cached = verdicts.get(key)
+        if cached is not None:
+            found = [Finding(rel, what, detail) for what, detail in cached]
+        else:
+            found = _scan(rel, content, rules)
+        kept[key] = [[f.what, f.detail] for f in found]
+        findings += found
+        if content.suffix == ".pdf" and cache_dir is not None and content.ok:
+            pdf_hashes.add(hashlib.sha256(content.data).hexdigest())
+        if run_paths and (content.suffix in TEXT_SUFFIXES or content.suffix == ".pdf") and content.ok:
+            cached_paths = {f.detail for f in found if f.what == MACHINE_PATH}
+            for p in run_paths:
+                if (not covered_by[p] or covered_by[p] & cached_paths) and p in content.text:
+                    findings.append(Finding(rel, MACHINE_PATH, p))
+    if cache_file is not None:
+        if kept != verdicts:
+            _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": kept}, sort_keys=True).encode())
+        else:
+            try:  # in use: the newest rule sets are the ones kept
+                os.utime(cache_file)
+            except OSError:
+                pass
+        _prune(Path(cache_dir), cache_file, pdf_hashes)
+    return sorted(set(findings))
+
+
+class _Content:
+    """A file's bytes as the audit reads them: gzip undone and text decoded on first use.
+
+    A file whose verdict is cached is usually never decompressed or decoded.
+    """
+
+    def __init__(self, raw: bytes, name: str, cache_dir: Path | None):
+        self.raw, self.cache_dir = raw, cache_dir
+        self.suffix = Path(name).suffix.lower()
+        self.gzipped = self.suffix == ".gz"
+        if self.gzipped:
+            self.suffix = Path(Path(name).stem).suffix.lower()
+        self._data: bytes | None = None if self.gzipped else raw
+        self._ok: bool | None = None if self.gzipped else True
+        self._text: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """False for a damaged gzip file: only its name is checked."""
+        if self._ok is None:
+            try:
+                self._data, self._ok = gzip.decompress(self.raw), True
+            except (OSError, EOFError, zlib.error):
+                self._data, self._ok = b"", False
+        return self._ok
+
+    @property
+    def data(self) -> bytes:
+        if self._data is None:
+            self.ok  # noqa: B018 - decompresses
+        return self._data
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            if self.suffix == ".pdf":
+                self._text = cached_pdf_text(self.data, self.cache_dir)
+            elif self.suffix in TEXT_SUFFIXES:
+                self._text = self.data.decode("utf-8", errors="replace")
+            else:
+                self._text = self.data.decode("latin-1")  # images: catch names in metadata chunks
+        return self._text
+
+
+# long: one pass over one file (its name, then its content) for every kind of rule; the branches share the folded text
+def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
+    """The findings of one file: its name, then (when it can be read) its content."""
+    findings = []
+    folded = rel.casefold()
+    name_of_file = padded(rel)
+    for n, rule in rules.names.items():
+        if rule.found_in(name_of_file):
+            findings.append(Finding(rel, "undisclosed client name in a file name", n))
+    for s, (rx, needs) in rules.slugs.items():
+        if _has(needs, folded) and rx.search(rel):
+            findings.append(Finding(rel, "private case in a file name", s))
+    if not content.ok:
+        return findings
+    suffix = content.suffix
+    text = content.text
+    # Names are looked for in the text folded as casebook.load.names folds them
+    # (once per file and form): as stored, and for markup as a reader sees it.
+    texts = [text]
+    if suffix in MARKUP_SUFFIXES:
+        texts += shown_forms(text)
+        if suffix == ".json":
+            try:  # \u-escaped text as the reader gets it
+
+                texts += shown_forms(json.dumps(json.loads(text), ensure_ascii=False))
+            except ValueError:
+                pass
+    found_names: set[str] = set()
+    found_slugs: set[str] = set()
+    # "Might it be here?" before a rule's substring test runs.  A match holds
+    # each word of the form as a whole word of the folded text, so both tests
+    # below are necessary conditions.  A substring test reads the piece once
+    # per needed word; a set of the piece's words costs one read (about as
+    # much as 20 substring tests) and answers every rule: it wins once there
+    # are many rules, as there are with hundreds of clients.
+    many = rules.needed_words > WORD_SET_FROM
+    if many:
+        def might(needs: frozenset[str], piece: str, words: set[str]) -> bool:
+            return needs <= words
+    else:
+        def might(needs: frozenset[str], piece: str, words: str) -> bool:
+            return _has(needs, words)
+    prepare = _words if many else str.casefold
+    if rules.slugs:
+        for piece in _pieces(text):
+            words = prepare(piece)
+            found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
+                            if s not in found_slugs and might(needs, piece, words) and rx.search(piece)}
+    if rules.names:
+        # The words of the folded piece first (casebook.load.names.vocabulary folds
+        # each distinct word once, not every character); the piece itself is
+        # folded only when all the words of some name's form are in it.
+        for each in texts:
+            for piece in _pieces(each):
+                words = vocabulary(piece)
+                maybe = [(n, rule) for n, rule in rules.names.items()
+                         if n not in found_names and any(needs <= words for needs in rule.needs)]
+                if maybe:
+                    folded_piece = f" {fold(piece)} "
+                    found_names |= {n for n, rule in maybe if rule.found_in(folded_piece)}
+    findings += [Finding(rel, "undisclosed or private client name", n) for n in found_names]
+    findings += [Finding(rel, "private case", s) for s in found_slugs]
+    if suffix in TEXT_SUFFIXES or suffix == ".pdf":
+        for mp in sorted(rules.machine_paths):
+            if mp in text:
+                findings.append(Finding(rel, MACHINE_PATH, mp))
+    if suffix in (".html", ".htm", ".css", ".svg"):
+        for rx, where in ((RESOURCE_RE, text), (CSS_URL_RE, text if suffix == ".css" else _css_of(text))):
+            for m in rx.finditer(where):
+                host = urlsplit(m.group(1) if not m.group(1).startswith("//") else "https:" + m.group(1)).netloc
+                if host and host != rules.own_host and not (rx is RESOURCE_RE and _is_link_only(where, m.start())):
+                    findings.append(Finding(rel, "resource from an outside host", m.group(1)[:120]))
+    if suffix in (".html", ".htm", ".svg"):
+        findings += [Finding(rel, SCRIPT_HOST, detail) for detail in _script_hosts(text, rules.own_host)]
+    return sorted(set(findings))
+
+
+def _load_verdicts(cache_file: Path) -> dict[str, list]:
+    """The cached verdicts of one rule set; {} if there are none or the file is damaged."""
+    try:
+        raw = store.read(cache_file)  # an edited or emptied verdict file is not trusted: every file is read again
+        if raw is None:
+            return {}
+        doc = json.loads(raw)
+        files = doc["files"]
+        if doc.get("audit") != AUDIT_VERSION or not isinstance(files, dict):
+            return {}
+        return {k: [[str(what), str(detail)] for what, detail in v] for k, v in files.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _prune(cache_dir: Path, current: Path, pdf_hashes: set[str]) -> None:
+    """Drop the verdicts of all but the newest other rule sets, and PDF texts of PDFs no longer built."""
+    try:
+        others = sorted((p for p in cache_dir.glob(VERDICT_GLOB) if p != current),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in others[KEEP_RULE_SETS - 1:]:
+            old.unlink(missing_ok=True)
+            old.with_name(old.name + ".sig").unlink(missing_ok=True)
+        texts = cache_dir / PDF_TEXT_DIR
+        if texts.is_dir():
+            for entry in texts.iterdir():
+                if entry.name.endswith((".txt", ".txt.sig")) and entry.name.split(".")[0] not in pdf_hashes:
+                    entry.unlink(missing_ok=True)
+        legacy = cache_dir / "pdf-text"  # the full texts the pypdf audit kept
+        if legacy.is_dir():
+            shutil.rmtree(legacy, ignore_errors=True)
+    except OSError:
+        pass
+
+

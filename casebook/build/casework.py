@@ -1,0 +1,358 @@
+"""Per-case work, in parallel and cached: each case's page and PDF.
+
+What a build spends its time on is per case: the charts (Altair specs,
+vl-convert SVGs), the page, the PDF (WeasyPrint).  Cases are independent,
+so :class:`CaseWork` makes them in a pool of worker processes, one task a
+case (its page and its PDF together, so its charts are built once), and
+keeps every result on disk under :func:`casebook.build.fingerprint.case_key`:
+
+* ``cache_dir/pages/<key>.html``: the case page's content (site pages);
+* ``cache_dir/pdf/<key>.pdf``, ``.json`` (page count, refused reads) and,
+  for private outputs, ``.html`` (the standalone print HTML).
+
+An unchanged case costs a file read on the next build; an edited one is
+made again alone.  Every entry goes through :mod:`casebook.store`: it is
+used only when its signed record vouches for its bytes (and, for a page,
+for the chart images it links), else it is made again.  The workers are forked from the build process, so they
+share the loaded project; where forking is unsafe (the process already
+runs threads) the work is done here, one case after another.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import re
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from casebook import store
+from casebook.errors import CasebookError, display_path
+from casebook.load.cases import LoadedCase
+from casebook.load.media import profile_photo
+from casebook.load.project import Project
+from casebook.pdf import standalone_html
+from casebook.pdf.compose import case_doc, report_doc
+from casebook.pdf.engine import ENGINE_VERSION, _mp_context, _progress, pdf_options, render_html, roots_of, worker_count
+from casebook.site.plan import CHART_FILES
+
+from .fingerprint import case_key, project_digest
+
+log = logging.getLogger("casebook")
+
+PAGE_VERSION = "1"  # bump when what a page key covers changes
+CACHE_DAYS = 30  # cached outputs no build has used for this long are removed
+
+
+def private_pdfs(project: Project) -> list[tuple[LoadedCase, str]]:
+    """Every private output as (case, PDF kind): a client report names its client
+    ("report"); a private case (NDA work) stays anonymous ("private")."""
+    return [(c, "report" if c.case.kind == "report" else "private") for c in project.private_cases]
+
+
+@dataclass
+class Task:
+    slug: str
+    page_base: str | None = None  # make the page with this relative base
+    pdf_kind: str | None = None  # make this PDF
+
+
+@dataclass
+class WorkStats:
+    made: int = 0  # tasks run (pages and PDFs made)
+    pages_cached: int = 0
+    pdfs_cached: int = 0
+    seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)
+
+
+class CaseWork:
+    """Pages and PDFs of cases, made in parallel, cached under content keys.
+
+    ``site`` (a :class:`casebook.site.plan.Site`) renders pages; ``pdf_ctx``
+    (a :class:`casebook.pdf.compose.Context`) composes PDFs.  Either may be
+    None when that kind of output is not wanted.
+    """
+
+    def __init__(self, project: Project, cache_dir: Path, *, site: Any = None, pdf_ctx: Any = None):
+        self.project = project
+        self.cache_dir = Path(cache_dir)
+        self.site = site
+        self.pdf_ctx = pdf_ctx
+        self.by_slug = {c.case.slug: c for c in project.cases}
+        self.shared = project_digest(project.root, project.profile_path, profile_photo(project))
+        self.stats = WorkStats()
+        self._keys: dict[tuple, str] = {}  # one key per output for the whole build
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: dict[tuple[str, str], tuple[Task, Any]] = {}
+        self._progress: Any = None
+
+    # -- keys and paths --------------------------------------------------------
+    def page_key(self, loaded: LoadedCase, base: str) -> str:
+        memo = ("page", loaded.case.slug, base)
+        if memo not in self._keys:
+            site = self.site
+            self._keys[memo] = case_key(loaded, self.project.root, self.shared, "page", PAGE_VERSION, base,
+                                        site.locale, bool(site.charts), bool(site.pdf))
+        return self._keys[memo]
+
+    def pdf_key(self, loaded: LoadedCase, kind: str) -> str:
+        memo = ("pdf", loaded.case.slug, kind)
+        if memo not in self._keys:
+            charts = self.pdf_ctx.charts is not None if self.pdf_ctx is not None else False
+            self._keys[memo] = case_key(loaded, self.project.root, self.shared, "pdf", kind, ENGINE_VERSION,
+                                        sorted(pdf_options().items()), charts)
+        return self._keys[memo]
+
+    def page_path(self, loaded: LoadedCase, base: str) -> Path:
+        return self.cache_dir / "pages" / f"{self.page_key(loaded, base)}.html"
+
+    def pdf_path(self, loaded: LoadedCase, kind: str) -> Path:
+        return self.cache_dir / "pdf" / f"{self.pdf_key(loaded, kind)}.pdf"
+
+    def pdf_info(self, loaded: LoadedCase, kind: str) -> dict:
+        """What the worker noted about a cached PDF: its pages, refused reads."""
+        text = store.read_text(self.pdf_path(loaded, kind).with_suffix(".json"))
+        try:
+            info = json.loads(text) if text is not None else {}
+        except ValueError:
+            return {}
+        return info if isinstance(info, dict) else {}
+
+    def _page_ok(self, path: Path) -> bool:
+        """A cached page is good when it and every chart image it links are."""
+        text = store.read_text(path)
+        if text is None:
+            return False
+        charts = getattr(self.site, "charts", None) if self.site is not None else None
+        if charts is None or not hasattr(charts, "file_bytes"):
+            return True
+
+
+        return all(charts.file_bytes(name) is not None
+                   for name in set(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", text)))
+
+    def _pdf_ok(self, path: Path, kind: str) -> bool:
+        suffixes = (".pdf", ".json") + ((".html",) if kind != "case" else ())
+        return all(store.valid(path.with_suffix(s)) for s in suffixes)
+
+    # -- reading ---------------------------------------------------------------
+    def page(self, loaded: LoadedCase, base: str) -> str | None:
+        self.wait(loaded.case.slug)
+        # None (changed since it was checked or made): the site renders it here
+        return store.read_text(self.page_path(loaded, base))
+
+    # -- making ----------------------------------------------------------------
+    def ensure(self, *, pages: list[tuple[LoadedCase, str]] = (), pdfs: list[tuple[LoadedCase, str]] = (),
+               label: str = "Cases") -> WorkStats:
+        """Make every page (case, base) and PDF (case, kind) not in the cache yet; wait for all."""
+        self.start(pages=pages, pdfs=pdfs, label=label)
+        self.wait()
+        return self.stats
+
+    def start(self, *, pages: list[tuple[LoadedCase, str]] = (), pdfs: list[tuple[LoadedCase, str]] = (),
+              label: str = "Cases") -> None:
+        """Begin making what is missing; with a pool, return at once (page() and wait() wait).
+
+        The build goes on with the rest of the site meanwhile: MkDocs' own
+        work on the other pages overlaps with the workers'.
+        """
+        self.wait()  # one batch at a time
+        started = time.perf_counter()
+        tasks: dict[str, Task] = {}
+        for loaded, base in pages:
+            path = self.page_path(loaded, base)
+            if self._page_ok(path):
+                self.stats.pages_cached += 1
+                store.touch(path)
+                continue
+            tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).page_base = base
+        for loaded, kind in pdfs:
+            path = self.pdf_path(loaded, kind)
+            if self._pdf_ok(path, kind):
+                self.stats.pdfs_cached += 1
+                for suffix in (".pdf", ".json", ".html"):
+                    store.touch(path.with_suffix(suffix))
+                continue
+            tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).pdf_kind = kind
+        if tasks:
+            self._submit(list(tasks.values()), label)
+        self.stats.seconds += time.perf_counter() - started
+
+    def _submit(self, tasks: list[Task], label: str) -> None:
+        workers = worker_count(len(tasks))
+        # Even one case goes to a worker: the build renders the rest of the
+        # site meanwhile.  CASEBOOK_PDF_WORKERS=0 makes everything here.
+        ctx = _mp_context() if os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() != "0" else None
+        if ctx is None or ctx.get_start_method() != "fork":
+            progress = _progress(len(tasks), label)
+            try:
+                for task in tasks:
+                    self._note(task, _guarded(self, task))
+                    progress.advance()
+            finally:
+                progress.close()
+            return
+        global _CURRENT
+        _CURRENT = self  # the forked workers find the project here
+        # What every worker needs, imported once here, before the fork, not
+        # once a worker (WeasyPrint alone takes about a second to import).
+        for name in (["weasyprint", "casebook.pdf.compose"] if any(t.pdf_kind for t in tasks) else []) + \
+                ["casebook.render.charts", "casebook.render.charts.static", "casebook.render.views"]:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # the worker reports it, with the case's name
+                pass
+        # largest first: a long report at the end would leave a core idle
+        order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
+        if len(order) == 1 and order[0].page_base is not None and order[0].pdf_kind is not None \
+                and worker_count(2) > 1:
+            # one case (an edit): its page and its PDF side by side
+            one = order[0]
+            order = [Task(one.slug, page_base=one.page_base), Task(one.slug, pdf_kind=one.pdf_kind)]
+            workers = 2
+        from .lifeline import die_with_parent  # a killed build leaves no worker behind
+
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                                         initializer=die_with_parent, initargs=(os.getpid(),))
+        self._pending = {(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in order}
+        self._progress = _progress(len(order), label)  # after the fork: it may start a thread
+        for _task, fut in self._pending.values():
+            fut.add_done_callback(lambda _f: self._progress.advance())
+
+    def wait(self, slug: str | None = None) -> None:
+        """Wait for one case's page (slug) or for everything still being made."""
+        if not self._pending:
+            return
+        started = time.perf_counter()
+        try:
+            if slug is not None:
+                for part in ("page", "both"):
+                    item = self._pending.pop((slug, part), None)
+                    if item is not None:
+                        self._collect(*item)
+                if self._pending:
+                    return
+            else:
+                for name in list(self._pending):
+                    self._collect(*self._pending.pop(name))
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            self.stats.seconds += time.perf_counter() - started
+        self.close()
+
+    def _collect(self, task: Task, fut: Any) -> None:
+        try:
+            result = fut.result()
+        except BrokenProcessPool as exc:
+            log.warning("casebook: a worker stopped (%s); making %s here", exc, task.slug)
+            result = _guarded(self, task)
+        self._note(task, result)
+
+    def close(self) -> None:
+        """Stop the pool (cancelling what has not started): after the batch, or on an error."""
+        global _CURRENT
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        self._pending = {}
+        if self._progress is not None:
+            self._progress.close()
+            self._progress = None
+        _CURRENT = None
+
+    def _note(self, task: Task, result: dict) -> None:
+        if result.get("error"):
+            raise CasebookError(result["error"])
+        self.stats.made += 1
+        for r in result.get("refused", ()):
+            log.warning("casebook: %s: refused to read %s", task.slug, r)
+            self.stats.refused.append(f"{task.slug}: {r}")
+
+    def make(self, task: Task) -> dict:
+        """One case's page and/or PDF, written to the cache (runs in a worker)."""
+        loaded = self.by_slug[task.slug]
+        out: dict[str, Any] = {"slug": task.slug}
+        if task.page_base is not None:
+            html = self.site.render_case(loaded, task.page_base)
+            store.write(self.page_path(loaded, task.page_base), html.encode("utf-8"))
+        if task.pdf_kind is not None:
+            ctx = self.pdf_ctx
+            doc = report_doc(ctx, loaded) if task.pdf_kind == "report" else case_doc(ctx, loaded)
+            result = render_html(doc.html, doc.base_url, roots_of(self.project, ctx.charts, self.cache_dir),
+                                 doc.fallback_html, doc.max_pages)
+            path = self.pdf_path(loaded, task.pdf_kind)
+            if task.pdf_kind != "case":
+                store.write(path.with_suffix(".html"), standalone_html(doc.html).encode("utf-8"))
+            store.write(path, result.data)
+            info = {"pages": result.pages, "refused": result.refused, "seconds": round(result.seconds, 3)}
+            store.write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
+            out["refused"] = result.refused
+        return out
+
+    def prune(self, days: int = CACHE_DAYS) -> None:
+        """Remove cached pages and PDFs no build has used for ``days`` days."""
+        cutoff = time.time() - days * 86400
+        for folder in (self.cache_dir / "pages", self.cache_dir / "pdf"):
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                try:
+                    if entry.is_file() and entry.stat().st_mtime < cutoff:
+                        os.unlink(entry.path)
+                except OSError:
+                    continue
+
+    def _forget(self, slug: str) -> None:
+        """Drop what a worker kept of a finished case, so memory stays flat (not in the
+        build process, whose views the index and the portfolio use again)."""
+        for holder in (self.site, self.pdf_ctx):
+            if holder is None:
+                continue
+            getattr(holder, "_views", {}).pop(slug, None)
+            charts = getattr(holder, "charts", None)
+            if charts is not None and hasattr(charts, "_memory"):
+                charts._memory.clear()
+        if self.pdf_ctx is not None:
+            for key in [k for k in self.pdf_ctx._charts if k.startswith(f"{slug}:")]:
+                del self.pdf_ctx._charts[key]
+
+
+_CURRENT: CaseWork | None = None
+
+
+def _part(task: Task) -> str:
+    if task.page_base is not None and task.pdf_kind is not None:
+        return "both"
+    return "page" if task.page_base is not None else "pdf"
+
+
+def _work(task: Task) -> dict:
+    assert _CURRENT is not None, "a case worker runs in a process forked from a build"
+    result = _guarded(_CURRENT, task)
+    _CURRENT._forget(task.slug)
+    return result
+
+
+def _guarded(work: CaseWork, task: Task) -> dict:
+    try:
+        return work.make(task)
+    except CasebookError as exc:
+        return {"slug": task.slug, "error": f"{task.slug}: {exc}"}
+    except OSError as exc:  # a file gone or a disk full meanwhile: its path as the project names it
+        what = "the PDF" if task.pdf_kind else "the page"
+        where = f"{display_path(Path(exc.filename), work.project.root)}: " if isinstance(exc.filename, str) else ""
+        return {"slug": task.slug, "error": f"{task.slug}: {what} could not be made: {where}{exc.strerror or exc}"}
+    except Exception as exc:  # noqa: BLE001 - said with the case's name, no traceback
+        what = "the PDF" if task.pdf_kind else "the page"
+        return {"slug": task.slug, "error": f"{task.slug}: {what} could not be made: {exc}"}

@@ -1,0 +1,53 @@
+"""Worker processes end when the build that started them ends.
+
+A build killed outright (``kill -9``, the out-of-memory killer) cannot tell
+its pool workers to stop, and a worker waiting for its next task would wait
+for ever (each worker holds the task pipe open for the others).  So every
+pool worker starts with :func:`die_with_parent`:
+
+* on Linux the kernel sends it SIGKILL when its parent ends
+  (``prctl(PR_SET_PDEATHSIG)``);
+* everywhere a watchdog thread checks twice a second that the parent and the
+  build are still there, and ends the worker when either is gone.
+
+Under a fork server the worker's parent is the server, which itself ends
+when the build does; the build's own process id is checked as well.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+
+from .publish import pid_alive
+
+_PR_SET_PDEATHSIG = 1
+INTERVAL = 0.5  # seconds between the watchdog's checks
+
+
+def die_with_parent(build_pid: int) -> None:
+    """Pool initializer: end this process when its parent or the build ``build_pid`` ends."""
+    parent = os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes  # deferred: ctypes is heavy and loaded only when this runs
+
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):
+            pass  # the watchdog below still stops this worker
+    if not _build_runs(parent, build_pid):  # it ended before prctl took hold
+        os._exit(1)
+    threading.Thread(target=_watch, args=(parent, build_pid), name="casebook-lifeline", daemon=True).start()
+
+
+def _build_runs(parent: int, build_pid: int) -> bool:
+    return os.getppid() == parent and (build_pid == parent or pid_alive(build_pid))
+
+
+def _watch(parent: int, build_pid: int) -> None:
+    while _build_runs(parent, build_pid):
+        time.sleep(INTERVAL)
+    os._exit(1)

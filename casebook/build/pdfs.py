@@ -1,0 +1,217 @@
+"""The build's PDFs: a PDF per public case, the portfolio, and private client reports.
+
+Made with WeasyPrint from the site's Jinja partials (``theme/partials``) and
+the print templates and styles in ``theme/pdf``.
+
+* :func:`build_public_pdfs` writes ``site/pdf/<slug>.pdf`` for every public
+  case and ``site/pdf/portfolio.pdf`` with all of them (the MkDocs plugin
+  calls it after the build when its ``pdf`` option is on).  The case PDFs
+  are made by :class:`casebook.build.casework.CaseWork` (in parallel, cached per
+  case); the portfolio is its cover and contents joined with them
+  (:mod:`casebook.pdf.assemble`).
+* :func:`build_portfolio_pdf` writes a portfolio of chosen public cases
+  (by slugs and/or a tag), e.g. one tailored to a vacancy.
+* :func:`build_private_outputs` writes every private case and client report
+  to ``out_dir/<client folder>/<slug>.pdf`` and ``.html``; never under the site.
+* :func:`url_fetcher` is the restricted fetcher every render uses.
+
+The renderer reads only data: URIs and files under the theme, the project and
+the chart cache (fonts, stylesheets, images); fonts are bundled in
+``theme/fonts``; the same input gives the same bytes; unchanged PDFs come
+from ``cache_dir/pdf``; several PDFs render in parallel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from casebook import store
+from casebook.errors import CasebookError
+from casebook.load.cases import LoadedCase
+from casebook.load.project import Project, folder_name
+from casebook.pdf import compose
+from casebook.pdf.assemble import assemble_portfolio
+from casebook.pdf.compose import Context, PdfDoc
+from casebook.pdf.engine import roots_of
+from casebook.settings import CACHE_DIR_NAME
+from casebook.store import copy_verified as _copy_atomic
+
+from .casework import CaseWork, private_pdfs
+
+log = logging.getLogger("casebook.pdf")
+
+__all__ = ["build_public_pdfs", "build_portfolio_pdf", "build_private_outputs", "select_cases", "BuildStats"]
+
+
+@dataclass
+class Job:
+    doc: PdfDoc
+    out: Path
+    roots: tuple[str, ...]
+    key: str = ""
+    cached: bool = False
+    seconds: float = 0.0
+    refused: list[str] = field(default_factory=list)
+    size: int = 0
+
+
+@dataclass
+class BuildStats:
+    jobs: list[Job] = field(default_factory=list)
+    seconds: float = 0.0  # rendering (or copying from the cache) and writing
+    compose_seconds: float = 0.0  # making the HTML, charts included
+
+    @property
+    def rendered(self) -> int:
+        return sum(not j.cached for j in self.jobs)
+
+    @property
+    def cached(self) -> int:
+        return sum(j.cached for j in self.jobs)
+
+    @property
+    def refused(self) -> list[str]:
+        return [f"{j.out.name}: {r}" for j in self.jobs for r in j.refused]
+
+
+def _roots(project: Project, charts: Any, cache_dir: Path | None) -> tuple[str, ...]:
+    return roots_of(project, charts, cache_dir)
+
+
+def _cache(project: Project, cache_dir: Path | None) -> Path:
+    return Path(cache_dir) if cache_dir else project.root / CACHE_DIR_NAME
+
+
+def _work(project: Project, site: Any, cache: Path) -> CaseWork:
+    """The site's case work when it makes PDFs too (its workers made them already), else a new one."""
+    work = getattr(site, "work", None)
+    if work is not None and work.pdf_ctx is not None and Path(work.cache_dir) == Path(cache):
+        return work
+    return CaseWork(project, cache, pdf_ctx=Context(project, charts=compose.chart_renderer(site, cache, project)))
+
+
+def select_cases(project: Project, slugs: Iterable[str] | None = None, tag: str | None = None) -> list[LoadedCase]:
+    """The public cases a portfolio holds: all, or those named (in that order), or those tagged."""
+    public = {c.case.slug: c for c in project.public_cases}
+    if slugs is not None:
+        slugs = list(dict.fromkeys(slugs))
+        private = {c.case.slug for c in project.private_cases}
+        hidden = [s for s in slugs if s in private and s not in public]
+        unknown = [s for s in slugs if s not in public and s not in private]
+        if hidden:
+            raise CasebookError(f"a portfolio holds public cases only; private: {', '.join(hidden)}")
+        if unknown:
+            raise CasebookError(f"no case with slug {', '.join(unknown)}; known: {', '.join(public)}")
+        chosen = [public[s] for s in slugs]
+    else:
+        chosen = list(project.public_cases)
+    if tag is not None:
+        chosen = [c for c in chosen if tag in c.case.tags]
+        if not chosen:
+            tags = sorted({t for c in project.public_cases for t in c.case.tags})
+            raise CasebookError(f"no public case is tagged {tag!r}; tags: {', '.join(tags)}")
+    if not chosen:
+        raise CasebookError("no public case to put in a portfolio")
+    return chosen
+
+
+def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Path | None = None,
+                      portfolio_max: int = 0) -> BuildStats:
+    """site_dir/pdf/<slug>.pdf for every public case, and site_dir/pdf/portfolio.pdf.
+
+    The portfolio holds the ``portfolio_max`` most recent public cases (0:
+    all); its cover says how many of how many.
+    """
+    started = time.perf_counter()
+    cache = _cache(project, cache_dir)
+    work = _work(project, site, cache)
+    out = Path(site_dir) / "pdf"
+    cases = list(project.public_cases)
+    had = {c.case.slug for c in cases if work.pdf_path(c, "case").is_file()}
+    work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
+    made = len(cases) - len(had)
+    stats = BuildStats()
+    for loaded in cases:
+        path = work.pdf_path(loaded, "case")
+        job = Job(None, out / f"{loaded.case.slug}.pdf", (), key=path.stem, cached=loaded.case.slug in had)
+        _copy_atomic(path, job.out)
+        job.size = path.stat().st_size
+        stats.jobs.append(job)
+    if cases:
+        chosen = cases[:portfolio_max] if portfolio_max > 0 else cases  # newest first
+        _portfolio(work, chosen, out / "portfolio.pdf", total=len(cases))
+    stats.seconds = time.perf_counter() - started
+    log.info("casebook: %d PDF(s) in %s: %d made, %d from the cache; %.1f s",
+             len(cases) + bool(cases), out, made, len(cases) - made, stats.seconds)
+    return stats
+
+
+def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: int = 0) -> int:
+    """Join the cases' PDFs (made where missing) behind a cover and contents; cached as a whole."""
+    work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
+    parts = [work.pdf_path(c, "case") for c in cases]
+    key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *(p.stem for p in parts)]).encode()).hexdigest()
+    cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
+    if store.valid(cached):  # else missing, changed or unsigned: joined again
+        _copy_atomic(cached, out_path)
+        return 0
+    counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]
+    roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
+    view_of = work.site.view if work.site is not None else None  # the site's views are made already
+    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, view_of, total)
+    _copy_atomic(cached, out_path)
+    return pages
+
+
+def _page_count(path: Path) -> int:
+    import pikepdf  # deferred: pikepdf is heavy and loaded only when this runs
+
+    with pikepdf.Pdf.open(path) as pdf:
+        return len(pdf.pages)
+
+
+def build_portfolio_pdf(project: Project, out_path: Path, *, slugs: Iterable[str] | None = None,
+                        tag: str | None = None, site: Any = None, cache_dir: Path | None = None) -> Path:
+    """A portfolio of chosen public cases: by slug list (kept in order), by tag, or all."""
+    chosen = select_cases(project, slugs, tag)
+    work = _work(project, site, _cache(project, cache_dir))
+    out_path = Path(out_path)
+    _portfolio(work, chosen, out_path)
+    return out_path
+
+
+def _site_dirs(project: Project) -> list[Path]:
+    dirs = [project.root / "site"]
+    cfg = project.root / "mkdocs.yml"
+    if cfg.is_file():
+        m = re.search(r"^site_dir:\s*['\"]?([^'\"\s#]+)", cfg.read_text("utf-8", errors="replace"), re.MULTILINE)
+        if m:
+            dirs.append((project.root / m.group(1)))
+    return [d.resolve() for d in dirs]
+
+
+def build_private_outputs(project: Project, out_dir: Path, cache_dir: Path | None = None) -> list[Path]:
+    """Every private case and client report: out_dir/<client>/<slug>.pdf and .html."""
+    out_dir = Path(out_dir).resolve()
+    for site_dir in _site_dirs(project):
+        if out_dir == site_dir or out_dir.is_relative_to(site_dir):
+            raise CasebookError(f"private output must not go into the public site folder {site_dir}")
+    cache = _cache(project, cache_dir)
+    work = CaseWork(project, cache, pdf_ctx=Context(project, charts=compose.chart_renderer(None, cache, project)))
+    wanted = private_pdfs(project)
+    work.ensure(pdfs=wanted, label="Private PDF")
+    written: list[Path] = []
+    for loaded, kind in wanted:
+        folder = out_dir / folder_name(loaded.case.client.name)
+        path = work.pdf_path(loaded, kind)
+        for suffix in (".pdf", ".html"):
+            dest = folder / f"{loaded.case.slug}{suffix}"
+            _copy_atomic(path.with_suffix(suffix), dest)
+            written.append(dest)
+    return sorted(written)

@@ -1,0 +1,126 @@
+"""Text of a built PDF for the leak audit: PDFium's extraction, and the strings of the raw streams as a second look."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+
+def _pdfium_text(data: bytes) -> str:
+    """Page text, document information and bookmark titles; "" if PDFium cannot open the PDF.
+
+    PDFium (Chrome's PDF engine, through pypdfium2) reads a case PDF in
+    milliseconds where pypdf's text extraction took half a second.  Every
+    page, text page and the document are closed as soon as they are read,
+    so memory stays flat over a thousand PDFs.
+    """
+    try:
+        import pypdfium2 as pdfium  # deferred: pypdfium2 is heavy and loaded only when this runs
+    except ImportError:  # the raw scan still runs
+        return ""
+    try:
+        doc = pdfium.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - PdfiumError, or worse: scanned raw
+        return ""
+    parts: list[str] = []
+    try:
+        for index in range(len(doc)):
+            try:
+                page = doc[index]
+            except Exception:  # noqa: BLE001 - a broken page: its streams are still scanned raw
+                continue
+            try:
+                textpage = page.get_textpage()
+                try:
+                    parts.append(textpage.get_text_range())
+                finally:
+                    textpage.close()
+            except Exception:  # noqa: BLE001
+                pass
+            finally:
+                page.close()
+        for read in (lambda: doc.get_metadata_dict(skip_empty=True).values(),
+                     lambda: [bookmark.get_title() for bookmark in doc.get_toc()]):
+            try:
+                parts.extend(v for v in read() if v)
+            except Exception:  # noqa: BLE001
+                pass
+    finally:
+        doc.close()
+    return "\n".join(parts)
+
+
+_HEX_STRING_RE = re.compile(r"<\s*((?:[Ff]\s*[Ee]\s*[Ff]\s*[Ff]|[Ee]\s*[Ff]\s*[Bb]\s*[Bb]\s*[Bb]\s*[Ff])[0-9A-Fa-f\s]*)>")
+
+
+_LITERAL_START_RE = re.compile(r"\((?=\xfe\xff|\\376\\377|\xef\xbb\xbf|\\357\\273\\277)")
+
+
+_ESCAPES = {"n": 10, "r": 13, "t": 9, "b": 8, "f": 12}
+
+
+def _text_strings(raw: str) -> list[str]:
+    """The PDF strings in raw (latin-1) text that carry a UTF-16 or UTF-8 byte order mark, decoded.
+
+    Raw bytes show such a string as escapes or hex digits; decoded, a
+    Cyrillic name in a custom information key or an annotation reads as the
+    name.
+    """
+    out = []
+    for m in _HEX_STRING_RE.finditer(raw):
+        digits = re.sub(r"\s", "", m.group(1))
+        out.append(_decode_bom(bytes.fromhex(digits + "0" * (len(digits) % 2))))
+    for m in _LITERAL_START_RE.finditer(raw):
+        out.append(_decode_bom(_literal(raw, m.end())))
+    return out
+
+
+def _literal(raw: str, i: int, limit: int = 1 << 16) -> bytes:
+    """The bytes of the PDF literal string whose text starts at raw[i] (just after its opening parenthesis)."""
+    buf = bytearray()
+    depth = 1
+    end = min(len(raw), i + limit)
+    while i < end:
+        c = raw[i]
+        i += 1
+        if c == "\\" and i < end:
+            e = raw[i]
+            i += 1
+            if e in "01234567":
+                j = i
+                while j < end and j - i < 2 and raw[j] in "01234567":
+                    j += 1
+                buf.append(int(raw[i - 1:j], 8) & 0xFF)
+                i = j
+            elif e in _ESCAPES:
+                buf.append(_ESCAPES[e])
+            elif e == "\r":  # a backslash ends the line: the string goes on
+                if i < end and raw[i] == "\n":
+                    i += 1
+            elif e != "\n":
+                buf.append(ord(e) & 0xFF)
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if not depth:
+                break
+        buf.append(ord(c) & 0xFF)
+    return bytes(buf)
+
+
+def _decode_bom(b: bytes) -> str:
+    if b.startswith(b"\xef\xbb\xbf"):
+        return b[3:].decode("utf-8", "replace")
+    return b[2:].decode("utf-16-be", "replace")
+
+
+def _raw_streams(data: bytes) -> str:
+    out = [data.decode("latin-1")]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+        try:
+            out.append(zlib.decompress(match.group(1)).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "\n".join(out)

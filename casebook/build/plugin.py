@@ -1,0 +1,106 @@
+"""The MkDocs plugin ``plugins: [casebook]``: the site adapter plus what only the build may do.
+
+:class:`casebook.site.mkdocs.SiteAdapter` maps MkDocs' events onto the site
+plan.  This subclass, the entry point MkDocs loads, wires in the build:
+the site and cache folders checked against the inputs, an unusable cache
+folder replaced by a throwaway one, case pages (and PDFs) made ahead in
+worker processes, the public PDFs with ``pdf: true``, and the leak audit at
+the end of a plain ``mkdocs build``.  So the site layer stays below the
+build, and plain ``mkdocs build`` keeps every feature.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+
+from casebook.errors import CasebookError
+from casebook.pdf.compose import Context
+from casebook.site.mkdocs import SiteAdapter, SiteConfig
+from casebook.store import usable_folder
+
+from .audit import audit
+from .casework import CaseWork, private_pdfs
+from .outputs import check_outputs, config_files, project_inputs
+from .pdfs import build_public_pdfs
+
+
+class CasebookConfig(SiteConfig):
+    # cases in the site's portfolio.pdf: the most recent ones (0: every public case)
+    portfolio_max = c.Type(int, default=30)
+
+
+class CasebookPlugin(SiteAdapter):
+    config_class = CasebookConfig
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.preloaded = None  # a Project that `casebook build` already loaded and checked
+        self.private = False  # `casebook build --private`: make the private PDFs with the rest
+
+    def _prepare(self, config: MkDocsConfig, root: Path) -> None:
+        self._check_folders(config, root)
+        # an unwritable cache folder: one warning, a throwaway cache
+        self.config.cache_dir = str(usable_folder(root / self.config.cache_dir))
+
+    def _open_project(self, root: Path):
+        return self.preloaded if self.preloaded is not None else super()._open_project(root)
+
+    def _check_folders(self, config: MkDocsConfig, root: Path) -> None:
+        """Refuse, before anything is written, a site or cache folder over an input or
+        over each other (a cache inside the site would publish private output)."""
+        configs = config_files(config.config_file_path)[0] if config.config_file_path else []
+        inputs = project_inputs(root, cases_dir=self.config.cases_dir, profile=self.config.profile,
+                                config_files=configs, docs_dir=config.docs_dir, theme_dirs=config.theme.dirs)
+        check_outputs([("site folder (site_dir)", Path(config.site_dir)),
+                       ("cache folder (cache_dir of the casebook plugin)", root / self.config.cache_dir)], inputs)
+
+    def _make_cases(self, case_bases: list) -> None:
+        """Every case page (and, with PDFs on, every case PDF) not in the cache, made in parallel."""
+        pdf_ctx = None
+        if self.config.pdf:
+            pdf_ctx = Context(self.project, charts=self.renderer)
+        work = CaseWork(self.project, self.project.root / self.config.cache_dir, site=self.site, pdf_ctx=pdf_ctx)
+        self.site.work = work
+        pdfs = []
+        if pdf_ctx is not None:
+            pdfs = [(loaded, "case") for loaded, _base in case_bases]
+            if self.private:  # one batch: the workers stay busy to the end
+                pdfs += private_pdfs(self.project)
+        try:
+            work.start(pages=case_bases, pdfs=pdfs)  # pages are waited for as MkDocs reaches them
+        except CasebookError as exc:
+            raise PluginError(str(exc)) from None
+
+    def _finish(self, site_dir: Path) -> None:
+        if self.config.pdf:
+            build_public_pdfs(self.project, self.site, site_dir,
+                              cache_dir=self.project.root / self.config.cache_dir,
+                              portfolio_max=self.config.portfolio_max)
+        if self.site.work is not None:
+            self.site.work.prune()
+        if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
+            self._audit(site_dir)
+
+    def _audit(self, site_dir: Path) -> None:
+        """The leak audit over the site MkDocs just wrote; a finding fails the build and empties the site.
+
+        MkDocs writes straight into site_dir (it emptied it when the build
+        began), so a leaking site is removed rather than left for a deploy
+        step to publish.
+        """
+        from mkdocs.utils import clean_directory  # deferred: mkdocs.utils is needed only when a leak is found
+
+        findings = audit(site_dir, self.project, cache_dir=self.project.root / self.config.cache_dir / "audit")
+        if findings:
+            clean_directory(str(site_dir))
+            shown = "\n".join(f.format() for f in findings[:20])
+            raise PluginError(f"leak check failed with {len(findings)} finding(s); the site in {site_dir} was "
+                              f"emptied:\n{shown}")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.site is not None and self.site.work is not None:
+            self.site.work.close()  # no worker outlives a failed build

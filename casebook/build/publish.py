@@ -1,0 +1,193 @@
+"""Publishing a finished build in one atomic step, and cleaning up after killed builds.
+
+A build writes into ``.<name>.building-<pid>`` beside its output folder.
+When it succeeds, the new folder takes the old one's place:
+
+* where the platform can swap two paths at once (Linux ``renameat2`` with
+  ``RENAME_EXCHANGE``: ext4, xfs, btrfs, tmpfs and most others), one call
+  swaps them; ``.<name>.building-<pid>`` then holds the previous output,
+  which is removed.  There is no moment without the output folder.
+* elsewhere the old folder is renamed to ``.<name>.old-<pid>`` and the new
+  one to ``<name>``: two steps.  A kill between them leaves no output folder;
+  the next build puts ``.<name>.old-<pid>`` back first (:func:`recover`).
+
+The output stays a real folder (no symlink swap): users and web servers see
+the same kind of thing they always saw.
+
+Whatever a killed build left (its staging folder, the previous output after
+a swap) carries the build's process id; a later build removes it once that
+process is gone.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import shutil
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2 = None  # the libc function, once looked up; False where there is none
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (a zombie, dead but not yet reaped, does not)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    except OSError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read()
+    except OSError:
+        return True  # no /proc here: kill() said it exists
+    return stat[stat.rfind(b")") + 2:][:1] not in (b"Z", b"X")
+
+
+def _libc_renameat2():
+    global _renameat2
+    if _renameat2 is None:
+        _renameat2 = False
+        if sys.platform.startswith("linux"):
+            try:
+                import ctypes  # deferred: ctypes is heavy and loaded only when this runs
+
+                fn = ctypes.CDLL(None, use_errno=True).renameat2
+                fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+                fn.restype = ctypes.c_int
+                _renameat2 = fn
+            except (OSError, AttributeError):  # glibc before 2.28, or no libc to load
+                pass
+    return _renameat2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two existing paths in one step; False where the platform or filesystem cannot."""
+    fn = _libc_renameat2()
+    if not fn:
+        return False
+    import ctypes  # deferred: ctypes is heavy and loaded only when this runs
+
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # this filesystem cannot swap: the caller renames twice
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _leftovers(target: Path):
+    """(kind, pid, path) of every staging or previous folder of ``target``'s builds."""
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(building|old)-(\d+)$")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in sorted(names):
+        m = pattern.match(name)
+        if m:
+            yield m.group(1), int(m.group(2)), target.parent / name
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or not path.is_dir():
+        try:
+            path.unlink()
+        except OSError:
+            pass
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def recover(target: Path) -> None:
+    """Undo what killed builds of ``target`` left: put the previous output back if a
+    build died between its two renames, and remove the staging folders of builds
+    that no longer run."""
+    target = Path(target)
+    found = [(kind, pid, path) for kind, pid, path in _leftovers(target)
+             if pid == os.getpid() or not pid_alive(pid)]
+    if not found:
+        return
+    if not os.path.lexists(target):
+        olds = [path for kind, _pid, path in found if kind == "old"]
+        if olds:
+            newest = max(olds, key=lambda p: p.lstat().st_mtime)
+            os.rename(newest, target)  # the previous output, complete: it was renamed whole
+    for _kind, _pid, path in found:
+        if os.path.lexists(path):
+            _remove(path)
+
+
+@contextmanager
+def staged(target: Path):
+    """Yield a fresh staging folder; when the block succeeds, publish it as ``target``.
+
+    On an error, or an interrupt, the staging folder is removed and ``target``
+    is left exactly as it was.
+    """
+    target = Path(target).resolve()
+    tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        recover(target)
+        _remove(tmp)
+        tmp.mkdir()
+    except OSError as exc:  # named as the output folder the user asked for
+        raise _located(exc, target, tmp) from None
+    try:
+        yield tmp
+    except OSError as exc:
+        _remove(tmp)
+        raise _located(exc, target, tmp) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+    try:
+        publish(tmp, target)
+    except OSError as exc:
+        _remove(tmp)
+        raise _located(exc, target) from None
+
+
+def publish(tmp: Path, target: Path) -> None:
+    """Put the finished folder ``tmp`` in place of ``target``: one step where possible."""
+    if os.path.lexists(target):
+        if exchange(tmp, target):
+            _remove(tmp)  # the previous output, now under the staging name
+            return
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        _remove(old)
+        os.rename(target, old)
+        try:
+            os.rename(tmp, target)
+        except BaseException:
+            os.rename(old, target)
+            raise
+        _remove(old)
+    else:
+        os.rename(tmp, target)
+
+
+def _located(exc: OSError, where: Path, staging: Path | None = None) -> OSError:
+    """The error with a path to name: the file it was about (as it will be named once
+    published, not under the staging folder), else the output folder."""
+    if staging is not None:
+        for attr in ("filename", "filename2"):
+            name = getattr(exc, attr)
+            if isinstance(name, str) and Path(name).is_relative_to(staging):
+                setattr(exc, attr, str(where / Path(name).relative_to(staging)))
+    if exc.filename is not None:
+        return exc
+    located = OSError(exc.errno, exc.strerror or str(exc), str(where))
+    located.__cause__ = exc
+    return located

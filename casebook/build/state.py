@@ -1,0 +1,102 @@
+"""Is the last build still current?  A cheap answer before any work is done.
+
+After a successful ``casebook build`` the state file
+(``cache_dir/builds.json``) records, for that output folder, a signature of
+the inputs (every file under the cases folder and the docs folder, the
+profile and its photo, ``mkdocs.yml`` and every file it ``INHERIT``s, the
+values of the environment variables its ``!ENV`` tags read, the files cases
+referenced outside the cases folder, casebook's code and theme, the build's
+options) and of
+the outputs it wrote (every file's path, size and modification time).
+When both still match, nothing the build would read has changed and the
+published site is exactly what it wrote: the build is skipped.
+
+Signatures use (path, size, modification time) as ``make`` does, so the
+check costs a walk of the folders, not a read of every file; copying a
+project (new times) only costs one real build.  ``--force`` skips the
+check.  The state holds hashes and folder paths, never case content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+from casebook import store
+from casebook.settings import PACKAGE_DIR, theme_dir
+from casebook.store import _versions
+
+STATE_VERSION = 1
+
+
+def _walk(folder: Path) -> Iterable[tuple[str, int, int]]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.stat(path)
+            except OSError:
+                continue
+            yield os.path.relpath(path, folder), st.st_size, st.st_mtime_ns
+
+
+def files_signature(folders: Iterable[Path] = (), files: Iterable[Path] = ()) -> str:
+    """(path, size, mtime) of every file under the folders and of the single files."""
+    h = hashlib.sha256()
+    for folder in folders:
+        h.update(f"dir {folder}\0".encode())
+        if Path(folder).is_dir():
+            for rel, size, mtime in _walk(Path(folder)):
+                h.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
+    for path in files:
+        try:
+            st = os.stat(path)
+            h.update(f"file {path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+        except OSError:
+            h.update(f"file {path}\0missing\n".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def code_signature() -> str:
+    """casebook's own files and the libraries' versions (stamps, like the inputs)."""
+    return hashlib.sha256(f"{_versions()}\0{files_signature([PACKAGE_DIR, theme_dir()])}".encode()).hexdigest()
+
+
+class BuildState:
+    """The state file of one cache folder: output folder -> what its last build read and wrote."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = Path(cache_dir) / "builds.json"
+        try:
+            data = json.loads(self.path.read_text("utf-8"))
+            self.builds: dict[str, Any] = data.get("builds", {}) if data.get("version") == STATE_VERSION else {}
+        except (OSError, ValueError, AttributeError):
+            self.builds = {}
+
+    def current(self, target: Path, inputs: str, outputs: list[Path]) -> dict | None:
+        """The last build's record when its inputs are these and its outputs are untouched."""
+        entry = self.builds.get(str(target))
+        if not entry or entry.get("inputs") != inputs:
+            return None
+        if entry.get("outputs") != files_signature(outputs):
+            return None
+        return entry
+
+    def record(self, target: Path, inputs: str, outputs: list[Path], **facts: Any) -> None:
+        self.builds[str(target)] = {"inputs": inputs, "outputs": files_signature(outputs), **facts}
+        self._save()
+
+    def forget(self, target: Path) -> None:
+        if self.builds.pop(str(target), None) is not None:
+            self._save()
+
+    def _save(self) -> None:
+        try:
+            store.write_file(self.path, json.dumps({"version": STATE_VERSION, "builds": self.builds},
+                                                   indent=1).encode("utf-8"))
+        except OSError:
+            pass  # no state: the next build is a real one

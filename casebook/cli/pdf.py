@@ -1,0 +1,66 @@
+"""casebook pdf: a portfolio PDF of chosen cases, checked for leaks before it is written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import click
+
+from casebook.errors import CasebookError
+from casebook.load.project import open_project
+from casebook.settings import CACHE_DIR_NAME
+
+
+@click.command()
+@click.option("--tag", "tags", multiple=True, help="Only cases with this tag (repeatable).")
+@click.option("--case", "slugs", multiple=True, help="Only these cases, by slug (repeatable).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("portfolio.pdf"),
+              show_default=True, help="Where to write the PDF.")
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=Path("."), show_default=True)
+def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, root: Path) -> None:
+    """Build a portfolio PDF of chosen public cases, e.g. for one vacancy."""
+    from casebook.build.pdfs import build_portfolio_pdf  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
+    from casebook.build.outputs import check_output_file, pdf_command_inputs  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
+
+    project = open_project(root)
+
+    check_output_file(output, pdf_command_inputs(project))  # never over a case, a page, the profile ...
+    known = {c.case.slug for c in project.public_cases}
+    unknown = [s for s in slugs if s not in known]
+    if unknown:
+        raise click.UsageError(f"no public case with slug {', '.join(map(repr, unknown))}")
+    chosen = [c for c in project.public_cases
+              if (not slugs or c.case.slug in slugs) and (not tags or set(tags) & set(c.case.tags))]
+    if not chosen:
+        raise CasebookError("no public case matches the selection")
+    _audited_pdf(project, output, lambda path: build_portfolio_pdf(
+        project, path, slugs=[c.case.slug for c in chosen], cache_dir=project.root / CACHE_DIR_NAME))
+    click.echo(f"wrote {output} with {len(chosen)} case(s)")
+
+
+def _audited_pdf(project, output: Path, make) -> None:
+    """Make a PDF in a temporary folder beside output, run the leak audit on it, and only then move it there.
+
+    A finding (a hidden client name, a private case, a machine path) refuses
+    the PDF: nothing is written to output and the command exits 1.
+    """
+    from casebook.build.audit import audit  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
+    output = Path(output)
+    parent = output.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".casebook-pdf-", dir=parent))
+    try:
+        made = tmp / (output.name or "portfolio.pdf")
+        make(made)
+        findings = audit(tmp, project, extra_paths=(str(tmp),),
+                         cache_dir=project.root / CACHE_DIR_NAME / "audit")
+        if findings:
+            raise CasebookError(
+                f"leak check failed with {len(findings)} finding(s); {output} was not written:\n"
+                + "\n".join(f.format() for f in findings[:20]))
+        os.replace(made, output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -1,0 +1,1 @@
+"""Compute: pure functions of a case; metrics (formulas, the change rule) and facts."""

@@ -1,0 +1,351 @@
+"""Checks across fields of a validated case: each returns located problems.
+
+Type errors are pydantic's job; here live the rules that compare numbers
+and dates, where the user needs to see which field broke the rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterator
+
+from pydantic import BaseModel
+
+from casebook import registry
+from casebook.errors import display_path
+from casebook.load.markup import plain
+
+from .model import Case, DateSpan, Metrics, Snapshot
+from .names import Rule, hidden_names, name_forms
+
+Issue = tuple[tuple, str, str]  # (path, severity, message)
+
+ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
+
+
+def check_case(case: Case) -> list[Issue]:
+    return list(_iter_case(case))
+
+
+def _iter_case(case: Case) -> Iterator[Issue]:
+    if case.period.end < case.period.start:
+        yield ("period", "end"), "error", f"period ends ({case.period.end}) before it starts ({case.period.start})"
+    for name in ("before", "after"):
+        snap = getattr(case, name)
+        if snap is not None:
+            yield from _snapshot(snap, (name,), case)
+    if case.report is not None:
+        yield from _snapshot(case.report.previous, ("report", "previous"), case)
+        for i, item in enumerate(case.report.top_content):
+            yield from _metrics(item.metrics, ("report", "top_content", i, "metrics"))
+    for i, action in enumerate(case.actions):
+        if isinstance(action.when, DateSpan) and action.when.end < action.when.start:
+            yield ("actions", i, "when", "end"), "error", (
+                f"action ends ({action.when.end}) before it starts ({action.when.start})"
+            )
+        if action.platform and action.platform not in case.platforms:
+            yield ("actions", i, "platform"), "error", _not_listed(action.platform)
+    for i, goal in enumerate(case.goals):
+        if goal.platform and goal.platform not in case.platforms:
+            yield ("goals", i, "platform"), "error", _not_listed(goal.platform)
+    for key in case.series:
+        platform = key.split(".")[0]
+        if platform != "total" and platform not in case.platforms:
+            yield ("series", key), "error", _not_listed(platform)
+    yield from _name_leaks(case)
+    if len(set(case.platforms)) != len(case.platforms):
+        yield ("platforms",), "error", "a platform is listed twice"
+    if len(set(case.tags)) != len(case.tags):
+        yield ("tags",), "warning", "a tag is listed twice"
+    if (
+        case.before is not None
+        and case.before.as_of is not None
+        and case.after is not None
+        and case.after.as_of is not None
+        and case.after.as_of < case.before.as_of
+    ):
+        yield ("after", "as_of"), "error", (
+            f"'after' is dated {case.after.as_of}, before the 'before' snapshot ({case.before.as_of})"
+        )
+    yield from _periods(case)
+    yield from _series_against_after(case)
+
+
+def _strings(value, path: tuple) -> Iterator[tuple[tuple, str]]:
+    """Every text in a parsed model, with its path."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _strings(getattr(value, name), path + (name,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield path + (key,), key
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from _strings(item, path + (i,))
+    elif isinstance(value, str):
+        yield path, value
+
+
+def _name_leaks(case: Case) -> Iterator[Issue]:
+    """An undisclosed client name written anywhere else in the case would be published.
+
+    The name is looked for as a reader would see the text and as people
+    write names (casebook.load.names): Markdown rendered (``Z&#101;rno``,
+    ``**Zer**no``), invisible characters dropped (soft hyphens, zero-width
+    and joiner characters, variation selectors, Hangul fillers, bidi
+    overrides), look-alike Latin and Cyrillic letters folded, case and ``ё``
+    ignored, quotes and legal forms stripped (``ООО «Бархат»``), its
+    distinctive part alone (``Салон «Бархат»``: «Бархат»), and any run of
+    spaces, line breaks, ``<br>``, hyphens or underscores between its words.
+    """
+
+    name = case.client.name.strip()
+    if case.client.disclose_name or len(name) < 2:
+        return
+    rule = Rule(name, name_forms(name))
+    if not rule.forms:
+        return
+    for path, text in _strings(case, ()):
+        if path == ("client", "name"):
+            continue
+        if any(rule.found_in(form) for form in text_forms(text)):
+            yield path, "error", (
+                f"mentions the undisclosed client name {name!r}; describe the client instead "
+                "or set client.disclose_name: true"
+            )
+
+
+_MARKDOWN_MARKS = str.maketrans("", "", "*_`~\\")
+
+
+def text_forms(text: str) -> tuple[str, ...]:
+    """A text of a case folded as casebook.load.names does, padded: as typed, as shown, without Markdown marks, rendered.
+
+    Markdown is rendered only where it could join what the other forms keep
+    apart (a link or inline HTML): rendering every field of a thousand cases
+    would cost seconds.
+    """
+    from .names import padded, shown_forms  # local: `shown_forms` names something else in this module
+
+    forms = {padded(text)}
+    for seen in shown_forms(text):
+        forms |= {padded(seen), padded(seen.translate(_MARKDOWN_MARKS))}
+    if "[" in text or "<" in text:
+        forms.add(padded(plain(text)))
+    return tuple(forms)
+
+
+def case_text_forms(case: Case) -> list[tuple[tuple, tuple[str, ...]]]:
+    """Every text of a case with its path and its folded forms (see text_forms)."""
+    return [(path, text_forms(text)) for path, text in _strings(case, ())]
+
+
+def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
+    """(public case, path of the field, casebook.load.names.Hidden) for every public case naming another case's hidden client.
+
+    The names of private cases and reports, and undisclosed names, are
+    looked for in every text of every other public case.  A case's own
+    undisclosed name is _name_leaks' business.  Each public case is folded
+    once; a name is looked for field by field only when all the words of
+    one of its forms occur somewhere in the case.
+    """
+
+    hidden = [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
+    if not hidden:
+        return []
+    out = []
+    seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
+    for loaded in cases:
+        if not loaded.case.is_public:
+            continue
+        rules = [(h, r) for h, r in hidden if h.source is not loaded]
+        if not rules:
+            continue
+        fields = case_text_forms(loaded.case)
+        words: set[str] = set()
+        for _path, forms in fields:
+            for form in forms:
+                words.update(form.split())
+        for h, rule in rules:
+            if not any(needs <= words for needs in rule.needs):
+                continue
+            for path, forms in fields:
+                # the case's own client name is published only when disclosed, and then it is allowed
+                if path != ("client", "name") and any(rule.found_in(form) for form in forms):
+                    key = (id(loaded), path, id(h.source))
+                    if key not in seen:
+                        seen.add(key)
+                        out.append((loaded, path, h))
+    return out
+
+
+def visible(text: str) -> str:
+    """Text without invisible format characters (soft hyphens, zero-width spaces, bidi marks), NFKC-folded."""
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return unicodedata.normalize("NFKC", text)
+
+
+def shown_forms(text: str) -> list[str]:
+    """A text as typed and as it shows once rendered as Markdown, both made visible."""
+    return [visible(text), visible(plain(text))]
+
+
+def name_pattern(name: str):
+    """A client name as a whole word, its words joined by any spaces, hyphens or underscores."""
+    words = [re.escape(w) for w in visible(name).split()]
+    return re.compile(r"(?<!\w)" + r"[\s_-]+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _not_listed(platform: str) -> str:
+    return f"platform {platform!r} is not in the case's 'platforms' list"
+
+
+def _snapshot(snap: Snapshot, path: tuple, case: Case) -> Iterator[Issue]:
+    for platform, metrics in snap.metrics.items():
+        if platform not in case.platforms:
+            yield path + ("metrics", platform), "error", _not_listed(platform)
+        yield from _metrics(metrics, path + ("metrics", platform))
+
+
+def _metrics(m: Metrics, path: tuple) -> Iterator[Issue]:
+    parts = {p: getattr(m, p) for p in ENGAGEMENT_PARTS if getattr(m, p) is not None}
+    if m.engagements is not None:
+        for name, value in parts.items():
+            if value > m.engagements:
+                yield path + (name,), "error", (
+                    f"{name} ({value}) is larger than engagements ({m.engagements}), of which it is a part"
+                )
+        total = sum(parts.values())
+        if len(parts) > 1 and total > m.engagements and all(v <= m.engagements for v in parts.values()):
+            yield path + ("engagements",), "error", (
+                f"engagements ({m.engagements}) is less than the sum of its parts "
+                f"{' + '.join(parts)} ({total})"
+            )
+    for whole in ("impressions", "views"):
+        total = getattr(m, whole)
+        if total is not None and m.reach is not None and m.reach > total:
+            yield path + ("reach",), "error", (
+                f"reach ({m.reach}) is larger than {whole} ({total}); reach counts each person once"
+            )
+    if m.impressions is not None and m.clicks is not None and m.clicks > m.impressions:
+        yield path + ("clicks",), "error", f"clicks ({m.clicks}) are more than impressions ({m.impressions})"
+    if m.engagements is not None and m.reach is not None and m.engagements > m.reach:
+        yield path + ("engagements",), "warning", (
+            f"engagements ({m.engagements}) exceed reach ({m.reach}); possible, but check the numbers"
+        )
+
+
+def month_start(value: str | dt.date) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    year, month = value.split("-")
+    return dt.date(int(year), int(month), 1)
+
+
+__all__ = ["case_text_forms", "check_case", "leaks_across", "month_start", "name_pattern", "registry", "shown_forms",
+           "text_forms", "visible"]
+
+
+# --------------------------------------------------------------------------
+# hidden names in the other public inputs: profile.yaml and the pages folder
+
+
+def hidden_message(hidden, root, where: str = "a public case") -> str:
+    """The message for a hidden client name (casebook.load.names.Hidden) found in a public text, naming its source file."""
+    source = display_path(hidden.source.source, root)
+    if hidden.why == "undisclosed":
+        what = f"the client name {hidden.name!r}, which {source} keeps undisclosed"
+    else:
+        kind = "report" if hidden.source.case.kind == "report" else "case"
+        what = f"the client name {hidden.name!r} of the private {kind} {source}"
+    return f"mentions {what}; {where} must not name it"
+
+
+def _hits(rules: list, forms: tuple[str, ...]) -> list:
+    """The hidden names found in a text's forms, one per source file (a report's client and branding: once)."""
+    out, sources = [], set()
+    for h, rule in rules:
+        if id(h.source) not in sources and any(rule.found_in(f) for f in forms):
+            sources.add(id(h.source))
+            out.append(h)
+    return out
+
+
+def _rules_of(cases: list) -> list:
+    return [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
+
+
+def _shown(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def _series_against_after(case: Case) -> Iterator[Issue]:
+    """A series and the after snapshot must tell the same story.
+
+    A stock's value in the month of ``after.as_of`` is the after value; a
+    flow's monthly values over the after period add up to the after value.
+    Reach (unique people) does not add up across months and is not checked.
+    """
+    after = case.after
+    if after is None or case.kind == "report":
+        return
+    reg = registry.metrics()
+    span = after.period or case.period
+    for key, points in case.series.items():
+        platform, metric = key.split(".", 1)
+        info = reg.get(metric)
+        metrics = after.metrics.get(platform)
+        value = metrics.values().get(metric) if metrics is not None else None
+        if info is None or info.derived or value is None or not points:
+            continue
+        monthly = all(isinstance(k, str) for k in points)
+        if info.measure == "stock":
+            at = after.as_of or span.end
+            same = [v for k, v in sorted(points.items(), key=lambda kv: month_start(kv[0]))
+                    if (month_start(k).year, month_start(k).month) == (at.year, at.month)]
+            if same and abs(same[-1] - value) > 1e-9:
+                yield ("series", key), "warning", (
+                    f"{metric} is a level at a date: the series says {_shown(same[-1])} in {at:%Y-%m}, "
+                    f"but 'after' says {_shown(value)} on {at}")
+        elif info.measure == "flow" and monthly:
+            months, (y, mo) = [], (span.start.year, span.start.month)
+            while (y, mo) <= (span.end.year, span.end.month):
+                months.append(f"{y:04d}-{mo:02d}")
+                y, mo = (y + 1, 1) if mo == 12 else (y, mo + 1)
+            whole = span.start.day == 1 and (span.end + dt.timedelta(days=1)).day == 1
+            if whole and all(m in points for m in months):
+                total = sum(points[m] for m in months)
+                if abs(total - value) > 1e-6 * max(1.0, abs(value)):
+                    yield ("series", key), "warning", (
+                        f"{metric} is summed over a period: the series adds up to {_shown(total)} for "
+                        f"{months[0]} to {months[-1]}, but 'after' says {_shown(value)} for the same months")
+
+
+def _periods(case: Case) -> Iterator[Issue]:
+    """A snapshot's period must be a span; a 'before' with flows needs one to be compared."""
+    snaps = [(("before",), case.before), (("after",), case.after)]
+    if case.report is not None:
+        snaps.append((("report", "previous"), case.report.previous))
+    for path, snap in snaps:
+        if snap is not None and snap.period is not None and snap.period.end < snap.period.start:
+            yield path + ("period", "end"), "error", (
+                f"period ends ({snap.period.end}) before it starts ({snap.period.start})")
+    before = case.before
+    if case.kind == "report" or before is None or before.period is not None:
+        return
+    reg = registry.metrics()
+    flows = sorted({k for m in before.metrics.values() for k in m.values()
+                    if k in reg and reg[k].measure != "stock"})
+    if flows:
+        example = "period: {start: YYYY-MM-01, end: YYYY-MM-DD}"
+        if before.as_of is not None:
+            first = before.as_of.replace(day=1)
+            example = f"period: {{start: {first}, end: {before.as_of}}}"
+        yield ("before",), "warning", (
+            f"{', '.join(flows)} are counted over a period, but 'before' does not say which; "
+            f"add e.g. '{example}'; until then their change is not shown")

@@ -1,0 +1,39 @@
+"""``spend``: where the money went, by action (else by platform)."""
+
+from __future__ import annotations
+
+import altair as alt
+
+from .base import Chart, _Ctx, _label_room, _named_rows, _spec
+from .style import COLORS
+
+
+def charts(ctx: _Ctx) -> list[Chart]:
+    case, t = ctx.case, ctx.t
+    items = [(a.title, a.spend) for a in case.actions if a.spend]
+    head = t.t("ui.what_was_done")
+    if len(items) < 2:
+        after = case.after.metrics if case.after else {}
+        items = [(ctx.platform(p), after[p].spend) for p in case.platforms if p in after and after[p].spend]
+        head = t.t("ui.platform")
+    if len(items) < 2:
+        return []
+    total = sum(v for _, v in items)
+    biggest = max(v for _, v in items)
+    data, rows, labels = [], [], []
+    for i, (name, value) in enumerate(items):
+        share = value / total * 100
+        label = f"{ctx.money(value)} · {t.percent(share, digits=0)}"
+        labels.append(label)
+        data.append({"item": name, "key": f"{i:02d}", "value": value, "share": value / biggest, "at": value / biggest,
+                     "label": label, "shown": ctx.money(value)})
+        rows.append([name, ctx.money(value), t.percent(share, digits=0)])
+    title = f"{t.t('ui.budget')}: {ctx.money(total)}"
+    description = f"{title}. " + "; ".join(f"{n}: {ctx.money(v)}" for n, v in items) + "."
+    tooltip = [alt.Tooltip("item:N", title=head), alt.Tooltip("shown:N", title=t.metric("spend"))]
+    x = alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False))
+    chart = _named_rows(data, "item", x, alt.value(COLORS["after"]), tooltip)
+    n = len(data)
+    return [Chart(id="spend", title=title, description=description, spec=_spec(chart, description, (40 * n, 60 * n)),
+                  columns=[head, t.metric("spend"), "%"],
+                  rows=rows + [[t.t("ui.total"), ctx.money(total), t.percent(100, digits=0)]])]

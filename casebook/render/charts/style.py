@@ -1,0 +1,95 @@
+"""One palette and one font for every chart, on the web and in print; what each chart shows comes from data/metrics.yaml."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casebook import registry
+
+# --------------------------------------------------------------------------
+# Style: one palette and one font for every chart, on the web and in print.
+
+# The theme's fonts: print uses Noto Sans (bundled in theme/fonts, also
+# registered with vl-convert so static SVGs are measured with it), DejaVu
+# Sans for symbols; the web falls back to the system's sans-serif.
+# Unquoted (valid CSS): the PDF rewrites font-family attributes with a
+# pattern that stops at an inner quote.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
+
+# The theme's colours (theme/assets/casebook.css, theme/pdf/print.css).
+COLORS = {
+    "text": "#1D1D1F",
+    "muted": "#5F6368",
+    "grid": "#E6E8EC",
+    "domain": "#9AA0A6",
+    "before": "#A8AFB8",  # the starting point: quiet
+    "after": "#2F5BD3",  # the result: the theme's accent
+    "good": "#1B7A3A",
+    "close": "#C77700",
+    "bad": "#B3261E",
+    "flat": "#5F6368",
+    "action": "#E8890C",  # action strip and rules
+    "action_text": "#7A4100",
+    "target": "#1D1D1F",
+}
+
+# Categorical colours (platforms in one chart): colour-blind safe, dark
+# enough for thin lines on white and in greyscale print.
+CATEGORY = ["#2F5BD3", "#D9480F", "#0C8599", "#9C36B5", "#2B8A3E", "#C2255C", "#5C940D", "#495057"]
+
+LABEL_SIZE = 12
+CONFIG: dict[str, Any] = {
+    "font": FONT_FAMILY,
+    "background": "white",
+    "padding": 8,
+    "aria": False,  # screen readers get the description and the table instead
+    "view": {"stroke": None, "continuousWidth": 560, "continuousHeight": 240},
+    "title": {"fontSize": 14, "fontWeight": 600, "color": COLORS["text"], "anchor": "start", "offset": 10},
+    "axis": {
+        "labelFont": FONT_FAMILY,
+        "titleFont": FONT_FAMILY,
+        "labelFontSize": LABEL_SIZE,
+        "titleFontSize": LABEL_SIZE,
+        "titleFontWeight": 600,
+        "labelColor": COLORS["muted"],
+        "titleColor": COLORS["text"],
+        "gridColor": COLORS["grid"],
+        "domainColor": COLORS["domain"],
+        "tickColor": COLORS["domain"],
+        "labelLimit": 180,
+        "titlePadding": 8,
+    },
+    "axisBand": {"domain": False, "ticks": False, "labelPadding": 8, "labelColor": COLORS["text"]},
+    "legend": {
+        "labelFont": FONT_FAMILY,
+        "titleFont": FONT_FAMILY,
+        "labelFontSize": LABEL_SIZE,
+        "titleFontSize": LABEL_SIZE,
+        "labelColor": COLORS["text"],
+        "orient": "top",
+        "direction": "horizontal",
+        "title": None,
+        "symbolSize": 120,
+        "labelLimit": 220,
+        "columnPadding": 16,
+        "offset": 10,
+    },
+    "text": {"font": FONT_FAMILY, "fontSize": LABEL_SIZE, "color": COLORS["text"]},
+    "line": {"strokeWidth": 2.5},
+    "point": {"size": 50, "filled": True},
+    "bar": {"cornerRadiusEnd": 2},
+    "range": {"category": CATEGORY},
+}
+
+# What each chart shows comes from data/metrics.yaml (charts:, card:).
+KEY_METRICS = registry.with_chart("before_after")
+FUNNEL_TOP = registry.with_chart("funnel_top")
+FUNNEL_REST = registry.with_chart("funnel_step")
+COSTS = tuple((cost, registry.metrics()[cost].inputs[-1]) for cost in registry.with_chart("cost_of"))  # spend / result
+SERIES_ORDER = registry.card_order()
+
+ROW_STEP = 22  # px per bar in horizontal bar charts
+SERIES_HEIGHT = 240
+LANE_PX = 22  # px per lane of action titles above the lines
+MAX_LANES = 4
+CHAR_PX = 7.2  # rough width of a character at LABEL_SIZE, for label room

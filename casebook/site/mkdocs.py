@@ -1,0 +1,251 @@
+"""The MkDocs adapter: MkDocs' events mapped onto the site plan, and nothing else.
+
+:class:`casebook.site.plan.Site` decides the site without MkDocs: its pages
+(path, title, HTML, search text, meta), assets and links.  This module only
+hands that plan to MkDocs 1.6 (or ProperDocs, its maintained fork) through
+the plugin events; what is particular to the Material theme lives in
+:mod:`casebook.site.material`.  Kept thin on purpose: MkDocs 2.0 drops the
+plugin system and Zensical reads mkdocs.yml but ignores third-party
+plugins, so the next engine should need a new adapter, not a new site.
+
+The plugin ``plugins: [casebook]`` is :class:`casebook.build.plugin.CasebookPlugin`,
+a subclass that adds what only the build may do (case work in worker
+processes, PDFs, the leak audit, the cache folder check).  Every hook
+returns at once when the plugin is disabled.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+from markupsafe import escape
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from casebook.errors import CasebookError
+from casebook.load import media as media_mod
+from casebook.load.project import open_project
+from casebook.render.charts.static import ChartRenderer
+from casebook.settings import CACHE_DIR_NAME, theme_dir
+
+from . import material
+from .plan import CHART_FILES, Site, page_base
+
+log = logging.getLogger("mkdocs.plugins.casebook")
+PENDING = "<!-- casebook: this case page is being made -->"
+LAST_GZIP_DATE = "2106-02-06"  # the last whole day a gzip header's 32-bit time holds
+
+
+class SiteConfig(Config):
+    enabled = c.Type(bool, default=True)
+    cases_dir = c.Type(str, default="cases")
+    profile = c.Type(str, default="profile.yaml")
+    charts = c.Type(bool, default=True)
+    pdf = c.Type(bool, default=False)  # `casebook build` turns this on; pages then link their PDFs
+    cache_dir = c.Type(str, default=CACHE_DIR_NAME)
+    offline = c.Type(bool, default=True)  # no web fonts, nothing from outside hosts
+
+
+class SiteAdapter(BasePlugin[SiteConfig]):
+    """The site plan through MkDocs' events; the hooks ``_prepare``, ``_open_project``,
+    ``_make_cases`` and ``_finish`` are where a subclass adds its own work."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site = None
+        self.pages: dict[str, object] = {}
+        self.project = None
+        self.renderer = None
+        self.chart_files: set[str] = set()
+
+    # -- hooks for a subclass ----------------------------------------------
+    def _prepare(self, config: MkDocsConfig, root: Path) -> None:
+        """Before the project is read (CasebookError to refuse)."""
+
+    def _open_project(self, root: Path):
+        return open_project(root, self.config.cases_dir, self.config.profile, cache_dir=self.config.cache_dir)
+
+    def _make_cases(self, case_bases: list) -> None:
+        """Case pages ahead of MkDocs; by default each is made when MkDocs reaches it."""
+
+    def _finish(self, site_dir: Path) -> None:
+        """After the site's files are written (chart images and media included)."""
+
+    # -- configuration -----------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if self.config.offline:
+            problem = material.outside_scripts_problem(config)
+            if problem:
+                raise PluginError(problem)
+        root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            self._prepare(config, root)
+            self.project = self._open_project(root)
+        except CasebookError as exc:
+            lines = "\n".join(p.format() for p in exc.problems)
+            raise PluginError(f"{lines}\n{exc}" if lines else str(exc)) from None
+        for warning in self.project.warnings:
+            log.warning(warning.format())
+        media_mod.use_cache(root / self.config.cache_dir / "media")
+        renderer = None
+        if self.config.charts:
+            renderer = ChartRenderer(root / self.config.cache_dir / "charts")
+        self.renderer = renderer
+        self.site = Site(self.project, charts=renderer, pdf=self.config.pdf,
+                         site_locale=(config.theme.get("language") or None))
+        material.configure_theme(config, offline=self.config.offline)
+        material.copyright_line(config, self.project.profile)
+        config.extra_css.append("assets/casebook/casebook.css")
+        if self.config.charts:
+            config.extra_css.append("assets/casebook/charts.css")
+        config.extra_javascript.append("assets/casebook/casebook.js")
+        material.navigation(config, self.site.t, bool(self.project.profile))
+        return config
+
+    # -- files -------------------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self.site is None:
+            return None
+        plan = self.site.plan()
+        self.pages = {}
+        self.chart_files = set()
+        case_bases = []
+        # case pages last: MkDocs renders the others while the workers make them
+        for page in sorted(plan.pages, key=lambda p: p.case is not None):
+            existing = files.get_file_from_path(page.src_uri)
+            if existing is not None:
+                files.remove(existing)
+            generated = File.generated(config, page.src_uri, content="")
+            files.append(generated)
+            self.pages[page.src_uri] = page
+            if page.case is not None:
+                case_bases.append((page.case, page_base(generated.url)))
+        self._make_cases(case_bases)
+        assets = theme_dir() / "assets"
+        for path in sorted(assets.rglob("*")):
+            if path.is_file():
+                dest = f"assets/casebook/{path.relative_to(assets).as_posix()}"
+                files.append(File.generated(config, dest, abs_src_path=str(path)))
+        if self.renderer is not None:  # after the case workers have forked: this starts vl-convert
+            files.append(File.generated(config, "assets/casebook/vega-bundle.js",
+                                        content=self.renderer.bundle_js()))
+        return files
+
+    @event_priority(-100)  # after every other plugin: the last word on page dates
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """Keep page dates within what sitemap.xml.gz's gzip header can hold.
+
+        MkDocs stamps the gzip header with the newest page date, a 32-bit
+        count of seconds that ends on 2106-02-07: a later date (a
+        SOURCE_DATE_EPOCH far ahead) would crash the build with a traceback.
+        Case dates are bounded by the model (casebook.load.model.LAST_YEAR).
+        """
+        if not self.config.enabled:
+            return None
+        for file in files.documentation_pages():
+            page = file.page
+            if page is not None and isinstance(page.update_date, str) and page.update_date > LAST_GZIP_DATE:
+                page.update_date = LAST_GZIP_DATE
+        return None
+
+    # -- pages -------------------------------------------------------------
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        planned = self.pages.get(page.file.src_uri)
+        if planned is None:
+            return None
+        # MkDocs' templates do not escape: title and description go in as HTML
+        page.meta.update(planned.meta)
+        page.meta["title"] = str(escape(planned.title))
+        if "description" in page.meta:
+            page.meta["description"] = str(escape(page.meta["description"]))
+        return ""
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if not self.config.enabled:
+            return None
+        planned = self.pages.get(page.file.src_uri)
+        if planned is None:
+            return None
+        if planned.case is not None:
+            # A case page may still be in the making: it is filled in just
+            # before its template is rendered (on_page_context), so MkDocs
+            # renders every other page meanwhile.
+            return PENDING
+        return self._content(page, planned)
+
+    @event_priority(100)  # before search indexes the page
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if not self.config.enabled:
+            return None
+        planned = self.pages.get(page.file.src_uri)
+        if planned is not None and page.content == PENDING:
+            page.content = self._content(page, planned)
+        return None
+
+    def _content(self, page: Page, planned) -> str:
+        try:
+            html = planned.renderer(page_base(page.url))
+        except CasebookError as exc:  # a case the workers could not make
+            raise PluginError(str(exc)) from None
+        if planned.case is not None:  # the static chart SVGs it links, copied in on_post_build
+            self.chart_files.update(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", html))
+        return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        return material.fix_page(output)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.site is None:
+            return
+        if self.site.work is not None:
+            try:
+                self.site.work.wait()  # every case page (and PDF) made
+            except CasebookError as exc:
+                raise PluginError(str(exc)) from None
+        site_dir = Path(config.site_dir)
+        self._copy_chart_files(site_dir)
+        for asset in self.site.media_assets():
+            target = site_dir / asset.dest
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(asset.data)
+        self._finish(site_dir)
+
+    def _copy_chart_files(self, site_dir: Path) -> None:
+        if self.renderer is None:
+            return
+        folder = site_dir / CHART_FILES
+        for name in sorted(self.chart_files):
+            if self.renderer.file_path(name) is None:
+                continue
+            data = self.renderer.file_bytes(name)  # only what the cache's signed record vouches for
+            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                if data is None:
+                    raise OSError(f"{name} is missing or was changed")
+                (folder / name).write_bytes(data)
+            except OSError as exc:
+                raise PluginError(f"a chart image is missing from the cache ({exc}); build again with "
+                                  f"the cache folder writable") from None
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        if not self.config.enabled or self.project is None:
+            return server
+        server.watch(str(self.project.cases_dir))
+        if self.project.profile_path.is_file():
+            server.watch(str(self.project.profile_path))
+        server.watch(str(theme_dir()))
+        return server

@@ -1,0 +1,237 @@
+"""The site's structure: which pages and files a portfolio has, and their HTML.
+
+Only public cases reach this module's output.  Each generated page is a
+:class:`SitePage` (where it lives, its title and meta) whose HTML is
+rendered on demand from ``theme/pages/*.html``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from markupsafe import Markup
+
+from casebook import registry
+from casebook.load import media as media_mod
+from casebook.load.cases import LoadedCase
+from casebook.load.markup import plain
+from casebook.load.project import Project
+from casebook.render.charts import build_charts, embed_options, script_json
+from casebook.render.i18n import translator
+from casebook.render.templates import render
+from casebook.render.views import CaseView, case_view, industry_label
+
+
+@dataclass
+class SitePage:
+    src_uri: str  # e.g. "cases/zerno-coffee-vk.md"
+    title: str
+    meta: dict[str, Any]
+    renderer: Callable[[str], str]  # base (relative path to site root) -> HTML
+    search: bool = True
+    case: LoadedCase | None = None  # the case a case page shows
+
+
+@dataclass
+class SiteAsset:
+    dest: str  # path inside the site
+    data: bytes | None = None
+    source: Path | None = None
+
+
+@dataclass
+class SitePlan:
+    pages: list[SitePage] = field(default_factory=list)
+    assets: list[SiteAsset] = field(default_factory=list)
+
+
+CHART_FILES = "assets/casebook/charts"  # the static chart SVGs, beside the other assets
+
+
+def page_base(url: str) -> str:
+    """Relative path from a page's URL to the site root ('' for the home page)."""
+    depth = url.count("/")
+    return "../" * depth
+
+
+def case_url(slug: str) -> str:
+    return f"cases/{slug}/"
+
+
+class Site:
+    """Plans and renders the public site of a project."""
+
+    def __init__(self, project: Project, *, charts: Any = None, pdf: bool = False, site_locale: str | None = None):
+        self.project = project
+        self.charts = charts  # a casebook.render.charts.static.ChartRenderer or None
+        self.pdf = pdf
+        self.locale = site_locale or (project.profile.locale if project.profile else "en")
+        self.t = translator(self.locale)
+        self._views: dict[str, CaseView] = {}
+        self._media: dict[tuple[str, str], media_mod.MediaFile] = {}
+        self._card_list: list[dict[str, Any]] | None = None
+        self.work: Any = None  # a casebook.build.casework.CaseWork: case pages made ahead, in parallel
+
+    # -- data --------------------------------------------------------------
+    def view(self, loaded: LoadedCase) -> CaseView:
+        slug = loaded.case.slug
+        if slug not in self._views:
+            view = case_view(loaded)
+            view.url = case_url(slug)
+            view.pdf_url = f"pdf/{slug}.pdf" if self.pdf else ""
+            view.cover = self.media_url(loaded, loaded.case.cover) if loaded.case.cover else ""
+            view.logo = self.media_url(loaded, loaded.case.client.logo) if (
+                loaded.case.client.logo and loaded.case.client.disclose_name
+            ) else ""
+            view.media = [
+                {
+                    "src": self.media_url(loaded, m.src) if m.src else "",
+                    "video": m.video or "",
+                    "alt": m.alt or "",
+                    "caption": m.caption or "",
+                }
+                for m in loaded.case.media
+            ]
+            self._views[slug] = view
+        return self._views[slug]
+
+    def media_url(self, loaded: LoadedCase, value: str) -> str:
+        key = (loaded.case.slug, value)
+        if key not in self._media:
+            path = media_mod.resolve(loaded.source, value, self.project.root)
+            self._media[key] = media_mod.prepare(path)
+        return f"media/{loaded.case.slug}/{self._media[key].name}"
+
+    def profile_photo(self) -> str:
+        prof = self.project.profile
+        if not prof or not prof.photo:
+            return ""
+        path = media_mod.resolve(self.project.profile_path, prof.photo, self.project.root)
+        f = media_mod.prepare(path, max_side=600)
+        self._media[("_profile", prof.photo)] = f
+        return f"media/profile/{f.name}"
+
+    def tags(self) -> list[str]:
+        return sorted({tag for c in self.project.public_cases for tag in c.case.tags})
+
+    # -- plan --------------------------------------------------------------
+    def plan(self) -> SitePlan:
+        plan = SitePlan()
+        cases = self.project.public_cases
+        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), {"hide": ["navigation", "toc"],
+                          "description": self._site_description()}, self.render_index))
+        if self.project.profile:
+            plan.pages.append(SitePage("about.md", self.t.t("ui.about"), {"hide": ["navigation", "toc"]},
+                                       self.render_about))
+        for loaded in cases:
+            plan.pages.append(self._case_page(loaded))
+        for tag in self.tags():
+            plan.pages.append(SitePage(f"tags/{tag}.md", self.t.t("ui.tagged", tag=tag),
+                                       {"hide": ["navigation", "toc"], "search": {"exclude": True}},
+                                       lambda base, tag=tag: self.render_index(base, tag=tag), search=False))
+        # media are planned once pages have asked for them (see media_assets)
+        return plan
+
+    def _case_page(self, loaded: LoadedCase) -> SitePage:
+        view = self.view(loaded)
+        case = loaded.case
+        meta = {
+            "hide": ["navigation", "toc"],
+            "description": view.description[:300],
+            "casebook": {
+                "charts": bool(self.charts),
+                "og_title": case.title,
+                "og_description": (view.headline or view.description)[:300],
+                "og_image": view.cover or view.logo,
+                "locale": case.locale,
+            },
+        }
+        return SitePage(f"cases/{case.slug}.md", case.title, meta,
+                        lambda base, loaded=loaded: self.render_case(loaded, base), case=loaded)
+
+    def media_assets(self) -> list[SiteAsset]:
+        out = []
+        for (slug, _value), f in sorted(self._media.items(), key=lambda kv: (kv[0][0], kv[1].name)):
+            folder = "profile" if slug == "_profile" else slug
+            out.append(SiteAsset(f"media/{folder}/{f.name}", data=f.data))
+        return out
+
+    # -- pages -------------------------------------------------------------
+    def _site_description(self) -> str:
+        prof = self.project.profile
+        if prof:
+            return f"{prof.name}: {prof.role}"
+        return ""
+
+    def _cards(self) -> list[dict[str, Any]]:
+        """Card data of every public case, made once and shared by the index and tag pages."""
+        if self._card_list is not None:
+            return self._card_list
+        cards = []
+        for loaded in self.project.public_cases:
+            v = self.view(loaded)
+            c = loaded.case
+            cards.append({
+                "view": v,
+                "platforms": c.platforms,
+                "industry": c.client.industry,
+                "industry_label": industry_label(c.client.industry),
+                "tags": c.tags,
+                "date": c.period.end.isoformat(),
+                "change": round(v.facts.sort_change, 4),
+                "lang": c.locale.split("-")[0],
+            })
+        self._card_list = cards
+        return cards
+
+    def render_index(self, base: str, tag: str | None = None) -> str:
+        cards = self._cards()
+        if tag:
+            cards = [c for c in cards if tag in c["tags"]]
+        platforms = sorted({p for c in cards for p in c["platforms"]},
+                           key=lambda p: list(registry.platforms()).index(p))
+        industries = sorted({(c["industry"], c["industry_label"]) for c in cards})
+        return render(
+            "pages/index.html",
+            base=base, cards=cards, t=self.t, tag=tag,
+            platforms=platforms, industries=industries, tags=self.tags(),
+            profile=self.project.profile, photo=self.profile_photo(),
+        )
+
+    def render_about(self, base: str) -> str:
+        return render("pages/about.html", base=base, t=self.t, profile=self.project.profile,
+                      photo=self.profile_photo(), cases=len(self.project.public_cases))
+
+    def render_case(self, loaded: LoadedCase, base: str) -> str:
+        if self.work is not None:
+            made = self.work.page(loaded, base)
+            if made is not None:
+                return made
+        view = self.view(loaded)
+        charts = self.chart_blocks(view, base)
+        return render("pages/case.html", base=base, v=view, case=view.case, t=view.t,
+                      charts=charts, profile=self.project.profile)
+
+    def chart_blocks(self, view: CaseView, base: str = "") -> list[dict[str, Any]]:
+        if not self.charts:
+            return []
+
+        case = view.case
+        options = embed_options(case.locale, case.currency)
+        blocks = []
+        for chart in build_charts(view.facts, view.t, cache_dir=self.charts.cache_dir.parent / "specs"):
+            still = self.charts.svg_file(chart, case.locale, case.currency)
+            blocks.append({
+                "chart": chart,
+                "static_src": f"{base}{CHART_FILES}/{still['name']}",
+                "static_width": still["width"],
+                "static_height": still["height"],
+                "spec_json": Markup(script_json(chart.spec)),
+                "embed_options_json": Markup(script_json(options)),
+            })
+        return blocks
+
+
+__all__ = ["Site", "SitePage", "SiteAsset", "SitePlan", "page_base", "case_url", "plain"]

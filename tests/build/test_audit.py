@@ -1,0 +1,278 @@
+"""The leak audit finds what must not be published."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from casebook.build.audit import audit, forbidden_names
+from casebook.load.project import open_project
+from sitebuild import copy_demo
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return open_project(copy_demo(tmp_path_factory.mktemp("audit") / "p"))
+
+
+def test_forbidden_names_cover_undisclosed_and_private_clients(project):
+    names = forbidden_names(project)
+    for loaded in project.cases:
+        c = loaded.case
+        if not c.client.disclose_name:
+            assert c.client.name in names
+        if c.is_public and c.client.disclose_name:
+            assert c.client.name not in names
+
+
+def write(site, rel, content):
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+
+
+def test_clean_output_passes(project, tmp_path):
+    write(tmp_path, "index.html", "<html><body><a href='https://t.me/x'>a link is fine</a></body></html>")
+    assert audit(tmp_path, project) == []
+
+
+@pytest.fixture(params=["substring", "word set"])
+def prefilter(request, monkeypatch):
+    """The pre-filter used for few rules (a substring test a word) and for many (a set of words)."""
+    from casebook.build import audit as audit_mod
+
+    monkeypatch.setattr(audit_mod, "WORD_SET_FROM", 10**9 if request.param == "substring" else -1)
+    return request.param
+
+
+def test_each_kind_of_leak_is_found(project, tmp_path, prefilter):
+    name = sorted(forbidden_names(project))[0]
+    private = project.private_cases[0].case.slug
+    write(tmp_path, "a.html", f"<p>Thanks, {name}</p>")
+    write(tmp_path, "search/search_index.json", f'{{"docs": [{{"location": "cases/{private}/"}}]}}')
+    write(tmp_path, "b.html", f"<p>built in {project.root}</p>")
+    write(tmp_path, "c.html", '<script src="https://cdn.example.com/x.js"></script>')
+    write(tmp_path, "d.css", "body { background: url(https://tracker.example/p.gif) }")
+    write(tmp_path, f"media/{private}/x.jpg", b"\xff\xd8")
+    found = {(f.file, f.what) for f in audit(tmp_path, project)}
+    assert ("a.html", "undisclosed or private client name") in found
+    assert ("search/search_index.json", "private case") in found
+    assert ("b.html", "absolute path of the build machine") in found
+    assert ("c.html", "resource from an outside host") in found
+    assert ("d.css", "resource from an outside host") in found
+    assert (f"media/{private}/x.jpg", "private case in a file name") in found
+
+
+def test_leak_inside_a_pdf_is_found(project, tmp_path):
+    from weasyprint import HTML
+
+    name = sorted(forbidden_names(project))[0]
+    HTML(string=f"<p>Client: {name}</p>").write_pdf(tmp_path / "x.pdf")
+    found = audit(tmp_path, project)
+    assert any(f.file == "x.pdf" and name in f.detail for f in found)
+
+
+def test_names_are_found_however_the_words_are_joined(project, tmp_path, prefilter):
+    """The word pre-filter must not hide a name written with hyphens, underscores or line breaks."""
+    name = next(n for n in sorted(forbidden_names(project)) if len(n.split()) > 1)
+    words = name.split()
+    write(tmp_path, "a.html", "<p>" + "-".join(words) + "</p>")
+    write(tmp_path, "b.txt", "_".join(words).upper())
+    write(tmp_path, "c.html", "<p>" + "\n".join(words) + "</p>")
+    # one word, quotes dropped too (a quoted part stands alone as a word): not the name
+    write(tmp_path, "d.html", "<p>" + "".join(w.strip("«»") for w in words) + "</p>")
+    found = {f.file for f in audit(tmp_path, project) if f.detail == name}
+    assert found == {"a.html", "b.txt", "c.html"}
+
+
+def test_pdf_text_is_read_once_per_pdf(project, tmp_path, monkeypatch):
+    from weasyprint import HTML
+
+    from casebook.build import audit as audit_mod
+
+    name = sorted(forbidden_names(project))[0]
+    site = tmp_path / "site"
+    site.mkdir()
+    HTML(string=f"<p>Client: {name}</p>").write_pdf(site / "x.pdf")
+    first = audit(site, project, cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(audit_mod, "pdf_text", lambda data: (_ for _ in ()).throw(AssertionError("read again")))
+    assert audit(site, project, cache_dir=tmp_path / "cache") == first
+    assert any(name in f.detail for f in first)
+
+
+# --------------------------------------------------------------------------
+# PDF text through PDFium
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def test_pdf_text_reads_page_text_metadata_and_bookmarks():
+    from casebook.build.audit import pdf_text
+
+    data = _pdf("<html><head><title>Заголовок Ромашка</title><meta name=author content='Автор Лютик'>"
+                "<meta name=keywords content='ключ-василёк'></head>"
+                "<body><p>Страница Одуванчик</p><h1 style='bookmark-label: \"Закладка Клевер\"'>x</h1></body></html>")
+    text = pdf_text(data)
+    for word in ("Одуванчик", "Заголовок Ромашка", "Автор Лютик", "ключ-василёк", "Закладка Клевер"):
+        assert word in text, word
+
+
+def test_leaks_in_a_pdfs_page_text_and_metadata_are_found(project, tmp_path, prefilter):
+    cyrillic = next(n for n in sorted(forbidden_names(project)) if re.search("[а-яё]", n, re.I))
+    other = next(n for n in sorted(forbidden_names(project)) if n.isascii())
+    (tmp_path / "page.pdf").write_bytes(_pdf(f"<p>Клиент: {cyrillic}</p>"))
+    (tmp_path / "title.pdf").write_bytes(_pdf(f"<html><head><title>{other}</title></head><body><p>x</p></body></html>"))
+    (tmp_path / "author.pdf").write_bytes(
+        _pdf(f"<html><head><meta name=author content='{cyrillic}'></head><body><p>x</p></body></html>"))
+    (tmp_path / "clean.pdf").write_bytes(_pdf("<p>Клиент: кофейня в Казани</p>"))
+    found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what == "undisclosed or private client name"}
+    assert found == {("page.pdf", cyrillic), ("title.pdf", other), ("author.pdf", cyrillic)}
+
+
+def test_a_name_in_a_custom_information_key_is_found(project, tmp_path):
+    """Keys PDFium does not list are read from the file's UTF-16 strings."""
+    import io
+
+    from pypdf import PdfWriter
+
+    name = next(n for n in sorted(forbidden_names(project)) if re.search("[а-яё]", n, re.I))
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.add_metadata({"/X-Client": name})
+    out = io.BytesIO()
+    writer.write(out)
+    write(tmp_path, "custom.pdf", out.getvalue())
+    assert [(f.file, f.detail) for f in audit(tmp_path, project)] == [("custom.pdf", name)]
+
+
+def test_a_pdf_pdfium_cannot_open_is_scanned_raw(project, tmp_path):
+    import zlib
+
+    import pypdfium2
+
+    private = project.private_cases[0].case.slug
+    data = (b"%PDF-1.7\n1 0 obj\n<< /Filter /FlateDecode >>\nstream\n"
+            + zlib.compress(f"see cases/{private}/".encode()) + b"\nendstream\nendobj\n%%EOF\n")
+    with pytest.raises(pypdfium2.PdfiumError):
+        pypdfium2.PdfDocument(data)
+    write(tmp_path, "broken.pdf", data)
+    assert {(f.file, f.what, f.detail) for f in audit(tmp_path, project)} == {("broken.pdf", "private case", private)}
+
+
+# --------------------------------------------------------------------------
+# the verdict cache
+
+
+def _site_with_leaks(project, site):
+    name = sorted(forbidden_names(project))[0]
+    write(site, "index.html", "<p>nothing to see</p>")
+    write(site, "leak.html", f"<p>Thanks, {name}</p>")
+    write(site, "pdf/x.pdf", _pdf(f"<p>Client: {name}</p>"))
+    write(site, "search/search_index.json.gz", __import__("gzip").compress(b'{"docs": []}'))
+    return name
+
+
+def test_cached_verdicts_report_the_same_findings_without_reading_again(project, tmp_path, monkeypatch):
+    from casebook.build import audit as audit_mod
+
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    name = _site_with_leaks(project, site)
+    first = audit(site, project, cache_dir=cache)
+    assert {(f.file, f.detail) for f in first} == {("leak.html", name), ("pdf/x.pdf", name)}
+    assert first == audit(site, project)  # the same as without a cache
+    monkeypatch.setattr(audit_mod, "_scan", lambda *a: (_ for _ in ()).throw(AssertionError("scanned again")))
+    assert audit(site, project, cache_dir=cache) == first
+
+
+def test_cache_follows_changed_added_and_removed_files(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    name = _site_with_leaks(project, site)
+    audit(site, project, cache_dir=cache)
+    write(site, "index.html", f"<p>nothing to see, {name}</p>")  # changed: now a leak
+    write(site, "new.txt", name)  # added
+    (site / "leak.html").unlink()  # removed
+    found = {f.file for f in audit(site, project, cache_dir=cache)}
+    assert found == {"index.html", "new.txt", "pdf/x.pdf"}
+    write(site, "index.html", "<p>nothing to see</p>")  # fixed
+    assert {f.file for f in audit(site, project, cache_dir=cache)} == {"new.txt", "pdf/x.pdf"}
+    # a moved file is a new file: its path is part of its key
+    (site / "pdf" / "x.pdf").rename(site / "pdf" / "y.pdf")
+    assert {f.file for f in audit(site, project, cache_dir=cache)} == {"new.txt", "pdf/y.pdf"}
+    # entries of files no longer there are dropped: one per file present
+    import json
+
+    (verdicts,) = cache.glob("verdicts-*.json")
+    assert len(json.loads(verdicts.read_text())["files"]) == len([p for p in site.rglob("*") if p.is_file()])
+
+
+def test_a_changed_rule_set_scans_again(tmp_path):
+    """A client made private: its name is found in files that were clean under the old rules."""
+    from casebook.load.project import open_project
+
+    root = copy_demo(tmp_path / "p")
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    write(site, "index.html", "<p>Our client Ledgerly</p>")
+    write(site, "pdf/ledger.pdf", _pdf("<p>Our client Ledgerly</p>"))
+    assert audit(site, open_project(root), cache_dir=cache) == []
+    case = root / "cases" / "ledgerly-linkedin-b2b.yaml"
+    case.write_text(case.read_text("utf-8").replace("locale: en\n", "locale: en\nvisibility: private\n", 1), "utf-8")
+    project = open_project(root)
+    assert "Ledgerly" in forbidden_names(project)
+    found = {(f.file, f.detail) for f in audit(site, project, cache_dir=cache)}
+    assert found == {("index.html", "Ledgerly"), ("pdf/ledger.pdf", "Ledgerly")}
+    assert len(list(cache.glob("verdicts-*.json"))) == 2  # one file per rule set
+
+
+def test_the_builds_own_folder_is_looked_for_on_every_run(project, tmp_path):
+    """extra_paths change from build to build; a cached verdict must not hide them."""
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    outside, inside = "/srv/out/.site.building-2", f"{project.root}/.site.building-2"
+    write(site, "a.html", f"<img src='file://{outside}/x.png'>")
+    write(site, "b.pdf", _pdf(f"<p>built in {inside}</p>"))
+    write(site, "c.html", "<p>clean</p>")
+    for run in ("/srv/out/.site.building-1", outside):  # the first run caches a.html as clean
+        found = {(f.file, f.detail) for f in audit(site, project, extra_paths=(run, f"{project.root}/.site.building-2"),
+                                                   cache_dir=cache)
+                 if f.what == "absolute path of the build machine"}
+    assert found == {("a.html", outside), ("b.pdf", str(project.root)), ("b.pdf", inside)}
+    assert found == {(f.file, f.detail) for f in audit(site, project, extra_paths=(outside, inside))
+                     if f.what == "absolute path of the build machine"}
+
+
+def test_a_damaged_cache_is_ignored(project, tmp_path):
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    _site_with_leaks(project, site)
+    first = audit(site, project, cache_dir=cache)
+    (verdicts,) = cache.glob("verdicts-*.json")
+    verdicts.write_text('{"audit": 2, "files": {"x": [[1')
+    assert audit(site, project, cache_dir=cache) == first
+    assert audit(site, project, cache_dir=cache) == first
+
+
+def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(project, tmp_path, prefilter):
+    """Past 256 K characters the text is searched in overlapping pieces (so the word pre-filter
+    keeps working); a name across any piece boundary is still found, a longer word is not a name."""
+    from casebook.build import audit as audit_mod
+
+    name = next(n for n in sorted(forbidden_names(project)) if len(n.split()) > 1)
+    filler = ("lorem ipsum dolor sit amet " * 40000)  # ~1 MB, many pieces
+    pieces = list(audit_mod._pieces(filler))
+    assert len(pieces) > 4
+    assert all(p[0].isspace() for p in pieces[1:]), "a piece starts at white space"
+    boundary = len(pieces[0]) - audit_mod.PIECE_OVERLAP  # about where the second piece starts
+    found_at = set()
+    for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
+        write(tmp_path / "hit", f"f{i}.txt", filler[:at] + " " + name.replace(" ", "\n") + " " + filler[at:])
+        found_at.add(f"f{i}.txt")
+    found = {f.file for f in audit(tmp_path / "hit", project) if f.detail == name}
+    assert found == found_at
+    # glued to other letters it is another word, wherever it falls (quotes dropped: a quoted part is a word)
+    glued = "x" + name.replace("«", "").replace("»", "") + "x "
+    for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
+        write(tmp_path / "miss", f"f{i}.txt", filler[:at] + glued + filler[at:])
+    assert [f for f in audit(tmp_path / "miss", project) if f.detail == name] == []

@@ -1,0 +1,24 @@
+"""casebook.build.state: a build is skipped only when inputs and outputs are as the last build left them."""
+
+from __future__ import annotations
+
+from casebook.build.state import BuildState, files_signature
+
+
+def test_recorded_build_is_current_until_an_output_changes(tmp_path):
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("one")
+    state = BuildState(tmp_path / "cache")
+    state.record(out, "inputs-1", [out], pages=1, pdfs=0)
+    assert BuildState(tmp_path / "cache").current(out, "inputs-1", [out])["pages"] == 1
+    assert BuildState(tmp_path / "cache").current(out, "inputs-2", [out]) is None
+    (out / "index.html").write_text("edited")
+    assert BuildState(tmp_path / "cache").current(out, "inputs-1", [out]) is None
+
+
+def test_signature_follows_file_contents(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    before = files_signature(files=[tmp_path / "a.txt"])
+    (tmp_path / "a.txt").write_text("yy")
+    assert files_signature(files=[tmp_path / "a.txt"]) != before

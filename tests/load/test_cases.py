@@ -1,0 +1,193 @@
+"""The loader's own behaviour: positions, file discovery, whole-project rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from casebook.load.cases import find_case_files, load_case_file, load_cases, load_profile
+from casebook.load.yamlsrc import YamlProblem, parse
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = """slug: {slug}
+title: "A small case"
+client: {{name: "Acme Bakery", disclose_name: true, industry: food-and-beverage}}
+role: "SMM manager"
+period: {{start: 2025-01-01, end: 2025-03-31}}
+platforms: [instagram]
+currency: USD
+after:
+  metrics:
+    instagram: {{followers: 1200, reach: 5000, engagements: 300}}
+"""
+
+
+def _write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_positions_of_values_and_keys():
+    located = parse("a: 1\nb:\n  c: [x, {d: 2}]\n")
+    assert located.data == {"a": 1, "b": {"c": ["x", {"d": 2}]}}
+    assert located.values[("a",)] == (1, 4)
+    assert located.keys[("b", "c")] == (3, 3)
+    assert located.values[("b", "c", 1, "d")] == (3, 14)
+    # an unknown path falls back to its nearest known ancestor
+    assert located.where(("b", "c", 1, "zzz")) == (3, 10)
+    assert located.where(("nothing", "here")) == (1, 1)
+
+
+def test_merge_keys_and_anchors_are_resolved():
+    located = parse("base: &b {reach: 10, likes: 2}\nvk:\n  <<: *b\n  likes: 3\n")
+    assert located.data["vk"] == {"reach": 10, "likes": 3}
+
+
+def test_duplicate_key_names_the_first_line():
+    with pytest.raises(YamlProblem) as info:
+        parse("a: 1\nb: 2\na: 3\n")
+    assert (info.value.line, info.value.column) == (3, 1)
+    assert "first defined on line 1" in info.value.message
+
+
+def test_duplicate_date_keys_in_a_series():
+    with pytest.raises(YamlProblem) as info:
+        parse("s: {2025-01-01: 1, 2025-01-01: 2}\n")
+    assert "duplicate key '2025-01-01'" in info.value.message
+
+
+def test_find_case_files_skips_drafts_hidden_and_other_files(tmp_path):
+    _write(tmp_path, "b.yaml", "x: 1")
+    _write(tmp_path, "a.yml", "x: 1")
+    _write(tmp_path, "_draft.yaml", "x: 1")
+    _write(tmp_path, ".hidden.yaml", "x: 1")
+    _write(tmp_path, ".git/config.yaml", "x: 1")
+    _write(tmp_path, "notes.txt", "x: 1")
+    _write(tmp_path, "sub/c.yaml", "x: 1")
+    files, problems = find_case_files([tmp_path, tmp_path / "b.yaml"])
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.yml", "b.yaml", "sub/c.yaml"]
+    assert problems == []
+
+
+def test_one_bad_case_stops_the_whole_build(tmp_path):
+    _write(tmp_path, "cases/good.yaml", GOOD.format(slug="good"))
+    _write(tmp_path, "cases/bad.yaml", GOOD.format(slug="bad").replace("followers: 1200", "followers: -1"))
+    result = load_cases([tmp_path / "cases"], tmp_path)
+    assert not result.ok
+    assert result.cases == []  # no partial output
+    assert [p.file for p in result.problems] == ["cases/bad.yaml"]
+
+
+def test_problems_are_sorted_by_file_and_line(tmp_path):
+    _write(tmp_path, "b.yaml", GOOD.format(slug="b").replace("USD", "usd").replace("[instagram]", "[instagramm]"))
+    _write(tmp_path, "a.yaml", "slug: [")
+    result = load_cases([tmp_path], tmp_path)
+    keys = [(p.file, p.line, p.column) for p in result.problems]
+    assert keys == sorted(keys)
+    assert [p.file for p in result.problems] == ["a.yaml", "b.yaml", "b.yaml"]
+
+
+def test_loaded_case_keeps_source_and_digest(tmp_path):
+    path = _write(tmp_path, "ok.yaml", GOOD.format(slug="ok"))
+    loaded, problems, located = load_case_file(path, tmp_path)
+    assert problems == []
+    assert loaded.source == path.resolve()
+    assert len(loaded.digest) == 64
+    assert located.where(("slug",)) == (1, 7)
+    again, _, _ = load_case_file(path, tmp_path)
+    assert again.digest == loaded.digest
+    _write(tmp_path, "ok.yaml", GOOD.format(slug="ok") + "\n")
+    changed, _, _ = load_case_file(path, tmp_path)
+    assert changed.digest != loaded.digest
+
+
+def test_warning_does_not_stop_loading(tmp_path):
+    _write(tmp_path, "w.yaml", GOOD.format(slug="w").replace("engagements: 300", "engagements: 6000"))
+    result = load_cases([tmp_path], tmp_path)
+    assert result.ok and len(result.cases) == 1
+    assert [p.severity for p in result.problems] == ["warning"]
+
+
+def test_report_defaults_to_private(demo_cases):
+    report = demo_cases["lak-studio-report-2025-10"]
+    assert report.kind == "report" and report.visibility == "private"
+    assert demo_cases["ural-residential-nda"].visibility == "private"
+    assert demo_cases["zerno-coffee-vk"].is_public
+
+
+def test_demo_profile_loads():
+    profile, problems = load_profile(REPO / "profile.yaml", REPO)
+    assert problems == [], [p.format() for p in problems]
+    assert profile.name
+
+
+def test_profile_problems_are_located(tmp_path):
+    path = _write(tmp_path, "profile.yaml", "name: Anna\nrole: SMM\ncontacts:\n  emial: a@b.co\n")
+    profile, problems = load_profile(path, tmp_path)
+    assert profile is None
+    assert [p.format() for p in problems] == [
+        "profile.yaml:4:3: contacts.emial: unknown field 'emial'; did you mean 'email'?"
+    ]
+
+
+# -- the load cache ------------------------------------------------------------
+
+
+@pytest.fixture
+def cached_project(tmp_path, monkeypatch):
+    import shutil
+
+    from casebook import store
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    store.user_key.cache_clear()
+    root = tmp_path / "p"
+    shutil.copytree(REPO / "cases", root / "cases")
+    yield root
+    store.user_key.cache_clear()
+
+
+def _load(root: Path):
+    return load_cases([root / "cases"], root, cache_dir=root / ".cache")
+
+
+def test_cached_load_gives_the_same_cases_and_warnings(cached_project):
+    first = _load(cached_project)
+    assert first.ok and list((cached_project / ".cache" / "load").glob("*.pickle"))
+    second = _load(cached_project)
+    assert [c.case for c in second.cases] == [c.case for c in first.cases]
+    assert [c.digest for c in second.cases] == [c.digest for c in first.cases]
+    assert second.problems == first.problems
+
+
+def test_cache_follows_the_case_and_its_media(cached_project):
+    _load(cached_project)
+    # an edited case is read again
+    case = cached_project / "cases" / "glowlab-ph-tiktok.yaml"
+    case.write_text(case.read_text("utf-8").replace("slug: glowlab-ph-tiktok", "slug: glowlab-edited"), "utf-8")
+    assert "glowlab-edited" in {c.case.slug for c in _load(cached_project).cases}
+    # a media file gone since the last load is an error again, with its line
+    (cached_project / "cases" / "media" / "glowlab" / "cover.png").unlink()
+    result = _load(cached_project)
+    assert not result.ok
+    assert any(p.path == "cover" and "does not exist" in p.message and p.line == 28 for p in result.errors)
+
+
+def test_cache_never_keeps_a_case_with_errors_or_trusts_a_planted_entry(cached_project):
+    import pickle
+
+    case = cached_project / "cases" / "zerno-coffee-vk.yaml"
+    case.write_text(case.read_text("utf-8").replace("platforms:", "platfroms:", 1), "utf-8")
+    for _ in range(2):  # the error is shown every time
+        assert any("platfroms" in p.message or p.path == "platfroms" for p in _load(cached_project).errors)
+    case.write_text(case.read_text("utf-8").replace("platfroms:", "platforms:", 1), "utf-8")
+    _load(cached_project)
+    # an entry written by someone without this user's key is ignored
+    for entry in (cached_project / ".cache" / "load").glob("*.pickle"):
+        body = pickle.dumps((b"1", "planted", [], (1, 1), []))
+        entry.write_bytes(b"\0" * 32 + body)
+    result = _load(cached_project)
+    assert result.ok and all(c.case != "planted" for c in result.cases)

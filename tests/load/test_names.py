@@ -1,0 +1,314 @@
+"""Hidden client names as people write them: one normalisation for the loader, `casebook check` and the audit.
+
+Every spelling below once passed `casebook check` and the leak audit (issue
+11, issue 16 defects 2, 3 and 9).  The tests run the real command on a copy
+of the demo and read what it prints.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from casebook.cli import main
+from casebook.load.names import fold, name_forms
+
+from sitebuild import copy_demo
+
+ZWSP, CGJ, VS16, HANGUL, RLO, PDF = "\u200b", "\u034f", "\ufe0f", "\u3164", "\u202e", "\u202c"
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+
+# The spellings of «Бархат» (client "Салон «Бархат»") a hiring manager would read as the name.
+SPELLINGS = {
+    "quoted": "«Бархат» в Новосибирске",
+    "lower case": "бархат: запись ×2",
+    "latin look-alikes": "Бapxaт и партнёры",  # Latin a, p, x
+    "legal form": "ООО «Бархат»",
+    "zero-width space": f"Бар{ZWSP}хат",
+    "grapheme joiner": f"Бар{CGJ}хат",
+    "variation selector": f"Барх{VS16}ат",
+    "hangul filler": f"Бар{HANGUL}хат",
+    "right-to-left override": f"{RLO}тахраБ{PDF} и партнёры",
+    "br between the words": "Салон<br>Бархат",
+    "upper case, ё-free": "САЛОН БАРХАТ",
+}
+
+
+# --------------------------------------------------------------------------
+# the rule itself
+
+
+def test_every_spelling_folds_to_a_form_of_the_name():
+    forms = name_forms("Салон «Бархат»")
+    assert forms == (fold("Салон Бархат"), fold("Бархат"))
+    from casebook.load.checks import text_forms
+
+    for what, text in SPELLINGS.items():
+        assert any(f" {form} " in t for form in forms for t in text_forms(text)), what
+
+
+def test_forms_of_a_name():
+    """Whole name without legal form and quotes; its quoted part; the name without generic words; CamelCase coinages."""
+    assert name_forms("ООО «УралСтройДевелопмент»")[0] == fold("УралСтройДевелопмент")
+    assert fold("Лак") in name_forms("Студия маникюра «Лак»")
+    assert fold("Zerno") in name_forms("Coffee House Zerno")
+    assert fold("Иванов") in name_forms("ИП Иванов")
+    assert fold("ypaлctpoйдebeлoпmeht") in name_forms("УралСтройДевелопмент Групп")
+    # an ordinary word of a longer name is not forbidden on its own
+    assert name_forms("Thread & Tide") == (fold("thread tide"),)
+    assert fold("ёлка") == fold("ЕЛКА") == fold("Eлкa")  # ё = е, case, Latin look-alikes
+
+
+def test_ordinary_text_is_not_a_name():
+    forms = name_forms("Салон «Бархат»")
+    for text in ("бархатный сезон", "Barkhat", "Бархатов", "салон красоты"):
+        assert not any(f" {form} " in f" {fold(text)} " for form in forms), text
+
+
+# --------------------------------------------------------------------------
+# casebook check
+
+
+def _check(root: Path, *paths: str):
+    result = CliRunner().invoke(main, ["check", "--root", str(root), *paths])
+    assert "Traceback" not in result.output + result.stderr
+    return result
+
+
+def _case(slug: str, client: str, disclose: bool, **fields: str) -> str:
+    lines = [f"slug: {slug}"]
+    lines += [f"{key}: {_q(value)}" for key, value in fields.items()]
+    lines += [
+        f"client: {{name: {_q(client)}, disclose_name: {'true' if disclose else 'false'}, "
+        'description: "a beauty salon in Novosibirsk", industry: beauty}',
+        'role: "SMM manager"',
+        "period: {start: 2025-01-01, end: 2025-03-31}",
+        "platforms: [vk]",
+        "currency: RUB",
+        "after: {metrics: {vk: {followers: 1200, reach: 5000, engagements: 300}}}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted string that keeps invisible characters visible in the file as escapes."""
+    out = []
+    for c in text:
+        if c in '"\\':
+            out.append("\\" + c)
+        elif ord(c) > 0x7E and not c.isalpha() and c not in "«»×ё: ":
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+@pytest.mark.parametrize("what", sorted(SPELLINGS))
+def test_check_rejects_the_undisclosed_name_in_any_spelling(tmp_path, what):
+    root = copy_demo(tmp_path / "project")
+    (root / "cases" / "barkhat.yaml").write_text(
+        _case("barkhat", "Салон «Бархат»", False, title="Салон красоты: запись ×2", headline=SPELLINGS[what]),
+        "utf-8")
+    result = _check(root)
+    assert result.exit_code == 1
+    assert ("cases/barkhat.yaml:3:11: headline: mentions the undisclosed client name 'Салон «Бархат»'; "
+            "describe the client instead or set client.disclose_name: true") in result.stderr
+
+
+@pytest.mark.parametrize("what", ["quoted", "latin look-alikes", "zero-width space", "right-to-left override"])
+def test_check_rejects_a_private_or_undisclosed_name_of_another_file(tmp_path, what):
+    """The cross-file check names both files: the public case where the name is and the case it belongs to."""
+    root = copy_demo(tmp_path / "project")
+    (root / "cases" / "barkhat.yaml").write_text(
+        _case("barkhat", "Салон «Бархат»", False, title="Салон красоты: запись ×2"), "utf-8")
+    (root / "cases" / "other.yaml").write_text(
+        _case("other", "Acme Spa", True, title="Spa growth", summary=f"The playbook of {SPELLINGS[what]}"), "utf-8")
+    result = _check(root)
+    assert result.exit_code == 1
+    assert ("cases/other.yaml:3:10: summary: mentions the client name 'Салон «Бархат»', which cases/barkhat.yaml "
+            "keeps undisclosed; a public case must not name it") in result.stderr
+
+
+def test_check_rejects_a_private_reports_client_in_a_public_case(tmp_path):
+    root = copy_demo(tmp_path / "project")
+    (root / "cases" / "other.yaml").write_text(
+        _case("other", "Acme Spa", True, title="Spa growth", headline="Like the nail studio «Лак»"), "utf-8")
+    result = _check(root)
+    assert result.exit_code == 1
+    assert ("cases/other.yaml:3:11: headline: mentions the client name 'Студия маникюра «Лак»' of the private "
+            "report cases/lak-studio-report-2025-10.yaml; a public case must not name it") in result.stderr
+
+
+def test_check_reads_the_profile(tmp_path):
+    root = copy_demo(tmp_path / "project")
+    profile = (root / "profile.yaml").read_text("utf-8")
+    profile = profile.replace("location: Kazan · remote", f'location: "Kazan, near Зе\\u3164рно"')
+    (root / "profile.yaml").write_text(profile, "utf-8")
+    result = _check(root)
+    assert result.exit_code == 1
+    line = next(i for i, text in enumerate(profile.splitlines(), 1) if text.startswith("location:"))
+    assert (f"profile.yaml:{line}:11: location: mentions the client name 'Зерно', which cases/zerno-coffee-vk.yaml "
+            "keeps undisclosed; the profile must not name it") in result.stderr
+
+
+def test_check_reads_the_pages(tmp_path):
+    root = copy_demo(tmp_path / "project")
+    (root / "pages" / "notes.md").write_text(
+        "# Notes\n\nI ran the community of the\nУралСтрой\u00adДевелопмент project.\n\n"
+        f"Also the Барх{VS16}ат salon.\n\nWe also worked for студия\n«Лак».\n", "utf-8")
+    result = _check(root)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert ("pages/notes.md:4:1: mentions the client name 'ООО «УралСтройДевелопмент»', which "
+            "cases/ural-residential-nda.yaml keeps undisclosed; a published page must not name it") in err
+    assert ("pages/notes.md:9:1: mentions the client name 'Студия маникюра «Лак»' of the private report "
+            "cases/lak-studio-report-2025-10.yaml; a published page must not name it") in err
+    assert "pages/notes.md:6:" not in err  # «Бархат» is nobody's client in the demo
+
+
+def test_the_demo_checks_clean():
+    root = Path(__file__).resolve().parents[2]
+    result = _check(root)
+    assert result.exit_code == 0, result.stderr
+    assert "error" not in result.stderr.replace("0 error(s)", "")
+
+
+# --------------------------------------------------------------------------
+# every output is audited: casebook pdf, plain mkdocs build
+
+
+def _leaky_profile(root: Path) -> None:
+    """A profile whose bio names the demo's undisclosed client with a Latin e: the portfolio PDF prints the bio."""
+    profile = (root / "profile.yaml").read_text("utf-8")
+    profile = profile.replace("  leads, cost per lead and revenue.", "  leads, cost per lead and revenue. Clients: кофейни Зeрно.")
+    (root / "profile.yaml").write_text(profile, "utf-8")
+
+
+def test_casebook_pdf_audits_before_writing(tmp_path):
+    root = copy_demo(tmp_path / "project")
+    _leaky_profile(root)
+    out = tmp_path / "out" / "vacancy.pdf"
+    result = subprocess.run([sys.executable, "-m", "casebook.cli", "pdf", "--case", "glowlab-ph-tiktok",
+                             "-o", str(out), "--root", str(root)], cwd=root, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 1, result.stderr
+    assert "leak check failed" in result.stderr and "Зерно" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
+    assert not [p for p in out.parent.iterdir()] if out.parent.exists() else True
+
+
+def _mkdocs_build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([str(MKDOCS), "build", "-q", *args], cwd=root, capture_output=True, text=True,
+                          timeout=600, env=env)
+
+
+def test_plain_mkdocs_build_is_audited(tmp_path):
+    root = copy_demo(tmp_path / "project")
+    (root / "pages" / "notes.md").write_text(f"# Notes\n\nI ran the Зер{ZWSP}но coffee shops' community.\n", "utf-8")
+    result = _mkdocs_build(root)
+    assert result.returncode != 0
+    assert "leak check failed" in result.stderr and "notes/index.html" in result.stderr
+    site = root / "site"
+    leaked = [p for p in site.rglob("*") if p.is_file()] if site.exists() else []
+    assert leaked == []
+
+
+@pytest.mark.parametrize("extra, needle", [
+    ("extra:\n  analytics:\n    provider: google\n    property: G-XXXXXXX\n", "extra.analytics"),
+    ("repo_url: https://github.com/anna/cases\n", "repo_url"),
+    ("repo_url: https://gitlab.com/anna/cases\n", "repo_url"),
+])
+def test_offline_refuses_what_contacts_outside_hosts(tmp_path, extra, needle):
+    root = copy_demo(tmp_path / "project")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as fh:
+        fh.write(extra)
+    result = _mkdocs_build(root)
+    assert result.returncode != 0
+    assert needle in result.stderr and "offline" in result.stderr
+    assert not (root / "site" / "index.html").exists()
+    built = subprocess.run([sys.executable, "-m", "casebook.cli", "build", "-q", "--no-pdf"], cwd=root,
+                           capture_output=True, text=True, timeout=600)
+    assert built.returncode == 1 and needle in built.stderr and "Traceback" not in built.stderr
+    assert not (root / "site").exists()
+
+
+def test_offline_off_allows_them(tmp_path):
+    from mkdocs.config import load_config
+
+    root = copy_demo(tmp_path / "project")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as fh:
+        fh.write("      offline: false\nrepo_url: https://github.com/anna/cases\n"
+                 "extra:\n  analytics:\n    provider: google\n    property: G-XXXXXXX\n")
+    cfg = load_config(str(root / "mkdocs.yml"))
+    plugin = cfg.plugins["casebook"]
+    assert plugin.config.offline is False
+    assert plugin.on_config(cfg) is cfg  # accepted: the user chose to let pages contact those hosts
+
+
+def test_audit_flags_page_scripts_that_contact_outside_hosts(tmp_path):
+    from casebook.build.audit import SCRIPT_HOST, audit
+    from casebook.load.project import open_project
+
+    root = copy_demo(tmp_path / "project")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "analytics.html").write_text(
+        '<script id="__analytics">var t=document.createElement("script");'
+        't.src="https://www.googletagmanager.com/gtag/js?id=G-1"</script>', "utf-8")
+    (site / "repo.html").write_text(
+        '<a href="https://github.com/anna/cases" title="Go to repository" class="md-source" '
+        'data-md-component="source">anna/cases</a>', "utf-8")
+    (site / "fine.html").write_text(
+        '<script type="application/json">{"$schema": "https://vega.github.io/schema/vega-lite/v6.json"}</script>'
+        '<a href="https://example.org/anna" class="md-source" data-md-component="source">repo</a>'
+        '<p>see https://www.googletagmanager.com in the text</p>', "utf-8")
+    found = {(f.file, f.what) for f in audit(site, open_project(root))}
+    assert ("analytics.html", SCRIPT_HOST) in found
+    assert ("repo.html", SCRIPT_HOST) in found
+    assert not [f for f in found if f[0] == "fine.html"]
+
+
+def test_audit_sees_every_spelling(tmp_path):
+    """The audit folds published text as the loader does: each spelling of a hidden demo name is found."""
+    from casebook.build.audit import audit
+    from casebook.load.project import open_project
+
+    root = copy_demo(tmp_path / "project")
+    site = tmp_path / "site"
+    site.mkdir()
+    texts = {
+        "latin.html": "<p>Зeрно</p>",
+        "cgj.html": f"<p>Зе{CGJ}рно</p>",
+        "selector.txt": f"Зер{VS16}но",
+        "filler.json": '{"t": "\\u0417\\u0435\\u3164\\u0440\\u043d\\u043e"}',
+        "rlo.html": f"<p>{RLO}онреЗ{PDF}</p>",
+        "br.html": "<p>УралСтрой<br>Девелопмент</p>",
+        "short.html": "<p>УралСтройДевелопмент</p>",
+        "quoted-part.html": "<p>студия «Лак»</p>",
+        "entity.html": "<p>З&#1077;рн&#x43e;</p>",
+    }
+    for name, text in texts.items():
+        (site / name).write_text(text, "utf-8")
+    (site / "clean.html").write_text("<p>зерновой кофе, лаковое покрытие, Урал</p>", "utf-8")
+    found = {f.file for f in audit(site, open_project(root)) if f.what == "undisclosed or private client name"}
+    assert found == set(texts)
+
+
+def test_a_long_text_without_white_space_is_folded_and_searched(tmp_path):
+    """A base64 image or a PDF stream: hundreds of kilobytes without a space, then the name."""
+    from casebook.build.audit import audit
+    from casebook.load.project import open_project
+
+    root = copy_demo(tmp_path / "project")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "long.html").write_text("<p>" + "ё" * 300_000 + " Зе\u200bрно</p>", "utf-8")
+    found = audit(site, open_project(root))
+    assert [(f.file, f.detail) for f in found] == [("long.html", "Зерно")]

@@ -1,0 +1,26 @@
+"""casebook.site.plan: the site's pages are decided without any site engine."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sitebuild import copy_demo
+
+
+def test_plan_lists_every_public_case_and_imports_no_engine(tmp_path):
+    root = copy_demo(tmp_path / "p")
+    code = (
+        "import sys\n"
+        "from casebook.load.project import open_project\n"
+        "from casebook.site.plan import Site\n"
+        f"project = open_project({str(root)!r})\n"
+        "plan = Site(project).plan()\n"
+        "print(sorted(p.src_uri for p in plan.pages if p.case is not None))\n"
+        "print([c.case.slug for c in project.public_cases])\n"
+        "print('mkdocs' in sys.modules, 'material' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    pages, slugs = eval(out[0]), eval(out[1])  # noqa: S307 - our own printout
+    assert pages == sorted(f"cases/{slug}.md" for slug in slugs)
+    assert out[2] == "False False"
