@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_RUNTIME = fonts-dejavu-core
+APT_RUNTIME = fonts-dejavu-core libharfbuzz-subset0
 APT_TEST    = chromium poppler-utils default-jre-headless fonts-noto-core
 
 .PHONY: demo test install install-test system-runtime system-test clean
