@@ -27,6 +27,7 @@ class Kpi:
     kind: str  # count | money | percent
     change: m.Change
     missing: tuple[tuple[str, tuple[str, ...]], ...] = ()  # whole-case figure: platforms without an input
+    change_over: tuple[str, ...] = ()  # whole-case change: the platforms it covers, when not all of them
 
     @property
     def figure(self) -> m.ChangeFigure:
@@ -241,6 +242,13 @@ def metric_change(case: Case | None, metric: str, before: float | None, after: f
     return m.Change(before, after, ch.absolute, ch.percent, ch.multiple, better, label)
 
 
+def paired_platforms(metric: str, before: Snapshot | None, after: Snapshot | None, er: str) -> set[str]:
+    """The platforms that report a metric's inputs both before and after."""
+    inputs = m.inputs_of(metric, er)
+    names = set(before.metrics if before else ()) | set(after.metrics if after else ())
+    return {p for p in names if _has_inputs(before, p, inputs) and _has_inputs(after, p, inputs)}
+
+
 def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, er: str,
                   case: Case | None = None) -> m.Change:
     """Change across all platforms, pooling only platforms measured both times.
@@ -248,9 +256,7 @@ def paired_change(metric: str, before: Snapshot | None, after: Snapshot | None, 
     A platform launched during the work (no 'before') would otherwise turn
     a modest change into a huge multiple.
     """
-    inputs = m.inputs_of(metric, er)
-    names = set(before.metrics if before else ()) | set(after.metrics if after else ())
-    both = {p for p in names if _has_inputs(before, p, inputs) and _has_inputs(after, p, inputs)}
+    both = paired_platforms(metric, before, after, er)
     if not both:
         return m.change(None, value_of(metric, after, None, er), better_of(metric))
     return metric_change(case, metric, value_of(metric, before, None, er, both),
@@ -279,8 +285,13 @@ def kpis(case: Case, platform: str) -> list[Kpi]:
             # values over all platforms; the change only over platforms measured both times
             paired = paired_change(metric, before, after, case.engagement_rate, case)
             ch = m.Change(b, a, paired.absolute, paired.percent, paired.multiple, better_of(metric), paired.basis)
+            # the change covers fewer platforms than the totals: say which, so it can be checked by hand
+            both = paired_platforms(metric, before, after, case.engagement_rate)
+            reported = {p for p in (after.metrics if after else ()) if m.derive(metric, counts(after, p),
+                                                                                 case.engagement_rate) is not None}
+            over = tuple(sorted(both)) if paired.absolute is not None and both and reported - both else ()
             out.append(Kpi(platform, metric, kind_of(metric), ch,
-                           missing_inputs(metric, after, case.engagement_rate)))
+                           missing_inputs(metric, after, case.engagement_rate), over))
             continue
         else:
             b = m.derive(metric, counts(before, platform), case.engagement_rate)

@@ -72,6 +72,13 @@ def definition(t: Translator, metric: str) -> str:
     return f"{formula_text(t, info.formula)}; {basis}"
 
 
+def _over_note(t: Translator, platforms) -> str:
+    """'Change: TikTok only': a whole-case change over the platforms measured both times."""
+    if not platforms:
+        return ""
+    return t.t("ui.change_over", list=", ".join(platform_label(p) for p in platforms))
+
+
 def missing_note(t: Translator, missing) -> str:
     """'Not reported: Instagram (spend)': the platforms a whole-case figure is short of."""
     if not missing:
@@ -164,7 +171,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 direction=k.figure.direction,
                 metric=k.metric,
                 has_before=k.before is not None,
-                note=missing_note(t, k.missing),
+                note="; ".join(x for x in (missing_note(t, k.missing), _over_note(t, k.change_over)) if x),
             )
             for k in kpis
         ]

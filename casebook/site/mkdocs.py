@@ -32,6 +32,7 @@ from mkdocs.structure.pages import Page
 from casebook.errors import CasebookError
 from casebook.load import media as media_mod
 from casebook.load.project import open_project
+from casebook.render import covers
 from casebook.render.charts.static import ChartRenderer
 from casebook.settings import CACHE_DIR_NAME, theme_dir
 
@@ -97,6 +98,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         for warning in self.project.warnings:
             log.warning(warning.format())
         media_mod.use_cache(root / self.config.cache_dir / "media")
+        covers.use_cache(root / self.config.cache_dir / "covers")
         renderer = None
         if self.config.charts:
             renderer = ChartRenderer(root / self.config.cache_dir / "charts")

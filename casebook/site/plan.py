@@ -18,6 +18,7 @@ from casebook.load import media as media_mod
 from casebook.load.cases import LoadedCase
 from casebook.load.markup import plain
 from casebook.load.project import Project
+from casebook.render import covers
 from casebook.render.charts import build_charts, embed_options, script_json
 from casebook.render.i18n import translator
 from casebook.render.templates import render
@@ -50,6 +51,12 @@ class SitePlan:
 CHART_FILES = "assets/casebook/charts"  # the static chart SVGs, beside the other assets
 
 
+def _generated(cover) -> media_mod.MediaFile:
+    """A generated image as a media file of the site."""
+    return media_mod.MediaFile(source=Path(), name=cover.name, data=cover.data, width=1200, height=630,
+                               mime="image/png")
+
+
 def page_base(url: str) -> str:
     """Relative path from a page's URL to the site root ('' for the home page)."""
     depth = url.count("/")
@@ -73,6 +80,7 @@ class Site:
         self._media: dict[tuple[str, str], media_mod.MediaFile] = {}
         self._card_list: list[dict[str, Any]] | None = None
         self.work: Any = None  # a casebook.build.casework.CaseWork: case pages made ahead, in parallel
+        self._generated: set[str] = set()  # slugs whose cover casebook made
 
     # -- data --------------------------------------------------------------
     def view(self, loaded: LoadedCase) -> CaseView:
@@ -81,7 +89,8 @@ class Site:
             view = case_view(loaded)
             view.url = case_url(slug)
             view.pdf_url = f"pdf/{slug}.pdf" if self.pdf else ""
-            view.cover = self.media_url(loaded, loaded.case.cover) if loaded.case.cover else ""
+            view.cover = (self.media_url(loaded, loaded.case.cover) if loaded.case.cover
+                          else self.generated_cover(loaded, view))
             view.logo = self.media_url(loaded, loaded.case.client.logo) if (
                 loaded.case.client.logo and loaded.case.client.disclose_name
             ) else ""
@@ -104,6 +113,24 @@ class Site:
             self._media[key] = media_mod.prepare(path)
         return f"media/{loaded.case.slug}/{self._media[key].name}"
 
+    def generated_cover(self, loaded: LoadedCase, view: CaseView) -> str:
+        """A case without a cover gets one made from its numbers (casebook.render.covers)."""
+        author = self.project.profile.name if self.project.profile else ""
+        cover = covers.case_cover(view, author)
+        self._media[(loaded.case.slug, "\0cover")] = _generated(cover)
+        self._generated.add(loaded.case.slug)
+        return f"media/{loaded.case.slug}/{cover.name}"
+
+    def portfolio_cover(self) -> str:
+        """The portfolio's link preview: the specialist, the role, the cases and their platforms."""
+        prof = self.project.profile
+        cases = self.project.public_cases
+        platforms = [p for p in registry.platforms() if any(p in c.case.platforms for c in cases)]
+        cover = covers.portfolio_cover(name=prof.name if prof else "", role=prof.role if prof else "",
+                                       cases=len(cases), platforms=platforms, t=self.t)
+        self._media[("_profile", "\0cover")] = _generated(cover)
+        return f"media/profile/{cover.name}"
+
     def profile_photo(self) -> str:
         prof = self.project.profile
         if not prof or not prof.photo:
@@ -120,8 +147,12 @@ class Site:
     def plan(self) -> SitePlan:
         plan = SitePlan()
         cases = self.project.public_cases
-        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), {"hide": ["navigation", "toc"],
-                          "description": self._site_description()}, self.render_index))
+        index_meta: dict[str, Any] = {"hide": ["navigation", "toc"], "description": self._site_description()}
+        if self.project.profile:
+            index_meta["casebook"] = {"charts": False, "og_title": self.project.profile.name,
+                                      "og_description": self._site_description()[:300],
+                                      "og_image": self.portfolio_cover(), "og_image_size": [1200, 630]}
+        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), index_meta, self.render_index))
         if self.project.profile:
             plan.pages.append(SitePage("about.md", self.t.t("ui.about"), {"hide": ["navigation", "toc"]},
                                        self.render_about))
@@ -145,6 +176,7 @@ class Site:
                 "og_title": case.title,
                 "og_description": (view.headline or view.description)[:300],
                 "og_image": view.cover or view.logo,
+                "og_image_size": [1200, 630] if case.slug in self._generated else [],
                 "locale": case.locale,
             },
         }

@@ -154,3 +154,18 @@ def test_a_snapshot_joins_a_monthly_line_only_when_it_is_a_month_or_a_stock(demo
     assert len(marks(tt, "series-followers")) == 2  # a stock: before and after on the line
     lak = demo_cases["lak-studio-report-2025-10"]  # a monthly report: both periods one month
     assert len(marks(lak, "series-leads")) == 2
+
+
+def test_a_totals_change_over_fewer_platforms_says_which(demo_cases):
+    """Thread & tide: views total 4,200,000 but only TikTok had views before (320,000 -> 2,300,000)."""
+    from casebook.load.cases import LoadedCase
+    from casebook.render.views import case_view
+    from pathlib import Path
+
+    case = demo_cases["thread-and-tide-instagram"]
+    (views,) = [k for k in compute.facts(case).platform_kpis["total"] if k.metric == "views"]
+    assert views.after == 4_200_000 and views.change.multiple == pytest.approx(2_300_000 / 320_000)
+    assert views.change_over == ("tiktok",)
+    view = case_view(LoadedCase(case=case, source=Path("cases/x.yaml"), digest="x"))
+    (card,) = [k for k in view.kpis["total"] if k.metric == "views"]
+    assert card.note == "Change over TikTok only (measured before and after)"

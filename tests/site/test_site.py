@@ -95,6 +95,30 @@ def test_case_pages_have_social_preview_tags(built):
         assert '<meta property="og:image"' in html or loaded.case.cover is None
 
 
+def test_every_case_without_a_cover_gets_a_generated_png_preview(built):
+    """Cards never show a grey box, and link previews get a 1200×630 PNG (Telegram, VK, LinkedIn)."""
+    import io
+
+    from PIL import Image
+
+    pages = {"index.html": None}
+    pages.update({f"cases/{c.case.slug}/index.html": c for c in built.project.public_cases})
+    generated = 0
+    for page, loaded in pages.items():
+        html = (built.site / page).read_text("utf-8")
+        found = re.search(r'<meta property="og:image" content="https?://[^/]+/([^"]+)"', html)
+        assert found, page
+        path = built.site / found.group(1)
+        with Image.open(io.BytesIO(path.read_bytes())) as image:
+            if loaded is None or loaded.case.cover is None:
+                assert (image.format, image.size) == ("PNG", (1200, 630)), page
+                assert 'property="og:image:width" content="1200"' in html
+                generated += 1
+    assert generated >= 2, "the demo has cases without a cover of their own, and the portfolio"
+    index = (built.site / "index.html").read_text("utf-8")
+    assert "cb-card__initials" not in index, "no card falls back to a letter"
+
+
 def test_without_javascript_every_card_shows(built):
     html = (built.site / "index.html").read_text("utf-8")
     cards = re.findall(r'<article class="cb-card"[^>]*>', html)
