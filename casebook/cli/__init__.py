@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from . import audit, build, check, import_, new, pdf, schema, serve
+from . import audit, build, check, import_, init, new, pdf, schema, serve
 from .errors import Group
 
 
@@ -21,7 +21,7 @@ def main() -> None:
 
 
 # In the order `casebook --help` lists them.
-for _command in (check.check, schema.schema, new.new, build.build, serve.serve, pdf.pdf, audit.audit_command,
+for _command in (init.init, check.check, schema.schema, new.new, build.build, serve.serve, pdf.pdf, audit.audit_command,
                  import_.command):
     main.add_command(_command)
 

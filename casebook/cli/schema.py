@@ -17,7 +17,9 @@ def schema(output: Path | None) -> None:
     """Write the JSON Schema of the case format (for editor completion)."""
     text = json.dumps(case_schema(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        from casebook import store  # deferred: only writing a file needs it
+
+        store.write_file(output, text.encode("utf-8"))  # missing folders are made
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 def test_help_lists_every_command(casebook):
     result = casebook("--help")
     assert result.returncode == 0
-    for name in ("check", "schema", "new", "build", "serve", "pdf", "audit", "import"):
+    for name in ("init", "check", "schema", "new", "build", "serve", "pdf", "audit", "import"):
         assert f"  {name} " in result.stdout
 
 
