@@ -32,8 +32,14 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, root: Path)
     unknown = [s for s in slugs if s not in known]
     if unknown:
         raise click.UsageError(f"no public case with slug {', '.join(map(repr, unknown))}")
+    existing = sorted({t.casefold() for c in project.public_cases for t in c.case.tags})
+    wanted = {t.casefold() for t in tags}  # tags compare without case: #VK-Ads is #vk-ads
+    strange = sorted(wanted - set(existing))
+    if strange:
+        raise click.UsageError(f"no public case has the tag {', '.join(map(repr, strange))}; "
+                               f"the tags are: {', '.join(existing) or 'none'}")
     chosen = [c for c in project.public_cases
-              if (not slugs or c.case.slug in slugs) and (not tags or set(tags) & set(c.case.tags))]
+              if (not slugs or c.case.slug in slugs) and (not wanted or wanted & {t.casefold() for t in c.case.tags})]
     if not chosen:
         raise CasebookError("no public case matches the selection")
     _audited_pdf(project, output, lambda path: build_portfolio_pdf(

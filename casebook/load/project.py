@@ -58,6 +58,10 @@ def open_project(root: Path, cases_dir: str | Path = "cases", profile: str | Pat
     if profile_path.is_file():
         prof, prof_problems = load_profile(profile_path, root)
         problems.extend(prof_problems)
+    else:  # optional, but without it the site and PDFs name nobody: say which file to create
+        shown = profile_path.relative_to(root) if profile_path.is_relative_to(root) else profile_path
+        problems.append(Problem(str(shown), 0, 0, "", "not found: the home page, About page and PDFs show no "
+                                "name or contacts; create it (casebook init writes a commented one)", "warning"))
     errors = [p for p in problems if p.is_error]
     if errors:
         raise CasebookError(f"{len(errors)} problem(s) in the input; nothing was built", problems)

@@ -222,6 +222,11 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
     return view
 
 
-def industry_label(industry: str) -> str:
+def industry_label(industry: str, t: Translator | None = None) -> str:
+    """The industry in the reader's words ('Общепит', 'B2B SaaS'); an id no locale knows, as readable text."""
+    if t is not None:
+        word = t.t(f"industry.{industry}")
+        if word != industry.rsplit(".", 1)[-1].replace("_", " "):
+            return word
     return industry.replace("-", " ").capitalize()
 

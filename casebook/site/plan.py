@@ -141,7 +141,7 @@ class Site:
         return f"media/profile/{f.name}"
 
     def tags(self) -> list[str]:
-        return sorted({tag for c in self.project.public_cases for tag in c.case.tags})
+        return sorted({tag.casefold() for c in self.project.public_cases for tag in c.case.tags})
 
     # -- plan --------------------------------------------------------------
     def plan(self) -> SitePlan:
@@ -209,8 +209,8 @@ class Site:
                 "view": v,
                 "platforms": c.platforms,
                 "industry": c.client.industry,
-                "industry_label": industry_label(c.client.industry),
-                "tags": c.tags,
+                "industry_label": industry_label(c.client.industry, self.t),
+                "tags": [tag.casefold() for tag in c.tags],
                 "date": c.period.end.isoformat(),
                 "change": round(v.facts.sort_change, 4),
                 "lang": c.locale.split("-")[0],

@@ -63,3 +63,41 @@ def test_schema_output_makes_its_folder(tmp_path):
     result = run(tmp_path, "schema", "-o", "docs/new/case.schema.json")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "docs" / "new" / "case.schema.json").read_text("utf-8").startswith("{")
+
+
+@pytest.mark.slow
+def test_first_run_messages_say_what_to_do(tmp_path):
+    """No profile: a warning naming the file.  No public case: the index says how to add one."""
+    assert run(tmp_path, "init", "p").exit_code == 0
+    project = tmp_path / "p"
+    (project / "profile.yaml").unlink()
+    case = project / "cases" / "my-first-case.yaml"
+    case.write_text(case.read_text("utf-8").replace("visibility: public  ", "visibility: private ", 1), "utf-8")
+    import subprocess
+    import sys
+
+    built = subprocess.run([sys.executable, "-m", "casebook.cli", "build", "--no-pdf"], cwd=project,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr
+    assert "profile.yaml:0:0: warning: not found" in built.stderr and "casebook init" in built.stderr
+    index = (project / "site" / "index.html").read_text("utf-8")
+    assert "No public case yet" in index and "casebook new SLUG" in index
+
+
+def test_industries_read_as_words_and_tags_without_case():
+    from casebook.render.i18n import translator
+    from casebook.render.views import industry_label
+
+    assert industry_label("food-and-beverage", translator("ru")) == "Общепит"
+    assert industry_label("b2b-saas", translator("en")) == "B2B SaaS"
+    assert industry_label("pet-shops", translator("en")) == "Pet shops"  # an id no locale knows
+
+
+def test_pdf_with_an_unknown_tag_lists_the_tags(tmp_path):
+    from sitebuild import copy_demo
+
+    project = copy_demo(tmp_path / "demo")
+    result = run(project, "pdf", "--tag", "no-such-tag", "-o", str(tmp_path / "out.pdf"))
+    assert result.exit_code == 2
+    assert "no public case has the tag 'no-such-tag'; the tags are: " in result.output
+    assert "horeca" in result.output and not (tmp_path / "out.pdf").exists()
