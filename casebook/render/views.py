@@ -127,6 +127,21 @@ class GoalView:
 
 
 @dataclass
+class HighlightView:
+    """One result the case page opens with: before -> after, and its goal's status when one is set on it."""
+
+    label: str
+    before: str
+    after: str
+    change: str
+    direction: str
+    metric: str
+    has_before: bool = True
+    goal_status: str = ""  # met | close | missed | na, or "" without a goal
+    goal_label: str = ""  # 'Goal: 5,000 — met'
+
+
+@dataclass
 class CaseView:
     """A case with everything formatted for its locale: what templates see."""
 
@@ -140,6 +155,7 @@ class CaseView:
     period: str = ""
     budget: str = ""
     kpis: dict[str, list[KpiView]] = field(default_factory=dict)
+    highlights: list[HighlightView] = field(default_factory=list)
     goals: list[GoalView] = field(default_factory=list)
     actions: list[dict[str, Any]] = field(default_factory=list)
     charts: list[dict[str, Any]] = field(default_factory=list)
@@ -210,6 +226,7 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 "text": a.text,
             }
         )
+    view.highlights = highlights(facts, t)
     view.description = plain(case.summary) or view.headline
     view.er_note = t.t("ui.er_is", definition=definition(t, m.resolve("er", case.engagement_rate)))
     for p in case.platforms:
@@ -220,6 +237,48 @@ def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:
                 parts = info.engagements
             view.engagement_notes.append(t.t("ui.engagements_on", platform=info.label, parts=parts))
     return view
+
+
+def highlight_metrics(facts: compute.CaseFacts, limit: int = 3) -> list[str]:
+    """The results a case opens with: its `highlights:`, else the headline's metrics, then the goals'."""
+    case = facts.case
+    if case.highlights:
+        wanted = list(dict.fromkeys(case.highlights))
+    else:
+        h = facts.headline
+        wanted = [x for x in ((h.growth_metric, h.cost_metric) if h else ()) if x]
+        wanted += [g.goal.metric for g in facts.goals]
+    whole = _whole_kpis(facts)
+    have = {k.metric for k in whole}
+    return [x for x in dict.fromkeys(wanted) if x in have][:limit]
+
+
+def _whole_kpis(facts: compute.CaseFacts) -> list[compute.Kpi]:
+    """The whole case's KPIs: the totals row, or the one platform's."""
+    if "total" in facts.platform_kpis:
+        return facts.platform_kpis["total"]
+    return next(iter(facts.platform_kpis.values()), [])
+
+
+def highlights(facts: compute.CaseFacts, t: Translator) -> list[HighlightView]:
+    case = facts.case
+    by_metric = {k.metric: k for k in _whole_kpis(facts)}
+    single = None if "total" in facts.platform_kpis else next(iter(facts.platform_kpis), None)
+    out = []
+    for metric in highlight_metrics(facts):
+        k = by_metric[metric]
+        view = HighlightView(
+            label=t.metric(k.metric), before=fmt_value(t, k.before, k.kind, case.currency),
+            after=fmt_value(t, k.after, k.kind, case.currency), change=fmt_change(t, k, case.currency),
+            direction=k.figure.direction, metric=k.metric, has_before=k.before is not None)
+        goal = next((g for g in facts.goals if g.goal.metric == metric
+                     and (g.goal.platform is None or g.goal.platform == single)), None)
+        if goal is not None:
+            view.goal_status = goal.status
+            view.goal_label = t.t("ui.highlight_goal", target=fmt_value(t, goal.goal.target, goal.kind, case.currency),
+                                  status=t.t(f"status.{goal.status}"))
+        out.append(view)
+    return out
 
 
 def industry_label(industry: str, t: Translator | None = None) -> str:

@@ -19,6 +19,7 @@ from .types import (
     LocaleId,
     Markdown,
     MediaPath,
+    MetricId,
     Month,
     Number,
     PlatformId,
@@ -41,6 +42,10 @@ class Case(Strict):
         None, description="The result in one line; made from the numbers when absent"
     )
     summary: Markdown | None = Field(None, description="Two or three sentences for the card and the PDF")
+    highlights: list[MetricId] = Field(
+        default_factory=list, max_length=3,
+        description="The two or three results the case page opens with, by metric id; "
+                    "chosen from the headline and the goals when absent")
     client: Client
     role: Text
     team: list[Text] = Field(default_factory=list)
