@@ -11,8 +11,9 @@ import click
 from casebook.errors import display_path
 from casebook.load.cases import load_case_file
 
-from .aggregate import Span
+from .aggregate import Snapshot, Span
 from .aggregate import _short as short
+from .aggregate import aggregate, shown_name
 from .base import TIER_POSTS, Options
 from .detect import read_export
 from .errors import ImportProblem, YearUnknown
@@ -79,14 +80,6 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
                year: int | None = None, dry_run: bool = False, root: Path = Path("."),
                echo=click.echo) -> bool:
     """Import; returns True when the case file changed (or would change, with dry_run)."""
-    from .aggregate import (  # local: `_short` names something else in this module
-        Snapshot,
-        Span,
-        _short,
-        aggregate,
-        shown_name,
-    )
-
     root = Path(root)
     case = _read_case(Path(into), root)
     if platform is not None and platform not in case.platforms:
@@ -161,7 +154,7 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
     for line in result.duplicates:
         echo(f"duplicates: {line}", err=True)
     for name in skipped:
-        echo(f"skipped {_short(name)}: not an export of numbers casebook uses", err=True)
+        echo(f"skipped {short(name)}: not an export of numbers casebook uses", err=True)
     for platform_id, res in result.platforms.items():
         for snap in res.snapshots:
             filled = ", ".join(f"{k} {v:,.0f}" if float(v).is_integer() else f"{k} {v:,.2f}"

@@ -17,8 +17,9 @@ from casebook import registry
 from casebook.errors import display_path
 from casebook.load.markup import plain
 
+from . import names
 from .model import Case, DateSpan, Metrics, Snapshot
-from .names import Rule, hidden_names, name_forms
+from .names import Rule, hidden_names, name_forms, padded
 
 Issue = tuple[tuple, str, str]  # (path, severity, message)
 
@@ -129,10 +130,8 @@ def text_forms(text: str) -> tuple[str, ...]:
     apart (a link or inline HTML): rendering every field of a thousand cases
     would cost seconds.
     """
-    from .names import padded, shown_forms  # local: `shown_forms` names something else in this module
-
     forms = {padded(text)}
-    for seen in shown_forms(text):
+    for seen in names.shown_forms(text):  # the names module's forms, not this module's shown_forms
         forms |= {padded(seen), padded(seen.translate(_MARKDOWN_MARKS))}
     if "[" in text or "<" in text:
         forms.add(padded(plain(text)))

@@ -78,7 +78,10 @@ def test_successful_build_replaces_the_site(project):
 
 def test_interrupted_build_keeps_the_old_site(project):
     before = snapshot(project / "site")
+    # Ctrl-C reaches a user's build with Python's own SIGINT handler; a test worker may hand its
+    # children SIGINT ignored (inherited), so the child restores the handler a shell would give it.
     code = (
+        "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "import sys, time, mkdocs.commands.build as b\n"
         "orig = b.build\n"
         "def slow(*a, **k):\n"

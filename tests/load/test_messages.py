@@ -25,18 +25,7 @@ BAD = REPO / "tests" / "corpus" / "bad"
 CASEBOOK = str(Path(sys.executable).parent / "casebook")
 MKDOCS = str(Path(sys.executable).parent / "mkdocs")
 
-CASE = textwrap.dedent("""\
-    slug: {slug}
-    title: "A small case"
-    client: {{name: "Acme Bakery", disclose_name: true, industry: food-and-beverage}}
-    role: "SMM manager"
-    period: {{start: 2025-01-01, end: 2025-03-31}}
-    platforms: [instagram]
-    currency: USD
-    after:
-      metrics:
-        instagram: {{followers: 1200, reach: 5000, engagements: 300}}
-    """)
+from test_cases import GOOD as CASE  # one small valid case for the loader tests
 
 
 def _run(args: list[str], cwd: Path, env: dict | None = None, timeout: int = 60) -> subprocess.CompletedProcess:
