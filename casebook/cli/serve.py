@@ -1,12 +1,88 @@
-"""casebook serve: serve the site and rebuild on change."""
+"""casebook serve: serve the site and rebuild on change.
+
+A build that fails does not leave the browser waiting: the served site is
+replaced by one page that shows the error (file, line, message) and
+reloads itself; the next good save brings the site back.
+"""
 
 from __future__ import annotations
 
+import errno
+import html
+import logging
+import socket
 from pathlib import Path
 
 import click
 
 from casebook.errors import CasebookError
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>casebook: the build failed</title>
+<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}}
+pre{{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff4f4;border-left:4px solid #c62828;padding:1rem}}
+@media (prefers-color-scheme: dark){{body{{background:#1e1e1e;color:#eee}}pre{{background:#3a1f1f}}}}</style>
+</head><body>
+<h1>The build failed</h1>
+<p>Fix the file and save it: this page reloads by itself and the site comes back after the next good build.</p>
+<pre class="casebook-build-error">{message}</pre>
+</body></html>
+"""
+
+
+def _port_free(dev_addr: str) -> None:
+    """A port already in use is one line, not a traceback after the first build."""
+    host, _, port = dev_addr.rpartition(":")
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        number = int(port)
+    except ValueError:
+        raise click.UsageError(f"--dev-addr {dev_addr!r} must be HOST:PORT, e.g. 127.0.0.1:8000") from None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, number))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise CasebookError(f"port {number} on {host} is in use; stop the other server or pass "
+                                    f"--dev-addr {host}:{number + 1}") from None
+            raise CasebookError(f"cannot serve on {dev_addr}: {exc.strerror or exc}") from None
+
+
+class _Errors(logging.Handler):
+    """The error lines MkDocs logs while one build runs (its Abort says only 'Aborted with a BuildError!')."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+def _show_errors(original):
+    """MkDocs' build, made to leave an error page in the served folder instead of failing the rebuild."""
+    def build(config, *args, **kwargs):
+        from mkdocs.utils import clean_directory  # deferred: mkdocs is heavy and loaded only when this runs
+
+        seen = _Errors()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(seen)
+        try:
+            original(config, *args, **kwargs)
+        except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure is shown; the server keeps watching
+            message = "\n".join(dict.fromkeys(seen.lines)) or str(exc) or type(exc).__name__
+            site = Path(config.site_dir)
+            clean_directory(str(site))
+            page = ERROR_PAGE.format(message=html.escape(message))
+            for name in ("index.html", "404.html"):
+                (site / name).write_text(page, encoding="utf-8")
+            click.echo(f"build failed (shown in the browser):\n{message}", err=True)
+        finally:
+            logger.removeHandler(seen)
+    return build
 
 
 @click.command()
@@ -15,10 +91,14 @@ from casebook.errors import CasebookError
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, help="Address to serve on.")
 def serve(config_file: Path, dev_addr: str) -> None:
     """Serve the site and rebuild when a case, a media file or a template changes."""
-    from mkdocs.commands.serve import serve as mkdocs_serve  # deferred: mkdocs is heavy and loaded only when this runs
+    from mkdocs.commands import serve as mkdocs_serve_module  # deferred: mkdocs is heavy and loaded only when this runs
     from mkdocs.exceptions import MkDocsException  # deferred: mkdocs is heavy and loaded only when this runs
 
+    if not config_file.is_file():
+        raise CasebookError(f"{config_file}: no such file; run casebook init to make a project, or pass -f")
+    _port_free(dev_addr)
+    mkdocs_serve_module.build = _show_errors(mkdocs_serve_module.build)
     try:
-        mkdocs_serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=True)
+        mkdocs_serve_module.serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=True)
     except MkDocsException as exc:
         raise CasebookError(str(exc)) from None
