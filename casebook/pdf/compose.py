@@ -59,6 +59,15 @@ class PdfDoc:
     max_pages: int = 0
 
 
+@dataclass(frozen=True)
+class Cover:
+    """A tailored portfolio's cover: its title, interface language and a line for the vacancy."""
+
+    title: str = ""
+    lang: str = ""
+    note: str = ""
+
+
 @dataclass
 class Context:
     """What every document of one build shares: project, charts, profile."""
@@ -69,6 +78,7 @@ class Context:
     _views: dict[str, CaseView] = field(default_factory=dict)
     _charts: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _loaded: dict[str, LoadedCase] = field(default_factory=dict)
+    cover: Cover = field(default_factory=Cover)
 
     @property
     def profile(self) -> Profile | None:
@@ -311,6 +321,23 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
                   fallback_html=tuple(htmls[1:]), max_pages=CASE_MAX_PAGES if len(htmls) > 1 else 0)
 
 
+BEST_FIGURES = 3  # headline figures a portfolio's cover shows
+
+
+def best_figures(views: list[CaseView], limit: int = BEST_FIGURES) -> list[dict[str, str]]:
+    """The biggest headline growths across the cases, one per case, biggest first: what a cover leads with."""
+    ranked = []
+    for v in views:
+        h = v.facts.headline
+        if h and h.growth_metric and h.growth_figure and h.growth:
+            ranked.append((h.growth, v.case.slug, {
+                "figure": v.t.t("ui.headline_growth", metric=v.t.metric(h.growth_metric),
+                                change=v.t.change(h.growth_figure, v.case.currency)),
+                "case": v.case.title, "lang": v.case.locale}))
+    ranked.sort(key=lambda r: (-r[0], r[1]))
+    return [r[2] for r in ranked[:limit]]
+
+
 CONTENTS_PER_PART = 10  # contents entries a part holds (one page with room to spare)
 
 
@@ -326,10 +353,10 @@ def portfolio_cover_docs(ctx: Context, cases: list[LoadedCase], pages: list[int]
     only the most recent of them (the cover says so).
     """
     prof = ctx.profile
-    locale = prof.locale if prof else "en"
+    locale = ctx.cover.lang or (prof.locale if prof else "en")
     t = translator(locale)
     author = prof.name if prof else ""
-    title = f"{author}: {t.t('ui.portfolio')}" if author else t.t("ui.portfolio")
+    title = ctx.cover.title or (f"{author}: {t.t('ui.portfolio')}" if author else t.t("ui.portfolio"))
     view_of = view_of or case_view
     tags = sorted({tag for c in cases for tag in c.case.tags})
     head = _head(t, title=title, author=author, lang=locale, description=prof.role if prof else "",
@@ -339,7 +366,8 @@ def portfolio_cover_docs(ctx: Context, cases: list[LoadedCase], pages: list[int]
     platform_names = [platform_label(p) for p in registry.platforms() if any(p in c.case.platforms for c in cases)]
     docs = [PdfDoc("portfolio", name, render("pdf/portfolio.html", **head, **common, part="cover",
                                              photo=ctx.photo(), entries=cases, platform_names=platform_names,
-                                             total=total),
+                                             total=total, cover_title=ctx.cover.title, note=ctx.cover.note,
+                                             best=best_figures([view_of(c) for c in cases])),
                    base_url(), title, tuple(c.case.slug for c in cases))]
     for at in range(0, len(cases), CONTENTS_PER_PART):
         entries = [{"v": view_of(loaded), "page": page}
