@@ -146,10 +146,22 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
     if cases:
         chosen = cases[:portfolio_max] if portfolio_max > 0 else cases  # newest first
         _portfolio(work, chosen, out / "portfolio.pdf", total=len(cases))
+    tags = tag_pdfs(cases)
+    for tag, tagged in tags.items():  # one per tag page: the cached case PDFs joined again
+        _portfolio(work, tagged, out / "tags" / f"{tag}.pdf")
     stats.seconds = time.perf_counter() - started
     log.info("casebook: %d PDF(s) in %s: %d made, %d from the cache; %.1f s",
-             len(cases) + bool(cases), out, made, len(cases) - made, stats.seconds)
+             len(cases) + bool(cases) + len(tags), out, made, len(cases) - made, stats.seconds)
     return stats
+
+
+def tag_pdfs(cases: list[LoadedCase]) -> dict[str, list[LoadedCase]]:
+    """The public cases of each tag (compared without case), for site/pdf/tags/<tag>.pdf."""
+    out: dict[str, list[LoadedCase]] = {}
+    for loaded in cases:
+        for tag in dict.fromkeys(t.casefold() for t in loaded.case.tags):
+            out.setdefault(tag, []).append(loaded)
+    return dict(sorted(out.items()))
 
 
 def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: int = 0) -> int:

@@ -230,6 +230,7 @@ class Site:
             base=base, cards=cards, t=self.t, tag=tag,
             platforms=platforms, industries=industries, tags=self.tags(),
             profile=self.project.profile, photo=self.profile_photo(),
+            pdf_url=(f"pdf/tags/{tag}.pdf" if tag else "pdf/portfolio.pdf") if self.pdf and cards else "",
         )
 
     def render_about(self, base: str) -> str:
