@@ -172,7 +172,11 @@ def test_screenshots_of_the_site(site, browser, width, name, scheme):
     context, page = _open(browser, width, scheme)
     for label, target in _shot_targets(built):
         _go(page, base + target, scheme)
-        page.wait_for_timeout(300)  # charts draw
+        # scroll to the end and back: lazy images load, charts draw
+        page.evaluate("""async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {
+            window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); } window.scrollTo(0, 0); }""")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
         path = SHOTS / f"layout-{label}-{name}-{scheme}.png"
         page.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 10_000
@@ -183,7 +187,7 @@ def _first_page_png(pdf, stem: str):
     if shutil.which("pdftoppm") is None:
         pytest.fail("pdftoppm is missing: install poppler-utils")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+    subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(SHOTS / stem)], check=True)
     png = SHOTS / f"{stem}.png"
     assert png.stat().st_size > 5_000
