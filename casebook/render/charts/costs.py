@@ -47,11 +47,11 @@ def charts(ctx: _Ctx) -> list[Chart]:
             "spend": ctx.money(p["spend"]), "result": t.number(p["result"]),
         } for p in points]
         dates = [p["day"] for p in points]
-        action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)))
+        action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)), shown_platforms)
         targets = [g for g in case.goals if g.metric == cost and (g.platform is None or g.platform in shown_platforms)]
         top = max([p["value"] for p in points] + [g.target for g in targets])
         small = top < 100
-        color = _platform_color(names)
+        color = _platform_color(names, shown_platforms)
         tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
                alt.Tooltip("shown:N", title=t.metric(cost)), alt.Tooltip("spend:N", title=t.metric("spend")),
                alt.Tooltip("result:N", title=t.metric(result))]

@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from casebook.render.i18n import Translator
 
 from .base import Chart, _channels, _Ctx, _end_exclusive, _iso, _month_axis, _spec
-from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, MAX_LANES, SERIES_HEIGHT, SERIES_ORDER
+from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, MAX_LANES, SERIES_HEIGHT, SERIES_ORDER, platform_colors
 
 
 @dataclass
@@ -89,7 +89,27 @@ def _snapshot_point(ctx: _Ctx, which: str, platform: str, metric: str) -> _Point
 
 
 # long: the timeline strip's layers (spans, days, rules, lane labels) share one lane layout computed at the top
-def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date]) -> tuple[list, int, list[str]]:
+ACTION_TITLE_CHARS = 40  # an action's title on the strip: longer ones end at a word, with "…"
+
+
+def short_title(title: str, limit: int = ACTION_TITLE_CHARS) -> str:
+    """The title cut at a word boundary to at most ``limit`` characters (never mid-word), "…" when cut."""
+    title = " ".join(title.split())
+    if len(title) <= limit:
+        return title
+    words, out = title.split(" "), ""
+    for word in words:
+        nxt = f"{out} {word}".strip()
+        if len(nxt) + 1 > limit:
+            break
+        out = nxt
+    if not out:  # one long word: it stays whole rather than cut
+        return words[0]
+    return out.rstrip(",;:—–-") + "…"
+
+
+def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
+                   platforms: list[str] | None = None) -> tuple[list, int, list[str]]:
     """The dated actions as a timeline strip above the lines.
 
     Each action gets a title and a thin bar for its span (a dot for a single
@@ -98,7 +118,8 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date]) -> tuple[list, in
     at a typical width; the y scale leaves room for them (:func:`_y_scale`).
     Returns the layers, the number of lanes and "title (when)" texts.
     """
-    spans = [s for s in ctx.facts.actions if s.start is not None]
+    spans = [s for s in ctx.facts.actions if s.start is not None
+             and (platforms is None or s.action.platform is None or s.action.platform in platforms)]
     if not spans:
         return [], 0, []
     t = ctx.t
@@ -112,9 +133,10 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date]) -> tuple[list, in
         start = span.start
         end = _end_exclusive(span.end or span.start)
         title = span.action.title
+        label = short_title(title)
         when = _when_label(t, span)
         s_day, e_day = (start - lo).days, (end - lo).days
-        text_days = (len(title) * CHAR_PX * 0.92 + 10) / est_plot_px * total_days
+        text_days = (len(label) * CHAR_PX * 0.92 + 10) / est_plot_px * total_days
         right = s_day + text_days > total_days and e_day - text_days >= 0
         occ = (e_day - text_days, e_day) if right else (s_day, max(e_day, s_day + text_days))
         lane = next((i for i, last in enumerate(lane_end) if last <= occ[0]), None)
@@ -127,7 +149,7 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date]) -> tuple[list, in
         lane_end[lane] = max(lane_end[lane], occ[1])
         single = span.end in (None, span.start) and not _is_month_action(span)
         rows.append({
-            "title": title, "when": when, "start": _iso(start), "end": _iso(end),
+            "title": title, "label": label, "when": when, "start": _iso(start), "end": _iso(end),
             "at": _iso(end if right else start), "align": "right" if right else "left",
             "lane": lane, "single": single,
         })
@@ -155,8 +177,8 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date]) -> tuple[list, in
         if any(r["align"] == align for r in rows):
             layers.append(base.transform_filter(f"datum.align == '{align}'").mark_text(
                 align=align, baseline="top", dx=2 if align == "left" else -2, fontSize=11,
-                color=COLORS["action_text"], limit=alt.ExprRef("max(100, width * 0.8)"),
-            ).encode(**_channels(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="title:N", tooltip=tip)))
+                color=COLORS["action_text"],
+            ).encode(**_channels(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="label:N", tooltip=tip)))
     return layers, lanes, names
 
 
@@ -249,11 +271,14 @@ LABEL_POS = {  # align, baseline, dx, dy
 }
 
 
-def _platform_color(names: list[str]):
-    """One colour per platform; the legend goes below (the action strip is above)."""
+def _platform_color(names: list[str], ids: list[str] | None = None):
+    """One colour per platform, its brand colour as on its icon; the legend goes below (the action strip is above)."""
+    if ids is None:
+        ids = [""] * len(names)
+    colors = platform_colors(ids)
     if len(names) < 2:
-        return alt.value(COLORS["after"])
-    return alt.Color("platform:N", sort=names, scale=alt.Scale(domain=names, range=CATEGORY[: len(names)]),
+        return alt.value(colors[0] if colors else COLORS["after"])
+    return alt.Color("platform:N", sort=names, scale=alt.Scale(domain=names, range=colors),
                      legend=alt.Legend(title=None, orient="bottom"))
 
 
@@ -296,8 +321,8 @@ def charts(ctx: _Ctx) -> list[Chart]:
                     "joined": p.joined,
                 })
         dates = [p.date for p in points]
-        action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)))
-        color = _platform_color(names)
+        action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)), platforms)
+        color = _platform_color(names, platforms)
         tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
                alt.Tooltip("shown:N", title=t.metric(metric))]
         base = alt.Chart(alt.Data(values=data)).encode(**_channels(

@@ -37,6 +37,43 @@ COLORS = {
 # enough for thin lines on white and in greyscale print.
 CATEGORY = ["#2F5BD3", "#D9480F", "#0C8599", "#9C36B5", "#2B8A3E", "#C2255C", "#5C940D", "#495057"]
 
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    h = hex_color.lstrip("#")
+    return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
+
+
+def _too_dark(hex_color: str) -> bool:
+    r, g, b = _rgb(hex_color)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 40  # TikTok's black: lost on a dark page
+
+
+def _too_close(a: str, b: str) -> bool:
+    return sum((x - y) ** 2 for x, y in zip(_rgb(a), _rgb(b))) < 60 ** 2
+
+
+def platform_colors(ids: list[str]) -> list[str]:
+    """Each platform's brand colour (data/platforms.yaml, as on its icon); a category colour instead
+    when the brand's is near-black or too close to one already used in the chart."""
+    known = registry.platforms()
+    out: list[str] = []
+    spare = iter(c for c in CATEGORY)
+    for pid in ids:
+        info = known.get(pid)
+        brand = info.color if info is not None and getattr(info, "color", "") else ""
+        if brand and not _too_dark(brand) and not any(_too_close(brand, c) for c in out):
+            out.append(brand)
+            continue
+        for c in spare:
+            if not any(_too_close(c, used) for used in out):
+                out.append(c)
+                break
+        else:
+            out.append(COLORS["muted"])
+    return out
+
+
 LABEL_SIZE = 12
 CONFIG: dict[str, Any] = {
     "font": FONT_FAMILY,
