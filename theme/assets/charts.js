@@ -24,6 +24,52 @@
     }
   }
 
+  // Dark mode: Material's "slate" scheme.  The spec's light colours (casebook.render.charts.style)
+  // are swapped for dark-page ones, and each chart is drawn again when the reader switches.
+  var DARK = {
+    "#1D1D1F": "#E8EAED", "#5F6368": "#B4B9C0", "#E6E8EC": "#3A3F47", "#9AA0A6": "#80868B",
+    "#7A4100": "#F6B25E", "#A8AFB8": "#7D8590", "#2F5BD3": "#7AA2FF", "#1B7A3A": "#5CC48A",
+    "#B3261E": "#FF8A80", "#000000": "#E8EAED"
+  };
+
+  function isDark() {
+    var body = document.body;
+    return !!body && body.getAttribute("data-md-color-scheme") === "slate";
+  }
+
+  function forScheme(spec) {
+    if (!isDark()) return spec;
+    var text = JSON.stringify(spec).replace(/"#[0-9A-Fa-f]{6}"/g, function (quoted) {
+      var swap = DARK[quoted.slice(1, -1).toUpperCase()];
+      return swap ? '"' + swap + '"' : quoted;
+    });
+    var dark = JSON.parse(text);
+    dark.config = dark.config || {};
+    dark.config.background = "transparent";
+    if (dark.background) dark.background = "transparent";
+    return dark;
+  }
+
+  function redraw() {
+    var figures = document.querySelectorAll("figure.cb-chart[data-cb-chart]");
+    for (var i = 0; i < figures.length; i++) {
+      var figure = figures[i];
+      var live = figure.querySelector(".cb-chart__live");
+      if (live && live.parentNode) live.parentNode.removeChild(live);
+      var still = figure.querySelector(".cb-chart__static");
+      if (still) still.hidden = false;
+      figure.removeAttribute("data-cb-chart");
+      figure.removeAttribute("data-cb-scheme");
+    }
+    enhanceAll();
+  }
+
+  function watchScheme() {
+    if (!document.body || typeof MutationObserver !== "function") return;
+    new MutationObserver(function () { redraw(); })
+      .observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  }
+
   function enhance(figure) {
     var state = figure.getAttribute("data-cb-chart");
     if (state === "live" || state === "pending") return;
@@ -63,7 +109,8 @@
 
     var result;
     try {
-      result = embed(live, payload.spec, options);
+      result = embed(live, forScheme(payload.spec), options);
+      figure.setAttribute("data-cb-scheme", isDark() ? "dark" : "light");
     } catch (err) {
       fail(err);
       return;
@@ -95,6 +142,7 @@
   }
 
   function start() {
+    watchScheme();
     var doc$ = window.document$;
     if (doc$ && typeof doc$.subscribe === "function") {
       doc$.subscribe(enhanceAll);
