@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from casebook.render.i18n import Translator
 
 from .base import Chart, _channels, _Ctx, _end_exclusive, _iso, _month_axis, _spec
-from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, MAX_LANES, SERIES_HEIGHT, SERIES_ORDER, platform_colors
+from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, SERIES_HEIGHT, SERIES_ORDER, platform_colors
 
 
 @dataclass
@@ -89,6 +89,7 @@ def _snapshot_point(ctx: _Ctx, which: str, platform: str, metric: str) -> _Point
 
 
 # long: the timeline strip's layers (spans, days, rules, lane labels) share one lane layout computed at the top
+PHONE_PLOT_PX = 290.0  # the plot's width on a 360 px phone
 ACTION_TITLE_CHARS = 40  # an action's title on the strip: longer ones end at a word, with "…"
 
 
@@ -126,7 +127,7 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
     lo = min([domain[0]] + [s.start for s in spans])
     hi = max([domain[1]] + [_end_exclusive(s.end or s.start) for s in spans])
     total_days = max(1, (hi - lo).days)
-    est_plot_px = 480.0
+    est_plot_px = PHONE_PLOT_PX  # the narrowest plot (a phone): labels apart there are apart everywhere
     lane_end: list[float] = []  # per lane: the last occupied position, in days from lo
     rows, names = [], []
     for span in sorted(spans, key=lambda s: (s.start, s.end or s.start)):
@@ -140,12 +141,9 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
         right = s_day + text_days > total_days and e_day - text_days >= 0
         occ = (e_day - text_days, e_day) if right else (s_day, max(e_day, s_day + text_days))
         lane = next((i for i, last in enumerate(lane_end) if last <= occ[0]), None)
-        if lane is None:
-            if len(lane_end) < MAX_LANES:
-                lane_end.append(occ[1])
-                lane = len(lane_end) - 1
-            else:
-                lane = min(range(len(lane_end)), key=lambda i: lane_end[i])
+        if lane is None:  # a new lane rather than a label over another (MAX_LANES is the usual, not a cap)
+            lane_end.append(occ[1])
+            lane = len(lane_end) - 1
         lane_end[lane] = max(lane_end[lane], occ[1])
         single = span.end in (None, span.start) and not _is_month_action(span)
         rows.append({

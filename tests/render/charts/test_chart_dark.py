@@ -57,3 +57,38 @@ def test_a_chart_is_drawn_for_the_dark_scheme_and_again_when_the_reader_switches
             assert "#1D1D1F" in light and "#E8EAED" not in light, light
         finally:
             browser.close()
+
+
+def test_action_labels_never_overlap_on_a_phone(tmp_path):
+    """Six actions a week apart on a 360 px page: every label is drawn whole and none covers another."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: run `make install-test` (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from test_chart_story import make_case
+
+    titles = ["Contest with a prize for the best photo", "Seeding in city channels", "Reels series about baristas",
+              "Lead form with a tasting invitation", "Look-alike audiences from guests", "Chatbot for bookings"]
+    case = make_case(actions=[{"title": title, "when": f"2025-02-{3 + 4 * i:02d}"} for i, title in enumerate(titles)])
+    chart = next(c for c in build_charts(compute.facts(case), Translator(case.locale)) if c.id == "series-followers")
+    (tmp_path / "vega-bundle.js").write_text(ChartRenderer(tmp_path / "cache").bundle_js(), encoding="utf-8")
+    (tmp_path / "charts.js").write_text((theme_dir() / "assets" / "charts.js").read_text("utf-8"), encoding="utf-8")
+    payload = json.dumps({"spec": chart.spec, "options": embed_options(case.locale, case.currency)}).replace("</", "<\\/")
+    (tmp_path / "phone.html").write_text(PAGE.format(scheme="default", payload=payload), encoding="utf-8")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.goto((tmp_path / "phone.html").as_uri())
+            _text_fills(page)
+            boxes = page.eval_on_selector_all(".cb-chart__live svg text", """ts => ts.map(t => {
+                const r = t.getBoundingClientRect(); return {text: t.textContent, x: r.left, y: r.top, r: r.right, b: r.bottom};
+            })""")
+        finally:
+            browser.close()
+    labels = [b for b in boxes if any(t.startswith(b["text"].rstrip("…")) for t in titles) and b["text"]]
+    assert len(labels) == len(titles), [b["text"] for b in boxes]
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            apart = a["r"] <= b["x"] or b["r"] <= a["x"] or a["b"] <= b["y"] or b["b"] <= a["y"]
+            assert apart, (a, b)
