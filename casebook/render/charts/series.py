@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from casebook.render.i18n import Translator
 
 from .base import Chart, _channels, _Ctx, _end_exclusive, _iso, _month_axis, _spec
-from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, SERIES_HEIGHT, SERIES_ORDER, platform_colors
+from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, MAX_LANES, SERIES_HEIGHT, SERIES_ORDER, platform_colors
 
 
 @dataclass
@@ -141,10 +141,13 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
         right = s_day + text_days > total_days and e_day - text_days >= 0
         occ = (e_day - text_days, e_day) if right else (s_day, max(e_day, s_day + text_days))
         lane = next((i for i, last in enumerate(lane_end) if last <= occ[0]), None)
-        if lane is None:  # a new lane rather than a label over another (MAX_LANES is the usual, not a cap)
+        if lane is None and len(lane_end) < MAX_LANES:
             lane_end.append(occ[1])
             lane = len(lane_end) - 1
-        lane_end[lane] = max(lane_end[lane], occ[1])
+        if lane is None:  # no room in any lane: the mark stays, its title is in the tooltip, never over another
+            lane, label = min(range(len(lane_end)), key=lambda i: lane_end[i]), ""
+        else:
+            lane_end[lane] = max(lane_end[lane], occ[1])
         single = span.end in (None, span.start) and not _is_month_action(span)
         rows.append({
             "title": title, "label": label, "when": when, "start": _iso(start), "end": _iso(end),
@@ -173,7 +176,7 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
     ]
     for align in ("left", "right"):
         if any(r["align"] == align for r in rows):
-            layers.append(base.transform_filter(f"datum.align == '{align}'").mark_text(
+            layers.append(base.transform_filter(f"datum.align == '{align}' && datum.label != ''").mark_text(
                 align=align, baseline="top", dx=2 if align == "left" else -2, fontSize=11,
                 color=COLORS["action_text"],
             ).encode(**_channels(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="label:N", tooltip=tip)))

