@@ -23,7 +23,7 @@ def test_each_case_page_opens_with_its_results_and_then_tells_the_story_in_order
     for loaded in project.public_cases:
         view, html = _page(loaded)
         assert 2 <= len(view.highlights) <= 3, loaded.case.slug
-        hero = html.index('class="cb-hero"')
+        hero = html.index('class="cb-casehero"')
         assert hero < html.index('class="cb-highlights"') < html.index("<h2"), loaded.case.slug
         for h in view.highlights:  # each shows before -> after
             if h.has_before:
