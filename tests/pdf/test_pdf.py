@@ -213,7 +213,10 @@ def test_demo_has_public_private_and_report_cases(demo):
 
 def test_every_public_case_has_its_pdf_and_nothing_else_is_public(demo):
     names = sorted(p.name for p in (demo.site / "pdf").iterdir())
-    assert names == sorted([f"{s}.pdf" for s in public_ids(demo)] + ["portfolio.pdf"])
+    assert names == sorted([f"{s}.pdf" for s in public_ids(demo)] + ["portfolio.pdf", "tags"])
+    # one PDF per tag of the public cases (the tag pages link them), and no other
+    tags = {t.casefold() for c in demo.project.public_cases for t in c.case.tags}
+    assert {p.name for p in (demo.site / "pdf" / "tags").iterdir()} == {f"{t}.pdf" for t in tags}
     assert not list(demo.site.rglob("*.html")), "private HTML never goes under the site"
 
 
