@@ -24,3 +24,18 @@ def test_plan_lists_every_public_case_and_imports_no_engine(tmp_path):
     pages, slugs = eval(out[0]), eval(out[1])  # noqa: S307 - our own printout
     assert pages == sorted(f"cases/{slug}.md" for slug in slugs)
     assert out[2] == "False False"
+
+
+def test_pdf_links_on_the_index_and_tag_pages_only_when_the_build_makes_pdfs(tmp_path):
+    from casebook.load.project import open_project
+    from casebook.site.plan import Site
+
+    project = open_project(copy_demo(tmp_path / "p"))
+    tag = sorted({t.casefold() for c in project.public_cases for t in c.case.tags})[0]
+    with_pdf, without = Site(project, pdf=True), Site(project, pdf=False)
+    assert 'href="pdf/portfolio.pdf"' in with_pdf.render_index("")
+    assert "All cases as PDF" in with_pdf.render_index("")
+    assert f'href="../../pdf/tags/{tag}.pdf"' in with_pdf.render_index("../../", tag=tag)
+    # no PDFs built: no link to a file that is not there
+    assert "pdf/portfolio.pdf" not in without.render_index("")
+    assert f"pdf/tags/{tag}.pdf" not in without.render_index("../../", tag=tag)
