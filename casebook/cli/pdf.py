@@ -28,7 +28,7 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, title: str,
         root: Path) -> None:
     """Build a portfolio PDF of chosen public cases, e.g. for one vacancy."""
     from casebook.pdf.compose import Cover  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
-    from casebook.registry import interface_languages
+    from casebook.registry import interface_languages  # deferred: as above
     from casebook.build.outputs import check_output_file, pdf_command_inputs  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
 
     if lang and lang.split("-")[0] not in interface_languages():
@@ -61,12 +61,11 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, title: str,
 
 def _tailored(project, chosen, out_path: Path, cover) -> None:
     """The chosen cases' PDFs behind a cover made for this reader; the joined PDF is cached by its cover too."""
-    import hashlib
+    import hashlib  # deferred: with the rest of the build, only when a PDF is made
 
-    from casebook import store
-    from casebook.build.pdfs import _cache, _page_count, _work  # deferred: the build loads MkDocs and WeasyPrint
-    from casebook.pdf.assemble import assemble_portfolio
-    from casebook.build.pdfs import roots_of
+    from casebook import store  # deferred: with the rest of the build, only when a PDF is made
+    from casebook.build.pdfs import _cache, _page_count, _work, roots_of  # deferred: the build loads MkDocs and WeasyPrint
+    from casebook.pdf.assemble import assemble_portfolio  # deferred: the build loads MkDocs and WeasyPrint
 
     work = _work(project, None, _cache(project, project.root / CACHE_DIR_NAME))
     work.pdf_ctx.cover = cover

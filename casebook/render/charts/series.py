@@ -88,7 +88,6 @@ def _snapshot_point(ctx: _Ctx, which: str, platform: str, metric: str) -> _Point
     return _Point(platform, day, float(value), t.date(day), mark)
 
 
-# long: the timeline strip's layers (spans, days, rules, lane labels) share one lane layout computed at the top
 PHONE_PLOT_PX = 290.0  # the plot's width on a 360 px phone
 ACTION_TITLE_CHARS = 40  # an action's title on the strip: longer ones end at a word, with "…"
 
@@ -109,6 +108,7 @@ def short_title(title: str, limit: int = ACTION_TITLE_CHARS) -> str:
     return out.rstrip(",;:—–-") + "…"
 
 
+# long: the timeline strip's layers (spans, days, rules, lane labels) share one lane layout computed at the top
 def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
                    platforms: list[str] | None = None) -> tuple[list, int, list[str]]:
     """The dated actions as a timeline strip above the lines.
