@@ -267,12 +267,18 @@ def highlights(facts: compute.CaseFacts, t: Translator) -> list[HighlightView]:
     out = []
     for metric in highlight_metrics(facts):
         k = by_metric[metric]
+        label, before, after = t.metric(k.metric), k.before, k.after
+        if k.change_over:  # the change covers fewer platforms than the totals: show the numbers it compares
+            paired = compute.paired_change(metric, case.baseline, case.after, case.engagement_rate, case)
+            before, after = paired.before, paired.after
+            label = f"{label} ({', '.join(platform_label(p) for p in k.change_over)})"
         view = HighlightView(
-            label=t.metric(k.metric), before=fmt_value(t, k.before, k.kind, case.currency),
-            after=fmt_value(t, k.after, k.kind, case.currency), change=fmt_change(t, k, case.currency),
-            direction=k.figure.direction, metric=k.metric, has_before=k.before is not None)
-        goal = next((g for g in facts.goals if g.goal.metric == metric
-                     and (g.goal.platform is None or g.goal.platform == single)), None)
+            label=label, before=fmt_value(t, before, k.kind, case.currency),
+            after=fmt_value(t, after, k.kind, case.currency), change=fmt_change(t, k, case.currency),
+            direction=k.figure.direction, metric=k.metric, has_before=before is not None)
+        goal = None if k.change_over else next(  # a goal on the whole case, not on the platforms shown here
+            (g for g in facts.goals if g.goal.metric == metric and (g.goal.platform is None or g.goal.platform == single)),
+            None)
         if goal is not None:
             view.goal_status = goal.status
             view.goal_label = t.t("ui.highlight_goal", target=fmt_value(t, goal.goal.target, goal.kind, case.currency),

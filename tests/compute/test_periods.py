@@ -169,3 +169,16 @@ def test_a_totals_change_over_fewer_platforms_says_which(demo_cases):
     view = case_view(LoadedCase(case=case, source=Path("cases/x.yaml"), digest="x"))
     (card,) = [k for k in view.kpis["total"] if k.metric == "views"]
     assert card.note == "Change over TikTok only (measured before and after)"
+
+
+def test_the_hero_shows_the_numbers_its_change_compares(demo_cases):
+    """Thread & tide's hero read 'Views 320,000 -> 4,200,000 ×7.2'; 4.2M / 320K is ×13."""
+    from casebook.load.cases import LoadedCase
+    from casebook.render.views import case_view
+    from pathlib import Path
+
+    case = demo_cases["thread-and-tide-instagram"]
+    view = case_view(LoadedCase(case=case, source=Path("cases/x.yaml"), digest="x"))
+    views = [h for h in view.highlights if h.metric == "views"]
+    for h in views:
+        assert (h.label, h.before, h.after, h.change) == ("Views (TikTok)", "320,000", "2,300,000", "×7.2")
