@@ -6,35 +6,15 @@ local server.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from sitebuild import CHROMIUM, CHROMIUM_ARGS, REPO, demo_build, serve
+from sitebuild import REPO
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("site")]
 
 SHOTS = REPO / "tests" / ".artifacts"
-
-
-@pytest.fixture(scope="module")
-def site():
-    built = demo_build()
-    return built, serve(str(built.site))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run `make install-test` (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Watch:
