@@ -103,8 +103,13 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if self.config.charts:
             renderer = ChartRenderer(root / self.config.cache_dir / "charts")
         self.renderer = renderer
-        self.site = Site(self.project, charts=renderer, pdf=self.config.pdf,
-                         site_locale=(config.theme.get("language") or None))
+        prof = self.project.profile
+        site_locale = config.theme.get("language") or None
+        if prof is not None and "locale" in prof.model_fields_set:
+            # profile.locale is the reader's language: Material's texts, its search and <html lang> too
+            site_locale = prof.locale
+            config.theme["language"] = prof.locale.split("-")[0]
+        self.site = Site(self.project, charts=renderer, pdf=self.config.pdf, site_locale=site_locale)
         material.configure_theme(config, offline=self.config.offline)
         material.copyright_line(config, self.project.profile)
         config.extra_css.append("assets/casebook/casebook.css")

@@ -101,3 +101,15 @@ def test_pdf_with_an_unknown_tag_lists_the_tags(tmp_path):
     assert result.exit_code == 2
     assert "no public case has the tag 'no-such-tag'; the tags are: " in result.output
     assert "horeca" in result.output and not (tmp_path / "out.pdf").exists()
+
+
+@pytest.mark.slow
+def test_profile_locale_sets_the_whole_sites_language(tmp_path):
+    """mkdocs.yml says en, profile.yaml says ru: Material's texts, search and casebook's texts speak Russian."""
+    assert run(tmp_path, "init", "p", "--locale", "en").exit_code == 0
+    project = tmp_path / "p"
+    profile = project / "profile.yaml"
+    profile.write_text(re.sub(r"^locale: en ", "locale: ru ", profile.read_text("utf-8"), flags=re.M), "utf-8")
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    index = (project / "site" / "index.html").read_text("utf-8")
+    assert '<html lang="ru"' in index and 'placeholder="Поиск"' in index and "<h1>Кейсы" in index
