@@ -164,11 +164,19 @@ def tag_pdfs(cases: list[LoadedCase]) -> dict[str, list[LoadedCase]]:
     return dict(sorted(out.items()))
 
 
-def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: int = 0) -> int:
-    """Join the cases' PDFs (made where missing) behind a cover and contents; cached as a whole."""
+def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: int = 0, cover: Any = None) -> int:
+    """Join the cases' PDFs (made where missing) behind a cover and contents; cached as a whole.
+
+    ``cover`` (a casebook.pdf.compose.Cover: title, language, note) makes the
+    cover for one reader, e.g. a vacancy; it is part of the cache key.
+    """
+    if cover is not None:
+        work.pdf_ctx.cover = cover
     work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
     parts = [work.pdf_path(c, "case") for c in cases]
-    key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *(p.stem for p in parts)]).encode()).hexdigest()
+    tailored = ["tailored", cover.title, cover.lang, cover.note] if cover is not None else []
+    key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *tailored,
+                                     *(p.stem for p in parts)]).encode()).hexdigest()
     cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
     if store.valid(cached):  # else missing, changed or unsigned: joined again
         _copy_atomic(cached, out_path)
@@ -189,12 +197,13 @@ def _page_count(path: Path) -> int:
 
 
 def build_portfolio_pdf(project: Project, out_path: Path, *, slugs: Iterable[str] | None = None,
-                        tag: str | None = None, site: Any = None, cache_dir: Path | None = None) -> Path:
-    """A portfolio of chosen public cases: by slug list (kept in order), by tag, or all."""
+                        tag: str | None = None, site: Any = None, cache_dir: Path | None = None,
+                        cover: Any = None) -> Path:
+    """A portfolio of chosen public cases: by slug list (kept in order), by tag, or all; ``cover`` for one reader."""
     chosen = select_cases(project, slugs, tag)
     work = _work(project, site, _cache(project, cache_dir))
     out_path = Path(out_path)
-    _portfolio(work, chosen, out_path)
+    _portfolio(work, chosen, out_path, cover=cover)
     return out_path
 
 

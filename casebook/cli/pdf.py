@@ -55,30 +55,11 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, title: str,
     if not chosen:
         raise CasebookError("no public case matches the selection")
     cover = Cover(title=title.strip(), lang=lang, note=note.strip())
-    _audited_pdf(project, output, lambda path: _tailored(project, chosen, path, cover))
+    from casebook.build.pdfs import build_portfolio_pdf  # deferred: the build loads MkDocs and WeasyPrint
+
+    _audited_pdf(project, output, lambda path: build_portfolio_pdf(
+        project, path, slugs=[c.case.slug for c in chosen], cache_dir=project.root / CACHE_DIR_NAME, cover=cover))
     click.echo(f"wrote {output} with {len(chosen)} case(s)")
-
-
-def _tailored(project, chosen, out_path: Path, cover) -> None:
-    """The chosen cases' PDFs behind a cover made for this reader; the joined PDF is cached by its cover too."""
-    import hashlib  # deferred: with the rest of the build, only when a PDF is made
-
-    from casebook import store  # deferred: with the rest of the build, only when a PDF is made
-    from casebook.build.pdfs import _cache, _page_count, _work, roots_of  # deferred: the build loads MkDocs and WeasyPrint
-    from casebook.pdf.assemble import assemble_portfolio  # deferred: the build loads MkDocs and WeasyPrint
-
-    work = _work(project, None, _cache(project, project.root / CACHE_DIR_NAME))
-    work.pdf_ctx.cover = cover
-    work.ensure(pdfs=[(c, "case") for c in chosen], label="PDF")
-    parts = [work.pdf_path(c, "case") for c in chosen]
-    key = hashlib.sha256("\0".join([work.shared, out_path.stem, "tailored", cover.title, cover.lang, cover.note,
-                                     *(p.stem for p in parts)]).encode()).hexdigest()
-    cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
-    if not store.valid(cached):  # else missing, changed or unsigned: joined again
-        counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(chosen, parts)]
-        roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
-        assemble_portfolio(work.pdf_ctx, chosen, parts, counts, cached, roots, out_path.stem, None, 0)
-    store.copy_verified(cached, out_path)
 
 
 def _audited_pdf(project, output: Path, make) -> None:
