@@ -10,8 +10,9 @@ the bundled fonts, so Cyrillic renders and nothing depends on the machine.
 
 Only public texts go in: the headline, the client as public output may
 name it (:meth:`Case.client_label`), the period, the platforms and the
-specialist's name.  The PNG is kept in memory by its SVG's hash, and on
-disk in the cache folder (verified by :mod:`casebook.store`).
+specialist's name.  The file is named by its design's hash, so a page links it
+without rendering it; the PNG is made once, where the site writes its files,
+and kept in the cache folder (verified by :mod:`casebook.store`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from casebook import registry, store
@@ -53,8 +54,24 @@ def use_cache(folder: Path | None) -> None:
 
 @dataclass(frozen=True)
 class Cover:
-    name: str  # file name: a content hash + .png
-    data: bytes
+    """A cover by its design: the name is known at once, the PNG is made when first read."""
+
+    name: str  # file name: a hash of the design + .png
+    svg: str
+
+    @cached_property
+    def data(self) -> bytes:
+        """The PNG: from the cache folder when a verified copy is there, else rendered (and kept there)."""
+        path = _cache_folder / f"{self.name}" if _cache_folder else None
+        data = store.read(path) if path else None
+        if data is None:
+            data = _png(self.svg)
+            if path is not None:
+                try:
+                    store.write(path, data)
+                except OSError:
+                    pass  # a cache that cannot be written costs time, never the build
+        return data
 
 
 @lru_cache(maxsize=8)
@@ -145,24 +162,15 @@ def _png(svg: str) -> bytes:
     return vlc.svg_to_png(svg, scale=1.0)
 
 
-@lru_cache(maxsize=4096)
 def _cover(svg: str) -> Cover:
+    """A page needs only the name; the PNG is rendered where the site writes its files."""
     key = hashlib.sha256(f"{CACHE_VERSION}\0{svg}".encode("utf-8")).hexdigest()
-    path = _cache_folder / f"{key}.png" if _cache_folder else None
-    data = store.read(path) if path else None
-    if data is None:
-        data = _png(svg)
-        if path is not None:
-            try:
-                store.write(path, data)
-            except OSError:
-                pass  # a cache that cannot be written costs time, never the build
-    return Cover(f"cover-{hashlib.sha256(data).hexdigest()[:16]}.png", data)
+    return Cover(f"cover-{key[:16]}.png", svg)
 
 
 def case_cover(view, author: str = "") -> Cover:
     """The cover of one public case, from its view (casebook.render.views.CaseView)."""
-    case, t = view.case, view.t
+    case = view.case
     headline = view.headline or case.title
     subtitle = " · ".join(x for x in (case.client_label(), view.period) if x)
     return _cover(cover_svg(key=case.slug, headline=headline, subtitle=subtitle, platforms=list(case.platforms),

@@ -51,12 +51,6 @@ class SitePlan:
 CHART_FILES = "assets/casebook/charts"  # the static chart SVGs, beside the other assets
 
 
-def _generated(cover) -> media_mod.MediaFile:
-    """A generated image as a media file of the site."""
-    return media_mod.MediaFile(source=Path(), name=cover.name, data=cover.data, width=1200, height=630,
-                               mime="image/png")
-
-
 def page_base(url: str) -> str:
     """Relative path from a page's URL to the site root ('' for the home page)."""
     depth = url.count("/")
@@ -77,7 +71,7 @@ class Site:
         self.locale = site_locale or (project.profile.locale if project.profile else "en")
         self.t = translator(self.locale)
         self._views: dict[str, CaseView] = {}
-        self._media: dict[tuple[str, str], media_mod.MediaFile] = {}
+        self._media: dict[tuple[str, str], Any] = {}  # MediaFile, or a generated cover (name, data)
         self._card_list: list[dict[str, Any]] | None = None
         self.work: Any = None  # a casebook.build.casework.CaseWork: case pages made ahead, in parallel
         self._generated: set[str] = set()  # slugs whose cover casebook made
@@ -117,7 +111,7 @@ class Site:
         """A case without a cover gets one made from its numbers (casebook.render.covers)."""
         author = self.project.profile.name if self.project.profile else ""
         cover = covers.case_cover(view, author)
-        self._media[(loaded.case.slug, "\0cover")] = _generated(cover)
+        self._media[(loaded.case.slug, "\0cover")] = cover  # its PNG is made when the site writes it
         self._generated.add(loaded.case.slug)
         return f"media/{loaded.case.slug}/{cover.name}"
 
@@ -128,7 +122,7 @@ class Site:
         platforms = [p for p in registry.platforms() if any(p in c.case.platforms for c in cases)]
         cover = covers.portfolio_cover(name=prof.name if prof else "", role=prof.role if prof else "",
                                        cases=len(cases), platforms=platforms, t=self.t)
-        self._media[("_profile", "\0cover")] = _generated(cover)
+        self._media[("_profile", "\0cover")] = cover
         return f"media/profile/{cover.name}"
 
     def profile_photo(self) -> str:
