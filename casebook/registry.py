@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -49,12 +49,11 @@ class MetricInfo:
         """Computed from other metrics, never written in a snapshot."""
         return self.formula is not None or self.change_of is not None or self.id == "er"
 
-    @property
+    @cached_property  # asked for every metric of every platform of every case: read the formula once
     def inputs(self) -> tuple[str, ...]:
         """The counts a derived metric is made of, in the order the formula names them."""
         if self.formula is None:
             return (self.change_of,) if self.change_of else ()
-
         return tuple(dict.fromkeys(w for w in re.findall(r"[a-z_]+", self.formula)))
 
     @property
