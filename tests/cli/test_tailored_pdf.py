@@ -35,6 +35,25 @@ def test_a_vacancy_pdf_has_its_title_note_language_and_best_figures(casebook, tm
         assert _flat(b["figure"]).replace("\u00a0", " ") in cover.replace("\u00a0", " "), (b, cover)
 
 
+def test_the_cover_prints_each_best_figure_in_its_case_language_whatever_lang(casebook, tmp_path):
+    """--lang sets the cover's own words; a ru case's figure stays ru (×9,5), an en case's stays en (×7.2)."""
+    root = copy_demo(tmp_path / "p")
+    en_cover = tmp_path / "en.pdf"
+    result = casebook("pdf", "--tag", "lead-generation", "--lang", "en", "-o", en_cover, cwd=root)
+    assert result.returncode == 0, result.stderr
+    cover = _flat(PdfReader(str(en_cover)).pages[0].extract_text()).replace("\u00a0", " ")
+    assert "Cases: 2" in cover, cover  # the interface speaks --lang
+    assert "Заявки ×9,5" in cover and "Заявки ×28" in cover, cover  # both ru cases' figures in ru
+    assert "Leads ×9.5" not in cover and "Leads ×28" not in cover, cover
+    ru_cover = tmp_path / "ru.pdf"
+    result = casebook("pdf", "--case", "speakup-school-telegram", "--case", "thread-and-tide-instagram",
+                      "--lang", "ru", "-o", ru_cover, cwd=root)
+    assert result.returncode == 0, result.stderr
+    cover = _flat(PdfReader(str(ru_cover)).pages[0].extract_text()).replace("\u00a0", " ")
+    assert "Кейсы: 2" in cover, cover
+    assert "Views ×7.2" in cover and "Заявки ×9,5" in cover, cover  # each figure as its own case writes it
+
+
 def test_the_best_figures_are_the_biggest_growths_one_per_case(tmp_path):
     project = open_project(copy_demo(tmp_path / "p"))
     views = [case_view(c) for c in project.public_cases]
