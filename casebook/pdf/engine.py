@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from casebook import __version__ as casebook_version
 from casebook.settings import theme_dir
@@ -86,6 +87,12 @@ def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html:
     fetcher = SafeFetcher(roots)
     layout_options = {k: v for k, v in pdf_options().items()
                       if k in ("pdf_variant", "pdf_tags", "optimize_images", "dpi", "jpeg_quality")}
+    sheet = _print_sheet(base_url, html)
+    refused: list[str] = []
+    if sheet is not None:  # the theme's print.css, parsed once in this process
+        layout_options.update(stylesheets=[sheet.css], font_config=sheet.font_config)
+        refused += sheet.refused
+        html, fallback_html = _unlinked(html), tuple(_unlinked(h) for h in fallback_html)
     document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**layout_options)
     for smaller in fallback_html:
         if not max_pages or len(document.pages) <= max_pages:
@@ -97,7 +104,58 @@ def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html:
     for page in document.pages:
         page.links = [link for link in page.links if link[0] != "attachment"]
     data = document.write_pdf(**pdf_options())
-    return RenderResult(data, list(fetcher.refused), time.perf_counter() - started, len(document.pages))
+    return RenderResult(data, refused + list(fetcher.refused), time.perf_counter() - started, len(document.pages))
+
+
+# The link every print document's head has (theme/pdf/base.html), and the
+# sheet it names: parsed once per process instead of once per document.
+PRINT_CSS_LINK = '<link rel="stylesheet" href="print.css">'
+
+
+@dataclass
+class _Sheet:
+    css: Any  # weasyprint.CSS
+    font_config: Any  # the FontConfiguration its @font-face rules were added to
+    refused: list[str]
+
+
+_SHEETS: dict[tuple, _Sheet] = {}
+
+
+def _print_sheet(base_url: str, html: str) -> _Sheet | None:
+    """theme/pdf/print.css as a parsed stylesheet with its fonts loaded, made once
+    per process (and again when the file changes); None when ``html`` does not
+    link it from the theme (then WeasyPrint reads what the document links).
+
+    It is handed to WeasyPrint as a user stylesheet; the document's own
+    <style> (page footer, accent colour) is author origin and still wins
+    over it, as it did when it came after the link: the bytes are the same.
+    """
+    from weasyprint import CSS  # deferred: weasyprint is heavy and loaded only when this runs
+    from weasyprint.text.fonts import FontConfiguration  # deferred: as above
+
+    from .fetch import SafeFetcher  # deferred: the fetcher subclasses WeasyPrint's, loaded only to render
+
+    folder = theme_dir() / "pdf"
+    if base_url != folder.as_uri() + "/" or PRINT_CSS_LINK not in html:
+        return None
+    path = folder / "print.css"
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if key not in _SHEETS:
+        fetcher = SafeFetcher((str(theme_dir()),))
+        font_config = FontConfiguration()
+        css = CSS(url=path.as_uri(), url_fetcher=fetcher, font_config=font_config)
+        _SHEETS.clear()
+        _SHEETS[key] = _Sheet(css, font_config, list(fetcher.refused))
+    return _SHEETS[key]
+
+
+def _unlinked(html: str) -> str:
+    return html.replace(PRINT_CSS_LINK, "", 1)
 
 
 def _versions() -> str:

@@ -17,3 +17,32 @@ def test_render_is_deterministic(monkeypatch):
     second = render_html(HTML, base_url(), roots)
     assert first.data.startswith(b"%PDF") and first.data == second.data
     assert first.refused == []
+
+
+def _weasyprint_alone(html: str) -> bytes:
+    """The PDF WeasyPrint makes when the document reads its own stylesheet (no sheet shared)."""
+    from weasyprint import HTML
+
+    from casebook.pdf.engine import pdf_options
+    from casebook.pdf.fetch import SafeFetcher
+
+    layout = {k: v for k, v in pdf_options().items()
+              if k in ("pdf_variant", "pdf_tags", "optimize_images", "dpi", "jpeg_quality")}
+    document = HTML(string=html, base_url=base_url(), url_fetcher=SafeFetcher((str(theme_dir()),))).render(**layout)
+    document.metadata.attachments = []
+    document.metadata.xmp_metadata = []
+    return document.write_pdf(**pdf_options())
+
+
+def test_the_stylesheet_parsed_once_gives_the_bytes_of_each_document_parsing_it(monkeypatch):
+    """print.css is parsed once per process and shared; the document's own <style>
+    (footer text, a report's accent colour) still wins over it, so every PDF is
+    byte for byte what WeasyPrint makes reading the link itself, render after render."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    roots = (str(theme_dir()),)
+    styled = HTML.replace("</head>", "<style>:root { --cb-accent: #e0115f; } "
+                                     "@page { @bottom-left { content: \"Acme\"; } }</style></head>")
+    styled = styled.replace("<h1>Hello</h1>", "<h1>Hello</h1><h2>Accent</h2><p><a href='https://x.test'>"
+                                              "a link</a> − → ✓ <b>bold</b> <i>italic</i></p>")
+    for html in (styled, HTML, styled):
+        assert render_html(html, base_url(), roots).data == _weasyprint_alone(html)
