@@ -72,6 +72,7 @@ def _iter_case(case: Case) -> Iterator[Issue]:
         )
     yield from _periods(case)
     yield from _series_against_after(case)
+    yield from _highlights(case)
 
 
 def _strings(value, path: tuple) -> Iterator[tuple[tuple, str]]:
@@ -198,6 +199,37 @@ def name_pattern(name: str):
     """A client name as a whole word, its words joined by any spaces, hyphens or underscores."""
     words = [re.escape(w) for w in visible(name).split()]
     return re.compile(r"(?<!\w)" + r"[\s_-]+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _highlights(case: Case) -> Iterator[Issue]:
+    """A `highlights:` entry the case page cannot show (no KPI card, or no figure in this case) is said, not dropped."""
+    cards = registry.card_order()
+    reg = registry.metrics()
+    for i, metric in enumerate(case.highlights):
+        if metric not in cards:
+            hint = " (an engagement rate is 'er', the case's own definition)" if reg[metric].engagement_rate else ""
+            yield ("highlights", i), "warning", (
+                f"'{metric}' is not one of the results a case page can open with{hint}, so it is left out; "
+                f"use one of: {', '.join(cards)}")
+            continue
+        info = reg[registry.er_definitions()[case.engagement_rate] if metric == "er" else metric]
+        inputs = info.inputs if info.formula else (info.id,)
+        snaps = (case.baseline, case.after)
+        if not any(_reports(snap, inputs, info.pool == "totals") for snap in snaps):
+            anywhere = {k for snap in snaps if snap for mm in snap.metrics.values() for k in mm.values()}
+            missing = [x for x in dict.fromkeys(inputs) if x not in anywhere]
+            needs = (f"no platform reports {' and '.join(dict.fromkeys(inputs))} together" if not missing
+                     else f"it needs {' and '.join(missing)}, which the case does not report" if missing != [metric]
+                     else "the case does not report it")
+            yield ("highlights", i), "warning", f"'{metric}' has no figure in this case ({needs}), so it is left out"
+
+
+def _reports(snap: Snapshot | None, inputs: tuple[str, ...], pooled: bool) -> bool:
+    """Whether a snapshot has every input of a figure: on one platform, or summed over all for a pooled cost."""
+    if snap is None:
+        return False
+    found = [set(m.values()) for m in snap.metrics.values()]
+    return any(set(inputs) <= f for f in found) or (pooled and set(inputs) <= set().union(*found))
 
 
 def _not_listed(platform: str) -> str:
