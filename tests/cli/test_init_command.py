@@ -13,6 +13,8 @@ from PIL import Image
 
 from casebook.cli import main
 
+from sitebuild import serve
+
 
 def run(cwd: Path, *args: str):
     old = os.getcwd()
@@ -25,7 +27,7 @@ def run(cwd: Path, *args: str):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("locale, lang, search", [("en", "en", "Search"), ("ru", "ru", "Поиск")])
-def test_init_then_check_then_build(tmp_path, locale, lang, search):
+def test_init_then_check_then_build(tmp_path, browser, locale, lang, search):
     result = run(tmp_path, "init", "site-project", "--locale", locale, "--name", "Maria Ivanova")
     assert result.exit_code == 0, result.output
     project = tmp_path / "site-project"
@@ -35,19 +37,42 @@ def test_init_then_check_then_build(tmp_path, locale, lang, search):
     assert run(project, "check").exit_code == 0
     built = run(project, "build", "--no-pdf", "-q")
     assert built.exit_code == 0, built.output
-    index = (project / "site" / "index.html").read_text("utf-8")
-    assert re.search(rf'<html lang="{lang}"', index)
-    assert f'placeholder="{search}"' in index  # Material's own texts in the site's language
-    # the sample case's card shows a generated cover, not a letter in a grey box
-    images = re.findall(r'<img[^>]+src="(media/my-first-case/[^"]+)"', index)
-    assert images and "cb-card__initials" not in index
-    page = (project / "site" / "cases" / "my-first-case" / "index.html").read_text("utf-8")
-    og = re.search(r'<meta property="og:image" content="[^"]*?(media/[^"]+)"', page).group(1)
-    with Image.open(io.BytesIO((project / "site" / og).read_bytes())) as image:
-        assert (image.format, image.size) == ("PNG", (1200, 630))
     # the schema lives where the case's modeline points, never in the published site
     assert "$schema=../docs/case.schema.json" in (project / "cases" / "my-first-case.yaml").read_text("utf-8")
     assert not list((project / "site").rglob("*.schema.json"))
+    _seen_in_chromium(browser, serve(str(project / "site")), lang, search)
+
+
+def _seen_in_chromium(browser, base: str, lang: str, search: str) -> None:
+    """The built site as a reader's browser shows it: its language, its covers, its link previews."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{base}/", wait_until="load")
+        assert page.evaluate("document.documentElement.lang") == lang
+        # Material's own texts in the site's language: the search box once Material's script has run
+        assert page.get_attribute("input.md-search__input", "placeholder") == search
+        cards = page.locator(".cb-card")
+        assert cards.count() >= 1 and page.locator(".cb-card__initials").count() == 0
+        links = []
+        for i in range(cards.count()):  # every card shows a real cover, not a letter in a grey box
+            card = cards.nth(i)
+            card.scroll_into_view_if_needed()
+            image = card.locator("img").first
+            image.wait_for(state="visible")
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+            assert image.evaluate("img => [img.naturalWidth, img.naturalHeight]")[0] >= 600
+            links.append(card.locator("a[href]").first.evaluate("a => a.href"))
+        for link in links:  # every case page's link preview is a 1200x630 PNG
+            page.goto(link, wait_until="load")
+            og = page.get_attribute('meta[property="og:image"]', "content")
+            assert og, link
+            url = page.evaluate("c => new URL(c, location.href).href", og)
+            response = page.request.get(url)
+            assert response.ok, og
+            with Image.open(io.BytesIO(response.body())) as image:
+                assert (image.format, image.size) == ("PNG", (1200, 630)), og
+    finally:
+        page.close()
 
 
 def test_init_never_overwrites(tmp_path):
