@@ -1,25 +1,27 @@
-"""Cached artefacts, written whole and read back only when they are what was written.
+"""Cached artefacts and written files: whole, and read back only when they are what was written.
 
-Everything a build keeps in its cache folder (case pages, chart specs and
-SVGs, case PDFs and the portfolio's parts, re-encoded media, the leak
-audit's verdicts and PDF texts) goes through :func:`write` and comes back
-through :func:`read`.  Beside each artefact ``NAME`` lies ``NAME.sig``: the
-sha256 of the artefact's bytes, signed (HMAC-SHA256) with the user's own key
-(``$XDG_CACHE_HOME/casebook/cache-key``, the one :mod:`casebook.load.cache`
-signs its entries with, :func:`user_key`) together with the artefact's folder and name.  Whoever can edit
+:func:`write_file` is casebook's one atomic write.  Every disk cache is a
+:class:`Cache`: a named folder of the cache folder, one file an entry,
+named by a content key (:func:`content_key`).  Beside each entry ``KEY``
+lies ``KEY.sig``: the sha256 of its bytes, signed (HMAC-SHA256) with the
+user's own key (``$XDG_CACHE_HOME/casebook/cache-key``, :func:`user_key`)
+together with the cache's name, its version and the key.  Whoever can edit
 the cache folder but cannot read that key cannot make an entry casebook
-will use: a changed, truncated, swapped or unsigned artefact, or one moved
-to another name, reads as missing, is made again and overwritten.  A miss
-costs time, never the build.
+will use: a changed, truncated, swapped or unsigned entry, one moved to
+another name or cache, or one of another version reads as a miss, is made
+again and overwritten.  A miss costs time, never the build.  Without a key
+that can be kept (no writable home), a key made for this process is used.
 
 ``casebook build --force`` builds inside :func:`fresh`: a read then accepts
-only what this very build wrote (each record names the build that signed
-it), so no output of an earlier build is used, while the artefacts the
-build hands from its workers to the publishing step still flow through the
-cache.
+only what this very build wrote (each record names the build that signed it).
 
-Without a key that can be kept (no writable home), a key made for this
-process is used: the cache then serves one build only.
+A read or write marks an entry as used; :func:`prune`, at the end of a
+successful build, removes the entries of old versions and those the build
+did not use, unless the last build of other outputs sharing the cache (the
+private folder, another site folder) used them.  Only entries with such a
+record are removed: nothing else in the cache folder, nothing outside it.
+Each process using a cache folder holds a shared lock on it (``.lock``);
+pruning needs the folder alone, so it never runs under a concurrent build.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ import os
 import shutil
 import stat
 import tempfile
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, suppress
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -41,10 +44,20 @@ from typing import Iterable
 from casebook.errors import CasebookError, display_path
 from casebook.settings import PACKAGE_DIR, theme_dir
 
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no locks, so no pruning
+    fcntl = None  # type: ignore[assignment]
+
 SUFFIX = ".sig"
-_MAGIC = "casebook-cache 1"
+_MAGIC = "casebook-cache 2"
+_TOKEN = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 _PROCESS_KEY = os.urandom(32)  # made at import, so forked workers share it
 _generation = "-"  # "-": any build's entries are good; else only those this build signed
+_VERSIONS: dict[tuple[str, str], str] = {}  # (cache folder, name) -> the version this process uses
+_held: dict[str, list] = {}  # cache folder -> [lock fd, when this build began (ns): entries used since]
+_MAX_HELD = 32  # cache folders one process holds a lock on (a test session opens many)
+_SLACK_NS = 2_000_000_000  # file times lag the clock a little: "used" is counted from a bit earlier
 
 
 def key() -> bytes:
@@ -66,12 +79,9 @@ def user_key() -> bytes | None:
 def _key_in(folder: str) -> bytes | None:
     base = Path(folder)
     path = base / "cache-key"
-    try:
-        data = path.read_bytes()
-        if len(data) >= 32:
+    with suppress(OSError):
+        if len(data := path.read_bytes()) >= 32:
             return data
-    except OSError:
-        pass
     try:
         base.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -94,26 +104,21 @@ def sidecar(path: Path) -> Path:
     return path.with_name(path.name + SUFFIX)
 
 
-def _name(path: Path) -> str:
-    path = Path(path)
-    return f"{path.parent.name}/{path.name}"
+def is_record(path: Path) -> bool:
+    return Path(path).name.endswith(SUFFIX)
 
 
-def seal(secret: bytes, path: Path, data: bytes, generation: str = "-") -> str:
-    """The record of ``data`` kept as ``path``: its hash, signed with ``secret``."""
-    digest = hashlib.sha256(data).hexdigest()
-    mac = hmac.new(secret, f"{_MAGIC}\0{_name(path)}\0{generation}\0{digest}".encode("utf-8"), "sha256").hexdigest()
-    return f"{_MAGIC} {generation} {digest} {mac}\n"
+def touch(path: Path) -> None:
+    """Mark an entry (and its record) as used now, so pruning keeps it."""
+    for p in (Path(path), sidecar(path)):
+        with suppress(OSError):
+            os.utime(p)
 
 
-def _good(path: Path, data: bytes, record: str) -> bool:
-    parts = record.split()
-    if len(parts) != 5 or " ".join(parts[:2]) != _MAGIC:
-        return False
-    generation = parts[2]
-    if _generation != "-" and generation != _generation:
-        return False  # written before this forced build
-    return hmac.compare_digest(record, seal(key(), path, data, generation))
+def remove(path: Path) -> None:
+    for p in (Path(path), sidecar(path)):
+        with suppress(OSError):
+            p.unlink()
 
 
 def _read_file(path: Path, limit: int | None = None) -> bytes:
@@ -125,29 +130,11 @@ def _read_file(path: Path, limit: int | None = None) -> bytes:
         return f.read(limit) if limit is not None else f.read()
 
 
-def read(path: Path) -> bytes | None:
-    """The artefact's bytes when its signed record vouches for them, else None (a miss)."""
-    path = Path(path)
+def _text(data: bytes | None) -> str | None:
     try:
-        record = _read_file(sidecar(path), 512).decode("ascii")
-        data = _read_file(path)
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    return data if _good(path, data, record) else None
-
-
-def read_text(path: Path) -> str | None:
-    data = read(path)
-    if data is None:
-        return None
-    try:
-        return data.decode("utf-8")
+        return data.decode("utf-8") if data is not None else None
     except UnicodeDecodeError:
         return None
-
-
-def valid(path: Path) -> bool:
-    return read(path) is not None
 
 
 def _file_mode() -> int:
@@ -172,15 +159,6 @@ def _replace(path: Path, data: bytes, mode: int | None = None, fsync: bool = Fal
         raise
 
 
-def write(path: Path, data: bytes) -> None:
-    """Keep ``data`` as ``path`` with its signed record; OSError when the disk refuses."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _replace(path, data)
-    # a reader between the two renames sees a record that does not match: a miss
-    _replace(sidecar(path), seal(key(), path, data, _generation).encode("ascii"))
-
-
 def write_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool = False) -> None:
     """A file (not a signed cache entry) written whole: a reader sees the old file or the new one.
 
@@ -191,45 +169,6 @@ def write_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace(path, data, mode, fsync)
-
-
-def copy_verified(src: Path, dest: Path) -> None:
-    """Put a cached artefact in place: only the bytes its signed record vouches for."""
-    data = read(src)
-    if data is None:  # checked (or made) a moment ago: changed under this build
-        raise CasebookError(f"{src}: the cached file is missing or was changed during the build; "
-                            f"nothing was published; build again")
-    write_file(dest, data)
-
-
-def write_quietly(path: Path, data: bytes) -> bool:
-    """write(), where a cache that cannot be written only costs time."""
-    try:
-        write(path, data)
-        return True
-    except OSError:
-        return False
-
-
-def touch(path: Path) -> None:
-    """Mark an entry (and its record) as used now, so pruning keeps it."""
-    for p in (Path(path), sidecar(path)):
-        try:
-            os.utime(p)
-        except OSError:
-            pass
-
-
-def remove(path: Path) -> None:
-    for p in (Path(path), sidecar(path)):
-        try:
-            p.unlink()
-        except OSError:
-            pass
-
-
-def is_record(path: Path) -> bool:
-    return Path(path).name.endswith(SUFFIX)
 
 
 @contextmanager
@@ -243,6 +182,239 @@ def fresh(on: bool = True):
         yield
     finally:
         _generation = before
+
+
+def _hold(root: Path) -> list | None:
+    """This process's shared lock on the cache folder, taken on first use."""
+    name = os.path.abspath(root)
+    held = _held.get(name)
+    if held is None:
+        try:
+            fd = os.open(os.path.join(name, ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError:
+            return None  # no folder yet (a read), or none that can be written: nothing to prune either
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while another process prunes
+        except OSError:
+            os.close(fd)
+            return None
+        if len(_held) >= _MAX_HELD:
+            os.close(_held.pop(next(iter(_held)))[0])
+        held = _held[name] = [fd, time.time_ns() - _SLACK_NS]
+    return held
+
+
+def content_key(*parts: object, data: bytes = b"") -> str:
+    """A cache key: sha256 of the parts (and bytes) an entry is made from."""
+    h = hashlib.sha256("\0".join(str(p) for p in parts).encode("utf-8", "surrogateescape") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+class Cache:
+    """One disk cache: the folder ``root/name``, entries by key, signed with ``version``.
+
+    ``version`` changes when what an entry holds changes: entries of other
+    versions are misses and pruned.  Reads and writes never raise on a
+    cache that cannot be used; a miss costs time, never the build.
+    """
+
+    def __init__(self, root: Path, name: str, version: object, *, _register: bool = True):
+        self.root, self.name, self.version = Path(root), name, str(version)
+        self.folder = self.root / name
+        if _register:  # the path-based functions below make one per call, of no version
+            if not (set(name) | set(self.version)) <= _TOKEN or not name or name.startswith("."):
+                raise ValueError(f"cache name and version must be plain words: {name!r} {self.version!r}")
+            _VERSIONS[(os.path.realpath(self.root), name)] = self.version
+
+    def path(self, key: str) -> Path:
+        if not key or key.startswith(".") or "/" in key or "\\" in key or key.endswith(SUFFIX):
+            raise ValueError(f"not a cache key: {key!r}")
+        return self.folder / key
+
+    def _seal(self, entry: str, data: bytes, generation: str) -> str:
+        digest = hashlib.sha256(data).hexdigest()
+        signed = f"{_MAGIC}\0{self.name}/{self.version}/{entry}\0{generation}\0{digest}"
+        mac = hmac.new(key(), signed.encode("utf-8"), "sha256").hexdigest()
+        return f"{_MAGIC} {self.name} {self.version} {generation} {digest} {mac}\n"
+
+    def read(self, key: str) -> bytes | None:
+        """The entry's bytes when its record vouches for them in this version, else None."""
+        path = self.path(key)
+        _hold(self.root)
+        try:
+            record = _read_file(sidecar(path), 512).decode("ascii")
+            data = _read_file(path)
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        generation = (record.split() + ["", "", "", "", ""])[4]
+        if _generation != "-" and generation != _generation:
+            return None  # written before this forced build
+        if not hmac.compare_digest(record, self._seal(key, data, generation)):
+            return None  # changed, swapped, unsigned, of another version or another cache
+        touch(path)  # used by this build: pruning keeps it
+        return data
+
+    def read_text(self, key: str) -> str | None:
+        return _text(self.read(key))
+
+    def write(self, key: str, data: bytes) -> None:
+        """Keep ``data`` under ``key`` with its signed record; OSError when the disk refuses."""
+        path = self.path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _hold(self.root)
+        _replace(path, data)
+        _replace(sidecar(path), self._seal(key, data, _generation).encode("ascii"))
+
+    def write_quietly(self, key: str, data: bytes) -> bool:
+        """write(), where a cache that cannot be written only costs time."""
+        with suppress(OSError):
+            self.write(key, data)
+            return True
+        return False
+
+    def keys(self, prefix: str) -> list[str]:
+        """Names of the entries whose key starts with ``prefix`` (verified only when read)."""
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return []
+        return sorted(n for n in names if n.startswith(prefix) and not n.endswith(SUFFIX) and not n.startswith("."))
+
+    def remove(self, key: str) -> None:
+        remove(self.path(key))
+
+
+# The same by path (``root/name/key``): for caches not yet made a :class:`Cache`.
+
+def _at(path: Path) -> tuple[Cache, str]:
+    path = Path(path)
+    return Cache(path.parent.parent, path.parent.name, "-", _register=False), path.name
+
+
+def read(path: Path) -> bytes | None:
+    cache, key = _at(path)
+    return cache.read(key)
+
+
+def read_text(path: Path) -> str | None:
+    return _text(read(path))
+
+
+def valid(path: Path) -> bool:
+    return read(path) is not None
+
+
+def write(path: Path, data: bytes) -> None:
+    cache, key = _at(path)
+    cache.write(key, data)
+
+
+def write_quietly(path: Path, data: bytes) -> bool:
+    cache, key = _at(path)
+    return cache.write_quietly(key, data)
+
+
+def copy_verified(src: Path, dest: Path) -> None:
+    """Put a cached artefact in place: only the bytes its signed record vouches for."""
+    data = read(src)
+    if data is None:  # checked (or made) a moment ago: changed under this build
+        raise CasebookError(f"{src}: the cached file is missing or was changed during the build; "
+                            f"nothing was published; build again")
+    write_file(dest, data)
+
+
+def _record_of(record: Path) -> tuple[str, str] | None:
+    """(cache name, version) of a record written by :class:`Cache`, else None."""
+    try:
+        parts = _read_file(record, 512).decode("ascii").split()
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return (parts[2], parts[3]) if len(parts) == 7 and " ".join(parts[:2]) == _MAGIC else None
+
+
+def _manifest(root: Path, outputs: list[str]) -> Path:
+    return root / ".used" / (hashlib.sha256("\0".join(outputs).encode()).hexdigest()[:24] + ".txt")
+
+
+def _kept_by_others(root: Path, own: Path) -> set[str]:
+    """Entries the last builds of other outputs used (their outputs still there)."""
+    kept: set[str] = set()
+    try:
+        manifests = sorted((root / ".used").glob("*.txt"))
+    except OSError:
+        return kept
+    for path in manifests:
+        if path == own:
+            continue
+        try:
+            outputs, _sep, names = path.read_text("utf-8").partition("\n\n")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if not any(os.path.isdir(o) for o in outputs.splitlines()):
+            path.unlink(missing_ok=True)  # those outputs are gone: so is their claim
+            continue
+        kept.update(names.splitlines())
+    return kept
+
+
+def prune(root: Path, outputs: Iterable[Path]) -> int:
+    """At the end of a successful build of ``outputs``: drop entries of old versions and unused ones.
+
+    In every folder of ``root`` that holds :class:`Cache` entries, an entry
+    goes when its version is not the one this process uses for that cache, or
+    when this build neither read nor wrote it and the last build of other
+    outputs sharing the cache did not use it either.  Returns how many went.
+    Does nothing when this process never used the cache folder or another
+    process is using it now (that build prunes when it ends).
+    """
+    real = os.path.realpath(root)
+    held = next((h for name, h in _held.items() if os.path.realpath(name) == real), None)
+    if held is None or fcntl is None:
+        return 0
+    try:
+        fcntl.flock(held[0], fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fcntl.flock(held[0], fcntl.LOCK_SH)
+        return 0
+    try:
+        return _prune(Path(real), held[1], sorted(str(Path(o).resolve()) for o in outputs))
+    except OSError:  # a cache folder that cannot be pruned costs disk space, never the build
+        return 0
+    finally:
+        fcntl.flock(held[0], fcntl.LOCK_SH)
+        held[1] = time.time_ns() - _SLACK_NS  # the next build in this process (casebook serve) starts now
+
+
+def _prune(root: Path, start: int, outputs: list[str]) -> int:
+    own = _manifest(root, outputs)
+    kept, used, removed = _kept_by_others(root, own), [], 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != "."):
+        current = _VERSIONS.get((str(root), folder.name))
+        for entry in sorted(folder.iterdir()):
+            try:
+                st = entry.lstat()
+            except OSError:
+                continue
+            if entry.name.startswith(".tmp-") and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < start:
+                remove(entry)  # half a write of a killed build
+                removed += 1
+                continue
+            if not is_record(entry):
+                continue
+            found = _record_of(entry)
+            if found is None or found[0] != folder.name:
+                continue  # not an entry of this API: left alone
+            name = f"{folder.name}/{entry.name[:-len(SUFFIX)]}"
+            old = current is not None and found[1] != current
+            if not old and st.st_mtime_ns >= start:
+                used.append(name)
+            elif old or name not in kept:
+                remove(entry.with_name(entry.name[:-len(SUFFIX)]))
+                removed += 1
+    write_file(own, ("\n".join(outputs) + "\n\n" + "\n".join(used) + "\n").encode("utf-8"))
+    return removed
 
 
 # Content keys: what a cache entry is made from, hashed.
@@ -275,9 +447,7 @@ def tree_digest(folders: Iterable[Path]) -> str:
     for folder in folders:
         folder = Path(folder)
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            h.update(path.relative_to(folder).as_posix().encode())
-            h.update(b"\0")
-            h.update(file_digest(path).encode())
+            h.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}".encode())
     return h.hexdigest()
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -64,3 +67,107 @@ def test_a_cache_folder_that_cannot_be_written_is_replaced(tmp_path):
     chosen = store.usable_folder(blocked)
     assert chosen != blocked.resolve() and chosen.is_dir()
     assert store.usable_folder(tmp_path / "fine") == (tmp_path / "fine").resolve()
+
+
+# --------------------------------------------------------------------------
+# Named, versioned caches and the one pruning step
+
+def _age(*paths) -> None:
+    """Make entries look as a build a day ago left them (not used by this build)."""
+    then = time.time() - 86400
+    for path in paths:
+        for p in (path, store.sidecar(path)):
+            if os.path.lexists(p):
+                os.utime(p, (then, then), follow_symlinks=False)
+
+
+def _files(folder) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() or p.is_symlink()}
+
+
+def test_an_entry_of_another_version_or_cache_or_changed_is_a_miss(tmp_path):
+    old = store.Cache(tmp_path / "cache", "media", "1")
+    old.write("abc-10x10.png", b"png bytes")
+    assert old.read("abc-10x10.png") == b"png bytes"
+    assert store.Cache(tmp_path / "cache", "media", "2").read("abc-10x10.png") is None  # the re-encoding changed
+    # the same bytes and record moved into another cache: a miss there
+    (tmp_path / "cache" / "covers").mkdir()
+    for name in ("abc-10x10.png", "abc-10x10.png.sig"):
+        (tmp_path / "cache" / "covers" / name).write_bytes((tmp_path / "cache" / "media" / name).read_bytes())
+    assert store.Cache(tmp_path / "cache", "covers", "1").read("abc-10x10.png") is None
+    # a tampered entry: a miss, never its bytes
+    (tmp_path / "cache" / "media" / "abc-10x10.png").write_bytes(b"png bytez")
+    assert old.read("abc-10x10.png") is None
+    with pytest.raises(ValueError):
+        old.path("../outside")
+
+
+def test_pruning_removes_old_versions_and_unused_entries_and_nothing_else(tmp_path):
+    root = tmp_path / "cache"
+    charts = store.Cache(root, "charts", "1")
+    for key in ("used.svg", "unused.svg", "stale.svg"):
+        charts.write(key, b"<svg/>")
+    store.Cache(root, "covers", "1").write("old.png", b"png")
+    # not entries of a Cache: a note, an older casebook's record, a folder linked from outside
+    (root / "charts" / "notes.txt").write_text("mine")
+    (root / "pages").mkdir()
+    (root / "pages" / "x.html").write_text("<p>")
+    (root / "pages" / "x.html.sig").write_text("casebook-cache 1 - 00 00\n")
+    outside = tmp_path / "outside"
+    store.Cache(outside, "evil", "1").write("victim.txt", b"keep me")
+    (root / "evil").symlink_to(outside / "evil")
+    _age(*(root / "charts").iterdir(), root / "covers" / "old.png", root / "pages" / "x.html",
+         outside / "evil" / "victim.txt")
+    before_outside = _files(outside)
+
+    # this build: charts at version 1 (one entry read, one written anew), covers now at version 2
+    assert charts.read("used.svg") == b"<svg/>"
+    charts.write("stale.svg", b"<svg>new</svg>")
+    store.Cache(root, "covers", "2")
+    site = tmp_path / "site"
+    site.mkdir()
+    assert store.prune(root, [site]) == 2
+
+    left = _files(root)
+    assert {"charts/used.svg", "charts/stale.svg", "charts/notes.txt", "pages/x.html", "pages/x.html.sig"} <= left
+    assert not {"charts/unused.svg", "charts/unused.svg.sig", "covers/old.png", "covers/old.png.sig"} & left
+    assert _files(outside) == before_outside  # a link out of the cache folder is not followed
+
+
+def test_entries_another_output_used_last_survive_a_build_that_did_not_use_them(tmp_path):
+    root, site, private = tmp_path / "cache", tmp_path / "site", tmp_path / "private"
+    site.mkdir()
+    private.mkdir()
+    pdf = store.Cache(root, "pdf", "1")
+    pdf.write("public.pdf", b"%PDF public")
+    pdf.write("report.pdf", b"%PDF report")
+    store.prune(root, [site, private])  # casebook build --private used both
+
+    _age(root / "pdf" / "public.pdf", root / "pdf" / "report.pdf")
+    assert pdf.read("public.pdf")  # casebook build: the public PDF only
+    assert store.prune(root, [site]) == 0
+    assert pdf.read("report.pdf") == b"%PDF report"  # the private build's report is kept for it
+
+    _age(root / "pdf" / "public.pdf", root / "pdf" / "report.pdf")
+    assert pdf.read("public.pdf")  # casebook build --private again, with the report's case gone
+    assert store.prune(root, [site, private]) == 1
+    assert not (root / "pdf" / "report.pdf").exists() and (root / "pdf" / "public.pdf").exists()
+
+
+def test_no_pruning_while_another_process_uses_the_cache(tmp_path):
+    root = tmp_path / "cache"
+    charts = store.Cache(root, "charts", "1")
+    charts.write("old.svg", b"<svg/>")
+    _age(root / "charts" / "old.svg")
+    code = ("import sys; from pathlib import Path; from casebook import store\n"
+            f"store.Cache(Path({str(root)!r}), 'charts', '1').read('other.svg')\n"
+            "print('using', flush=True); sys.stdin.read()\n")
+    other = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "using"
+        assert store.prune(root, [tmp_path]) == 0  # the other build may still copy what it read
+        assert (root / "charts" / "old.svg").exists()
+    finally:
+        other.communicate("")
+    assert store.prune(root, [tmp_path]) == 1
+    assert not (root / "charts" / "old.svg").exists()

@@ -1,7 +1,7 @@
 """Is the last build still current?  A cheap answer before any work is done.
 
 After a successful ``casebook build`` the state file
-(``cache_dir/builds.json``) records, for that output folder, a signature of
+(``cache_dir/state/builds.json``, signed) records, for that output folder, a signature of
 the inputs (every file under the cases folder and the docs folder, the
 profile and its photo, ``mkdocs.yml`` and every file it ``INHERIT``s, the
 values of the environment variables its ``!ENV`` tags read, the files cases
@@ -29,7 +29,7 @@ from casebook import store
 from casebook.settings import PACKAGE_DIR, theme_dir
 from casebook.store import _versions
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: a signed entry of the cache folder's "state" (store.Cache), no longer a bare builds.json
 
 
 def _walk(folder: Path) -> Iterable[tuple[str, int, int]]:
@@ -70,10 +70,11 @@ class BuildState:
     """The state file of one cache folder: output folder -> what its last build read and wrote."""
 
     def __init__(self, cache_dir: Path):
-        self.path = Path(cache_dir) / "builds.json"
-        try:
-            data = json.loads(self.path.read_text("utf-8"))
-            self.builds: dict[str, Any] = data.get("builds", {}) if data.get("version") == STATE_VERSION else {}
+        self.cache = store.Cache(cache_dir, "state", STATE_VERSION)
+        self.path = self.cache.path("builds.json")
+        try:  # missing, changed, planted or of another version: no state, the build is a real one
+            data = json.loads(self.cache.read("builds.json") or b"{}")
+            self.builds: dict[str, Any] = data.get("builds", {})
         except (OSError, ValueError, AttributeError):
             self.builds = {}
 
@@ -96,7 +97,6 @@ class BuildState:
 
     def _save(self) -> None:
         try:
-            store.write_file(self.path, json.dumps({"version": STATE_VERSION, "builds": self.builds},
-                                                   indent=1).encode("utf-8"))
+            self.cache.write("builds.json", json.dumps({"builds": self.builds}, indent=1).encode("utf-8"))
         except OSError:
             pass  # no state: the next build is a real one

@@ -9,15 +9,16 @@ checked for existence and format while loading), and is used only while
 those are unchanged.  A case with errors is never cached: it is read again
 and its errors shown again.
 
-Entries are pickles, so each is signed with a key only this user can read
-(``$XDG_CACHE_HOME/casebook/cache-key``): a file planted in a shared
-project's cache folder is ignored, not loaded.
+Entries are pickles, kept in a :class:`casebook.store.Cache` (``load``):
+each is signed with a key only this user can read
+(``$XDG_CACHE_HOME/casebook/cache-key``), so a file planted in a shared
+project's cache folder is ignored, not loaded.  Without that key there is
+no load cache.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import pickle
 from functools import lru_cache
@@ -30,14 +31,12 @@ from casebook import store
 from casebook.errors import Problem
 from casebook.settings import PACKAGE_DIR
 
-ENTRY_VERSION = b"1"
+ENTRY_VERSION = "2"  # bump when what an entry holds changes
 
 
 @lru_cache(maxsize=None)
 def _code() -> str:
     return hashlib.sha256(f"{pydantic.__version__}\0{store.tree_digest([PACKAGE_DIR])}".encode()).hexdigest()
-
-
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -50,31 +49,25 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 class LoadCache:
     def __init__(self, folder: Path):
-        self.folder = Path(folder) / "load"
+        self.cache = store.Cache(folder, "load", ENTRY_VERSION)
+        self.folder = self.cache.folder
         self.key = store.user_key()
 
-    def _path(self, path: Path, root: Path, raw: bytes) -> Path:
-        h = hashlib.sha256(f"{_code()}\0{root}\0{path}\0".encode())
-        h.update(raw)
-        return self.folder / f"{h.hexdigest()}.pickle"
+    def _key(self, path: Path, root: Path, raw: bytes) -> str:
+        return store.content_key(_code(), root, path, data=raw) + ".pickle"
 
     def get(self, path: Path, root: Path, raw: bytes) -> tuple[Any, list[Problem], tuple[int, int]] | None:
         """(model, warnings, position of slug) of an unchanged valid case, or None."""
         if self.key is None:
             return None
-        try:
-            blob = self._path(path, root, raw).read_bytes()
-        except OSError:
-            return None
-        sig, body = blob[:32], blob[32:]
-        if not hmac.compare_digest(sig, hmac.new(self.key, body, "sha256").digest()):
+        body = self.cache.read(self._key(path, root, raw))  # None: missing, changed, unsigned, old
+        if body is None:
             return None
         try:
-            version, model, problems, slug_at, deps = pickle.loads(body)
+            model, problems, slug_at, deps = pickle.loads(body)  # signed by this user: safe to unpickle
         except Exception:  # noqa: BLE001 - a broken entry is made again
             return None
-        if version != ENTRY_VERSION or any(_stamp(Path(p)) != tuple(s) if s else _stamp(Path(p)) is not None
-                                           for p, s in deps):
+        if any(_stamp(Path(p)) != tuple(s) if s else _stamp(Path(p)) is not None for p, s in deps):
             return None
         return model, problems, slug_at
 
@@ -82,13 +75,9 @@ class LoadCache:
             slug_at: tuple[int, int], deps: list[Path]) -> None:
         if self.key is None:
             return
-        body = pickle.dumps((ENTRY_VERSION, model, problems, slug_at, [(str(p), _stamp(p)) for p in deps]),
+        body = pickle.dumps((model, problems, slug_at, [(str(p), _stamp(p)) for p in deps]),
                             protocol=pickle.HIGHEST_PROTOCOL)
-        target = self._path(path, root, raw)
-        try:
-            store.write_file(target, hmac.new(self.key, body, "sha256").digest() + body)
-        except OSError:
-            pass
+        self.cache.write_quietly(self._key(path, root, raw), body)
 
 
 class SlugAt:

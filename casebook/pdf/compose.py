@@ -21,7 +21,7 @@ from typing import Any
 from markupsafe import Markup
 
 from casebook import registry
-from casebook.load import media as media_mod
+from casebook.render import media as media_mod
 from casebook.load.cases import LoadedCase
 from casebook.load.model import Case, Profile
 from casebook.load.project import Project

@@ -31,7 +31,7 @@ from casebook.settings import theme_dir
 
 WIDTH, HEIGHT = 1200, 630
 TEXT_WIDTH = 1056  # the width less the margins
-CACHE_VERSION = 1
+CACHE_VERSION = 1  # in each cover's name and its cache entry: bump when the PNG changes for the same SVG
 # dark backgrounds with a light accent: white text reads on each, and the
 # image looks the same beside a light or a dark page
 PALETTES = (
@@ -43,13 +43,13 @@ PALETTES = (
     {"bg": "#1d4a1f", "bg2": "#2f7031", "accent": "#a8e58a", "soft": "#d1ecc6"},
 )
 
-_cache_folder: Path | None = None
+_disk: store.Cache | None = None
 
 
 def use_cache(folder: Path | None) -> None:
-    """Keep generated PNGs in this folder between builds (None: in memory only)."""
-    global _cache_folder
-    _cache_folder = Path(folder) if folder else None
+    """Keep generated PNGs in this folder (the cache folder's ``covers``) between builds (None: in memory only)."""
+    global _disk
+    _disk = store.Cache(Path(folder).parent, Path(folder).name, CACHE_VERSION) if folder else None
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,11 @@ class Cover:
     @cached_property
     def data(self) -> bytes:
         """The PNG: from the cache folder when a verified copy is there, else rendered (and kept there)."""
-        path = _cache_folder / f"{self.name}" if _cache_folder else None
-        data = store.read(path) if path else None
+        data = _disk.read(self.name) if _disk else None
         if data is None:
             data = _png(self.svg)
-            if path is not None:
-                try:
-                    store.write(path, data)
-                except OSError:
-                    pass  # a cache that cannot be written costs time, never the build
+            if _disk is not None:
+                _disk.write_quietly(self.name, data)  # a cache that cannot be written costs time, never the build
         return data
 
 

@@ -30,7 +30,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from casebook.errors import CasebookError
-from casebook.load import media as media_mod
+from casebook.render import media as media_mod
 from casebook.load.project import open_project
 from casebook.render import covers
 from casebook.render.charts.static import ChartRenderer

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from markupsafe import Markup
 
 from casebook import registry
-from casebook.load import media as media_mod
+from casebook.render import media as media_mod
 from casebook.load.cases import LoadedCase
 from casebook.load.markup import plain
 from casebook.load.project import Project

@@ -89,7 +89,7 @@ def test_named_pipe_as_cover_is_not_a_regular_file_and_nothing_hangs(tmp_path):
 def test_media_turned_into_a_pipe_after_loading_is_refused_not_waited_for(tmp_path):
     """The build re-encodes media after loading: a pipe swapped in meanwhile must not block it."""
     os.mkfifo(tmp_path / "cover.png")
-    code = ("import sys; from pathlib import Path; from casebook.load import media; from casebook.errors import CasebookError\n"
+    code = ("import sys; from pathlib import Path; from casebook.render import media; from casebook.errors import CasebookError\n"
             "try:\n    media.prepare(Path('cover.png').resolve())\n"
             "except CasebookError as exc:\n    print(exc)\n    sys.exit(3)\n")
     result = _run([sys.executable, "-c", code], tmp_path, timeout=60)

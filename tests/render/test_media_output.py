@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from casebook.load import media
+from casebook.render import media
 
 
 def _image(path: Path, size=(900, 600), comment: bytes = b"") -> Path:
