@@ -104,10 +104,6 @@ def sidecar(path: Path) -> Path:
     return path.with_name(path.name + SUFFIX)
 
 
-def is_record(path: Path) -> bool:
-    return Path(path).name.endswith(SUFFIX)
-
-
 def touch(path: Path) -> None:
     """Mark an entry (and its record) as used now, so pruning keeps it."""
     for p in (Path(path), sidecar(path)):
@@ -286,11 +282,17 @@ class Cache:
         remove(self.path(key))
 
 
-# The same by path (``root/name/key``): for caches not yet made a :class:`Cache`.
+# The same by path (``root/name/key``), in the version a :class:`Cache` of that folder registered ("-" if none).
+
+@lru_cache(maxsize=256)
+def _real(folder: str) -> str:
+    return os.path.realpath(folder)
+
 
 def _at(path: Path) -> tuple[Cache, str]:
     path = Path(path)
-    return Cache(path.parent.parent, path.parent.name, "-", _register=False), path.name
+    root, name = path.parent.parent, path.parent.name
+    return Cache(root, name, _VERSIONS.get((_real(str(root)), name), "-"), _register=False), path.name
 
 
 def read(path: Path) -> bytes | None:
@@ -401,7 +403,7 @@ def _prune(root: Path, start: int, outputs: list[str]) -> int:
                 remove(entry)  # half a write of a killed build
                 removed += 1
                 continue
-            if not is_record(entry):
+            if not entry.name.endswith(SUFFIX):
                 continue
             found = _record_of(entry)
             if found is None or found[0] != folder.name:

@@ -171,3 +171,13 @@ def test_no_pruning_while_another_process_uses_the_cache(tmp_path):
         other.communicate("")
     assert store.prune(root, [tmp_path]) == 1
     assert not (root / "charts" / "old.svg").exists()
+
+
+def test_path_functions_follow_the_version_their_cache_registered(tmp_path):
+    store.Cache(tmp_path / "cache", "pdf", "2")  # e.g. the case PDFs' cache, at the engine's version
+    path = tmp_path / "cache" / "pdf" / "portfolio-1.pdf"
+    store.write(path, b"%PDF joined")
+    assert store.read(path) == b"%PDF joined"
+    store.Cache(tmp_path / "cache", "pdf", "3")  # a casebook whose engine makes other bytes
+    assert store.read(path) is None
+    assert store.prune(tmp_path / "cache", [tmp_path]) == 1
