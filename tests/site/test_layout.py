@@ -9,12 +9,14 @@ person to look at.
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
 import urllib.request
 
 import pytest
+from PIL import Image, ImageStat
 
 from sitebuild import REPO
 
@@ -87,6 +89,29 @@ def test_without_javascript_no_filter_control_shows(site, browser):
     page.goto(base + "/", wait_until="networkidle")
     assert page.locator("#cb-filters select[name=platform]").is_visible()
     context.close()
+
+
+def _static_chart_brightness(browser, url: str, scheme: str) -> float:
+    """Mean brightness (0-255) of the first chart as drawn before (or without) charts.js."""
+    context, page = _open(browser, 1280, scheme)
+    page.route("**/charts.js", lambda route: route.abort())  # the static SVG stays, as before the script runs
+    _go(page, url, scheme)
+    still = page.locator(".cb-chart__static").first
+    still.scroll_into_view_if_needed()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=still.locator("img").element_handle())
+    with Image.open(io.BytesIO(still.screenshot())) as shot:
+        brightness = ImageStat.Stat(shot.convert("L")).mean[0]
+    context.close()
+    return brightness
+
+
+def test_the_static_chart_follows_dark_mode(site, browser):
+    built, base = site
+    slug = next(c.case.slug for c in built.project.public_cases if c.case.series)
+    light = _static_chart_brightness(browser, f"{base}/cases/{slug}/", "light")
+    dark = _static_chart_brightness(browser, f"{base}/cases/{slug}/", "dark")
+    assert light > 200, light  # a light drawing on the light page
+    assert dark < 70, dark  # on the dark page the drawing is dark too, not a white card
 
 
 def _fetch_pdf(url: str) -> bytes:
