@@ -114,6 +114,26 @@ def test_the_static_chart_follows_dark_mode(site, browser):
     assert dark < 70, dark  # on the dark page the drawing is dark too, not a white card
 
 
+HERO_GAPS = """() => {
+  const box = s => document.querySelector(s).getBoundingClientRect();
+  const h1 = box('h1'), headline = box('.cb-headline'), results = box('.cb-highlights');
+  return [Math.round(headline.top - h1.bottom), Math.round(results.top - headline.bottom)];
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_case_hero_reads_as_one_block_on_a_desktop(site, browser, scheme):
+    """Title, headline and results sit close together: no band of empty page between them."""
+    built, base = site
+    context, page = _open(browser, 1280, scheme)
+    for c in built.project.public_cases:
+        _go(page, f"{base}/cases/{c.case.slug}/", scheme)
+        if page.locator(".cb-headline").count() and page.locator(".cb-highlights").count():
+            to_headline, to_results = page.evaluate(HERO_GAPS)
+            assert 0 <= to_headline <= 24 and 0 <= to_results <= 16, (c.case.slug, to_headline, to_results)
+    context.close()
+
+
 def _fetch_pdf(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=30) as r:  # the local test server
         assert r.status == 200
