@@ -1,0 +1,48 @@
+"""casebook.importers.command: run_import fills a case from exports; again with the same exports, nothing changes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from casebook.importers.command import run_import
+
+ADS = Path(__file__).resolve().parents[1] / "corpus" / "exports" / "halohalo" / "ads" / "Halo-Halo-Haus-Ads-Nov-2025.csv"
+
+CASE = """slug: ads-import
+title: "Imported ads"   # kept
+locale: en
+client: {name: "Acme", disclose_name: true, industry: retail}
+role: "Ads specialist"
+period: {start: 2025-11-01, end: 2025-11-30}
+platforms: [facebook]
+currency: PHP
+after: {}
+"""
+
+
+def test_import_fills_after_and_series_then_changes_nothing(tmp_path):
+    import csv
+    import io
+
+    (tmp_path / "cases").mkdir()
+    case = tmp_path / "cases" / "ads.yaml"
+    case.write_text(CASE, "utf-8")
+    said: list[str] = []
+
+    def echo(text="", **_how):  # click.echo's err= and nl=
+        said.append(text)
+
+    assert run_import([ADS], case, root=tmp_path, echo=echo, dry_run=True) is True
+    assert case.read_text("utf-8") == CASE  # a dry run writes nothing
+    assert run_import([ADS], case, root=tmp_path, echo=echo) is True
+    data = yaml.safe_load(case.read_text("utf-8"))
+    rows = list(csv.DictReader(io.StringIO(ADS.read_text("utf-8-sig"))))
+    spend = round(sum(float(r["Amount spent (PHP)"]) for r in rows), 2)
+    assert data["after"]["metrics"]["facebook"]["spend"] == spend
+    assert data["series"]["facebook.spend"] == {"2025-11": spend}
+    assert "# kept" in case.read_text("utf-8")
+    before = case.read_text("utf-8")
+    assert run_import([ADS], case, root=tmp_path, echo=echo) is False
+    assert case.read_text("utf-8") == before
