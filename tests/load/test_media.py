@@ -1,0 +1,40 @@
+"""casebook.load.media: a case's media must lie inside the project and be a whole, modest image."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from casebook.errors import CasebookError
+from casebook.load.media import probe, resolve
+
+
+def _png(path: Path, size=(40, 30)) -> Path:
+    buf = io.BytesIO()
+    Image.new("RGB", size, (10, 120, 200)).save(buf, format="PNG")
+    path.write_bytes(buf.getvalue())
+    return path
+
+
+def test_a_path_is_resolved_from_the_case_file_and_kept_inside_the_project(tmp_path):
+    (tmp_path / "cases" / "media").mkdir(parents=True)
+    case = tmp_path / "cases" / "acme.yaml"
+    assert resolve(case, "media/cover.png", tmp_path) == (tmp_path / "cases" / "media" / "cover.png").resolve()
+    with pytest.raises(CasebookError, match="lies outside the project"):
+        resolve(case, "../../etc/passwd", tmp_path)
+
+
+def test_probe_accepts_a_whole_image_and_says_what_is_wrong_with_others(tmp_path):
+    good = _png(tmp_path / "good.png")
+    assert probe(good) is None
+    (tmp_path / "cut.png").write_bytes(good.read_bytes()[:60])
+    assert probe(tmp_path / "cut.png") == "image file is broken"
+    (tmp_path / "notes.png").write_text("not an image")
+    assert probe(tmp_path / "notes.png") == "file is not a PNG, JPEG, WebP or GIF image"
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, format="BMP")  # a format Pillow reads but a case may not use
+    (tmp_path / "old.png").write_bytes(buf.getvalue())
+    assert probe(tmp_path / "old.png") == "file is not a PNG, JPEG, WebP or GIF image"
