@@ -364,7 +364,7 @@ def _kept_by_others(root: Path, own: Path) -> set[str]:
 def prune(root: Path, outputs: Iterable[Path]) -> int:
     """At the end of a successful build of ``outputs``: drop entries of old versions and unused ones.
 
-    In every folder of ``root`` that holds :class:`Cache` entries, an entry
+    In every folder under ``root`` that holds :class:`Cache` entries, an entry
     goes when its version is not the one this process uses for that cache, or
     when this build neither read nor wrote it and the last build of other
     outputs sharing the cache did not use it either.  Returns how many went.
@@ -392,28 +392,28 @@ def prune(root: Path, outputs: Iterable[Path]) -> int:
 def _prune(root: Path, start: int, outputs: list[str]) -> int:
     own = _manifest(root, outputs)
     kept, used, removed = _kept_by_others(root, own), [], 0
-    for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink() and p.name[0] != "."):
-        current = _VERSIONS.get((str(root), folder.name))
-        for entry in sorted(folder.iterdir()):
+    for top, dirs, files in os.walk(root):  # links are not followed: nothing outside the cache folder
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        folder = Path(top)
+        current = _VERSIONS.get((os.path.realpath(folder.parent), folder.name))
+        for file in sorted(files) if folder != root else ():
+            entry = folder / file
             try:
                 st = entry.lstat()
             except OSError:
                 continue
-            if entry.name.startswith(".tmp-") and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < start:
+            if file.startswith(".tmp-") and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < start:
                 remove(entry)  # half a write of a killed build
                 removed += 1
-                continue
-            if not entry.name.endswith(SUFFIX):
-                continue
-            found = _record_of(entry)
+            found = _record_of(entry) if file.endswith(SUFFIX) else None
             if found is None or found[0] != folder.name:
                 continue  # not an entry of this API: left alone
-            name = f"{folder.name}/{entry.name[:-len(SUFFIX)]}"
+            name = entry.relative_to(root).as_posix()[:-len(SUFFIX)]
             old = current is not None and found[1] != current
             if not old and st.st_mtime_ns >= start:
                 used.append(name)
             elif old or name not in kept:
-                remove(entry.with_name(entry.name[:-len(SUFFIX)]))
+                remove(entry.with_name(file[:-len(SUFFIX)]))
                 removed += 1
     write_file(own, ("\n".join(outputs) + "\n\n" + "\n".join(used) + "\n").encode("utf-8"))
     return removed

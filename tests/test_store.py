@@ -181,3 +181,15 @@ def test_path_functions_follow_the_version_their_cache_registered(tmp_path):
     store.Cache(tmp_path / "cache", "pdf", "3")  # a casebook whose engine makes other bytes
     assert store.read(path) is None
     assert store.prune(tmp_path / "cache", [tmp_path]) == 1
+
+
+def test_a_cache_nested_in_another_is_pruned_too(tmp_path):
+    root = tmp_path / "cache"
+    texts = store.Cache(root / "audit", "pdfium-text", "5")  # the leak audit's PDF texts, inside its folder
+    texts.write("gone.txt", b"text of a PDF no longer built")
+    texts.write("kept.txt", b"text of a PDF still built")
+    _age(root / "audit" / "pdfium-text" / "gone.txt", root / "audit" / "pdfium-text" / "kept.txt")
+    store.Cache(root, "audit", "5").write("verdicts-1.json", b"{}")
+    assert texts.read("kept.txt")
+    assert store.prune(root, [tmp_path]) == 1
+    assert sorted(p.name for p in (root / "audit" / "pdfium-text").iterdir()) == ["kept.txt", "kept.txt.sig"]
