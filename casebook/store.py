@@ -366,8 +366,8 @@ def prune(root: Path, outputs: Iterable[Path]) -> int:
 
     In every folder under ``root`` that holds :class:`Cache` entries, an entry
     goes when its version is not the one this process uses for that cache, or
-    when this build neither read nor wrote it and the last build of other
-    outputs sharing the cache did not use it either.  Returns how many went.
+    when this process (its build) neither read nor wrote it and the last build
+    of other outputs sharing the cache did not use it either.  Returns how many went.
     Does nothing when this process never used the cache folder or another
     process is using it now (that build prunes when it ends).
     """
@@ -384,9 +384,8 @@ def prune(root: Path, outputs: Iterable[Path]) -> int:
         return _prune(Path(real), held[1], sorted(str(Path(o).resolve()) for o in outputs))
     except OSError:  # a cache folder that cannot be pruned costs disk space, never the build
         return 0
-    finally:
-        fcntl.flock(held[0], fcntl.LOCK_SH)
-        held[1] = time.time_ns() - _SLACK_NS  # the next build in this process (casebook serve) starts now
+    finally:  # "used" stays counted from this process's first use: a later build (casebook serve)
+        fcntl.flock(held[0], fcntl.LOCK_SH)  # may take an entry from memory without reading it again
 
 
 def _prune(root: Path, start: int, outputs: list[str]) -> int:

@@ -193,3 +193,12 @@ def test_a_cache_nested_in_another_is_pruned_too(tmp_path):
     assert texts.read("kept.txt")
     assert store.prune(root, [tmp_path]) == 1
     assert sorted(p.name for p in (root / "audit" / "pdfium-text").iterdir()) == ["kept.txt", "kept.txt.sig"]
+
+
+def test_a_later_build_in_the_same_process_keeps_what_it_took_from_memory(tmp_path):
+    """casebook serve: the second build takes an image from memory without reading its entry again."""
+    media = store.Cache(tmp_path / "cache", "media", "1")
+    media.write("abc-10x10.png", b"png")
+    assert store.prune(tmp_path / "cache", [tmp_path]) == 0  # the first build made it
+    assert store.prune(tmp_path / "cache", [tmp_path]) == 0  # the second used it from memory
+    assert media.read("abc-10x10.png") == b"png"
