@@ -140,12 +140,11 @@ def _end_exclusive(d: dt.date) -> dt.date:
     return d + dt.timedelta(days=1)
 
 
-def _month_axis(ctx: _Ctx, dates: list[dt.date]) -> alt.Axis:
-    """A time axis labelled by month, each label in the middle of its month.
+def _month_values(ctx: _Ctx, dates: list[dt.date]) -> list[dict]:
+    """The ticks of a time axis labelled by month, each in the middle of its month (for :func:`_month_axis`).
 
     Monthly values sit on the 15th (see :func:`_series_points`), so the
     label stands under its point and an action of that month spans it.
-    The first label and each January carry the year.
     """
     spans = [s for s in ctx.facts.actions if s.start is not None]
     lo = min(dates + [s.start for s in spans])
@@ -157,8 +156,14 @@ def _month_axis(ctx: _Ctx, dates: list[dt.date]) -> alt.Axis:
     while (year, month) <= (hi.year, hi.month):
         mid = dt.date(year, month, 15)
         if lo <= mid <= hi and (year * 12 + month - 1) % step == 0:
-            values.append(alt.DateTime(year=year, month=month, date=15, utc=True))
+            # what alt.DateTime(year=, month=, date=15, utc=True) gives
+            values.append({"year": year, "month": month, "date": 15, "utc": True})
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return values
+
+
+def _month_axis(values: Any) -> alt.Axis:
+    """A time axis labelled by month at ``values`` (:func:`_month_values`); the first label and each January carry the year."""
     return alt.Axis(
         title=None,
         values=values,
@@ -173,6 +178,14 @@ def _month_axis(ctx: _Ctx, dates: list[dt.date]) -> alt.Axis:
     )
 
 
+def _sized(chart: alt.LayerChart, height: Any) -> alt.LayerChart:
+    """``chart.properties(width="container", height=height)``, where ``height`` may be a template's slot
+    (``properties`` checks each value against the schema, and a slot is no number)."""
+    chart = chart.properties(width="container")
+    chart.height = height
+    return chart
+
+
 # --------------------------------------------------------------------------
 # Before and after, per platform
 
@@ -180,12 +193,12 @@ def _month_axis(ctx: _Ctx, dates: list[dt.date]) -> alt.Axis:
 NAMED_ROW_PX = 50
 
 
-def _named_rows(data: list[dict], name: str, x: alt.X, color, tooltip, extra: tuple = ()) -> alt.LayerChart:
+def _named_rows(data: Any, name: str, x: alt.X, color, tooltip, extra: tuple = (), height: Any = None) -> alt.LayerChart:
     """Horizontal bars under their names (user text gets the full width).
 
     Each row of ``data`` has ``key`` (unique, in order), the ``name`` field,
     the bar's x field (given by ``x``), ``at`` (where the label starts) and
-    ``label``.
+    ``label``; ``height`` is NAMED_ROW_PX a row (given when ``data`` is a template's slot).
     """
     y = alt.Y("key:N", sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     base = alt.Chart(alt.Data(values=data)).encode(**_channels(y=y, tooltip=tooltip))
@@ -197,9 +210,7 @@ def _named_rows(data: list[dict], name: str, x: alt.X, color, tooltip, extra: tu
     labels = base.mark_text(align="left", baseline="middle", dx=5, yOffset=4).encode(**_channels(
         x=alt.X("at:Q"), text="label:N",
     ))
-    return alt.layer(bars, *extra, labels, names).properties(
-        width="container", height=NAMED_ROW_PX * len(data),
-    )
+    return _sized(alt.layer(bars, *extra, labels, names), NAMED_ROW_PX * len(data) if height is None else height)
 
 
 # --------------------------------------------------------------------------

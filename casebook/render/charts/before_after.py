@@ -6,8 +6,9 @@ import altair as alt
 
 from casebook.compute import facts as compute
 
-from .base import Chart, _channels, _Ctx, _label_room, _rows_height, _spec
+from .base import Chart, _channels, _Ctx, _label_room, _rows_height, _sized, _spec
 from .style import COLORS, KEY_METRICS
+from .template import make
 
 
 def charts(ctx: _Ctx) -> list[Chart]:
@@ -41,24 +42,12 @@ def charts(ctx: _Ctx) -> list[Chart]:
         name = ctx.platform(platform)
         title = f"{name}: {ctx.before_label} / {ctx.after_label}"
         description = f"{title}. " + "; ".join(parts) + "."
-        order = [t.metric(m) for m in metrics]
-        periods = [ctx.before_label, ctx.after_label]
-        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
-            y=alt.Y("metric:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
-            yOffset=alt.YOffset("period:N", sort=periods),
-            x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False)),
-            tooltip=alt.Tooltip("tip:N", title=name),
-        ))
-        bars = base.mark_bar(height={"band": 1}).encode(**_channels(
-            color=alt.Color("period:N", sort=periods, scale=alt.Scale(domain=periods, range=[COLORS["before"], COLORS["after"]]),
-                            legend=alt.Legend(title=None)),
-        ))
-        text = base.mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N"))
-        chart = alt.layer(bars, text).properties(
-            width="container", height=_rows_height(len(metrics) * 2, 20) + 8 * len(metrics),
-        ).resolve_scale(y="shared")
         n = len(metrics)
-        spec = _spec(chart, description, (28 * n, 60 * n))
+        spec = make(_draw, (), {
+            "data": data, "order": [t.metric(m) for m in metrics], "periods": [ctx.before_label, ctx.after_label],
+            "room": _label_room(labels, 1), "name": name, "height": _rows_height(n * 2, 20) + 8 * n,
+            "description": description, "low": 28 * n, "high": 60 * n,
+        })
         out.append(Chart(
             id=f"before-after-{platform}", title=title, description=description, spec=spec,
             columns=[name, ctx.before_label, ctx.after_label, t.t("ui.change")], rows=rows,
@@ -66,5 +55,19 @@ def charts(ctx: _Ctx) -> list[Chart]:
     return out
 
 
-# --------------------------------------------------------------------------
-# Series over time, with the actions
+def _draw(v: dict) -> dict:
+    """The template: bars of before and after per metric, the label right of each bar."""
+    base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
+        y=alt.Y("metric:N", sort=v["order"], title=None, axis=alt.Axis(labelFontWeight=600)),
+        yOffset=alt.YOffset("period:N", sort=v["periods"]),
+        x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(v["room"]), nice=False)),
+        tooltip=alt.Tooltip("tip:N", title=v["name"]),
+    ))
+    bars = base.mark_bar(height={"band": 1}).encode(**_channels(
+        color=alt.Color("period:N", sort=v["periods"],
+                        scale=alt.Scale(domain=v["periods"], range=[COLORS["before"], COLORS["after"]]),
+                        legend=alt.Legend(title=None)),
+    ))
+    text = base.mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N"))
+    chart = _sized(alt.layer(bars, text), v["height"]).resolve_scale(y="shared")
+    return _spec(chart, v["description"], (v["low"], v["high"]))

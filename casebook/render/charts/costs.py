@@ -6,9 +6,10 @@ import altair as alt
 
 from casebook.compute import facts as compute
 
-from .base import Chart, _channels, _Ctx, _iso, _month_axis, _spec
-from .series import _action_layers, _platform_color, _y_scale
+from .base import Chart, _channels, _Ctx, _iso, _month_axis, _month_values, _spec
+from .series import _action_marks, _action_rows, _platform_color, _platform_colors, _y_max, _y_scale
 from .style import COLORS, COSTS, SERIES_HEIGHT
+from .template import make
 
 
 # long: one chart per cost with its layers (line, points, labels, the goal's rule) built together
@@ -47,28 +48,11 @@ def charts(ctx: _Ctx) -> list[Chart]:
             "spend": ctx.money(p["spend"]), "result": t.number(p["result"]),
         } for p in points]
         dates = [p["day"] for p in points]
-        action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)), shown_platforms)
+        action_rows, aligns, action_names = _action_rows(ctx, (min(dates), max(dates)), shown_platforms)
         targets = [g for g in case.goals if g.metric == cost and (g.platform is None or g.platform in shown_platforms)]
         top = max([p["value"] for p in points] + [g.target for g in targets])
-        small = top < 100
-        color = _platform_color(names, shown_platforms)
-        tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
-               alt.Tooltip("shown:N", title=t.metric(cost)), alt.Tooltip("spend:N", title=t.metric("spend")),
-               alt.Tooltip("result:N", title=t.metric(result))]
-        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
-            x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(ctx, dates)),
-            y=alt.Y("value:Q", title=f"{t.metric(cost)}", scale=_y_scale(top),
-                    axis=alt.Axis(format="$,.2~f" if small else "$,.0f", tickCount=5)),
-            color=color, tooltip=tip,
-        ))
-        layers = [*action_layers, base.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
+        several, colors = _platform_colors(names, shown_platforms)
         target_rows = [{"value": g.target, "label": f"{t.t('ui.target')}: {ctx.money(g.target)}"} for g in targets[:1]]
-        if target_rows:
-            rule = alt.Chart(alt.Data(values=target_rows))
-            layers.append(rule.mark_rule(color=COLORS["target"], strokeDash=[6, 4], strokeWidth=1.5).encode(**_channels(y="value:Q")))
-            layers.append(rule.mark_text(align="right", baseline="bottom", dy=-3, fontWeight=600, x="width", dx=-2).encode(**_channels(
-                y="value:Q", text="label:N")))
-        chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
         title = f"{t.metric(cost)}: {', '.join(names)}"
         first, last = {}, {}
         for p in data:
@@ -80,9 +64,36 @@ def charts(ctx: _Ctx) -> list[Chart]:
             description += f" {target_rows[0]['label']}."
         columns = [t.t("ui.period"), t.t("ui.platform"), t.metric("spend"), t.metric(result), t.metric(cost)]
         rows = [[p["when"], p["platform"], p["spend"], p["result"], p["shown"]] for p in data]
-        return [Chart(id=f"cost-{cost}", title=title, description=description,
-                      spec=_spec(chart, description), columns=columns, rows=rows)]
+        spec = make(_draw, (aligns, several, bool(target_rows)), {
+            "data": data, "actions": action_rows, "targets": target_rows, "what": t.t("ui.what_was_done"),
+            "period": t.t("ui.period"), "platform": t.t("ui.platform"), "cost": t.metric(cost),
+            "spend": t.metric("spend"), "result": t.metric(result), "ticks": _month_values(ctx, dates),
+            "y_max": _y_max(top), "y_format": "$,.2~f" if top < 100 else "$,.0f", "description": description, **colors,
+        })
+        return [Chart(id=f"cost-{cost}", title=title, description=description, spec=spec, columns=columns, rows=rows)]
     return []
+
+
+def _draw(aligns: tuple[str, ...] | None, several: bool, target: bool, v: dict) -> dict:
+    """The template: the action strip, the cost's line and points, and the goal's target as a rule."""
+    tip = [alt.Tooltip("platform:N", title=v["platform"]), alt.Tooltip("when:N", title=v["period"]),
+           alt.Tooltip("shown:N", title=v["cost"]), alt.Tooltip("spend:N", title=v["spend"]),
+           alt.Tooltip("result:N", title=v["result"])]
+    base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
+        x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(v["ticks"])),
+        y=alt.Y("value:Q", title=v["cost"], scale=_y_scale(v["y_max"]),
+                axis=alt.Axis(format=v["y_format"], tickCount=5)),
+        color=_platform_color(several, v), tooltip=tip,
+    ))
+    layers = [*_action_marks(v, aligns), base.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
+    if target:
+        rule = alt.Chart(alt.Data(values=v["targets"]))
+        layers.append(rule.mark_rule(color=COLORS["target"], strokeDash=[6, 4], strokeWidth=1.5).encode(
+            **_channels(y="value:Q")))
+        layers.append(rule.mark_text(align="right", baseline="bottom", dy=-3, fontWeight=600, x="width", dx=-2).encode(
+            **_channels(y="value:Q", text="label:N")))
+    chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
+    return _spec(chart, v["description"])
 
 
 # --------------------------------------------------------------------------

@@ -6,8 +6,9 @@ import altair as alt
 
 from casebook.compute import facts as compute
 
-from .base import Chart, _channels, _Ctx, _label_room, _rows_height, _spec
+from .base import Chart, _channels, _Ctx, _label_room, _rows_height, _sized, _spec
 from .style import COLORS, FUNNEL_REST, FUNNEL_TOP
+from .template import make
 
 
 def charts(ctx: _Ctx) -> list[Chart]:
@@ -36,22 +37,31 @@ def charts(ctx: _Ctx) -> list[Chart]:
         name = ctx.platform(platform)
         title = f"{name}: " + " → ".join(t.metric(m) for m in stages)
         description = f"{name}: " + " → ".join(parts) + "."
-        order = [t.metric(m) for m in stages]
-        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
-            y=alt.Y("stage:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
-            x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False)),
-            tooltip=[alt.Tooltip("stage:N", title=name), alt.Tooltip("shown:N", title=t.t("ui.actual")),
-                     alt.Tooltip("rate:N", title=t.metric("conversion_rate"))],
-        ))
-        chart = alt.layer(
-            base.mark_bar(color=COLORS["after"], height={"band": 0.75}),
-            base.mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N")),
-        ).properties(width="container", height=_rows_height(len(stages), 38))
         n = len(stages)
+        spec = make(_draw, (), {
+            "data": data, "order": [t.metric(m) for m in stages], "room": _label_room(labels, 1), "name": name,
+            "actual": t.t("ui.actual"), "rate": t.metric("conversion_rate"), "height": _rows_height(n, 38),
+            "description": description, "low": 22 * n, "high": 44 * n,
+        })
         out.append(Chart(id=f"funnel-{platform}", title=title, description=description,
-                         spec=_spec(chart, description, (22 * n, 44 * n)),
+                         spec=spec,
                          columns=[name, t.t("ui.actual"), t.metric("conversion_rate")], rows=rows))
     return out
+
+
+def _draw(v: dict) -> dict:
+    """The template: a bar per stage, its share of the first, the number and the rate right of it."""
+    base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
+        y=alt.Y("stage:N", sort=v["order"], title=None, axis=alt.Axis(labelFontWeight=600)),
+        x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(v["room"]), nice=False)),
+        tooltip=[alt.Tooltip("stage:N", title=v["name"]), alt.Tooltip("shown:N", title=v["actual"]),
+                 alt.Tooltip("rate:N", title=v["rate"])],
+    ))
+    chart = _sized(alt.layer(
+        base.mark_bar(color=COLORS["after"], height={"band": 0.75}),
+        base.mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N")),
+    ), v["height"])
+    return _spec(chart, v["description"], (v["low"], v["high"]))
 
 
 # --------------------------------------------------------------------------

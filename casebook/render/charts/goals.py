@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import altair as alt
 
-from .base import Chart, _channels, _Ctx, _label_room, _named_rows, _spec
+from .base import NAMED_ROW_PX, Chart, _channels, _Ctx, _label_room, _named_rows, _spec
 from .style import COLORS
+from .template import make
 
 
 def _goal_name(ctx: _Ctx, goal) -> str:
@@ -37,19 +38,6 @@ def charts(ctx: _Ctx) -> list[Chart]:
     rows = [[_goal_name(ctx, r.goal), ctx.value(r.goal.target, r.goal.metric), ctx.value(r.actual, r.goal.metric),
              t.t(f"status.{r.status}")] for r in results]
     top = max(1.0, max(d["progress"] for d in data))
-    statuses = [status_names[s] for s in ("met", "close", "missed")]
-    tooltip = [alt.Tooltip("goal:N", title=t.t("ui.goal")), alt.Tooltip("target:N", title=t.t("ui.target")),
-               alt.Tooltip("actual:N", title=t.t("ui.actual")), alt.Tooltip("percent:N", title="%"),
-               alt.Tooltip("status:N", title=t.t("ui.status"))]
-    x = alt.X("progress:Q", title=None,
-              scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(f"{top} * " + _label_room(labels, 1)), nice=False),
-              axis=alt.Axis(format=".0%", values=[0, 0.5, 1, 1.5][: 3 + (top > 1)], grid=True, labelFlush=False))
-    color = alt.Color("status:N", legend=None,
-                      scale=alt.Scale(domain=statuses, range=[COLORS["good"], COLORS["close"], COLORS["bad"]]))
-    target = alt.Chart(alt.Data(values=data)).mark_tick(
-        color=COLORS["target"], thickness=2, size=24, yOffset=4,
-    ).encode(**_channels(x=alt.X("one:Q"), y=alt.Y("key:N", sort=None, axis=None), tooltip=tooltip))
-    chart = _named_rows(data, "goal", x, color, tooltip, extra=(target,))
     title = t.t("ui.goals")
     description = f"{title}. " + "; ".join(
         f"{_goal_name(ctx, r.goal)}: {t.t('ui.target')} {ctx.value(r.goal.target, r.goal.metric)}, "
@@ -57,9 +45,33 @@ def charts(ctx: _Ctx) -> list[Chart]:
         for r in results
     ) + "."
     n = len(data)
-    return [Chart(id="goals", title=title, description=description, spec=_spec(chart, description, (40 * n, 60 * n)),
+    spec = make(_draw, (), {
+        "data": data, "statuses": [status_names[s] for s in ("met", "close", "missed")],
+        "goal": t.t("ui.goal"), "target": t.t("ui.target"), "actual": t.t("ui.actual"), "status": t.t("ui.status"),
+        "domain_max": f"{top} * " + _label_room(labels, 1), "ticks": [0, 0.5, 1, 1.5][: 3 + (top > 1)],
+        "height": NAMED_ROW_PX * n, "description": description, "low": 40 * n, "high": 60 * n,
+    })
+    return [Chart(id="goals", title=title, description=description, spec=spec,
                   columns=[t.t("ui.goal"), t.t("ui.target"), t.t("ui.actual"), t.t("ui.status")], rows=rows)]
+
+
+def _draw(v: dict) -> dict:
+    """The template: a bar of progress per goal under its name, a tick at the target."""
+    tooltip = [alt.Tooltip("goal:N", title=v["goal"]), alt.Tooltip("target:N", title=v["target"]),
+               alt.Tooltip("actual:N", title=v["actual"]), alt.Tooltip("percent:N", title="%"),
+               alt.Tooltip("status:N", title=v["status"])]
+    x = alt.X("progress:Q", title=None,
+              scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(v["domain_max"]), nice=False),
+              axis=alt.Axis(format=".0%", values=v["ticks"], grid=True, labelFlush=False))
+    color = alt.Color("status:N", legend=None,
+                      scale=alt.Scale(domain=v["statuses"], range=[COLORS["good"], COLORS["close"], COLORS["bad"]]))
+    target = alt.Chart(alt.Data(values=v["data"])).mark_tick(
+        color=COLORS["target"], thickness=2, size=24, yOffset=4,
+    ).encode(**_channels(x=alt.X("one:Q"), y=alt.Y("key:N", sort=None, axis=None), tooltip=tooltip))
+    chart = _named_rows(v["data"], "goal", x, color, tooltip, extra=(target,), height=v["height"])
+    return _spec(chart, v["description"], (v["low"], v["high"]))
 
 
 # --------------------------------------------------------------------------
 # Funnel: reach -> clicks -> leads -> orders
+

@@ -6,8 +6,9 @@ import altair as alt
 
 from casebook.compute import facts as compute
 
-from .base import Chart, _channels, _Ctx, _rows_height, _spec
+from .base import Chart, _channels, _Ctx, _rows_height, _sized, _spec
 from .style import COLORS
+from .template import make
 
 
 def charts(ctx: _Ctx) -> list[Chart]:
@@ -37,25 +38,35 @@ def charts(ctx: _Ctx) -> list[Chart]:
     lo = min(0.0, min(d["pct"] for d in data))
     hi = max(0.0, max(d["pct"] for d in data))
     pad = max(hi - lo, 0.1) * 0.35
-    order = [d["metric"] for d in data]
-    base = alt.Chart(alt.Data(values=data)).encode(**_channels(
-        y=alt.Y("metric:N", sort=order, title=None, axis=alt.Axis(labelFontWeight=600)),
-        x=alt.X("pct:Q", title=None, scale=alt.Scale(domain=[lo - (pad if lo < 0 else 0), hi + pad], nice=False),
-                axis=alt.Axis(format="+.0%", tickCount=5, grid=True,
-                              labelExpr="datum.value == 0 ? '0' : datum.label")),
-        tooltip=[alt.Tooltip("metric:N", title=t.t("ui.kpis")),
-                 alt.Tooltip("before:N", title=ctx.before_label), alt.Tooltip("after:N", title=ctx.after_label),
-                 alt.Tooltip("label:N", title=t.t("ui.change"))],
-    ))
-    bars = base.mark_bar(height={"band": 0.65}).encode(**_channels(color=alt.Color("color:N", scale=None)))
-    right = base.transform_filter("datum.align == 'left'").mark_text(align="left", baseline="middle", dx=5).encode(**_channels(text="label:N"))
-    left = base.transform_filter("datum.align == 'right'").mark_text(align="right", baseline="middle", dx=-5).encode(**_channels(text="label:N"))
-    zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color=COLORS["domain"]).encode(**_channels(x="x:Q"))
-    chart = alt.layer(bars, zero, right, left).properties(width="container", height=_rows_height(len(data), 28))
     title = f"{t.t('ui.change')}: {ctx.after_label} / {ctx.before_label}"
     description = f"{title}. " + "; ".join([f"{d['metric']}: {d['before']} → {d['after']} ({d['label']})" for d in data]
                                            + notes) + "."
     n = len(data)
-    return [Chart(id="period-change", title=title, description=description,
-                  spec=_spec(chart, description, (18 * n, 36 * n)),
+    spec = make(_draw, (), {
+        "data": data, "order": [d["metric"] for d in data], "low_pct": lo - (pad if lo < 0 else 0), "high_pct": hi + pad,
+        "kpis": t.t("ui.kpis"), "before": ctx.before_label, "after": ctx.after_label, "change": t.t("ui.change"),
+        "height": _rows_height(n, 28), "description": description, "low": 18 * n, "high": 36 * n,
+    })
+    return [Chart(id="period-change", title=title, description=description, spec=spec,
                   columns=[t.t("ui.kpis"), ctx.before_label, ctx.after_label, t.t("ui.change")], rows=rows)]
+
+
+def _draw(v: dict) -> dict:
+    """The template: a bar per KPI from zero, green or red, its change beside it."""
+    base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
+        y=alt.Y("metric:N", sort=v["order"], title=None, axis=alt.Axis(labelFontWeight=600)),
+        x=alt.X("pct:Q", title=None, scale=alt.Scale(domain=[v["low_pct"], v["high_pct"]], nice=False),
+                axis=alt.Axis(format="+.0%", tickCount=5, grid=True,
+                              labelExpr="datum.value == 0 ? '0' : datum.label")),
+        tooltip=[alt.Tooltip("metric:N", title=v["kpis"]),
+                 alt.Tooltip("before:N", title=v["before"]), alt.Tooltip("after:N", title=v["after"]),
+                 alt.Tooltip("label:N", title=v["change"])],
+    ))
+    bars = base.mark_bar(height={"band": 0.65}).encode(**_channels(color=alt.Color("color:N", scale=None)))
+    right = base.transform_filter("datum.align == 'left'").mark_text(align="left", baseline="middle", dx=5).encode(
+        **_channels(text="label:N"))
+    left = base.transform_filter("datum.align == 'right'").mark_text(align="right", baseline="middle", dx=-5).encode(
+        **_channels(text="label:N"))
+    zero = alt.Chart(alt.Data(values=[{"x": 0}])).mark_rule(color=COLORS["domain"]).encode(**_channels(x="x:Q"))
+    chart = _sized(alt.layer(bars, zero, right, left), v["height"])
+    return _spec(chart, v["description"], (v["low"], v["high"]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import altair as alt
 
@@ -14,8 +14,9 @@ from casebook.compute import facts as compute
 if TYPE_CHECKING:  # pragma: no cover
     from casebook.render.i18n import Translator
 
-from .base import Chart, _channels, _Ctx, _end_exclusive, _iso, _month_axis, _spec
+from .base import Chart, _channels, _Ctx, _end_exclusive, _iso, _month_axis, _month_values, _spec
 from .style import CATEGORY, CHAR_PX, COLORS, LANE_PX, MAX_LANES, SERIES_HEIGHT, SERIES_ORDER, platform_colors
+from .template import make
 
 
 @dataclass
@@ -108,21 +109,21 @@ def short_title(title: str, limit: int = ACTION_TITLE_CHARS) -> str:
     return out.rstrip(",;:—–-") + "…"
 
 
-# long: the timeline strip's layers (spans, days, rules, lane labels) share one lane layout computed at the top
-def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
-                   platforms: list[str] | None = None) -> tuple[list, int, list[str]]:
-    """The dated actions as a timeline strip above the lines.
+def _action_rows(ctx: _Ctx, domain: tuple[dt.date, dt.date],
+                 platforms: list[str] | None = None) -> tuple[list[dict], tuple[str, ...] | None, list[str]]:
+    """The dated actions as a timeline strip above the lines (drawn by :func:`_action_marks`).
 
     Each action gets a title and a thin bar for its span (a dot for a single
     day) in a lane at the top of the plot, and a faint rule down to the time
     axis where it starts.  Lanes are assigned so that titles do not overlap
     at a typical width; the y scale leaves room for them (:func:`_y_scale`).
-    Returns the layers, the number of lanes and "title (when)" texts.
+    Returns the strip's rows, the alignments of its titles (None: no
+    strip) and "title (when)" texts.
     """
     spans = [s for s in ctx.facts.actions if s.start is not None
              and (platforms is None or s.action.platform is None or s.action.platform in platforms)]
     if not spans:
-        return [], 0, []
+        return [], None, []
     t = ctx.t
     lo = min([domain[0]] + [s.start for s in spans])
     hi = max([domain[1]] + [_end_exclusive(s.end or s.start) for s in spans])
@@ -160,8 +161,17 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
     for row in rows:
         top = -(lanes - row.pop("lane")) * LANE_PX - 10
         row.update(text_y=top, bar_y=top + 14, bar_y2=top + 18)
-    tip = [alt.Tooltip("title:N", title=t.t("ui.what_was_done")), alt.Tooltip("when:N", title=t.t("ui.period"))]
-    data = alt.Data(values=rows)
+    aligns = tuple(align for align in ("left", "right") if any(r["align"] == align for r in rows))
+    return rows, aligns, names
+
+
+def _action_marks(v: dict, aligns: tuple[str, ...] | None) -> list:
+    """The strip's layers: ``v["actions"]`` are :func:`_action_rows`' rows, ``v["what"]``
+    and ``v["period"]`` the tooltip's titles; ``aligns`` None draws none."""
+    if aligns is None:
+        return []
+    tip = [alt.Tooltip("title:N", title=v["what"]), alt.Tooltip("when:N", title=v["period"])]
+    data = alt.Data(values=v["actions"])
     base = alt.Chart(data)
     layers = [
         base.mark_rule(color=COLORS["action"], strokeDash=[2, 3], strokeWidth=1, opacity=0.8).encode(**_channels(
@@ -174,13 +184,12 @@ def _action_layers(ctx: _Ctx, domain: tuple[dt.date, dt.date],
             shape="diamond", filled=True, size=60, color=COLORS["action"], opacity=1,
         ).encode(**_channels(x=alt.X("start:T"), y=alt.Y("bar_y:Q", scale=None), tooltip=tip)),
     ]
-    for align in ("left", "right"):
-        if any(r["align"] == align for r in rows):
-            layers.append(base.transform_filter(f"datum.align == '{align}' && datum.label != ''").mark_text(
-                align=align, baseline="top", dx=2 if align == "left" else -2, fontSize=11,
-                color=COLORS["action_text"],
-            ).encode(**_channels(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="label:N", tooltip=tip)))
-    return layers, lanes, names
+    for align in aligns:
+        layers.append(base.transform_filter(f"datum.align == '{align}' && datum.label != ''").mark_text(
+            align=align, baseline="top", dx=2 if align == "left" else -2, fontSize=11,
+            color=COLORS["action_text"],
+        ).encode(**_channels(x=alt.X("at:T"), y=alt.Y("text_y:Q", scale=None), text="label:N", tooltip=tip)))
+    return layers
 
 
 def _is_month_action(span: compute.ActionSpan) -> bool:
@@ -195,9 +204,14 @@ def _when_label(t: "Translator", span: compute.ActionSpan) -> str:
     return f"{t.date(span.start)} – {t.date(span.end)}"
 
 
-def _y_scale(max_value: float) -> alt.Scale:
-    """From zero, with headroom for the value label above the highest point."""
-    return alt.Scale(zero=True, nice=True, domainMin=0, domainMax=max_value * 1.1)
+def _y_max(max_value: float) -> float:
+    """The y scale's top (:func:`_y_scale`): headroom for the value label above the highest point."""
+    return max_value * 1.1
+
+
+def _y_scale(domain_max: Any) -> alt.Scale:
+    """From zero to ``domain_max`` (:func:`_y_max`)."""
+    return alt.Scale(zero=True, nice=True, domainMin=0, domainMax=domain_max)
 
 
 def _join_ends(ctx: _Ctx, pts: list[_Point], platform: str, metric: str) -> list[_Point]:
@@ -272,14 +286,22 @@ LABEL_POS = {  # align, baseline, dx, dy
 }
 
 
-def _platform_color(names: list[str], ids: list[str] | None = None):
-    """One colour per platform, its brand colour as on its icon; the legend goes below (the action strip is above)."""
+def _platform_colors(names: list[str], ids: list[str] | None = None) -> tuple[bool, dict]:
+    """One colour per platform, its brand colour as on its icon: whether there are several
+    (a legend) and the values :func:`_platform_color` draws them with."""
     if ids is None:
         ids = [""] * len(names)
     colors = platform_colors(ids)
     if len(names) < 2:
-        return alt.value(colors[0] if colors else COLORS["after"])
-    return alt.Color("platform:N", sort=names, scale=alt.Scale(domain=names, range=colors),
+        return False, {"color": colors[0] if colors else COLORS["after"]}
+    return True, {"names": names, "colors": colors}
+
+
+def _platform_color(several: bool, v: dict):
+    """The colour channel of :func:`_platform_colors`; the legend goes below (the action strip is above)."""
+    if not several:
+        return alt.value(v["color"])
+    return alt.Color("platform:N", sort=v["names"], scale=alt.Scale(domain=v["names"], range=v["colors"]),
                      legend=alt.Legend(title=None, orient="bottom"))
 
 
@@ -322,30 +344,10 @@ def charts(ctx: _Ctx) -> list[Chart]:
                     "joined": p.joined,
                 })
         dates = [p.date for p in points]
-        action_layers, lanes, action_names = _action_layers(ctx, (min(dates), max(dates)), platforms)
-        color = _platform_color(names, platforms)
-        tip = [alt.Tooltip("platform:N", title=t.t("ui.platform")), alt.Tooltip("when:N", title=t.t("ui.period")),
-               alt.Tooltip("shown:N", title=t.metric(metric))]
-        base = alt.Chart(alt.Data(values=data)).encode(**_channels(
-            x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(ctx, dates)),
-            y=alt.Y("value:Q", title=t.metric(metric), scale=_y_scale(top),
-                    axis=alt.Axis(format="$,.0f" if money else ",.0f", tickCount=5)),
-            color=color,
-            tooltip=tip,
-        ))
-        line = base.transform_filter("datum.joined") if not all(d["joined"] for d in data) else base
-        line = line.encode(detail=alt.Detail("segment:N"))  # a gap is a gap, not a straight line
-        layers = [*action_layers, line.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
-        if any(d["mark"] for d in data):
-            layers.append(base.transform_filter("datum.mark != ''").mark_point(
-                size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1,
-            ))
-            for pos, (align, baseline, dx, dy) in LABEL_POS.items():
-                if any(d["pos"] == pos for d in data):
-                    layers.append(base.transform_filter(f"datum.pos == '{pos}'").mark_text(
-                        align=align, baseline=baseline, dx=dx, dy=dy, fontWeight=600, color=COLORS["text"],
-                    ).encode(**_channels(text="shown:N", color=alt.value(COLORS["text"]))))
-        chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
+        action_rows, aligns, action_names = _action_rows(ctx, (min(dates), max(dates)), platforms)
+        several, colors = _platform_colors(names, platforms)
+        label_at = tuple(pos for pos in LABEL_POS if any(d["pos"] == pos for d in data))
+        shape = (aligns, several, not all(d["joined"] for d in data), any(d["mark"] for d in data), label_at)
         title = f"{t.metric(metric)}: {', '.join(names)}"
         first, last = _line_ends(points)
 
@@ -373,11 +375,44 @@ def charts(ctx: _Ctx) -> list[Chart]:
                 label, vals = by_date.setdefault(day, (t.month(month), {}))
                 vals[platform] = t.t("ui.not_available")
         rows = [[label] + [vals.get(pl, "") for pl in platforms] for _, (label, vals) in sorted(by_date.items())]
+        spec = make(_draw, shape, {
+            "data": data, "actions": action_rows, "what": t.t("ui.what_was_done"), "period": t.t("ui.period"),
+            "platform": t.t("ui.platform"), "metric": t.metric(metric), "ticks": _month_values(ctx, dates),
+            "y_max": _y_max(top), "y_format": "$,.0f" if money else ",.0f", "description": description, **colors,
+        })
         out.append(Chart(
-            id=f"series-{metric}", title=title, description=description, spec=_spec(chart, description),
-            columns=columns, rows=rows,
+            id=f"series-{metric}", title=title, description=description, spec=spec, columns=columns, rows=rows,
         ))
     return out
+
+
+def _draw(aligns: tuple[str, ...] | None, several: bool, off_line: bool, marked: bool, label_at: tuple[str, ...],
+          v: dict) -> dict:
+    """The template: the action strip, the line (``off_line``: some points are not on it), the
+    points, and when ``marked`` the before and after points with their labels at ``label_at``."""
+    tip = [alt.Tooltip("platform:N", title=v["platform"]), alt.Tooltip("when:N", title=v["period"]),
+           alt.Tooltip("shown:N", title=v["metric"])]
+    base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
+        x=alt.X("date:T", scale=alt.Scale(type="utc"), axis=_month_axis(v["ticks"])),
+        y=alt.Y("value:Q", title=v["metric"], scale=_y_scale(v["y_max"]),
+                axis=alt.Axis(format=v["y_format"], tickCount=5)),
+        color=_platform_color(several, v),
+        tooltip=tip,
+    ))
+    line = base.transform_filter("datum.joined") if off_line else base
+    line = line.encode(detail=alt.Detail("segment:N"))  # a gap is a gap, not a straight line
+    layers = [*_action_marks(v, aligns), line.mark_line(interpolate="monotone"), base.mark_point(size=45, filled=True)]
+    if marked:
+        layers.append(base.transform_filter("datum.mark != ''").mark_point(
+            size=120, filled=True, stroke="white", strokeWidth=1.5, opacity=1,
+        ))
+        for pos in label_at:
+            align, baseline, dx, dy = LABEL_POS[pos]
+            layers.append(base.transform_filter(f"datum.pos == '{pos}'").mark_text(
+                align=align, baseline=baseline, dx=dx, dy=dy, fontWeight=600, color=COLORS["text"],
+            ).encode(**_channels(text="shown:N", color=alt.value(COLORS["text"]))))
+    chart = alt.layer(*layers).properties(width="container", height=SERIES_HEIGHT)
+    return _spec(chart, v["description"])
 
 
 def _line_ends(points: list[_Point]) -> tuple[dict[str, _Point], dict[str, _Point]]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import altair as alt
 
-from .base import Chart, _Ctx, _label_room, _named_rows, _spec
+from .base import NAMED_ROW_PX, Chart, _Ctx, _label_room, _named_rows, _spec
 from .style import COLORS
+from .template import make
 
 
 def charts(ctx: _Ctx) -> list[Chart]:
@@ -30,10 +31,19 @@ def charts(ctx: _Ctx) -> list[Chart]:
         rows.append([name, ctx.money(value), t.percent(share, digits=0)])
     title = f"{t.t('ui.budget')}: {ctx.money(total)}"
     description = f"{title}. " + "; ".join(f"{n}: {ctx.money(v)}" for n, v in items) + "."
-    tooltip = [alt.Tooltip("item:N", title=head), alt.Tooltip("shown:N", title=t.metric("spend"))]
-    x = alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(_label_room(labels, 1)), nice=False))
-    chart = _named_rows(data, "item", x, alt.value(COLORS["after"]), tooltip)
     n = len(data)
-    return [Chart(id="spend", title=title, description=description, spec=_spec(chart, description, (40 * n, 60 * n)),
+    spec = make(_draw, (), {
+        "data": data, "head": head, "spend": t.metric("spend"), "room": _label_room(labels, 1),
+        "height": NAMED_ROW_PX * n, "description": description, "low": 40 * n, "high": 60 * n,
+    })
+    return [Chart(id="spend", title=title, description=description, spec=spec,
                   columns=[head, t.metric("spend"), "%"],
                   rows=rows + [[t.t("ui.total"), ctx.money(total), t.percent(100, digits=0)]])]
+
+
+def _draw(v: dict) -> dict:
+    """The template: a bar per item under its name, its share of the biggest."""
+    tooltip = [alt.Tooltip("item:N", title=v["head"]), alt.Tooltip("shown:N", title=v["spend"])]
+    x = alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(v["room"]), nice=False))
+    chart = _named_rows(v["data"], "item", x, alt.value(COLORS["after"]), tooltip, height=v["height"])
+    return _spec(chart, v["description"], (v["low"], v["high"]))

@@ -18,7 +18,6 @@ dropped, and nothing in it refers to an outside address.  Text stays as
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
@@ -68,7 +67,9 @@ class ChartRenderer:
         """
         spec = static_spec(chart, width, height, title)
         number, time = d3_locale(locale, currency)
-        key = cache_key(spec, number, time)
+        return self._svg(spec, number, time, cache_key(spec, number, time))
+
+    def _svg(self, spec: dict, number: dict, time: dict, key: str) -> str:
         cached = self._memory.get(key)
         if cached is None:
             cached = self._read(key)
@@ -128,9 +129,10 @@ class ChartRenderer:
         stays small (MkDocs' search indexer parses every tag of every page),
         and a browser keeps the file between pages and visits.
         """
+        spec = static_spec(chart, width)
         number, time = d3_locale(locale, currency)
-        key = cache_key(static_spec(chart, width), number, time)
-        svg = self.svg(chart, locale, currency, width=width)
+        key = cache_key(spec, number, time)
+        svg = self._svg(spec, number, time, key)
         root = re.match(r"\s*<svg\b[^>]*>", svg)
         size = {}
         for attr in ("width", "height"):
@@ -161,7 +163,7 @@ def static_spec(chart: Chart, width: int, height: int | None = None, title: bool
     The height is kept within the chart's own bounds (a chart of rows needs
     some pixels a row), so the image may be taller or shorter than asked.
     """
-    spec = copy.deepcopy(chart.spec)
+    spec = dict(chart.spec)  # only top-level keys are set below: the chart's own spec stays as it is
     spec["width"] = int(width)
     if height is not None:
         # a chart of rows keeps a readable height: the bounds come with the spec
