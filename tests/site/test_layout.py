@@ -10,6 +10,7 @@ person to look at.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -131,6 +132,18 @@ def test_the_case_hero_reads_as_one_block_on_a_desktop(site, browser, scheme):
         if page.locator(".cb-headline").count() and page.locator(".cb-highlights").count():
             to_headline, to_results = page.evaluate(HERO_GAPS)
             assert 0 <= to_headline <= 24 and 0 <= to_results <= 16, (c.case.slug, to_headline, to_results)
+    context.close()
+
+
+def test_platform_icons_keep_their_brand_colour_on_the_dark_page_where_it_shows(site, browser):
+    """VK stays VK blue on the dark page; TikTok's black (unseen on dark) takes the light text colour."""
+    built, base = site
+    context, page = _open(browser, 1280, "dark")
+    _go(page, base + "/", "dark")
+    colour = "sel => getComputedStyle(document.querySelector(sel)).color"
+    assert page.evaluate(colour, '.cb-card .cb-icon[style*="#0077FF"]') == "rgb(0, 119, 255)"
+    r, g, b = map(int, re.findall(r"\d+", page.evaluate(colour, '.cb-card .cb-icon[style*="#000000"]'))[:3])
+    assert min(r, g, b) > 150, (r, g, b)
     context.close()
 
 
