@@ -242,5 +242,6 @@ def test_screenshots_of_the_pdfs(site, tmp_path):
     _first_page_png(report, "layout-pdf-report")
     out = tmp_path / "vacancy.pdf"
     subprocess.run([sys.executable, "-m", "casebook.cli", "pdf", "--tag", "local-business", "-o", str(out),
+                    "--title", "SMM lead, Acme Foods", "--note", "Two local businesses grown on small budgets",
                     "--root", str(built.root)], check=True, capture_output=True, cwd=built.root)
     _first_page_png(out, "layout-pdf-vacancy")
