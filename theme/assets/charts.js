@@ -102,7 +102,8 @@
     options.actions = false;
 
     function fail(err) {
-      if (live.parentNode) live.parentNode.removeChild(live);
+      if (!live.parentNode) return;  // a stale render: redraw() has started another one
+      live.parentNode.removeChild(live);
       figure.setAttribute("data-cb-chart", "static");
       if (err && window.console) window.console.warn("casebook: chart stays static:", err);
     }
@@ -116,6 +117,9 @@
       return;
     }
     Promise.resolve(result).then(function () {
+      // redraw() (the reader switched scheme) removed this container while it rendered: the
+      // new render owns the figure now; this one must not hide the static image or mark it live
+      if (!live.parentNode) return;
       // The live div is one image labelled with the description; the marks
       // inside are not for screen readers (the data table is).
       var drawn = live.querySelectorAll("svg, canvas");
