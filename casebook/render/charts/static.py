@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -105,21 +106,31 @@ class ChartRenderer:
     def bundle_js(self) -> str:
         """vega + vega-lite + vega-embed in one self-contained script (no CDN).
 
-        It defines ``window.vegaEmbed``; about 0.9 MB and 1.5 s to make, so
-        it is cached on disk per vl-convert version.
+        It defines ``window.vegaEmbed``; about 0.9 MB and 2 s of CPU to make,
+        and the same for every project of a vl-convert version: it is kept in
+        the project's chart cache and in the user's own cache folder
+        (:func:`user_cache_dir`), so a new project or an emptied project
+        cache does not make it again.  Both copies are signed records
+        (:mod:`casebook.store`): one whose record does not vouch for it is
+        not used.
         """
         if self._bundle is not None:
             return self._bundle
         import vl_convert as vlc  # deferred: vl_convert is heavy and loaded only when this runs
 
         name = f"vega-bundle-{vlc.__version__}-{RENDER_VERSION}.js"
-        cached = store.read_text(self.cache_dir / name)
-        if cached is not None:
-            self._bundle = cached
-            return cached
-        self._bundle = vlc.javascript_bundle()
-        self._write(name, self._bundle)
-        return self._bundle
+        own = self.cache_dir / name
+        cached = store.read_text(own)
+        if cached is None:
+            shared = user_cache_dir()
+            cached = store.read_text(shared / name) if shared is not None else None
+            if cached is None:
+                cached = vlc.javascript_bundle()
+                if shared is not None:
+                    store.write_quietly(shared / name, cached.encode("utf-8"))
+            self._write(name, cached)
+        self._bundle = cached
+        return cached
 
     # -- for the web page ----------------------------------------------------
     def svg_file(self, chart: Chart, locale: str, currency: str, width: int = 640) -> dict:
@@ -155,6 +166,15 @@ class ChartRenderer:
         if key in self._memory:  # made or checked by this renderer
             return self._memory[key].encode("utf-8")
         return store.read(path)
+
+
+def user_cache_dir() -> Path | None:
+    """The chart folder of the user's own cache (``$XDG_CACHE_HOME/casebook/charts``, where the
+    signing key lives), for what every project shares; None without a home to keep it in."""
+    try:  # the folder casebook.store.user_key keeps the key in
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casebook" / "charts"
+    except RuntimeError:  # no home directory to be found
+        return None
 
 
 def static_spec(chart: Chart, width: int, height: int | None = None, title: bool = False) -> dict:
@@ -252,4 +272,4 @@ def clean_svg(svg: str, prefix: str) -> str:
     return svg
 
 
-__all__ = ["ChartRenderer", "static_spec", "cache_key", "clean_svg", "RENDER_VERSION", "DEFAULT_CACHE_DIR"]
+__all__ = ["ChartRenderer", "user_cache_dir", "static_spec", "cache_key", "clean_svg", "RENDER_VERSION", "DEFAULT_CACHE_DIR"]

@@ -14,7 +14,7 @@ import pytest
 import vl_convert as vlc
 
 from casebook.compute import facts as compute
-from casebook.render.charts.static import ChartRenderer, cache_key, clean_svg, static_spec
+from casebook.render.charts.static import ChartRenderer, cache_key, clean_svg, static_spec, user_cache_dir
 from casebook.render.charts import build_charts, d3_locale
 from casebook.render.i18n import Translator
 from casebook.load.model import Case
@@ -244,7 +244,7 @@ def test_user_text_is_escaped_in_svg(renderer):
 # the web bundle
 
 
-def test_bundle_is_made_once_and_cached_on_disk(tmp_path, monkeypatch):
+def test_bundle_is_made_once_and_cached_on_disk(tmp_path, monkeypatch, own_cache_key):
     calls = []
 
     def fake_bundle(*args, **kwargs):
@@ -252,12 +252,34 @@ def test_bundle_is_made_once_and_cached_on_disk(tmp_path, monkeypatch):
         return "window.vegaEmbed = function () {};"
 
     monkeypatch.setattr(vlc, "javascript_bundle", fake_bundle)
-    r = ChartRenderer(tmp_path)
+    r = ChartRenderer(tmp_path / "cache")
     assert r.bundle_js() == r.bundle_js() == "window.vegaEmbed = function () {};"
     assert calls == [1]
-    assert ChartRenderer(tmp_path).bundle_js() == "window.vegaEmbed = function () {};"
+    assert ChartRenderer(tmp_path / "cache").bundle_js() == "window.vegaEmbed = function () {};"
     assert calls == [1]
-    assert [p.name.startswith("vega-bundle-") for p in tmp_path.iterdir() if not p.name.endswith(".sig")] == [True]
+    assert [p.name.startswith("vega-bundle-") for p in (tmp_path / "cache").iterdir() if not p.name.endswith(".sig")] == [True]
+
+
+def test_a_new_project_takes_the_bundle_from_the_users_cache_only_when_its_record_vouches(
+        tmp_path, monkeypatch, own_cache_key):
+    calls = []
+
+    def fake_bundle(*args, **kwargs):
+        calls.append(1)
+        return "window.vegaEmbed = function () {};"
+
+    monkeypatch.setattr(vlc, "javascript_bundle", fake_bundle)
+    assert ChartRenderer(tmp_path / "one").bundle_js() == "window.vegaEmbed = function () {};"
+    # another project (an empty chart cache) of the same user: not made again, and kept in its own cache too
+    assert ChartRenderer(tmp_path / "two").bundle_js() == "window.vegaEmbed = function () {};"
+    assert calls == [1]
+    assert [p.name for p in (tmp_path / "two").iterdir() if p.name.startswith("vega-bundle-")]
+    # the user's copy edited (its record no longer vouches for it): made again, never used
+    shared = [p for p in user_cache_dir().iterdir() if p.name.startswith("vega-bundle-") and p.suffix == ".js"]
+    assert len(shared) == 1
+    shared[0].write_text("alert('planted');", "utf-8")
+    assert ChartRenderer(tmp_path / "three").bundle_js() == "window.vegaEmbed = function () {};"
+    assert calls == [1, 1]
 
 
 @pytest.fixture(scope="module")
