@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -36,9 +37,9 @@ from casebook.errors import CasebookError
 from casebook.load.cases import LoadedCase
 from casebook.load.project import Project, folder_name
 from casebook.pdf import compose
-from casebook.pdf.assemble import assemble_portfolio
+from casebook.pdf.assemble import assemble_portfolio, keep_cover, missing_covers
 from casebook.pdf.compose import Context, PdfDoc
-from casebook.pdf.engine import roots_of
+from casebook.pdf.engine import _mp_context, render_html, roots_of, worker_count
 from casebook.settings import CACHE_DIR_NAME
 from casebook.store import copy_verified as _copy_atomic
 
@@ -143,12 +144,15 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
         _copy_atomic(path, job.out)
         job.size = path.stat().st_size
         stats.jobs.append(job)
+    joins = []  # (cases, where, total): the portfolio, then one per tag page, the cached case PDFs joined again
     if cases:
         chosen = cases[:portfolio_max] if portfolio_max > 0 else cases  # newest first
-        _portfolio(work, chosen, out / "portfolio.pdf", total=len(cases))
+        joins.append((chosen, out / "portfolio.pdf", len(cases)))
     tags = tag_pdfs(cases)
-    for tag, tagged in tags.items():  # one per tag page: the cached case PDFs joined again
-        _portfolio(work, tagged, out / "tags" / f"{tag}.pdf")
+    joins += [(tagged, out / "tags" / f"{tag}.pdf", 0) for tag, tagged in tags.items()]
+    _render_covers(work, joins)
+    for chosen, where, total in joins:
+        _portfolio(work, chosen, where, total=total)
     stats.seconds = time.perf_counter() - started
     log.info("casebook: %d PDF(s) in %s: %d made, %d from the cache; %.1f s",
              len(cases) + bool(cases) + len(tags), out, made, len(cases) - made, stats.seconds)
@@ -174,19 +178,74 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
         work.pdf_ctx.cover = cover
     work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
     parts = [work.pdf_path(c, "case") for c in cases]
-    tailored = ["tailored", cover.title, cover.lang, cover.note] if cover is not None else []
-    key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *tailored,
-                                     *(p.stem for p in parts)]).encode()).hexdigest()
-    cached = work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
+    cached = _joined_path(work, parts, out_path, total, cover)
     if store.valid(cached):  # else missing, changed or unsigned: joined again
         _copy_atomic(cached, out_path)
         return 0
-    counts = [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]
+    counts = _page_counts(work, cases, parts)
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
-    view_of = work.site.view if work.site is not None else None  # the site's views are made already
-    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, view_of, total)
+    pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, _view_of(work),
+                               total)
     _copy_atomic(cached, out_path)
     return pages
+
+
+def _joined_path(work: CaseWork, parts: list[Path], out_path: Path, total: int, cover: Any) -> Path:
+    """Where a portfolio of these case PDFs is kept: keyed by them, its name, its cover."""
+    tailored = ["tailored", cover.title, cover.lang, cover.note] if cover is not None else []
+    key = hashlib.sha256("\0".join([work.shared, out_path.stem, str(total), *tailored,
+                                     *(p.stem for p in parts)]).encode()).hexdigest()
+    return work.cache_dir / "pdf" / f"portfolio-{key}.pdf"
+
+
+def _page_counts(work: CaseWork, cases: list[LoadedCase], parts: list[Path]) -> list[int]:
+    return [int(work.pdf_info(c, "case").get("pages") or _page_count(p)) for c, p in zip(cases, parts)]
+
+
+def _view_of(work: CaseWork) -> Any:
+    return work.site.view if work.site is not None else None  # the site's views are made already
+
+
+COVERS_IN_POOL = 4  # fewer covers to lay out than this (an edit) are laid out here, without starting workers
+
+
+def _render_covers(work: CaseWork, joins: list[tuple[list[LoadedCase], Path, int]]) -> None:
+    """Lay out the covers and contents of every portfolio not in the cache, in parallel.
+
+    Joining stays one portfolio after another (it is quick); the layout of
+    their covers and contents, about a tenth of a second each and one a tag
+    page, is what took the time, in this process alone while the workers
+    were gone.  What is laid out here is kept in the cover cache, where
+    :func:`casebook.pdf.assemble.assemble_portfolio` finds it.
+    """
+    roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
+    docs: dict[str, Any] = {}
+    for cases, out_path, total in joins:
+        parts = [work.pdf_path(c, "case") for c in cases]
+        cached = _joined_path(work, parts, out_path, total, None)
+        if store.valid(cached):
+            continue
+        for doc in missing_covers(work.pdf_ctx, cases, _page_counts(work, cases, parts), cached, roots,
+                                  out_path.stem, _view_of(work), total):
+            docs.setdefault(doc.html, doc)
+    if len(docs) < COVERS_IN_POOL or worker_count(len(docs)) < 2 \
+            or os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() == "0":
+        return  # assemble_portfolio lays them out as it goes
+    from concurrent.futures import ProcessPoolExecutor  # deferred: only a build with many covers starts workers
+
+    from .lifeline import die_with_parent  # a killed build leaves no worker behind
+
+    todo = list(docs.values())
+    folder = work.cache_dir / "pdf"
+    try:
+        with ProcessPoolExecutor(max_workers=worker_count(len(todo)), mp_context=_mp_context(),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+            results = pool.map(render_html, [d.html for d in todo], [d.base_url for d in todo],
+                               [roots] * len(todo))
+            for doc, result in zip(todo, results):
+                keep_cover(doc, roots, folder, result)
+    except Exception as exc:  # noqa: BLE001 - what is not laid out here is laid out when it is joined
+        log.info("casebook: covers laid out one after another (%s)", exc)
 
 
 def _page_count(path: Path) -> int:

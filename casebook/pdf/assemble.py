@@ -36,15 +36,9 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
     import pikepdf  # deferred: pikepdf is heavy and loaded only when this runs
 
     memo = Path(out_path).parent / "portfolio-cover-pages.json"  # what the last cover of this size took
-    try:
-        cover_pages = int(json.loads(store.read(memo) or b"{}")[str(len(cases))])
-    except (ValueError, KeyError, TypeError):
-        cover_pages = 1 + max(1, -(-len(cases) // CONTENTS_PER_PART))
+    cover_pages = _guess_cover_pages(memo, len(cases))
     for _attempt in range(4):  # the contents took more or fewer pages than guessed: lay out again
-        starts, page = [], cover_pages + 1
-        for count in page_counts:
-            starts.append(page)
-            page += max(1, count)
+        starts = _starts(cover_pages, page_counts)
         docs = portfolio_cover_docs(ctx, cases, starts, name, view_of, total)
         results = [_cover(doc, roots, Path(out_path).parent) for doc in docs]
         if sum(r.pages for r in results) == cover_pages:
@@ -85,6 +79,55 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
     return pages
 
 
+def _guess_cover_pages(memo: Path, cases: int) -> int:
+    try:
+        return int(json.loads(store.read(memo) or b"{}")[str(cases)])
+    except (ValueError, KeyError, TypeError):
+        return 1 + max(1, -(-cases // CONTENTS_PER_PART))
+
+
+def _starts(cover_pages: int, page_counts: list[int]) -> list[int]:
+    starts, page = [], cover_pages + 1
+    for count in page_counts:
+        starts.append(page)
+        page += max(1, count)
+    return starts
+
+
+def missing_covers(ctx: Context, cases: list[LoadedCase], page_counts: list[int], out_path: Path,
+                   roots: tuple[str, ...], name: str = "portfolio", view_of=None, total: int = 0) -> list:
+    """The cover and contents documents assemble_portfolio will lay out first and the cache lacks.
+
+    A build renders those of all its portfolios together, in parallel
+    (:func:`keep_cover`), before it joins them one after another.
+    """
+    folder = Path(out_path).parent
+    starts = _starts(_guess_cover_pages(folder / "portfolio-cover-pages.json", len(cases)), page_counts)
+    return [doc for doc in portfolio_cover_docs(ctx, cases, starts, name, view_of, total)
+            if not _cover_cached(_cover_path(doc, roots, folder))]
+
+
+def _cover_path(doc, roots: tuple[str, ...], folder: Path) -> Path:
+    return folder / f"cover-{cache_key(doc, roots)}.pdf"
+
+
+def _cover_cached(path: Path) -> RenderResult | None:
+    data, info = store.read(path), store.read(path.with_suffix(".json"))  # None: missing, changed, unsigned
+    if data is not None and info is not None:
+        try:
+            return RenderResult(data, [], 0.0, int(json.loads(info)["pages"]))
+        except (ValueError, KeyError, TypeError):
+            pass
+    return None
+
+
+def keep_cover(doc, roots: tuple[str, ...], folder: Path, result: RenderResult) -> None:
+    """Keep a rendered cover or contents document where assemble_portfolio looks for it."""
+    path = _cover_path(doc, roots, folder)
+    store.write_quietly(path, result.data)
+    store.write_quietly(path.with_suffix(".json"), json.dumps({"pages": result.pages}).encode("utf-8"))
+
+
 def _part(path: Path) -> bytes:
     """A case PDF from the cache, only as its signed record vouches for it."""
     data = store.read(path)
@@ -98,16 +141,11 @@ def _cover(doc, roots: tuple[str, ...], folder: Path):
     """The cover and contents, from the PDF cache when their HTML has not changed
     (an edit that changes no title, headline or page number)."""
 
-    path = folder / f"cover-{cache_key(doc, roots)}.pdf"
-    data, info = store.read(path), store.read(path.with_suffix(".json"))  # None: missing, changed, unsigned
-    if data is not None and info is not None:
-        try:
-            return RenderResult(data, [], 0.0, int(json.loads(info)["pages"]))
-        except (ValueError, KeyError, TypeError):
-            pass
+    cached = _cover_cached(_cover_path(doc, roots, folder))
+    if cached is not None:
+        return cached
     result = render_html(doc.html, doc.base_url, roots)
-    store.write_quietly(path, result.data)
-    store.write_quietly(path.with_suffix(".json"), json.dumps({"pages": result.pages}).encode("utf-8"))
+    keep_cover(doc, roots, folder, result)
     return result
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -115,11 +116,30 @@ PRINT_CSS_LINK = '<link rel="stylesheet" href="print.css">'
 @dataclass
 class _Sheet:
     css: Any  # weasyprint.CSS
-    font_config: Any  # the FontConfiguration its @font-face rules were added to
+    font_config: Any  # the FontConfiguration its @font-face rules were added to (it owns a temporary folder)
     refused: list[str]
+    pid: int  # the process that made it
 
 
 _SHEETS: dict[tuple, _Sheet] = {}
+_INHERITED: list[_Sheet] = []  # a parent's sheets a forked worker replaced: their fonts are the parent's to remove
+
+
+def _drop_sheets() -> None:
+    """Let go of this process's sheets and remove the temporary folder their fonts
+    were copied to.  WeasyPrint removes it when the font configuration is
+    collected, which for a shared one is never in a worker (ended with
+    os._exit) and fails late in interpreter shutdown: so it is done here, as
+    each process ends (and when the stylesheet changes)."""
+    for sheet in _SHEETS.values():
+        if sheet.pid != os.getpid():  # a forked worker's copy of its parent's: the parent removes it
+            _INHERITED.append(sheet)
+            continue
+        folder = getattr(sheet.font_config, "_folder", None)
+        if folder:
+            sheet.font_config._folder = None
+            shutil.rmtree(folder, ignore_errors=True)
+    _SHEETS.clear()
 
 
 def _print_sheet(base_url: str, html: str) -> _Sheet | None:
@@ -146,11 +166,16 @@ def _print_sheet(base_url: str, html: str) -> _Sheet | None:
         return None
     key = (str(path), st.st_mtime_ns, st.st_size)
     if key not in _SHEETS:
+        from multiprocessing.util import Finalize  # deferred: needed only where a sheet is made
+
         fetcher = SafeFetcher((str(theme_dir()),))
         font_config = FontConfiguration()
         css = CSS(url=path.as_uri(), url_fetcher=fetcher, font_config=font_config)
-        _SHEETS.clear()
-        _SHEETS[key] = _Sheet(css, font_config, list(fetcher.refused))
+        if not any(sheet.pid == os.getpid() for sheet in _SHEETS.values()):
+            # run by multiprocessing as a worker ends, and at exit in the build process
+            Finalize(None, _drop_sheets, exitpriority=10)
+        _drop_sheets()
+        _SHEETS[key] = _Sheet(css, font_config, list(fetcher.refused), os.getpid())
     return _SHEETS[key]
 
 

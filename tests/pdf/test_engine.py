@@ -46,3 +46,40 @@ def test_the_stylesheet_parsed_once_gives_the_bytes_of_each_document_parsing_it(
                                               "a link</a> − → ✓ <b>bold</b> <i>italic</i></p>")
     for html in (styled, HTML, styled):
         assert render_html(html, base_url(), roots).data == _weasyprint_alone(html)
+
+
+LEAK_SCRIPT = """
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
+from casebook.pdf.compose import base_url
+from casebook.pdf.engine import render_html
+from casebook.settings import theme_dir
+
+HTML = {html!r}
+roots = (str(theme_dir()),)
+assert render_html(HTML, base_url(), roots).data.startswith(b"%PDF")  # the build process, then its workers
+with ProcessPoolExecutor(2, mp_context=mp.get_context("fork")) as pool:
+    assert all(r.data.startswith(b"%PDF") for r in pool.map(render_html, [HTML] * 4, [base_url()] * 4, [roots] * 4))
+with ProcessPoolExecutor(1, mp_context=mp.get_context("forkserver")) as pool:
+    assert pool.submit(render_html, HTML, base_url(), roots).result().data.startswith(b"%PDF")
+"""
+
+
+def test_rendering_leaves_no_font_files_behind(tmp_path):
+    """The shared font configuration copies the theme's fonts to a temporary folder in each
+    process that renders; the build process and every worker remove theirs as they end,
+    quietly (no error printed at exit)."""
+    import os
+    import subprocess
+    import sys
+
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    script = tmp_path / "leak.py"
+    script.write_text("if __name__ == '__main__':\n" + "\n".join(
+        "    " + line for line in LEAK_SCRIPT.format(html=HTML).strip().splitlines()) + "\n")
+    done = subprocess.run([sys.executable, str(script)], env=dict(os.environ, TMPDIR=str(temp)),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")]
