@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,7 +78,11 @@ CHART_TYPES = (
     spend.charts,
 )
 
-_BUILT: dict[tuple[str, str], list[Chart]] = {}
+# A case's charts as compressed JSON (~5 KB a case), by the digest of the case and locale: the site and
+# the PDFs of one build both ask for every case, and at 1,000 cases a bound of entries would be too small.
+_BUILT: dict[str, bytes] = {}
+_BUILT_BUDGET = 32 << 20  # bytes; the oldest entries go first
+_built_bytes = 0
 
 
 def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path | None" = None) -> list[Chart]:
@@ -86,39 +91,49 @@ def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path |
     Each chart type's spec is a template Altair draws once per process and
     shape, filled with the case's values (:mod:`.template`, ~1 ms a chart
     instead of ~20 ms).  The site and the PDFs of one build both ask: the
-    result is kept per case content and locale, in memory and, given
-    ``cache_dir``, on disk for the next build.  The charts are shared, so
-    treat their specs as read-only.
+    result is kept per case content and locale, in memory (compressed, so
+    every case of a big project fits) and, given ``cache_dir``, on disk for
+    the next build.  Each call gets charts of its own.
     """
     key = (facts.case.model_dump_json(), t.locale)
-    cached = _BUILT.get(key)
+    memo = hashlib.sha256("\0".join(key).encode()).hexdigest()
+    packed = _BUILT.get(memo)
+    if packed is not None:
+        return [Chart(**item) for item in json.loads(zlib.decompress(packed))]
+    text = None
     disk = _disk_path(cache_dir, key) if cache_dir is not None else None
-    if cached is None and disk is not None:
+    if disk is not None:
         text = store.read_text(disk)  # None: missing, changed or unsigned
         try:
-            if text is not None:
-                cached = [Chart(**item) for item in json.loads(text)]
-                _BUILT[key] = cached
+            cached = [Chart(**item) for item in json.loads(text)] if text is not None else None
         except (ValueError, TypeError):
-            cached = None  # a broken entry is made again
-    if cached is None:
+            text = cached = None  # a broken entry is made again
+    if text is None:
         ctx = _Ctx(facts, t)
-        cached = []
+        made: list[Chart] = []
         for make in CHART_TYPES:
-            cached.extend(make(ctx))
-        ids = [c.id for c in cached]
+            made.extend(make(ctx))
+        ids = [c.id for c in made]
         if len(ids) != len(set(ids)):
             raise RuntimeError(f"chart ids must be unique in a case: {ids}")
-        # always through JSON, so a chart read from the disk cache is the same object as a fresh one
+        # always through JSON, so a chart read from a cache is the same object as a fresh one
         # vars(), not asdict(): asdict deep-copies every spec only for json to read it
-        text = json.dumps([vars(c) for c in cached], ensure_ascii=False, sort_keys=True)
+        text = json.dumps([vars(c) for c in made], ensure_ascii=False, sort_keys=True)
         cached = [Chart(**item) for item in json.loads(text)]
-        if len(_BUILT) >= 256:
-            _BUILT.pop(next(iter(_BUILT)))
-        _BUILT[key] = cached
         if disk is not None:
             _write_atomic(disk, text)
-    return list(cached)
+    _remember(memo, zlib.compress(text.encode("utf-8"), 1))
+    return cached
+
+
+def _remember(memo: str, packed: bytes) -> None:
+    global _built_bytes
+    _BUILT[memo] = packed
+    _built_bytes += len(packed)
+    if _built_bytes > _BUILT_BUDGET:
+        _built_bytes = sum(map(len, _BUILT.values()))  # counted again: whoever cleared _BUILT did not say
+        while _built_bytes > _BUILT_BUDGET and len(_BUILT) > 1:
+            _built_bytes -= len(_BUILT.pop(next(iter(_BUILT))))
 
 
 def pick_charts(charts: list[Any], facts: compute.CaseFacts, limit: int) -> list[Any]:

@@ -541,15 +541,42 @@ def test_totals_long_periods_and_many_actions():
     assert len(chart.rows) == 24
 
 
-def test_charts_are_memoised_per_case_and_locale():
+def test_charts_are_memoised_per_case_and_locale(monkeypatch):
+    from casebook.render import charts as charts_mod
+
     case = make_case()
     facts = compute.facts(case)
     first = build_charts(facts, Translator("en"))
-    again = build_charts(compute.facts(case), Translator("en"))
-    assert [c.id for c in first] == [c.id for c in again] and first[0] is again[0]
-    assert first is not again  # callers get their own list
     other = build_charts(facts, Translator("ru"))
-    assert other[0] is not first[0] and other[0].columns[1] == "До"
+    assert other[0].columns[1] == "До" and first[0].columns[1] != "До"
+
+    def boom(ctx):
+        raise AssertionError("charts were built again instead of taken from memory")
+
+    monkeypatch.setattr(charts_mod, "CHART_TYPES", (boom,))
+    again = build_charts(compute.facts(case), Translator("en"))
+    assert again == first and again[0] is not first[0]  # the same charts; each caller its own objects
+    assert build_charts(facts, Translator("ru")) == other
+
+
+def test_every_case_of_a_big_project_stays_in_memory_between_the_site_and_the_pdfs(monkeypatch):
+    """The site asks for every case's charts, then the PDFs ask again: at 1,000 cases none is built twice."""
+    from casebook.render import charts as charts_mod
+
+    base = make_case()
+    built = []
+    real = charts_mod.CHART_TYPES
+
+    def counted(ctx):
+        built.append(ctx.case.slug)
+        return []
+
+    monkeypatch.setattr(charts_mod, "CHART_TYPES", (counted, *real))
+    cases = [base.model_copy(update={"slug": f"case-{i:04d}"}) for i in range(1000)]
+    site = [build_charts(compute.facts(c), Translator("en")) for c in cases]
+    assert len(built) == 1000
+    pdfs = [build_charts(compute.facts(c), Translator("en")) for c in cases]
+    assert len(built) == 1000 and pdfs == site
 
 
 def test_chart_specs_are_kept_on_disk_for_the_next_build(tmp_path, monkeypatch):
