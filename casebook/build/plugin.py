@@ -11,6 +11,8 @@ build, and plain ``mkdocs build`` keeps every feature.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 from mkdocs.config import config_options as c
@@ -23,7 +25,7 @@ from casebook.site.mkdocs import SiteAdapter, SiteConfig
 from casebook.store import usable_folder
 
 from .audit import audit
-from .casework import CaseWork, private_pdfs
+from .casework import CACHE_DAYS, CaseWork, private_pdfs
 from .outputs import check_outputs, config_files, project_inputs
 from .pdfs import build_public_pdfs
 
@@ -58,20 +60,38 @@ class CasebookPlugin(SiteAdapter):
         check_outputs([("site folder (site_dir)", Path(config.site_dir)),
                        ("cache folder (cache_dir of the casebook plugin)", root / self.config.cache_dir)], inputs)
 
-    def _make_cases(self, case_bases: list) -> None:
-        """Every case page (and, with PDFs on, every case PDF) not in the cache, made in parallel."""
-        pdf_ctx = None
-        if self.config.pdf:
-            pdf_ctx = Context(self.project, charts=self.renderer)
-        work = CaseWork(self.project, self.project.root / self.config.cache_dir, site=self.site, pdf_ctx=pdf_ctx)
-        self.site.work = work
+    def _work(self) -> CaseWork:
+        """This build's case work (made on first use: the page keys need it before the pages)."""
+        if self.site.work is None:
+            pdf_ctx = Context(self.project, charts=self.renderer) if self.config.pdf else None
+            self.site.work = CaseWork(self.project, self.project.root / self.config.cache_dir, site=self.site,
+                                      pdf_ctx=pdf_ctx)
+        return self.site.work
+
+    def _shared_key(self) -> str:
+        return self._work().shared  # mkdocs.yml, the profile and its photo, the epoch, the code
+
+    def _page_key(self, planned, base: str) -> str | None:
+        """A page's own inputs: title, meta, the content keys of the cases it shows, plain values."""
+        work = self._work()
+        parts = [planned.title, json.dumps(planned.meta, sort_keys=True, default=str), repr(planned.key_parts)]
+        parts += [work.page_key(loaded, "card") for loaded in planned.shows]
+        if planned.case is not None:
+            parts.append(work.page_key(planned.case, base))
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+
+    def _make_cases(self, case_bases: list, kept: set[str]) -> None:
+        """Every case page not kept finished nor in the cache (and, with PDFs on, every case PDF
+        not in the cache), made in parallel."""
+        work = self._work()
         pdfs = []
-        if pdf_ctx is not None:
+        if work.pdf_ctx is not None:
             pdfs = [(loaded, "case") for loaded, _base in case_bases]
             if self.private:  # one batch: the workers stay busy to the end
                 pdfs += private_pdfs(self.project)
+        pages = [(loaded, base) for loaded, base in case_bases if loaded.case.slug not in kept]
         try:
-            work.start(pages=case_bases, pdfs=pdfs)  # pages are waited for as MkDocs reaches them
+            work.start(pages=pages, pdfs=pdfs)  # pages are waited for as MkDocs reaches them
         except CasebookError as exc:
             raise PluginError(str(exc)) from None
 
@@ -82,6 +102,8 @@ class CasebookPlugin(SiteAdapter):
                               portfolio_max=self.config.portfolio_max)
         if self.site.work is not None:
             self.site.work.prune()
+        if self.kept is not None:
+            self.kept.prune(CACHE_DAYS)
         if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
             self._audit(site_dir)
 

@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import logging
 import re
+import types
 from pathlib import Path
 
+import jinja2
 from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from casebook.errors import CasebookError
 from casebook.render import media as media_mod
@@ -36,7 +39,7 @@ from casebook.render import covers
 from casebook.render.charts.static import ChartRenderer
 from casebook.settings import CACHE_DIR_NAME, theme_dir
 
-from . import material
+from . import material, pagecache
 from .plan import CHART_FILES, Site, page_base
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -66,6 +69,10 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         self.project = None
         self.renderer = None
         self.chart_files: set[str] = set()
+        self.kept = None  # a casebook.site.pagecache.PageCache when pages may be kept between builds
+        self._keys: dict[str, str] = {}  # src_uri -> the finished page's key
+        self._hits: dict[str, dict] = {}  # src_uri -> the kept page (html, search entries, charts)
+        self._made: dict[str, tuple[int, list, set]] = {}  # src_uri -> (first search entry, entries, charts)
 
     # -- hooks for a subclass ----------------------------------------------
     def _prepare(self, config: MkDocsConfig, root: Path) -> None:
@@ -74,11 +81,37 @@ class SiteAdapter(BasePlugin[SiteConfig]):
     def _open_project(self, root: Path):
         return open_project(root, self.config.cases_dir, self.config.profile, cache_dir=self.config.cache_dir)
 
-    def _make_cases(self, case_bases: list) -> None:
-        """Case pages ahead of MkDocs; by default each is made when MkDocs reaches it."""
+    def _make_cases(self, case_bases: list, kept: set[str]) -> None:
+        """Case pages ahead of MkDocs (but those whose finished page is ``kept``: slugs);
+        by default each is made when MkDocs reaches it."""
+
+    def _find_kept(self, config: MkDocsConfig, files: Files, made: list) -> None:
+        """Which planned pages (page, base) a build before this one left finished, by their keys."""
+        if self.kept is None:
+            return
+        docs = sorted((f.src_uri, f.abs_src_path or "") for f in files.documentation_pages()
+                      if f.src_uri not in self.pages)
+        titles = {src: page.title for src, page in self.pages.items()}
+        site = pagecache.site_key(config, self._shared_key(), docs, titles)
+        for page, base in made:
+            own = self._page_key(page, base)
+            if own is None:
+                continue
+            key = self._keys[page.src_uri] = pagecache.page_key(site, page.src_uri, own)
+            entry = self.kept.get(key)
+            if entry is not None:
+                self._hits[page.src_uri] = entry
 
     def _finish(self, site_dir: Path) -> None:
         """After the site's files are written (chart images and media included)."""
+
+    def _page_key(self, planned, base: str) -> str | None:
+        """What a planned page is made of, as a key (None: render it every build)."""
+        return None
+
+    def _shared_key(self) -> str:
+        """What every page is made of besides the configuration (the code, the profile...)."""
+        return ""
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -126,7 +159,11 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         plan = self.site.plan()
         self.pages = {}
         self.chart_files = set()
-        case_bases = []
+        self._keys, self._hits, self._made = {}, {}, {}
+        self.kept = None
+        if pagecache.usable(config):
+            self.kept = pagecache.PageCache(Path(self.project.root) / self.config.cache_dir / "finished")
+        made = []
         # case pages last: MkDocs renders the others while the workers make them
         for page in sorted(plan.pages, key=lambda p: p.case is not None):
             existing = files.get_file_from_path(page.src_uri)
@@ -135,9 +172,11 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             generated = File.generated(config, page.src_uri, content="")
             files.append(generated)
             self.pages[page.src_uri] = page
-            if page.case is not None:
-                case_bases.append((page.case, page_base(generated.url)))
-        self._make_cases(case_bases)
+            made.append((page, page_base(generated.url)))
+        self._find_kept(config, files, made)
+        self._make_cases([(page.case, base) for page, base in made if page.case is not None],
+                         kept={page.case.case.slug for page, _ in made
+                               if page.case is not None and page.src_uri in self._hits})
         assets = theme_dir() / "assets"
         for path in sorted(assets.rglob("*")):
             if path.is_file():
@@ -163,9 +202,19 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             page = file.page
             if page is not None and isinstance(page.update_date, str) and page.update_date > LAST_GZIP_DATE:
                 page.update_date = LAST_GZIP_DATE
+        if self._hits:  # a kept page goes through this one-line template: its HTML is already finished
+            env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({pagecache.TEMPLATE: pagecache.TEMPLATE_SOURCE}),
+                                              env.loader])
         return None
 
     # -- pages -------------------------------------------------------------
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page | None:
+        if self.config.enabled and page.file.src_uri in self.pages:
+            # A planned page has no Markdown: MkDocs would build a Markdown converter for
+            # nothing, a few milliseconds a page (the same for every build, kept page or not)
+            page.render = types.MethodType(_no_markdown, page)
+        return None
+
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if not self.config.enabled:
             return None
@@ -177,6 +226,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         page.meta["title"] = str(escape(planned.title))
         if "description" in page.meta:
             page.meta["description"] = str(escape(page.meta["description"]))
+        if page.file.src_uri in self._hits:
+            page.meta["template"] = pagecache.TEMPLATE
         return ""
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -185,35 +236,73 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         planned = self.pages.get(page.file.src_uri)
         if planned is None:
             return None
-        if planned.case is not None:
-            # A case page may still be in the making: it is filled in just
-            # before its template is rendered (on_page_context), so MkDocs
-            # renders every other page meanwhile.
-            return PENDING
-        return self._content(page, planned)
+        # Every planned page's HTML is made just before its template is
+        # rendered (on_page_context): a case page may still be in the making
+        # (MkDocs renders every other page meanwhile), a kept page is not made.
+        return PENDING
 
     @event_priority(100)  # before search indexes the page
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+    def _context_first(self, context, *, page: Page, config: MkDocsConfig, nav):
         if not self.config.enabled:
             return None
-        planned = self.pages.get(page.file.src_uri)
-        if planned is not None and page.content == PENDING:
-            page.content = self._content(page, planned)
+        src = page.file.src_uri
+        planned = self.pages.get(src)
+        if planned is None or page.content != PENDING:
+            return None
+        entries = pagecache.search_entries(config) if self.kept is not None else None
+        start = len(entries) if entries is not None else 0
+        if src in self._hits:
+            page.content = ""  # the search plugin indexes nothing; its entries come from the kept page
+            self._made[src] = (start, [], set())
+            return None
+        charts: set[str] = set()
+        page.content = self._content(page, planned, charts)
+        self._made[src] = (start, [], charts)
         return None
 
-    def _content(self, page: Page, planned) -> str:
+    @event_priority(-100)  # after search has indexed the page
+    def _context_last(self, context, *, page: Page, config: MkDocsConfig, nav):
+        if not self.config.enabled or self.kept is None or page.file.src_uri not in self._made:
+            return None
+        src = page.file.src_uri
+        start, _, charts = self._made[src]
+        entries = pagecache.search_entries(config)
+        if entries is None:
+            return None
+        if src in self._hits:  # the entries this page had when it was made, where they stood
+            entries[start:] = self._hits[src]["search"]
+        else:
+            self._made[src] = (start, list(entries[start:]), charts)
+        return None
+
+    on_page_context = CombinedEvent(_context_first, _context_last)
+
+    def _content(self, page: Page, planned, charts: set[str]) -> str:
         try:
             html = planned.renderer(page_base(page.url))
         except CasebookError as exc:  # a case the workers could not make
             raise PluginError(str(exc)) from None
         if planned.case is not None:  # the static chart SVGs it links, copied in on_post_build
-            self.chart_files.update(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", html))
+            charts.update(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", html))
+            self.chart_files.update(charts)
         return html
 
+    @event_priority(-100)  # after every other plugin: the page as it is written is what is kept
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        return material.fix_page(output)
+        src = page.file.src_uri
+        kept = self._hits.get(src)
+        if kept is not None:
+            self.chart_files.update(kept["charts"])
+            self.kept.touch(self._keys[src])
+            return kept["html"]
+        output = material.fix_page(output)
+        key = self._keys.get(src)
+        if key is not None and src in self._made:
+            _, entries, charts = self._made.pop(src)
+            self.kept.put(key, output, entries, sorted(charts))
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.site is None:
@@ -256,3 +345,12 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             server.watch(str(self.project.profile_path))
         server.watch(str(theme_dir()))
         return server
+
+
+def _no_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """What Page.render leaves for an empty page, without making a Markdown converter."""
+    page.content = ""
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}

@@ -33,6 +33,10 @@ class SitePage:
     renderer: Callable[[str], str]  # base (relative path to site root) -> HTML
     search: bool = True
     case: LoadedCase | None = None  # the case a case page shows
+    # What the HTML is made of besides the title, the meta and what every page shares
+    # (casebook.site.pagecache): the cases it shows a card of, and plain values.
+    shows: list[LoadedCase] = field(default_factory=list)
+    key_parts: tuple = ()
 
 
 @dataclass
@@ -146,16 +150,21 @@ class Site:
             index_meta["casebook"] = {"charts": False, "og_title": self.project.profile.name,
                                       "og_description": self._site_description()[:300],
                                       "og_image": self.portfolio_cover(), "og_image_size": [1200, 630]}
-        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), index_meta, self.render_index))
+        tags = self.tags()
+        self.profile_photo()  # its file is in the site even when no page that shows it is rendered
+        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), index_meta, self.render_index,
+                                   shows=list(cases), key_parts=(tags, self.pdf)))
         if self.project.profile:
             plan.pages.append(SitePage("about.md", self.t.t("ui.about"), {"hide": ["navigation", "toc"]},
-                                       self.render_about))
+                                       self.render_about, key_parts=(len(cases),)))
         for loaded in cases:
             plan.pages.append(self._case_page(loaded))
-        for tag in self.tags():
+        for tag in tags:
             plan.pages.append(SitePage(f"tags/{tag}.md", self.t.t("ui.tagged", tag=tag),
                                        {"hide": ["navigation", "toc"], "search": {"exclude": True}},
-                                       lambda base, tag=tag: self.render_index(base, tag=tag), search=False))
+                                       lambda base, tag=tag: self.render_index(base, tag=tag), search=False,
+                                       shows=[c for c in cases if tag in {t.casefold() for t in c.case.tags}],
+                                       key_parts=(tag, tags, self.pdf)))
         # media are planned once pages have asked for them (see media_assets)
         return plan
 
@@ -175,7 +184,7 @@ class Site:
             },
         }
         return SitePage(f"cases/{case.slug}.md", case.title, meta,
-                        lambda base, loaded=loaded: self.render_case(loaded, base), case=loaded)
+                        lambda base, loaded=loaded: self.render_case(loaded, base), case=loaded, shows=[loaded])
 
     def media_assets(self) -> list[SiteAsset]:
         out = []

@@ -1,0 +1,182 @@
+"""Finished pages kept between builds: an edit re-renders only the pages it changes.
+
+A page MkDocs wrote (after Material's templates and every plugin's
+``on_post_page``) is kept in ``cache_dir/finished/<key>.json`` with the
+search-index entries the search plugin made from it and the chart images
+it links.  Its key is what the page is made of (its own inputs, given by the
+plugin) and what every page shows: the configuration as MkDocs resolved it
+(theme, plugins and their options, extra CSS and scripts, the copyright
+line), the navigation (titles and URLs), the user's theme folders, casebook's
+code and the libraries' versions.  A page whose key is found is written as
+kept; its search entries take the place of the ones the search plugin would
+have made, in the same order, so ``search/search_index.json`` is the same
+bytes whether a page was rendered or kept.  The sitemap is MkDocs' own,
+made from the page list, which stays whole.
+
+Entries go through :mod:`casebook.store`: a changed, swapped or unsigned
+entry reads as missing and the page is rendered again.  Only plugins whose
+effect on a page is known (search, casebook) allow keeping pages: another
+plugin could make a page depend on other pages, so with one the cache is off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from casebook import store
+from casebook.settings import theme_dir
+
+VERSION = "1"  # bump when what an entry holds or what its key covers changes
+KNOWN_PLUGINS = frozenset({"search", "material/search", "casebook"})
+TEMPLATE = "casebook-kept-page.html"  # renders a kept page's HTML as it is
+TEMPLATE_SOURCE = "{{ page.content }}"
+# Settings that do not show on a page (where files are, how to serve and deploy), or that
+# are in the key otherwise (plugins, theme)
+NOT_SHOWN = frozenset({"site_dir", "config_file_path", "docs_dir", "plugins", "theme", "dev_addr", "strict",
+                       "remote_branch", "remote_name", "watch", "validation"})
+
+
+def search_entries(config) -> list | None:
+    """The search plugin's list of entries (Material's or MkDocs' own); None: no search plugin.
+
+    Raises LookupError when a search plugin keeps its entries where this
+    module cannot see them: pages are then not kept.
+    """
+    for name in ("search", "material/search"):
+        plugin = config.plugins.get(name)
+        if plugin is None or not getattr(plugin.config, "enabled", True):
+            continue
+        index = getattr(plugin, "search_index", None)
+        for attr in ("entries", "_entries"):
+            entries = getattr(index, attr, None)
+            if isinstance(entries, list):
+                return entries
+        raise LookupError(name)
+    return None
+
+
+def usable(config) -> bool:
+    """Whether pages may be kept with this configuration's plugins."""
+    if any(name not in KNOWN_PLUGINS for name in config.plugins) or config.hooks:
+        return False
+    try:
+        search_entries(config)
+    except LookupError:
+        return False
+    return True
+
+
+def _plain(value: Any) -> Any:
+    """A configuration value as JSON-able data (objects by their class and attributes)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    if hasattr(value, "items") and callable(value.items):
+        return {str(k): _plain(v) for k, v in value.items()}
+    name = f"{type(value).__module__}.{type(value).__qualname__}"
+    if type(value).__str__ is object.__str__:
+        return name  # its default text holds a memory address
+    return f"{name}: {value}"
+
+
+def _nav_files(nav) -> set[str]:
+    """The pages the navigation names (a title they do not give is the page's own)."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        return set().union(*(_nav_files(v) for v in nav.values())) if nav else set()
+    if isinstance(nav, (list, tuple)):
+        return set().union(*(_nav_files(v) for v in nav)) if nav else set()
+    return set()
+
+
+def _user_theme_files(dirs: list[str]) -> str:
+    """The user's own theme folders (custom_dir): every file's name and bytes."""
+    skip = {os.path.realpath(theme_dir())}
+    mine = []
+    for d in dirs:
+        real = os.path.realpath(d)
+        if real in skip or "site-packages" in Path(real).parts or "dist-packages" in Path(real).parts:
+            continue  # casebook's own (in the code digest) or an installed theme (in the versions)
+        mine.append(Path(d))
+    return store.tree_digest(mine) if mine else ""
+
+
+def site_key(config, shared: str, docs: list[tuple[str, str]], titles: dict[str, str]) -> str:
+    """What every page shows: ``shared`` (the plugin's: code, profile, options), the resolved
+    configuration with its navigation, the user's own pages (``docs``: (src_uri, path), whose
+    titles may be in it), the titles of the generated pages it names and the user's theme folders."""
+    settings = {k: _plain(v) for k, v in config.items() if k not in NOT_SHOWN}
+    plugins = {name: _plain({k: v for k, v in plugin.config.items() if k != "cache_dir"})
+               for name, plugin in config.plugins.items()}
+    theme = {"name": config.theme.name, "settings": _plain(dict(config.theme.items())),
+             "files": _user_theme_files(list(config.theme.dirs))}
+    named = _nav_files(config.nav)
+    pages = [[src, store.file_digest(Path(path)) if path else ""] for src, path in docs]
+    text = json.dumps([VERSION, shared, store.code_digest(), settings, plugins, theme, pages,
+                       sorted((src, title) for src, title in titles.items() if src in named)],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def page_key(site: str, src_uri: str, own: str) -> str:
+    return hashlib.sha256(f"{site}\0{src_uri}\0{own}".encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class PageCache:
+    """Finished pages under ``folder``, by key."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, key: str) -> dict | None:
+        """{'html', 'search', 'charts'} when an entry is kept and vouched for; else None."""
+        text = store.read_text(self._path(key))
+        if text is None:
+            return None
+        try:
+            entry = json.loads(text)
+        except ValueError:
+            return None
+        if not (isinstance(entry, dict) and isinstance(entry.get("html"), str)
+                and isinstance(entry.get("search"), list) and isinstance(entry.get("charts"), list)):
+            return None
+        return entry
+
+    def put(self, key: str, html: str, search: list, charts: list[str]) -> None:
+        data = json.dumps({"html": html, "search": search, "charts": sorted(charts)}, ensure_ascii=False,
+                          separators=(",", ":"))
+        try:
+            store.write(self._path(key), data.encode("utf-8"))
+        except OSError:
+            pass  # a cache that cannot be written costs the next build time, never this one
+
+    def touch(self, key: str) -> None:
+        store.touch(self._path(key))
+
+    def prune(self, days: int) -> None:
+        """Remove kept pages no build has used for ``days`` days."""
+        import time  # deferred: only pruning needs the clock
+
+        cutoff = time.time() - days * 86400
+        try:
+            entries = list(os.scandir(self.folder))
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                if entry.is_file() and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+            except OSError:
+                continue

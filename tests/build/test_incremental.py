@@ -1,0 +1,214 @@
+"""An incremental build after an edit is the same, byte for byte, as a cold build of the edited input.
+
+A project is built once (site, PDFs, private output).  Each test copies it
+with its cache, edits its input the way a person would, builds again (the
+finished pages of the first build are kept where the edit does not reach
+them) and compares every file of site/ and private/ with a cold build of the
+same input in another folder with a cache of its own.  Every build is a real
+``casebook build --private`` process with SOURCE_DATE_EPOCH fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sitebuild import REPO
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incremental")]
+
+KEEP = ("glowlab-ph-tiktok", "thread-and-tide-instagram", "panaderya-qc-facebook", "zerno-coffee-vk",
+        "ural-residential-nda", "lak-studio-report-2025-10")
+CASEBOOK = [sys.executable, "-m", "casebook.cli"]
+
+
+def make_project(dest: Path) -> Path:
+    """The demo with six of its cases (four public, an NDA case, a client report), its cache inside."""
+    dest.mkdir(parents=True)
+    (dest / "cases").mkdir()
+    shutil.copytree(REPO / "cases" / "media", dest / "cases" / "media")
+    for slug in KEEP:
+        shutil.copy2(REPO / "cases" / f"{slug}.yaml", dest / "cases" / f"{slug}.yaml")
+    shutil.copytree(REPO / "pages", dest / "pages")
+    shutil.copy2(REPO / "profile.yaml", dest / "profile.yaml")
+    text = (REPO / "mkdocs.yml").read_text("utf-8")
+    (dest / "mkdocs.yml").write_text(text.replace("profile: profile.yaml", "profile: profile.yaml\n      cache_dir: .cache"),
+                                     "utf-8")
+    return dest
+
+
+def build(root: Path, home: Path) -> None:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "XDG_CACHE_HOME": str(home)}
+    proc = subprocess.run([*CASEBOOK, "build", "--private", "-q"], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def kept_entries(root: Path) -> set[str]:
+    folder = root / ".cache" / "finished"
+    return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> tuple[Path, Path]:
+    """The project after its first (cold) build, and the signing key's home it used."""
+    base = tmp_path_factory.mktemp("incremental")
+    root = make_project(base / "built")
+    home = base / "home"
+    build(root, home)
+    assert kept_entries(root), "the first build keeps its finished pages"
+    return root, home
+
+
+def edited_build(built, tmp_path: Path, edit) -> tuple[Path, set[str]]:
+    """A copy of the built project (its cache too), edited and built again; the kept pages it added."""
+    root = tmp_path / "edited"
+    shutil.copytree(built[0], root, symlinks=True)
+    before = kept_entries(root)
+    edit(root)
+    build(root, built[1])
+    return root, kept_entries(root) - before
+
+
+def assert_same_as_cold(root: Path, tmp_path: Path) -> None:
+    """A cold build of the same input elsewhere, with a new cache and key, writes the same bytes."""
+    cold = tmp_path / "cold"
+    shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache", "site", "private"))
+    build(cold, tmp_path / "cold-home")
+    for folder in ("site", "private"):
+        ours, theirs = digests(root / folder), digests(cold / folder)
+        assert sorted(ours) == sorted(theirs), folder
+        assert [name for name in ours if ours[name] != theirs[name]] == [], folder
+    assert (root / "site" / "search" / "search_index.json").is_file()
+    assert (root / "site" / "sitemap.xml.gz").is_file()
+
+
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_numbers_edited_in_one_case(built, tmp_path):
+    def edit(root):
+        case = root / "cases" / "glowlab-ph-tiktok.yaml"
+        replace(case, "A Cebu skincare brand sold mostly", "A Cebu skincare brand (edited) sold mostly")
+        replace(case, "tiktok: {followers: 1300,", "tiktok: {followers: 1317,")
+
+    root, made = edited_build(built, tmp_path, edit)
+    page = (root / "site" / "cases" / "glowlab-ph-tiktok" / "index.html").read_text("utf-8")
+    assert "(edited)" in page
+    # its page, the index and its five tag pages were made again; the other pages were kept
+    assert 1 <= len(made) <= 7
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_title_change_shows_on_the_index_and_tag_pages(built, tmp_path):
+    def edit(root):
+        replace(root / "cases" / "thread-and-tide-instagram.yaml", 'title: "Thread & Tide:',
+                'title: "Thread & Tide (renamed):')
+
+    root, made = edited_build(built, tmp_path, edit)
+    assert "Thread &amp; Tide (renamed)" in (root / "site" / "index.html").read_text("utf-8")
+    assert "Thread &amp; Tide (renamed)" in (root / "site" / "tags" / "ugc" / "index.html").read_text("utf-8")
+    assert 1 <= len(made) <= 7
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_tag_change(built, tmp_path):
+    def edit(root):
+        replace(root / "cases" / "glowlab-ph-tiktok.yaml", "influencers, ugc]", "creators, ugc]")
+
+    root, _made = edited_build(built, tmp_path, edit)
+    assert (root / "site" / "tags" / "creators" / "index.html").is_file()
+    assert not (root / "site" / "tags" / "influencers").exists()
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_deleted_case(built, tmp_path):
+    root, _made = edited_build(built, tmp_path, lambda r: (r / "cases" / "zerno-coffee-vk.yaml").unlink())
+    assert not (root / "site" / "cases" / "zerno-coffee-vk").exists()
+    assert "zerno-coffee-vk" not in (root / "site" / "search" / "search_index.json").read_text("utf-8")
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_profile_change_reaches_every_page(built, tmp_path):
+    def edit(root):
+        replace(root / "profile.yaml", "role: SMM manager and paid-social specialist", "role: Social media lead")
+
+    root, _made = edited_build(built, tmp_path, edit)
+    assert "Social media lead" in (root / "site" / "cases" / "panaderya-qc-facebook" / "index.html").read_text("utf-8")
+    assert_same_as_cold(root, tmp_path)
+
+
+def test_a_tampered_kept_page_is_made_again(built, tmp_path):
+    """Whoever can write the cache folder cannot put their HTML on the site."""
+    def edit(root):
+        for entry in (root / ".cache" / "finished").glob("*.json"):
+            entry.write_text(entry.read_text("utf-8").replace("<body", "<body data-tampered"), "utf-8")
+        case = root / "cases" / "panaderya-qc-facebook.yaml"
+        os.utime(case, ns=(case.stat().st_atime_ns, case.stat().st_mtime_ns + 10**9))  # a save, no change
+
+    root, _made = edited_build(built, tmp_path, edit)
+    assert not any("data-tampered" in p.read_text("utf-8") for p in (root / "site").rglob("*.html"))
+    assert_same_as_cold(root, tmp_path)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, check, deadline: float = 300) -> str:
+    import time
+    import urllib.error
+    import urllib.request
+
+    end, last = time.monotonic() + deadline, ""
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as r:
+                last = r.read().decode("utf-8", "replace")
+            if check(last):
+                return last
+        except (urllib.error.URLError, OSError, TimeoutError):
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{url} never showed the expected page; last:\n{last[:2000]}")
+
+
+def test_serve_rebuilds_only_what_an_edit_reaches(tmp_path):
+    """casebook serve keeps finished pages too: after a save, only the pages the edit reaches are made."""
+    root = make_project(tmp_path / "served")
+    port = _free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "XDG_CACHE_HOME": str(tmp_path / "home")}
+    server = subprocess.Popen([*CASEBOOK, "serve", "-a", f"127.0.0.1:{port}"], cwd=root, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        _wait_for(url + "cases/panaderya-qc-facebook/", lambda page: "Panaderya" in page)
+        first = kept_entries(root)
+        assert first
+        replace(root / "cases" / "thread-and-tide-instagram.yaml", 'title: "Thread & Tide:',
+                'title: "Thread & Tide (renamed):')
+        _wait_for(url, lambda page: "Thread &amp; Tide (renamed)" in page)
+        page = _wait_for(url + "cases/thread-and-tide-instagram/", lambda page: "(renamed)" in page)
+        assert "Thread &amp; Tide (renamed)" in page
+        assert "Panaderya" in _wait_for(url + "cases/panaderya-qc-facebook/", lambda page: "Panaderya" in page)
+        assert 1 <= len(kept_entries(root) - first) <= 7  # its page, the index, its tag pages
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
