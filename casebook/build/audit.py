@@ -29,9 +29,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from casebook import store
-from casebook.build import pagescan, pdftext
+from casebook.build import auditpool, pagescan, pdftext
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
-from casebook.build.pdftext import _pdfium_text, _raw_streams, _text_strings
+from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
 from casebook.load.names import Rule, fold, hidden_names, padded, shown_forms, vocabulary
@@ -143,49 +143,6 @@ def shown_text(text: str) -> str:
     return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", html.unescape(_TAG_RE.sub("", text))))
 
 
-def pdf_text(data: bytes) -> str:
-    """Everything of a PDF the leak scan reads, as one text.
-
-    The text of every page, the document information (Title, Author,
-    Subject, Keywords, Creator, Producer, dates) and the bookmark titles, as
-    PDFium reads them; then every text string of the file written as UTF-16
-    or UTF-8 (custom information keys, annotations, alternate text); then the
-    raw bytes and every inflated stream.  A PDF PDFium cannot open still gets
-    the last two parts.
-    """
-    return _pdf_text(_pdfium_text(data), data)
-
-
-def _pdf_text(read: str, data: bytes) -> str:
-    raw = _raw_streams(data)
-    return "\n".join([read, *_text_strings(raw), raw])
-
-
-def _pdfium_cache_path(data: bytes, cache_dir: Path) -> Path:
-    return Path(cache_dir) / PDF_TEXT_DIR / (hashlib.sha256(data).hexdigest() + ".txt")
-
-
-def cached_pdf_text(data: bytes, cache_dir: Path | None) -> str:
-    """pdf_text, with PDFium's part kept on disk under the PDF's hash: an unchanged PDF is opened once.
-
-    Only what PDFium read is stored (a few KB a PDF); the raw part is
-    recomputed from the bytes, which takes a millisecond or two.
-    """
-    if cache_dir is None:
-        return pdf_text(data)
-
-    path = _pdfium_cache_path(data, cache_dir)
-    kept = store.read(path)  # None: missing, changed or unsigned (an edited text could hide a name)
-    try:
-        read = kept.decode("utf-8", errors="surrogatepass") if kept is not None else None
-    except UnicodeDecodeError:
-        read = None
-    if read is None:
-        read = _pdfium_text(data)
-        _write_atomic(path, read.encode("utf-8", errors="surrogatepass"))
-    return _pdf_text(read, data)
-
-
 def _write_atomic(path: Path, content: bytes) -> None:
     """Write a cache file whole or not at all, with its signed record (casebook.store); failures are ignored."""
     store.write_quietly(path, content)
@@ -195,7 +152,6 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
 AUDIT_VERSION = 5
-PDF_TEXT_DIR = "pdfium-text"
 VERDICT_GLOB = "verdicts-*.json"
 KEEP_RULE_SETS = 4  # verdict files of other rule sets kept (the newest), so switching back is cheap
 MACHINE_PATH = "absolute path of the build machine"
@@ -264,6 +220,7 @@ def _rules(project: Project) -> _Rules:
     )
 
 
+# long: one pass over the site: cached verdicts, new scans and the build's own paths share the loop
 def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
           cache_dir: Path | None = None) -> list[Finding]:
     """Every leak in the files under site_dir, sorted.
@@ -272,7 +229,8 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     path and bytes, in one file per rule set (the names, slugs, machine
     paths and host looked for, and the audit's own version): a file
     byte-identical to one already scanned under the same rules is not read
-    again, and its findings, if any, are reported again.
+    again, and its findings, if any, are reported again.  Many new files (a
+    cold build) are scanned by worker processes (casebook.build.auditpool).
 
     extra_paths (the build's own temporary folder, a new one each build) are
     looked for in every file on every run, outside the cache: were they part
@@ -280,7 +238,6 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     cached machine path (the project root) is looked for only where that
     path was found.
     """
-
     site_dir = Path(site_dir)
     rules = _rules(project)
     run_paths = sorted({p for p in extra_paths if p and p not in ("/", "/root")} - rules.machine_paths)
@@ -294,12 +251,14 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     kept: dict[str, list] = {}
     pdf_hashes: set[str] = set()
     findings: list[Finding] = []
-    for path in sorted(p for p in site_dir.rglob("*") if p.is_file()):
+    paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
+    scanned = _scan_new(paths, site_dir, verdicts, rules, cache_dir)
+    for path in paths:
         rel = path.relative_to(site_dir).as_posix()
         data = path.read_bytes()
         key = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
         content = _Content(data, path.name, cache_dir)
-        cached = verdicts.get(key)
+        cached = verdicts.get(key, scanned.get(key))
         if cached is not None:
             found = [Finding(rel, what, detail) for what, detail in cached]
         else:
@@ -323,6 +282,26 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
                 pass
         _prune(Path(cache_dir), cache_file, pdf_hashes)
     return sorted(set(findings))
+
+
+def _scan_new(paths: list[Path], site_dir: Path, verdicts: dict, rules: _Rules, cache_dir: Path | None) -> dict:
+    """The files no verdict is kept for, scanned by worker processes when there is much to scan: findings by key."""
+    fresh = [f for f in (_file_key(p, site_dir) for p in paths) if f[2] not in verdicts]
+    return auditpool.scan_files(_scan_file, [(path, rel, rules, cache_dir) for path, rel, _k, _s in fresh],
+                                [f[2] for f in fresh], sum(f[3] for f in fresh))
+
+
+def _file_key(path: Path, site_dir: Path) -> tuple[Path, str, str, int]:
+    rel = path.relative_to(site_dir).as_posix()
+    data = path.read_bytes()
+    return path, rel, hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest(), len(data)
+
+
+def _scan_file(path: Path, rel: str, rules: _Rules, cache_dir: Path | None) -> tuple[str, list]:
+    """One file's key and findings (runs in a worker)."""
+    data = Path(path).read_bytes()
+    key = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+    return key, [[f.what, f.detail] for f in _scan(rel, _Content(data, Path(path).name, cache_dir), rules)]
 
 
 class _Content:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
+from pathlib import Path
+
+from casebook import store
 
 
 def _pdfium_text(data: bytes) -> str:
@@ -124,3 +128,49 @@ def _raw_streams(data: bytes) -> str:
         except zlib.error:
             continue
     return "\n".join(out)
+
+
+PDF_TEXT_DIR = "pdfium-text"  # under the audit's cache folder: what PDFium read of each PDF, by its hash
+
+
+def pdf_text(data: bytes) -> str:
+    """Everything of a PDF the leak scan reads, as one text.
+
+    The text of every page, the document information (Title, Author,
+    Subject, Keywords, Creator, Producer, dates) and the bookmark titles, as
+    PDFium reads them; then every text string of the file written as UTF-16
+    or UTF-8 (custom information keys, annotations, alternate text); then the
+    raw bytes and every inflated stream.  A PDF PDFium cannot open still gets
+    the last two parts.
+    """
+    return _pdf_text(_pdfium_text(data), data)
+
+
+def _pdf_text(read: str, data: bytes) -> str:
+    raw = _raw_streams(data)
+    return "\n".join([read, *_text_strings(raw), raw])
+
+
+def _pdfium_cache_path(data: bytes, cache_dir: Path) -> Path:
+    return Path(cache_dir) / PDF_TEXT_DIR / (hashlib.sha256(data).hexdigest() + ".txt")
+
+
+def cached_pdf_text(data: bytes, cache_dir: Path | None) -> str:
+    """pdf_text, with PDFium's part kept on disk under the PDF's hash: an unchanged PDF is opened once.
+
+    Only what PDFium read is stored (a few KB a PDF); the raw part is
+    recomputed from the bytes, which takes a millisecond or two.
+    """
+    if cache_dir is None:
+        return pdf_text(data)
+
+    path = _pdfium_cache_path(data, cache_dir)
+    kept = store.read(path)  # None: missing, changed or unsigned (an edited text could hide a name)
+    try:
+        read = kept.decode("utf-8", errors="surrogatepass") if kept is not None else None
+    except UnicodeDecodeError:
+        read = None
+    if read is None:
+        read = _pdfium_text(data)
+        store.write_quietly(path, read.encode("utf-8", errors="surrogatepass"))
+    return _pdf_text(read, data)

@@ -276,3 +276,32 @@ def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(pr
     for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
         write(tmp_path / "miss", f"f{i}.txt", filler[:at] + glued + filler[at:])
     assert [f for f in audit(tmp_path / "miss", project) if f.detail == name] == []
+
+
+def test_a_big_audit_shared_out_among_workers_finds_what_one_process_finds(project, tmp_path, monkeypatch):
+    """A cold build's audit (megabytes of new files) runs in worker processes: every kind of
+    leak in every file is still found, the same findings as one process scanning alone,
+    and the verdicts they kept make the next audit find them again without scanning."""
+    from casebook.build import auditpool
+
+    name = sorted(forbidden_names(project))[0]
+    private = project.private_cases[0].case.slug
+    filler = "<p>" + "Ordinary words about a coffee shop campaign. " * 3_000 + "</p>\n"
+    site = tmp_path / "site"
+    for i in range(40):
+        write(site, f"cases/c{i}/index.html", filler + (f"<p>Thanks, {name}</p>" if i % 7 == 3 else ""))
+    write(site, "search/search_index.json", f'{{"docs": [{{"location": "cases/{private}/"}}]}}')
+    write(site, "b.html", f"<p>built in {project.root}</p>")
+    write(site, "c.html", '<script src="https://cdn.example.com/x.js"></script>')
+    write(site, f"media/{private}/x.jpg", b"\xff\xd8")
+    assert sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) > auditpool.POOL_FROM
+    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "2")
+    pooled = audit(site, project, cache_dir=tmp_path / "cache")
+    monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "0")
+    alone = audit(site, project)
+    assert pooled == alone
+    assert {f.file for f in alone if f.what == "undisclosed or private client name"} == \
+        {f"cases/c{i}/index.html" for i in range(40) if i % 7 == 3}
+    assert {f.what for f in alone} >= {"private case", "absolute path of the build machine",
+                                       "resource from an outside host", "private case in a file name"}
+    assert audit(site, project, cache_dir=tmp_path / "cache") == alone  # from the verdicts the workers made
