@@ -99,8 +99,16 @@ class SiteAdapter(BasePlugin[SiteConfig]):
                 continue
             key = self._keys[page.src_uri] = pagecache.page_key(site, page.src_uri, own)
             entry = self.kept.get(key)
-            if entry is not None:
+            if entry is not None and self._charts_ok(entry["charts"]):
                 self._hits[page.src_uri] = entry
+
+    def _charts_ok(self, names: list) -> bool:
+        """The chart images a kept page links are in the chart cache as made (else the page is
+        made again, and its charts with it)."""
+        if not names:
+            return True
+        renderer = self.renderer
+        return renderer is not None and all(isinstance(n, str) and renderer.file_bytes(n) is not None for n in names)
 
     def _finish(self, site_dir: Path) -> None:
         """After the site's files are written (chart images and media included)."""
