@@ -149,7 +149,11 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
         chosen = cases[:portfolio_max] if portfolio_max > 0 else cases  # newest first
         joins.append((chosen, out / "portfolio.pdf", len(cases)))
     tags = tag_pdfs(cases)
-    joins += [(tagged, out / "tags" / f"{tag}.pdf", 0) for tag, tagged in tags.items()]
+    # A tag's PDF is capped like the portfolio (its cover says "30 most recent of 120", the tag
+    # page's link "The 30 most recent as PDF"): at a thousand cases the uncapped tag PDFs held
+    # four times the case PDFs, joined and audited again on every build.
+    joins += [(tagged[:portfolio_max] if portfolio_max > 0 else tagged, out / "tags" / f"{tag}.pdf",
+               len(tagged) if 0 < portfolio_max < len(tagged) else 0) for tag, tagged in tags.items()]
     _render_covers(work, joins)
     for chosen, where, total in joins:
         _portfolio(work, chosen, where, total=total)

@@ -15,7 +15,6 @@ import hashlib
 import json
 from pathlib import Path
 
-from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
@@ -31,8 +30,7 @@ from .pdfs import build_public_pdfs
 
 
 class CasebookConfig(SiteConfig):
-    # cases in the site's portfolio.pdf: the most recent ones (0: every public case)
-    portfolio_max = c.Type(int, default=30)
+    pass  # portfolio_max, read by the site's pages too, is a SiteConfig option
 
 
 class CasebookPlugin(SiteAdapter):

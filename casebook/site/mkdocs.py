@@ -55,6 +55,8 @@ class SiteConfig(Config):
     pdf = c.Type(bool, default=False)  # `casebook build` turns this on; pages then link their PDFs
     cache_dir = c.Type(str, default=CACHE_DIR_NAME)
     offline = c.Type(bool, default=True)  # no web fonts, nothing from outside hosts
+    # cases in the site's portfolio.pdf and in each tag's PDF: the most recent ones (0: every public case)
+    portfolio_max = c.Type(int, default=30)
 
 
 class SiteAdapter(BasePlugin[SiteConfig]):
@@ -150,7 +152,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             # profile.locale is the reader's language: Material's texts, its search and <html lang> too
             site_locale = prof.locale
             config.theme["language"] = prof.locale.split("-")[0]
-        self.site = Site(self.project, charts=renderer, pdf=self.config.pdf, site_locale=site_locale)
+        self.site = Site(self.project, charts=renderer, pdf=self.config.pdf, site_locale=site_locale,
+                         pdf_max=self.config.portfolio_max)
         material.configure_theme(config, offline=self.config.offline)
         material.copyright_line(config, self.project.profile)
         config.extra_css.append("assets/casebook/casebook.css")

@@ -68,10 +68,12 @@ def case_url(slug: str) -> str:
 class Site:
     """Plans and renders the public site of a project."""
 
-    def __init__(self, project: Project, *, charts: Any = None, pdf: bool = False, site_locale: str | None = None):
+    def __init__(self, project: Project, *, charts: Any = None, pdf: bool = False, site_locale: str | None = None,
+                 pdf_max: int = 0):
         self.project = project
         self.charts = charts  # a casebook.render.charts.static.ChartRenderer or None
         self.pdf = pdf
+        self.pdf_max = pdf_max  # the portfolio's and each tag's PDF hold this many most recent cases (0: all)
         self.locale = site_locale or (project.profile.locale if project.profile else "en")
         self.t = translator(self.locale)
         self._views: dict[str, CaseView] = {}
@@ -234,6 +236,7 @@ class Site:
             platforms=platforms, industries=industries, tags=self.tags(),
             profile=self.project.profile, photo=self.profile_photo(),
             pdf_url=(f"pdf/tags/{tag}.pdf" if tag else "pdf/portfolio.pdf") if self.pdf and cards else "",
+            pdf_cases=min(len(cards), self.pdf_max) if self.pdf_max > 0 else len(cards),
         )
 
     def render_about(self, base: str) -> str:

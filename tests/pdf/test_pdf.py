@@ -376,17 +376,26 @@ def test_site_portfolio_can_hold_only_the_most_recent_cases(demo, tmp_path):
     from casebook.render.charts.static import ChartRenderer
 
     site.charts = ChartRenderer(REPO / ".casebook-cache" / "charts")
-    build_public_pdfs(demo.project, site, tmp_path / "site", cache_dir=demo.cache, portfolio_max=2)
+    build_public_pdfs(demo.project, site, tmp_path / "site", cache_dir=demo.cache, portfolio_max=1)
     reader = read(tmp_path / "site" / "pdf" / "portfolio.pdf")
     public = demo.project.public_cases
-    newest = public[:2]
-    assert all(p.case.period.end >= o.case.period.end for p in newest for o in public[2:])
+    newest = public[:1]
+    assert all(p.case.period.end >= o.case.period.end for p in newest for o in public[1:])
     toc = squash(toc_page(reader))
     assert {c.case.slug for c in public if squash(c.case.title) in toc} == {c.case.slug for c in newest}
     cover = " ".join(page_texts(reader)[0].split())
-    assert f"2 most recent of {len(public)}" in cover
+    assert f"1 most recent of {len(public)}" in cover
     # every case still has its own PDF
     assert {p.name for p in (tmp_path / "site" / "pdf").glob("*.pdf")} >= {f"{c.case.slug}.pdf" for c in public}
+    # each tag's PDF is capped the same way, and says so
+    assert any(sum(tag in c.case.tags for c in public) > 1 for tag in {t for c in public for t in c.case.tags})
+    for tag in {t.casefold() for c in public for t in c.case.tags}:
+        tagged = [c for c in public if tag in {t.casefold() for t in c.case.tags}]
+        reader = read(tmp_path / "site" / "pdf" / "tags" / f"{tag}.pdf")
+        toc = squash(toc_page(reader))
+        assert {c.case.slug for c in tagged if squash(c.case.title) in toc} == {c.case.slug for c in tagged[:1]}
+        cover = " ".join(page_texts(reader)[0].split())
+        assert (f"1 most recent of {len(tagged)}" in cover) == (len(tagged) > 1), tag
 
 
 def test_portfolio_by_tag_holds_exactly_the_tagged_public_cases(demo):

@@ -14,7 +14,7 @@ def test_the_entry_point_is_the_adapter_plus_the_build():
     assert issubclass(CasebookPlugin, SiteAdapter)
     plain = SiteAdapter()
     plain.load_config({})
-    assert "portfolio_max" not in plain.config  # the build's option is the build's
+    assert plain.config.portfolio_max == 30  # the site's links say what the PDFs hold, so it is the site's
     built = CasebookPlugin()
     built.load_config({"portfolio_max": 5})
     assert built.config.portfolio_max == 5 and built.config.cache_dir == ".casebook-cache"

@@ -39,3 +39,24 @@ def test_pdf_links_on_the_index_and_tag_pages_only_when_the_build_makes_pdfs(tmp
     # no PDFs built: no link to a file that is not there
     assert "pdf/portfolio.pdf" not in without.render_index("")
     assert f"pdf/tags/{tag}.pdf" not in without.render_index("../../", tag=tag)
+
+
+def test_the_pdf_links_say_when_a_pdf_holds_only_the_most_recent_cases(tmp_path):
+    """portfolio_max caps the portfolio and every tag's PDF: the link must not promise all cases."""
+    from casebook.load.project import open_project
+    from casebook.site.plan import Site
+
+    project = open_project(copy_demo(tmp_path / "p"))
+    counts: dict[str, int] = {}
+    for c in project.public_cases:
+        for t in {t.casefold() for t in c.case.tags}:
+            counts[t] = counts.get(t, 0) + 1
+    big = max(counts, key=counts.get)
+    small = min(counts, key=counts.get)
+    assert counts[big] > 1 >= counts[small]
+    capped = Site(project, pdf=True, pdf_max=1)
+    assert "The 1 most recent as PDF" in capped.render_index("")
+    assert "All cases as PDF" not in capped.render_index("")
+    assert "The 1 most recent as PDF" in capped.render_index("../../", tag=big)
+    assert "These cases as PDF" in capped.render_index("../../", tag=small)
+    assert "All cases as PDF" in Site(project, pdf=True, pdf_max=0).render_index("")
