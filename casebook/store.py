@@ -15,13 +15,11 @@ that can be kept (no writable home), a key made for this process is used.
 ``casebook build --force`` builds inside :func:`fresh`: a read then accepts
 only what this very build wrote (each record names the build that signed it).
 
-A read or write marks an entry as used; :func:`prune`, at the end of a
-successful build, removes the entries of old versions and those the build
-did not use, unless the last build of other outputs sharing the cache (the
-private folder, another site folder) used them.  Only entries with such a
-record are removed: nothing else in the cache folder, nothing outside it.
-Each process using a cache folder holds a shared lock on it (``.lock``);
-pruning needs the folder alone, so it never runs under a concurrent build.
+A read or write marks an entry as used; :func:`casebook.prune.prune`, at
+the end of a successful build, removes the entries of old versions and those
+the build did not use.  Each process using a cache folder holds a shared
+lock on it (``.lock``), stamped when taken: "used" counts from that stamp,
+in the file system's own clock.
 """
 
 from __future__ import annotations
@@ -34,7 +32,6 @@ import os
 import shutil
 import stat
 import tempfile
-import time
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
@@ -57,7 +54,7 @@ _generation = "-"  # "-": any build's entries are good; else only those this bui
 _VERSIONS: dict[tuple[str, str], str] = {}  # (cache folder, name) -> the version this process uses
 _held: dict[str, list] = {}  # cache folder -> [lock fd, when this build began (ns): entries used since]
 _MAX_HELD = 32  # cache folders one process holds a lock on (a test session opens many)
-_SLACK_NS = 2_000_000_000  # file times lag the clock a little: "used" is counted from a bit earlier
+_SLACK_NS = 2_000_000_000  # coarse file times (2 s on some disks): "used" is counted from a bit earlier
 
 
 def key() -> bytes:
@@ -192,12 +189,15 @@ def _hold(root: Path) -> list | None:
         try:
             if fcntl is not None:
                 fcntl.flock(fd, fcntl.LOCK_SH)  # waits only while another process prunes
+            with suppress(OSError):  # stamped by the file system's clock, as entries are (not this machine's)
+                os.utime(fd)
+            start = os.fstat(fd).st_mtime_ns - _SLACK_NS
         except OSError:
             os.close(fd)
             return None
         if len(_held) >= _MAX_HELD:
             os.close(_held.pop(next(iter(_held)))[0])
-        held = _held[name] = [fd, time.time_ns() - _SLACK_NS]
+        held = _held[name] = [fd, start]
     return held
 
 
@@ -325,97 +325,6 @@ def copy_verified(src: Path, dest: Path) -> None:
         raise CasebookError(f"{src}: the cached file is missing or was changed during the build; "
                             f"nothing was published; build again")
     write_file(dest, data)
-
-
-def _record_of(record: Path) -> tuple[str, str] | None:
-    """(cache name, version) of a record written by :class:`Cache`, else None."""
-    try:
-        parts = _read_file(record, 512).decode("ascii").split()
-    except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    return (parts[2], parts[3]) if len(parts) == 7 and " ".join(parts[:2]) == _MAGIC else None
-
-
-def _manifest(root: Path, outputs: list[str]) -> Path:
-    return root / ".used" / (hashlib.sha256("\0".join(outputs).encode()).hexdigest()[:24] + ".txt")
-
-
-def _kept_by_others(root: Path, own: Path) -> set[str]:
-    """Entries the last builds of other outputs used (their outputs still there)."""
-    kept: set[str] = set()
-    try:
-        manifests = sorted((root / ".used").glob("*.txt"))
-    except OSError:
-        return kept
-    for path in manifests:
-        if path == own:
-            continue
-        try:
-            outputs, _sep, names = path.read_text("utf-8").partition("\n\n")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if not any(os.path.isdir(o) for o in outputs.splitlines()):
-            path.unlink(missing_ok=True)  # those outputs are gone: so is their claim
-            continue
-        kept.update(names.splitlines())
-    return kept
-
-
-def prune(root: Path, outputs: Iterable[Path]) -> int:
-    """At the end of a successful build of ``outputs``: drop entries of old versions and unused ones.
-
-    In every folder under ``root`` that holds :class:`Cache` entries, an entry
-    goes when its version is not the one this process uses for that cache, or
-    when this process (its build) neither read nor wrote it and the last build
-    of other outputs sharing the cache did not use it either.  Returns how many went.
-    Does nothing when this process never used the cache folder or another
-    process is using it now (that build prunes when it ends).
-    """
-    real = os.path.realpath(root)
-    held = next((h for name, h in _held.items() if os.path.realpath(name) == real), None)
-    if held is None or fcntl is None:
-        return 0
-    try:
-        fcntl.flock(held[0], fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        fcntl.flock(held[0], fcntl.LOCK_SH)
-        return 0
-    try:
-        return _prune(Path(real), held[1], sorted(str(Path(o).resolve()) for o in outputs))
-    except OSError:  # a cache folder that cannot be pruned costs disk space, never the build
-        return 0
-    finally:  # "used" stays counted from this process's first use: a later build (casebook serve)
-        fcntl.flock(held[0], fcntl.LOCK_SH)  # may take an entry from memory without reading it again
-
-
-def _prune(root: Path, start: int, outputs: list[str]) -> int:
-    own = _manifest(root, outputs)
-    kept, used, removed = _kept_by_others(root, own), [], 0
-    for top, dirs, files in os.walk(root):  # links are not followed: nothing outside the cache folder
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        folder = Path(top)
-        current = _VERSIONS.get((os.path.realpath(folder.parent), folder.name))
-        for file in sorted(files) if folder != root else ():
-            entry = folder / file
-            try:
-                st = entry.lstat()
-            except OSError:
-                continue
-            if file.startswith(".tmp-") and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < start:
-                remove(entry)  # half a write of a killed build
-                removed += 1
-            found = _record_of(entry) if file.endswith(SUFFIX) else None
-            if found is None or found[0] != folder.name:
-                continue  # not an entry of this API: left alone
-            name = entry.relative_to(root).as_posix()[:-len(SUFFIX)]
-            old = current is not None and found[1] != current
-            if not old and st.st_mtime_ns >= start:
-                used.append(name)
-            elif old or name not in kept:
-                remove(entry.with_name(file[:-len(SUFFIX)]))
-                removed += 1
-    write_file(own, ("\n".join(outputs) + "\n\n" + "\n".join(used) + "\n").encode("utf-8"))
-    return removed
 
 
 # Content keys: what a cache entry is made from, hashed.

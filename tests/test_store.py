@@ -11,6 +11,7 @@ import time
 import pytest
 
 from casebook import store
+from casebook.prune import prune
 
 pytestmark = pytest.mark.usefixtures("own_cache_key")
 
@@ -126,7 +127,7 @@ def test_pruning_removes_old_versions_and_unused_entries_and_nothing_else(tmp_pa
     store.Cache(root, "covers", "2")
     site = tmp_path / "site"
     site.mkdir()
-    assert store.prune(root, [site]) == 2
+    assert prune(root, [site]) == 2
 
     left = _files(root)
     assert {"charts/used.svg", "charts/stale.svg", "charts/notes.txt", "pages/x.html", "pages/x.html.sig"} <= left
@@ -141,16 +142,16 @@ def test_entries_another_output_used_last_survive_a_build_that_did_not_use_them(
     pdf = store.Cache(root, "pdf", "1")
     pdf.write("public.pdf", b"%PDF public")
     pdf.write("report.pdf", b"%PDF report")
-    store.prune(root, [site, private])  # casebook build --private used both
+    prune(root, [site, private])  # casebook build --private used both
 
     _age(root / "pdf" / "public.pdf", root / "pdf" / "report.pdf")
     assert pdf.read("public.pdf")  # casebook build: the public PDF only
-    assert store.prune(root, [site]) == 0
+    assert prune(root, [site]) == 0
     assert pdf.read("report.pdf") == b"%PDF report"  # the private build's report is kept for it
 
     _age(root / "pdf" / "public.pdf", root / "pdf" / "report.pdf")
     assert pdf.read("public.pdf")  # casebook build --private again, with the report's case gone
-    assert store.prune(root, [site, private]) == 1
+    assert prune(root, [site, private]) == 1
     assert not (root / "pdf" / "report.pdf").exists() and (root / "pdf" / "public.pdf").exists()
 
 
@@ -165,11 +166,11 @@ def test_no_pruning_while_another_process_uses_the_cache(tmp_path):
     other = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert other.stdout.readline().strip() == "using"
-        assert store.prune(root, [tmp_path]) == 0  # the other build may still copy what it read
+        assert prune(root, [tmp_path]) == 0  # the other build may still copy what it read
         assert (root / "charts" / "old.svg").exists()
     finally:
         other.communicate("")
-    assert store.prune(root, [tmp_path]) == 1
+    assert prune(root, [tmp_path]) == 1
     assert not (root / "charts" / "old.svg").exists()
 
 
@@ -180,7 +181,7 @@ def test_path_functions_follow_the_version_their_cache_registered(tmp_path):
     assert store.read(path) == b"%PDF joined"
     store.Cache(tmp_path / "cache", "pdf", "3")  # a casebook whose engine makes other bytes
     assert store.read(path) is None
-    assert store.prune(tmp_path / "cache", [tmp_path]) == 1
+    assert prune(tmp_path / "cache", [tmp_path]) == 1
 
 
 def test_a_cache_nested_in_another_is_pruned_too(tmp_path):
@@ -191,7 +192,7 @@ def test_a_cache_nested_in_another_is_pruned_too(tmp_path):
     _age(root / "audit" / "pdfium-text" / "gone.txt", root / "audit" / "pdfium-text" / "kept.txt")
     store.Cache(root, "audit", "5").write("verdicts-1.json", b"{}")
     assert texts.read("kept.txt")
-    assert store.prune(root, [tmp_path]) == 1
+    assert prune(root, [tmp_path]) == 1
     assert sorted(p.name for p in (root / "audit" / "pdfium-text").iterdir()) == ["kept.txt", "kept.txt.sig"]
 
 
@@ -200,6 +201,76 @@ def test_a_later_build_in_the_same_process_keeps_what_it_took_from_memory(tmp_pa
     media = store.Cache(tmp_path / "cache", "media", "1")
     media.write("abc-10x10.png", b"png")
     time.sleep(2.5)  # the first build goes on a while after making it (beyond the file-time slack)
-    assert store.prune(tmp_path / "cache", [tmp_path]) == 0  # the first build made it
-    assert store.prune(tmp_path / "cache", [tmp_path]) == 0  # the second used it from memory
+    assert prune(tmp_path / "cache", [tmp_path]) == 0  # the first build made it
+    assert prune(tmp_path / "cache", [tmp_path]) == 0  # the second used it from memory
     assert media.read("abc-10x10.png") == b"png"
+
+
+def test_pruning_leaves_another_projects_cache_and_the_users_files_alone(tmp_path):
+    """cache_dir: ~/caches beside another project's ~/caches/projB, or ~/.cache itself."""
+    outer = tmp_path / "caches"
+    code = ("from pathlib import Path; from casebook import store\n"
+            f"store.Cache(Path({str(outer / 'projB')!r}), 'charts', '1').write('theirs.svg', b'<svg/>')\n")
+    subprocess.run([sys.executable, "-c", code], check=True)  # project B's build, earlier
+    (outer / "notes").mkdir()
+    (outer / "notes" / ".tmp-draft.txt").write_text("my draft")
+    charts = store.Cache(outer, "charts", "1")
+    charts.write("mine.svg", b"<svg/>")
+    charts.write("unused.svg", b"<svg/>")
+    (outer / "charts" / ".tmp-draft.txt").write_text("not casebook's")
+    (outer / "charts" / ".tmp-k3j_x9q2.part").write_bytes(b"half a write")  # left by a killed build
+    _age(outer / "projB" / "charts" / "theirs.svg", outer / "notes" / ".tmp-draft.txt",
+         outer / "charts" / "unused.svg", outer / "charts" / ".tmp-draft.txt", outer / "charts" / ".tmp-k3j_x9q2.part")
+    assert charts.read("mine.svg")
+    assert prune(outer, [tmp_path]) == 2
+    left = _files(outer)
+    assert {"projB/charts/theirs.svg", "projB/charts/theirs.svg.sig", "notes/.tmp-draft.txt",
+            "charts/.tmp-draft.txt", "charts/mine.svg"} <= left
+    assert not {"charts/unused.svg", "charts/.tmp-k3j_x9q2.part"} & left
+
+
+def test_what_this_build_used_is_kept_when_the_clock_is_ahead_of_the_file_server(tmp_path, monkeypatch):
+    """A cache folder on NFS: files are stamped by the server's clock, which lags this machine's."""
+    real = time.time_ns
+    monkeypatch.setattr(time, "time_ns", lambda: real() + 3600 * 10**9)
+    media = store.Cache(tmp_path / "cache", "media", "1")
+    media.write("abc-10x10.png", b"png")
+    assert prune(tmp_path / "cache", [tmp_path]) == 0
+    assert media.read("abc-10x10.png") == b"png"
+
+
+_RIVAL = """
+import sys, time
+from pathlib import Path
+from casebook import store
+from casebook.prune import prune
+root = Path(sys.argv[1])
+store.Cache(root, "charts", "1").read("other.svg")
+print("using", flush=True)
+sys.stdin.readline()
+end = time.monotonic() + float(sys.argv[2])
+while time.monotonic() < end:
+    prune(root, [root])
+sys.stdin.readline()  # still using the cache until the test is done
+"""
+
+
+def test_two_builds_pruning_at_once_never_prune_under_each_other(tmp_path):
+    """Both builds use the cache to the end: neither may prune, however their attempts interleave."""
+    root = tmp_path / "cache"
+    charts = store.Cache(root, "charts", "1")
+    charts.write("old.svg", b"<svg/>")
+    _age(root / "charts" / "old.svg")
+    other = subprocess.Popen([sys.executable, "-c", _RIVAL, str(root), "3"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout.readline().strip() == "using"
+        other.stdin.write("go\n")
+        other.stdin.flush()
+        end = time.monotonic() + 3
+        while time.monotonic() < end:
+            assert prune(root, [tmp_path]) == 0
+    finally:
+        other.communicate("done\n")
+    assert (root / "charts" / "old.svg").exists()
+    assert not (root / ".used").exists()  # neither pruned
