@@ -1,0 +1,46 @@
+"""casebook.build.auditpool: the leak audit's worker processes read the cache as the build does."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from casebook import store
+from casebook.build import auditpool
+
+
+def _cached_text(root: str, key: str) -> tuple[str, list]:
+    """A worker's job: what the PDF-text cache gives it for ``key``."""
+    return key, [store.Cache(Path(root), "pdfium-text", "5").read_text(key)]
+
+
+def _audit_twice(root: str) -> list[dict]:
+    """A plain build's audit, then a forced one's, while the build runs a thread (vl-convert's engine)."""
+    store.Cache(Path(root), "pdfium-text", "5").write("a.txt", b"text of an earlier build's PDF")
+    done = threading.Event()
+    engine = threading.Thread(target=done.wait, daemon=True)
+    engine.start()
+    jobs, keys = [(root, "a.txt"), (root, "a.txt")], ["a.txt", "a.txt"]
+    try:
+        plain = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM)
+        with store.fresh():
+            forced = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM)
+    finally:
+        done.set()
+    return [plain, forced]
+
+
+def test_under_force_the_workers_take_nothing_an_earlier_build_cached(tmp_path):
+    """``casebook build --force`` reads no cached output: nor do the audit's workers, also when
+    they start from a fork server (the build runs threads) and so inherit nothing from it."""
+    code = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_auditpool\n"
+            f"print(json.dumps(test_auditpool._audit_twice({str(tmp_path / 'cache')!r})))\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home-cache"), "CASEBOOK_PDF_WORKERS": "2"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    plain, forced = json.loads(out.splitlines()[-1])
+    assert plain == {"a.txt": ["text of an earlier build's PDF"]}  # a plain build: the workers use the cache
+    assert forced == {"a.txt": [None]}
