@@ -83,6 +83,8 @@ class CaseWork:
     def __init__(self, project: Project, cache_dir: Path, *, site: Any = None, pdf_ctx: Any = None):
         self.project = project
         self.cache_dir = Path(cache_dir)
+        store.Cache(self.cache_dir, "pages", PAGE_VERSION)  # entries of another version: misses, pruned
+        store.Cache(self.cache_dir, "pdf", ENGINE_VERSION)  # case PDFs and the portfolio's parts
         self.site = site
         self.pdf_ctx = pdf_ctx
         self.by_slug = {c.case.slug: c for c in project.cases}
