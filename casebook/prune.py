@@ -33,6 +33,9 @@ try:
 except ImportError:  # pragma: no cover - Windows: no locks, so no pruning
     fcntl = None  # type: ignore[assignment]
 
+# An entry no build of these outputs used goes only once no build has used it for this long either:
+# a `casebook build --no-pdf` preview, or a week on another branch, must not throw away every case PDF.
+UNUSED_NS = 7 * 86400 * 10**9
 _TEMP = re.compile(r"\.tmp-[a-z0-9_]{8}\.part\Z")  # store._replace: mkstemp(prefix=".tmp-", suffix=".part")
 
 
@@ -41,8 +44,9 @@ def prune(root: Path, outputs: Iterable[Path]) -> int:
 
     In the folders of the caches this process registered under ``root``, an
     entry goes when its version is not the one this process uses for that
-    cache, or when this process (its build) neither read nor wrote it and the
-    last build of other outputs sharing the cache did not use it either.
+    cache, or when this process (its build) neither read nor wrote it, the
+    last build of other outputs sharing the cache did not use it either, and
+    no build used it for a week (``UNUSED_NS``).
     Returns how many went.  Does nothing when this process never used the
     cache folder or another process is using it now (that build prunes when it ends).
     """
@@ -159,7 +163,7 @@ def _prune(root: Path, start: int, outputs: list[str]) -> int:
             old = current is not None and found[1] != current
             if not old and st.st_mtime_ns >= start:
                 used.append(name)
-            elif old or name not in kept:
+            elif old or (name not in kept and st.st_mtime_ns < start - UNUSED_NS):
                 store.remove(entry.with_name(file[:-len(store.SUFFIX)]))
                 removed += 1
     store.write_file(own, ("\n".join(outputs) + "\n\n" + "\n".join(used) + "\n").encode("utf-8"))

@@ -74,8 +74,8 @@ def test_a_cache_folder_that_cannot_be_written_is_replaced(tmp_path):
 # Named, versioned caches and the one pruning step
 
 def _age(*paths) -> None:
-    """Make entries look as a build a day ago left them (not used by this build)."""
-    then = time.time() - 86400
+    """Make entries look as a build eight days ago left them (not used by this build, nor within the week)."""
+    then = time.time() - 8 * 86400
     for path in paths:
         for p in (path, store.sidecar(path)):
             if os.path.lexists(p):
@@ -153,6 +153,19 @@ def test_entries_another_output_used_last_survive_a_build_that_did_not_use_them(
     assert pdf.read("public.pdf")  # casebook build --private again, with the report's case gone
     assert prune(root, [site, private]) == 1
     assert not (root / "pdf" / "report.pdf").exists() and (root / "pdf" / "public.pdf").exists()
+
+
+def test_an_entry_a_build_used_within_the_week_survives_a_build_that_did_not_use_it(tmp_path):
+    """`casebook build --no-pdf` between two full builds must not throw away every case PDF."""
+    root, site = tmp_path / "cache", tmp_path / "site"
+    site.mkdir()
+    pdf = store.Cache(root, "pdf", "1")
+    pdf.write("case.pdf", b"%PDF case")
+    then = time.time() - 2 * 86400  # the last full build, two days ago
+    for p in (root / "pdf" / "case.pdf", store.sidecar(root / "pdf" / "case.pdf")):
+        os.utime(p, (then, then))
+    assert prune(root, [site]) == 0  # this build (site only) did not read it
+    assert pdf.read("case.pdf") == b"%PDF case"
 
 
 def test_no_pruning_while_another_process_uses_the_cache(tmp_path):

@@ -35,7 +35,7 @@ def test_a_build_prunes_old_and_unused_entries_and_leaves_the_rest(tmp_path):
     # another process, signing with the build's key (a process that uses the cache holds it until it ends)
     subprocess.run([sys.executable, "-c", plant, str(cache)], env=dict(os.environ, XDG_CACHE_HOME=str(xdg)),
                    check=True, timeout=60)
-    then = time.time() - 86400
+    then = time.time() - 30 * 86400
     for p in (cache / "media").glob("no-longer-used.png*"):
         os.utime(p, (then, then))
     (cache / "media" / "notes.txt").write_text("mine")
