@@ -69,6 +69,9 @@ class CasebookPlugin(SiteAdapter):
     def _shared_key(self) -> str:
         return self._work().shared  # mkdocs.yml, the profile and its photo, the epoch, the code
 
+    def _case_key(self, loaded) -> str:
+        return self._work().page_key(loaded, "card")  # the case, its files, profile, config, code
+
     def _page_key(self, planned, base: str) -> str | None:
         """A page's own inputs: title, meta, the content keys of the cases it shows, plain values."""
         work = self._work()

@@ -123,6 +123,10 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         """What every page is made of besides the configuration (the code, the profile...)."""
         return ""
 
+    def _case_key(self, loaded) -> str | None:
+        """What a case's view is made of, as a key: its card values are kept under it (None: made every build)."""
+        return None
+
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -167,6 +171,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.site is None:
             return None
+        self.site.keep_cards(Path(self.project.root) / self.config.cache_dir / "cards", self._case_key)
         plan = self.site.plan()
         self.pages = {}
         self.chart_files = set()

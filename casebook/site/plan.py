@@ -7,22 +7,28 @@ rendered on demand from ``theme/pages/*.html``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from markupsafe import Markup
 
-from casebook import registry
+from casebook import registry, store
 from casebook.render import media as media_mod
 from casebook.load.cases import LoadedCase
 from casebook.load.markup import plain
 from casebook.load.project import Project
 from casebook.render import covers
 from casebook.render.charts import build_charts, embed_options, script_json
-from casebook.render.i18n import translator
+from casebook.render.i18n import Translator, translator
 from casebook.render.templates import render
 from casebook.render.views import CaseView, case_view, industry_label
+from casebook.load.model import Case
+
+CARD_VERSION = "1"  # bump when what a kept card holds changes
+# what a kept card holds: the values of a case's view that need its facts (the rest is read off the case)
+CARD_FIELDS = ("headline", "description", "client", "period", "cover_name", "cover_svg")
 
 
 @dataclass
@@ -44,6 +50,23 @@ class SiteAsset:
     dest: str  # path inside the site
     data: bytes | None = None
     source: Path | None = None
+
+
+@dataclass
+class CardView:
+    """What a case's card and its page's meta show: the few values of its view (CaseView)
+    that need its facts, kept by the case's content key, so an edit computes one case's."""
+
+    case: Case
+    t: Translator
+    url: str
+    cover: str
+    logo: str
+    headline: str
+    client: str
+    period: str
+    description: str
+    change: float
 
 
 @dataclass
@@ -81,6 +104,15 @@ class Site:
         self._card_list: list[dict[str, Any]] | None = None
         self.work: Any = None  # a casebook.build.casework.CaseWork: case pages made ahead, in parallel
         self._generated: set[str] = set()  # slugs whose cover casebook made
+        self._card_views: dict[str, CardView] = {}
+        self._card_cache: store.Cache | None = None
+        self._card_key: Callable[[LoadedCase], str | None] | None = None
+
+    def keep_cards(self, folder: Path, key: Callable[[LoadedCase], str | None]) -> None:
+        """Keep each case's card values in ``folder`` (a :class:`casebook.store.Cache`) under
+        ``key(loaded)``, which must cover everything the view is made of (None: not kept)."""
+        self._card_cache = store.Cache(folder.parent, folder.name, CARD_VERSION)
+        self._card_key = key
 
     # -- data --------------------------------------------------------------
     def view(self, loaded: LoadedCase) -> CaseView:
@@ -120,6 +152,63 @@ class Site:
         self._media[(loaded.case.slug, "\0cover")] = cover  # its PNG is made when the site writes it
         self._generated.add(loaded.case.slug)
         return f"media/{loaded.case.slug}/{cover.name}"
+
+    def card(self, loaded: LoadedCase) -> CardView:
+        """A case's card values: kept under its content key, else taken from its view (and kept)."""
+        slug = loaded.case.slug
+        if slug not in self._card_views:
+            key = self._card_key(loaded) if self._card_key is not None else None
+            values = self._read_card(loaded, key) if key else None
+            if values is None:
+                values = self._card_values(loaded)
+                if key:  # a cache that cannot be written costs the next build time, never this one
+                    self._card_cache.write_quietly(key, json.dumps(values, sort_keys=True).encode("utf-8"))
+            self._card_views[slug] = self._card_from(loaded, values)
+        return self._card_views[slug]
+
+    def _card_values(self, loaded: LoadedCase) -> dict[str, Any]:
+        view = self.view(loaded)
+        cover = self._media.get((loaded.case.slug, "\0cover")) if not loaded.case.cover else None
+        values = {"headline": view.headline, "description": view.description, "client": view.client,
+                  "period": view.period, "change": round(view.facts.sort_change, 4),
+                  "cover_name": cover.name if cover is not None else "",
+                  "cover_svg": cover.svg if cover is not None else ""}
+        return json.loads(json.dumps(values))  # as a kept card reads back: a cold build makes the same bytes
+
+    def _read_card(self, loaded: LoadedCase, key: str) -> dict[str, Any] | None:
+        """The kept values when the cache's signed record vouches for them (else None: made again);
+        reading marks the entry used, so pruning keeps it."""
+        data = self._card_cache.read(key)
+        if data is None:
+            return None
+        try:
+            values = json.loads(data)
+        except ValueError:
+            return None
+        if not (isinstance(values, dict) and all(isinstance(values.get(f), str) for f in CARD_FIELDS)
+                and type(values.get("change")) in (int, float)
+                and bool(values["cover_name"]) != bool(loaded.case.cover)):
+            return None
+        return values
+
+    def _card_from(self, loaded: LoadedCase, values: dict[str, Any]) -> CardView:
+        """The card's values, with what is read off the case; its media planned as the view plans them."""
+        case = loaded.case
+        slug = case.slug
+        if case.cover:
+            cover = self.media_url(loaded, case.cover)
+        else:
+            if (slug, "\0cover") not in self._media:
+                self._media[(slug, "\0cover")] = covers.Cover(values["cover_name"], values["cover_svg"])
+            self._generated.add(slug)
+            cover = f"media/{slug}/{values['cover_name']}"
+        logo = self.media_url(loaded, case.client.logo) if case.client.logo and case.client.disclose_name else ""
+        for m in case.media:  # the gallery's files are in the site whether or not its page is made
+            if m.src:
+                self.media_url(loaded, m.src)
+        return CardView(case=case, t=translator(case.locale), url=case_url(slug), cover=cover, logo=logo,
+                        headline=values["headline"], client=values["client"], period=values["period"],
+                        description=values["description"], change=values["change"])
 
     def portfolio_cover(self) -> str:
         """The portfolio's link preview: the specialist, the role, the cases and their platforms."""
@@ -171,7 +260,7 @@ class Site:
         return plan
 
     def _case_page(self, loaded: LoadedCase) -> SitePage:
-        view = self.view(loaded)
+        view = self.card(loaded)
         case = loaded.case
         meta = {
             "hide": ["navigation", "toc"],
@@ -208,7 +297,7 @@ class Site:
             return self._card_list
         cards = []
         for loaded in self.project.public_cases:
-            v = self.view(loaded)
+            v = self.card(loaded)
             c = loaded.case
             cards.append({
                 "view": v,
@@ -217,7 +306,7 @@ class Site:
                 "industry_label": industry_label(c.client.industry, self.t),
                 "tags": [tag.casefold() for tag in c.tags],
                 "date": c.period.end.isoformat(),
-                "change": round(v.facts.sort_change, 4),
+                "change": v.change,
                 "lang": c.locale.split("-")[0],
             })
         self._card_list = cards

@@ -11,6 +11,7 @@ same input in another folder with a cache of its own.  Every build is a real
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -212,3 +213,52 @@ def test_serve_rebuilds_only_what_an_edit_reaches(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+COUNT_VIEWS = """
+import atexit, json, os, sys
+import casebook.site.plan as plan
+from casebook.cli import main
+here, made, real = os.getpid(), [], plan.case_view
+def counted(loaded, *args, **kwargs):
+    if os.getpid() == here:  # the build's own process: what planning the site costs
+        made.append(loaded.case.slug)
+    return real(loaded, *args, **kwargs)
+plan.case_view = counted
+atexit.register(lambda: os.getpid() == here and print("VIEWS " + json.dumps(made)))
+sys.argv = ["casebook", "build", "--no-pdf", "-q"]
+main()
+"""
+
+
+def views_made(root: Path, home: Path) -> list[str]:
+    """Build the site (no PDFs) and say which cases' views the build's own process made."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "XDG_CACHE_HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-c", COUNT_VIEWS], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    line = [x for x in proc.stdout.splitlines() if x.startswith("VIEWS ")][-1]
+    return json.loads(line[len("VIEWS "):])
+
+
+def card_entries(root: Path) -> list[Path]:
+    return sorted(p for p in (root / ".cache" / "cards").iterdir() if not p.name.endswith(".sig")
+                  and not p.name.startswith(".")) if (root / ".cache" / "cards").is_dir() else []
+
+
+def test_an_edit_makes_one_case_view_and_tampered_cards_are_not_published(tmp_path):
+    """The index and tag pages take every other case's card from the cache: an edit computes the
+    edited case alone, and a card whose signed record does not vouch for it is made again."""
+    root = make_project(tmp_path / "p")
+    home = tmp_path / "home"
+    public = views_made(root, home)
+    assert len(public) == 4 and len(card_entries(root)) == 4  # a cold build: every public case, each kept
+    replace(root / "cases" / "zerno-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
+    assert views_made(root, home) == ["zerno-coffee-vk"]
+    assert "Edited." in (root / "site" / "cases" / "zerno-coffee-vk" / "index.html").read_text("utf-8")
+    for entry in card_entries(root):
+        values = json.loads(entry.read_text("utf-8"))
+        values["headline"] = values["client"] = "data-tampered"
+        entry.write_text(json.dumps(values), "utf-8")
+    replace(root / "cases" / "glowlab-ph-tiktok.yaml", "summary: |\n  A Cebu", "summary: |\n  Again. A Cebu")
+    assert sorted(views_made(root, home)) == sorted(public)  # every tampered card made again from its view
+    assert not any("data-tampered" in p.read_text("utf-8", "replace") for p in (root / "site").rglob("*.html"))
