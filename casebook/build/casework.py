@@ -47,7 +47,6 @@ from .fingerprint import case_key, project_digest
 log = logging.getLogger("casebook")
 
 PAGE_VERSION = "1"  # bump when what a page key covers changes
-CACHE_DAYS = 30  # cached outputs no build has used for this long are removed
 
 
 def private_pdfs(project: Project) -> list[tuple[LoadedCase, str]]:
@@ -299,21 +298,6 @@ class CaseWork:
             store.write(path.with_suffix(".json"), json.dumps(info).encode("utf-8"))
             out["refused"] = result.refused
         return out
-
-    def prune(self, days: int = CACHE_DAYS) -> None:
-        """Remove cached pages and PDFs no build has used for ``days`` days."""
-        cutoff = time.time() - days * 86400
-        for folder in (self.cache_dir / "pages", self.cache_dir / "pdf"):
-            try:
-                entries = list(os.scandir(folder))
-            except OSError:
-                continue
-            for entry in entries:
-                try:
-                    if entry.is_file() and entry.stat().st_mtime < cutoff:
-                        os.unlink(entry.path)
-                except OSError:
-                    continue
 
     def _forget(self, slug: str) -> None:
         """Drop what a worker kept of a finished case, so memory stays flat (not in the

@@ -21,10 +21,11 @@ from mkdocs.exceptions import PluginError
 from casebook.errors import CasebookError
 from casebook.pdf.compose import Context
 from casebook.site.mkdocs import SiteAdapter, SiteConfig
+from casebook.prune import prune
 from casebook.store import usable_folder
 
 from .audit import audit
-from .casework import CACHE_DAYS, CaseWork, private_pdfs
+from .casework import CaseWork, private_pdfs
 from .outputs import check_outputs, config_files, project_inputs
 from .pdfs import build_public_pdfs
 
@@ -101,12 +102,9 @@ class CasebookPlugin(SiteAdapter):
             build_public_pdfs(self.project, self.site, site_dir,
                               cache_dir=self.project.root / self.config.cache_dir,
                               portfolio_max=self.config.portfolio_max)
-        if self.site.work is not None:
-            self.site.work.prune()
-        if self.kept is not None:
-            self.kept.prune(CACHE_DAYS)
         if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
-            self._audit(site_dir)
+            self._audit(site_dir)  # and prunes the cache when it has published
+            prune(self.project.root / self.config.cache_dir, [site_dir])
 
     def _audit(self, site_dir: Path) -> None:
         """The leak audit over the site MkDocs just wrote; a finding fails the build and empties the site.

@@ -136,6 +136,7 @@ class PageCache:
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
+        store.Cache(self.folder.parent, self.folder.name, VERSION)  # another version: a miss; pruned with the rest
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -164,19 +165,3 @@ class PageCache:
 
     def touch(self, key: str) -> None:
         store.touch(self._path(key))
-
-    def prune(self, days: int) -> None:
-        """Remove kept pages no build has used for ``days`` days."""
-        import time  # deferred: only pruning needs the clock
-
-        cutoff = time.time() - days * 86400
-        try:
-            entries = list(os.scandir(self.folder))
-        except OSError:
-            return
-        for entry in entries:
-            try:
-                if entry.is_file() and entry.stat().st_mtime < cutoff:
-                    os.unlink(entry.path)
-            except OSError:
-                continue
