@@ -25,11 +25,12 @@ import sys
 import unicodedata
 import zlib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from casebook import store
-from casebook.build import auditpool, pagescan, pdftext
+from casebook.build import auditentries, auditpool, pagescan, pdftext
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
 from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import names as names_mod
@@ -168,6 +169,10 @@ class _Rules:
     def needed_words(self) -> int:
         return (sum(len(needs) for rule in self.names.values() for needs in rule.needs)
                 + sum(len(needs) for _rx, needs in self.slugs.values()))
+
+    @cached_property  # noqa: B019 - one rule set a build; a worker computes it once
+    def key(self) -> str:
+        return self.fingerprint()
 
     def fingerprint(self) -> str:
         """A hash of everything a verdict depends on besides the file itself."""
@@ -348,7 +353,6 @@ class _Content:
         return self._text
 
 
-# long: one pass over one file (its name, then its content) for every kind of rule; the branches share the folded text
 def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
     findings = []
@@ -362,8 +366,18 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
             findings.append(Finding(rel, "private case in a file name", s))
     if not content.ok:
         return findings
-    suffix = content.suffix
-    text = content.text
+    if content.suffix == ".json" and auditentries.is_index(rel):  # entry by entry, each verdict kept
+        entries = auditentries.scan(content.text, lambda t: [[f.what, f.detail] for f in _scan_text(rel, ".json", t, rules)],
+                                    content.cache_dir, rules.key)
+        if entries is not None:
+            return sorted(set(findings + [Finding(rel, what, detail) for what, detail in entries]))
+    return sorted(set(findings + _scan_text(rel, content.suffix, content.text, rules)))
+
+
+# long: every kind of rule over one text; the branches share the folded text
+def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]:
+    """The findings in the content of one file (or one entry of a search index), read as a file of that suffix."""
+    findings: list[Finding] = []
     # Names are looked for in the text folded as casebook.load.names folds them
     # (once per file and form): as stored, and for markup as a reader sees it.
     texts = [text]
@@ -448,6 +462,7 @@ def _prune(cache_dir: Path, current: Path, pdf_hashes: set[str]) -> None:
         for old in others[KEEP_RULE_SETS - 1:]:
             old.unlink(missing_ok=True)
             old.with_name(old.name + ".sig").unlink(missing_ok=True)
+        auditentries.prune(cache_dir, {p.name[len("verdicts-"):-len(".json")] for p in [current, *others[:KEEP_RULE_SETS - 1]]})
         texts = cache_dir / PDF_TEXT_DIR
         if texts.is_dir():
             for entry in texts.iterdir():
