@@ -165,10 +165,23 @@ class _Rules:
     machine_paths: frozenset  # stable from build to build
     own_host: str
 
-    @property
+    @cached_property  # noqa: B019 - asked for every file and search index entry
     def needed_words(self) -> int:
         return (sum(len(needs) for rule in self.names.values() for needs in rule.needs)
                 + sum(len(needs) for _rx, needs in self.slugs.values()))
+
+    @cached_property  # noqa: B019
+    def by_word(self) -> tuple[dict, frozenset]:
+        """The names by one word each form needs (its longest), and those with a form needing none."""
+        index: dict[str, set] = {}
+        always = set()
+        for n, rule in self.names.items():
+            for needs in rule.needs:
+                if needs:
+                    index.setdefault(max(needs, key=lambda w: (len(w), w)), set()).add(n)
+                else:
+                    always.add(n)
+        return index, frozenset(always)
 
     @cached_property  # noqa: B019 - one rule set a build; a worker computes it once
     def key(self) -> str:
@@ -414,11 +427,14 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
         # The words of the folded piece first (casebook.load.names.vocabulary folds
         # each distinct word once, not every character); the piece itself is
         # folded only when all the words of some name's form are in it.
+        # Only names with a form whose longest word is in the piece are tried (a necessary condition).
+        by_word, always = rules.by_word
         for each in texts:
             for piece in _pieces(each):
                 words = vocabulary(piece)
-                maybe = [(n, rule) for n, rule in rules.names.items()
-                         if n not in found_names and any(needs <= words for needs in rule.needs)]
+                named = set(always).union(*(by_word[w] for w in by_word.keys() & words))
+                maybe = [(n, rules.names[n]) for n in sorted(named - found_names)
+                         if any(needs <= words for needs in rules.names[n].needs)]
                 if maybe:
                     folded_piece = f" {fold(piece)} "
                     found_names |= {n for n, rule in maybe if rule.found_in(folded_piece)}

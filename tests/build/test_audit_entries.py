@@ -98,3 +98,43 @@ def test_a_leak_in_the_index_config_or_a_broken_index_is_found(project, tmp_path
     assert [f.detail for f in audit(site, project, cache_dir=cache)] == [private]
     (site / INDEX).write_text('{"docs": [{"location": "cases/%s/"' % private, "utf-8")  # not valid JSON
     assert [f.detail for f in audit(site, project, cache_dir=cache)] == [private]
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html).write_pdf()
+
+
+def _joined(parts: list[bytes]) -> bytes:
+    """PDFs joined page after page with pikepdf, as casebook.pdf.assemble joins a portfolio."""
+    import io
+
+    import pikepdf
+
+    with pikepdf.Pdf.new() as pdf:
+        sources = [pikepdf.Pdf.open(io.BytesIO(p)) for p in parts]
+        for src in sources:
+            pdf.pages.extend(src.pages)
+        buf = io.BytesIO()
+        pdf.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        for src in sources:
+            src.close()
+    return buf.getvalue()
+
+
+def test_a_leak_in_a_page_joined_into_the_portfolio_is_found(project, tmp_path):
+    """The portfolio is re-joined after an edit from parts the audit has read before: the new page is read."""
+    name = sorted(forbidden_names(project))[0]
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    (site / "pdf").mkdir(parents=True)
+    parts = [_pdf("<p>Case one: a clean page</p>"), _pdf("<p>Case two: a clean page</p>")]
+    for i, part in enumerate(parts):
+        (site / "pdf" / f"case-{i}.pdf").write_bytes(part)
+    (site / "pdf" / "portfolio.pdf").write_bytes(_joined(parts))
+    assert audit(site, project, cache_dir=cache) == []
+    parts[1] = _pdf(f"<p>Case two: made for {name}</p>")  # an edit: the part changes, the portfolio is joined again
+    (site / "pdf" / "case-1.pdf").write_bytes(parts[1])
+    (site / "pdf" / "portfolio.pdf").write_bytes(_joined(parts))
+    found = {(f.file, f.detail) for f in audit(site, project, cache_dir=cache)}
+    assert found == {("pdf/case-1.pdf", name), ("pdf/portfolio.pdf", name)}
