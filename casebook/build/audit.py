@@ -18,9 +18,7 @@ import gzip
 import hashlib
 import html
 import json
-import os
 import re
-import shutil
 import sys
 import unicodedata
 import zlib
@@ -154,7 +152,6 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # the PDFium version are part of the rule set too, as a second guard.)
 AUDIT_VERSION = 5
 VERDICT_GLOB = "verdicts-*.json"
-KEEP_RULE_SETS = 4  # verdict files of other rule sets kept (the newest), so switching back is cheap
 MACHINE_PATH = "absolute path of the build machine"
 
 
@@ -264,10 +261,11 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     cache_file = None
     verdicts: dict[str, list] = {}
     if cache_dir is not None:
+        store.Cache(Path(cache_dir).parent, Path(cache_dir).name, AUDIT_VERSION)  # pruned by casebook.prune
+        store.Cache(Path(cache_dir), PDF_TEXT_DIR, AUDIT_VERSION)  # when no build used them for a week
         cache_file = Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
         verdicts = _load_verdicts(cache_file)
     kept: dict[str, list] = {}
-    pdf_hashes: set[str] = set()
     findings: list[Finding] = []
     paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
     scanned = _scan_new(paths, site_dir, verdicts, rules, cache_dir)
@@ -283,8 +281,6 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
             found = _scan(rel, content, rules)
         kept[key] = [[f.what, f.detail] for f in found]
         findings += found
-        if content.suffix == ".pdf" and cache_dir is not None and content.ok:
-            pdf_hashes.add(hashlib.sha256(content.data).hexdigest())
         if run_paths and (content.suffix in TEXT_SUFFIXES or content.suffix == ".pdf") and content.ok:
             cached_paths = {f.detail for f in found if f.what == MACHINE_PATH}
             for p in run_paths:
@@ -294,11 +290,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
         if kept != verdicts:
             _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": kept}, sort_keys=True).encode())
         else:
-            try:  # in use: the newest rule sets are the ones kept
-                os.utime(cache_file)
-            except OSError:
-                pass
-        _prune(Path(cache_dir), cache_file, pdf_hashes)
+            store.touch(cache_file)  # in use: pruning keeps it
     return sorted(set(findings))
 
 
@@ -468,26 +460,5 @@ def _load_verdicts(cache_file: Path) -> dict[str, list]:
         return {k: [[str(what), str(detail)] for what, detail in v] for k, v in files.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
-
-
-def _prune(cache_dir: Path, current: Path, pdf_hashes: set[str]) -> None:
-    """Drop the verdicts of all but the newest other rule sets, and PDF texts of PDFs no longer built."""
-    try:
-        others = sorted((p for p in cache_dir.glob(VERDICT_GLOB) if p != current),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in others[KEEP_RULE_SETS - 1:]:
-            old.unlink(missing_ok=True)
-            old.with_name(old.name + ".sig").unlink(missing_ok=True)
-        auditentries.prune(cache_dir, {p.name[len("verdicts-"):-len(".json")] for p in [current, *others[:KEEP_RULE_SETS - 1]]})
-        texts = cache_dir / PDF_TEXT_DIR
-        if texts.is_dir():
-            for entry in texts.iterdir():
-                if entry.name.endswith((".txt", ".txt.sig")) and entry.name.split(".")[0] not in pdf_hashes:
-                    entry.unlink(missing_ok=True)
-        legacy = cache_dir / "pdf-text"  # the full texts the pypdf audit kept
-        if legacy.is_dir():
-            shutil.rmtree(legacy, ignore_errors=True)
-    except OSError:
-        pass
 
 

@@ -99,11 +99,3 @@ def scan(text: str, scan_text: Callable[[str], list], cache_dir: Path | None, fi
     if path is not None and now != kept:
         store.write_quietly(path, json.dumps({"rules": fingerprint, "entries": now}, sort_keys=True).encode())
     return [list(f) for f in sorted(set(found))]
-
-
-def prune(cache_dir: Path, fingerprints: set[str]) -> None:
-    """Drop the entry verdicts of rule sets no longer kept."""
-    for old in Path(cache_dir).glob(ENTRY_GLOB):
-        if old.name[len("index-entries-"):-len(".json")] not in fingerprints:
-            old.unlink(missing_ok=True)
-            store.sidecar(old).unlink(missing_ok=True)
