@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -251,7 +252,9 @@ def _mp_context():
     methods = mp.get_all_start_methods()
     if "fork" in methods and sys.platform.startswith("linux") and _os_threads() == 1:
         return mp.get_context("fork")
-    if "forkserver" in methods:
+    # The fork server listens on a Unix socket in a folder under TMPDIR, and such a path
+    # may hold at most 107 bytes: a long TMPDIR ("AF_UNIX path too long") takes spawn.
+    if "forkserver" in methods and len(os.fsencode(tempfile.gettempdir())) <= 60:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload(["weasyprint", "casebook.pdf.engine"])
         return ctx

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 from casebook.pdf.compose import base_url
 from casebook.pdf.engine import render_html
 from casebook.settings import theme_dir
@@ -73,8 +76,10 @@ def test_rendering_leaves_no_font_files_behind(tmp_path):
     import subprocess
     import sys
 
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+    import tempfile
+
+    # short: the fork server's socket lives under TMPDIR (pytest's own folders are too long for it)
+    temp = Path(tempfile.mkdtemp(prefix="cb-", dir="/tmp"))
     script = tmp_path / "leak.py"
     script.write_text("if __name__ == '__main__':\n" + "\n".join(
         "    " + line for line in LEAK_SCRIPT.format(html=HTML).strip().splitlines()) + "\n")
@@ -83,3 +88,18 @@ def test_rendering_leaves_no_font_files_behind(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Exception ignored" not in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not [p.name for p in temp.iterdir() if p.name.startswith("weasyprint-")]
+    shutil.rmtree(temp, ignore_errors=True)
+
+
+def test_a_long_tmpdir_takes_spawn_instead_of_the_fork_server(monkeypatch):
+    """The fork server's Unix socket path may hold 107 bytes: under a long TMPDIR it cannot
+    start ("AF_UNIX path too long") and the build would fail; spawn works anywhere."""
+    import tempfile
+
+    from casebook.pdf import engine
+
+    monkeypatch.setattr(engine, "_os_threads", lambda: 2)  # threads: fork is unsafe
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp/" + "a-long-folder-name/" * 5)
+    assert engine._mp_context().get_start_method() == "spawn"
+    monkeypatch.setattr(tempfile, "tempdir", "/tmp")
+    assert engine._mp_context().get_start_method() == "forkserver"
