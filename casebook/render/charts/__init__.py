@@ -103,6 +103,7 @@ def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path |
     text = None
     disk = _disk_path(cache_dir, key) if cache_dir is not None else None
     if disk is not None:
+        store.Cache(disk.parent.parent, disk.parent.name, SPEC_VERSION)  # pruned with the other caches
         text = store.read_text(disk)  # None: missing, changed or unsigned
         try:
             cached = [Chart(**item) for item in json.loads(text)] if text is not None else None
@@ -175,6 +176,9 @@ def _code_fingerprint() -> str:
                  *sorted(LOCALES_DIR.glob("*.yaml"))]:
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+SPEC_VERSION = "1"  # the key holds the chart code's fingerprint; bump when an entry's format changes
 
 
 def _disk_path(cache_dir: "Path", key: tuple[str, str]) -> "Path":
