@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
-from casebook import store
-
 POOL_FROM = 4_000_000  # bytes to scan from which the files are shared out among worker processes
 
 
@@ -26,33 +24,23 @@ def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: l
     changed meanwhile) or does not answer is left out: the caller scans what
     is missing itself, so every file is scanned as it is now.
     """
-    from casebook.pdf.engine import _mp_context, worker_count  # deferred: the PDF engine's pool, only for a big audit
+    from casebook.pdf.engine import worker_count  # deferred: the PDF engine's pool size, only for a big audit
 
-    workers = worker_count(len(jobs))
-    if size < POOL_FROM or workers < 2 or os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() == "0":
+    from .lifeline import worker_pool  # deferred: only a big audit starts workers
+
+    workers = worker_count(len(jobs))  # 1 under CASEBOOK_PDF_WORKERS=0
+    if size < POOL_FROM or workers < 2:
         return {}
-    from concurrent.futures import ProcessPoolExecutor  # deferred: only a big audit starts workers
-
     order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i][0]))  # largest first: no core idles at the end
     out: dict[str, list] = {}
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_start,
-                                 initargs=(os.getpid(), store._generation)) as pool:
+        with worker_pool(workers) as pool:
             for i, (got, found) in zip(order, pool.map(_call, [(scan, jobs[i]) for i in order])):
                 if got == keys[i]:
                     out[got] = found
     except Exception:  # noqa: BLE001 - what the workers did not scan, the caller scans
         return out
     return out
-
-
-def _start(parent: int, generation: str) -> None:
-    """In each worker: die with the build, and read the cache as it does (a fork server's worker
-    does not inherit ``store.fresh()``: under ``--force`` it would take earlier builds' PDF texts)."""
-    from .lifeline import die_with_parent  # deferred: only a big audit starts workers
-
-    die_with_parent(parent)
-    store._generation = generation
 
 
 def _call(item: tuple[Callable[..., Any], tuple]) -> Any:

@@ -43,6 +43,7 @@ from casebook.pdf.engine import ENGINE_VERSION, _mp_context, _progress, pdf_opti
 from casebook.site.plan import CHART_FILES
 
 from .fingerprint import case_key, project_digest
+from .lifeline import worker_pool
 
 log = logging.getLogger("casebook")
 
@@ -218,10 +219,7 @@ class CaseWork:
             one = order[0]
             order = [Task(one.slug, page_base=one.page_base), Task(one.slug, pdf_kind=one.pdf_kind)]
             workers = 2
-        from .lifeline import die_with_parent  # a killed build leaves no worker behind
-
-        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                                         initializer=die_with_parent, initargs=(os.getpid(),))
+        self._pool = worker_pool(workers, ctx)
         self._pending = {(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in order}
         self._progress = _progress(len(order), label)  # after the fork: it may start a thread
         for _task, fut in self._pending.values():

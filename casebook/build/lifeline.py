@@ -22,6 +22,8 @@ import sys
 import threading
 import time
 
+from casebook import store
+
 from .publish import pid_alive
 
 _PR_SET_PDEATHSIG = 1
@@ -41,6 +43,23 @@ def die_with_parent(build_pid: int) -> None:
     if not _build_runs(parent, build_pid):  # it ended before prctl took hold
         os._exit(1)
     threading.Thread(target=_watch, args=(parent, build_pid), name="casebook-lifeline", daemon=True).start()
+
+
+def worker_pool(workers: int, ctx=None):
+    """A process pool for the build's work: workers that die with it and read the cache as it
+    does (a fork server's worker does not inherit ``store.fresh()``: under ``--force`` it would
+    take earlier builds' entries).  ``ctx``: the PDF engine's start method unless given."""
+    from concurrent.futures import ProcessPoolExecutor  # deferred: only builds with work for workers start a pool
+
+    from casebook.pdf.engine import _mp_context  # deferred: the engine's start method, only when a pool starts
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx or _mp_context(), initializer=_start_worker,
+                               initargs=(os.getpid(), store._generation))
+
+
+def _start_worker(build_pid: int, generation: str) -> None:
+    die_with_parent(build_pid)
+    store._generation = generation
 
 
 def _build_runs(parent: int, build_pid: int) -> bool:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, field
@@ -39,11 +38,12 @@ from casebook.load.project import Project, folder_name
 from casebook.pdf import compose
 from casebook.pdf.assemble import assemble_portfolio, keep_cover, missing_covers
 from casebook.pdf.compose import Context, PdfDoc
-from casebook.pdf.engine import _mp_context, render_html, roots_of, worker_count
+from casebook.pdf.engine import render_html, roots_of, worker_count
 from casebook.settings import CACHE_DIR_NAME
 from casebook.store import copy_verified as _copy_atomic
 
 from .casework import CaseWork, private_pdfs
+from .lifeline import worker_pool
 
 log = logging.getLogger("casebook.pdf")
 
@@ -232,18 +232,12 @@ def _render_covers(work: CaseWork, joins: list[tuple[list[LoadedCase], Path, int
         for doc in missing_covers(work.pdf_ctx, cases, _page_counts(work, cases, parts), cached, roots,
                                   out_path.stem, _view_of(work), total):
             docs.setdefault(doc.html, doc)
-    if len(docs) < COVERS_IN_POOL or worker_count(len(docs)) < 2 \
-            or os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() == "0":
+    if len(docs) < COVERS_IN_POOL or worker_count(len(docs)) < 2:  # 1 under CASEBOOK_PDF_WORKERS=0
         return  # assemble_portfolio lays them out as it goes
-    from concurrent.futures import ProcessPoolExecutor  # deferred: only a build with many covers starts workers
-
-    from .lifeline import die_with_parent  # a killed build leaves no worker behind
-
     todo = list(docs.values())
     folder = work.cache_dir / "pdf"
     try:
-        with ProcessPoolExecutor(max_workers=worker_count(len(todo)), mp_context=_mp_context(),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+        with worker_pool(worker_count(len(todo))) as pool:
             results = pool.map(render_html, [d.html for d in todo], [d.base_url for d in todo],
                                [roots] * len(todo))
             for doc, result in zip(todo, results):
