@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from casebook import store
-from casebook.build import auditentries, auditpool, pagescan, pdftext
+from casebook.build import auditentries, auditpdf, auditpool, pagescan, pdftext
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
 from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import names as names_mod
@@ -150,7 +150,7 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 5
+AUDIT_VERSION = 6
 VERDICT_GLOB = "verdicts-*.json"
 MACHINE_PATH = "absolute path of the build machine"
 
@@ -195,7 +195,7 @@ class _Rules:
         try:
             # how names are folded and which forms they have count as much as the audit's own code
             source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
-                                             for m in (sys.modules[__name__], pdftext, pagescan, names_mod))).hexdigest()
+                                             for m in (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries))).hexdigest()
         except OSError:
             source = ""
         spec = {
@@ -265,53 +265,62 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
         store.Cache(Path(cache_dir), PDF_TEXT_DIR, AUDIT_VERSION)  # when no build used them for a week
         cache_file = Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
         verdicts = _load_verdicts(cache_file)
+    parts = auditpdf.Parts(cache_dir, rules.key)  # PDFs part by part (casebook.build.auditpdf)
     kept: dict[str, list] = {}
     findings: list[Finding] = []
-    paths = sorted(p for p in site_dir.rglob("*") if p.is_file())
-    scanned = _scan_new(paths, site_dir, verdicts, rules, cache_dir)
-    for path in paths:
-        rel = path.relative_to(site_dir).as_posix()
-        data = path.read_bytes()
-        key = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
-        content = _Content(data, path.name, cache_dir)
+    files = [_file_key(p, site_dir) for p in sorted(p for p in site_dir.rglob("*") if p.is_file())]
+    fresh = [f for f in files if f[2] not in verdicts]
+    scanned = auditpool.scan_new(_scan_file, fresh, (rules, cache_dir), parts, _suffix)
+    for path, rel, key, _size in files:
         cached = verdicts.get(key, scanned.get(key))
-        if cached is not None:
-            found = [Finding(rel, what, detail) for what, detail in cached]
-        else:
-            found = _scan(rel, content, rules)
-        kept[key] = [[f.what, f.detail] for f in found]
+        content = None
+        if cached is None:  # changed since it was hashed: scanned as it is now
+            content = _Content(path.read_bytes(), path.name, cache_dir)
+            key = _key(rel, content.raw)
+            cached = [[f.what, f.detail] for f in _scan(rel, content, rules, parts, key)]
+        found = [Finding(rel, what, detail) for what, detail in cached]
+        kept[key] = cached
         findings += found
-        if run_paths and (content.suffix in TEXT_SUFFIXES or content.suffix == ".pdf") and content.ok:
+        suffix = _suffix(path.name)
+        if run_paths and (suffix in TEXT_SUFFIXES or suffix == ".pdf"):
             cached_paths = {f.detail for f in found if f.what == MACHINE_PATH}
-            for p in run_paths:
-                if (not covered_by[p] or covered_by[p] & cached_paths) and p in content.text:
-                    findings.append(Finding(rel, MACHINE_PATH, p))
+            wanted = [p for p in run_paths if not covered_by[p] or covered_by[p] & cached_paths]
+            if wanted:
+                content = content or _Content(path.read_bytes(), path.name, cache_dir)
+                if content.ok:
+                    findings += [Finding(rel, MACHINE_PATH, p) for p in wanted if p in content.text]
     if cache_file is not None:
         if kept != verdicts:
             _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": kept}, sort_keys=True).encode())
         else:
             store.touch(cache_file)  # in use: pruning keeps it
+    parts.save(set(kept))
     return sorted(set(findings))
 
 
-def _scan_new(paths: list[Path], site_dir: Path, verdicts: dict, rules: _Rules, cache_dir: Path | None) -> dict:
-    """The files no verdict is kept for, scanned by worker processes when there is much to scan: findings by key."""
-    fresh = [f for f in (_file_key(p, site_dir) for p in paths) if f[2] not in verdicts]
-    return auditpool.scan_files(_scan_file, [(path, rel, rules, cache_dir) for path, rel, _k, _s in fresh],
-                                [f[2] for f in fresh], sum(f[3] for f in fresh))
+def _suffix(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    return Path(Path(name).stem).suffix.lower() if suffix == ".gz" else suffix
+
+
+def _key(rel: str, data: bytes) -> str:
+    return hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
 
 
 def _file_key(path: Path, site_dir: Path) -> tuple[Path, str, str, int]:
     rel = path.relative_to(site_dir).as_posix()
     data = path.read_bytes()
-    return path, rel, hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest(), len(data)
+    return path, rel, _key(rel, data), len(data)
 
 
 def _scan_file(path: Path, rel: str, rules: _Rules, cache_dir: Path | None) -> tuple[str, list]:
-    """One file's key and findings (runs in a worker)."""
+    """One file's key, findings, and the PDF parts it searched (runs in a worker, or here)."""
     data = Path(path).read_bytes()
-    key = hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
-    return key, [[f.what, f.detail] for f in _scan(rel, _Content(data, Path(path).name, cache_dir), rules)]
+    key = _key(rel, data)
+    parts = auditpdf.current or auditpdf.Parts(None, rules.key)  # a spawned worker keeps nothing
+    parts.new = {}
+    found = [[f.what, f.detail] for f in _scan(rel, _Content(data, Path(path).name, cache_dir), rules, parts, key)]
+    return key, [found, parts.new, {key: parts.pdfs[key]} if key in parts.pdfs else {}]
 
 
 class _Content:
@@ -358,7 +367,8 @@ class _Content:
         return self._text
 
 
-def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
+def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | None = None,
+          key: str = "") -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
     findings = []
     folded = rel.casefold()
@@ -371,6 +381,10 @@ def _scan(rel: str, content: _Content, rules: _Rules) -> list[Finding]:
             findings.append(Finding(rel, "private case in a file name", s))
     if not content.ok:
         return findings
+    if content.suffix == ".pdf" and parts is not None:  # part by part, each part's verdict kept
+        found = auditpdf.scan(content.data, key, lambda t: [[f.what, f.detail] for f in _scan_text(rel, ".pdf", t, rules)],
+                              parts, content.cache_dir)
+        return sorted(set(findings + [Finding(rel, what, detail) for what, detail in found]))
     if content.suffix == ".json" and auditentries.is_index(rel):  # entry by entry, each verdict kept
         entries = auditentries.scan(content.text, lambda t: [[f.what, f.detail] for f in _scan_text(rel, ".json", t, rules)],
                                     content.cache_dir, rules.key)

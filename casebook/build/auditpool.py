@@ -13,7 +13,46 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
+from . import auditentries, auditpdf
+
 POOL_FROM = 4_000_000  # bytes to scan from which the files are shared out among worker processes
+BIG_PDF = 256 * 1024  # bytes: a PDF this large (a portfolio, a tag's PDF) is scanned after the others
+KNOWN_SHARE = 8  # such a file counts for 1/8 of its size when deciding whether to start workers
+
+
+def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], args: tuple, parts: auditpdf.Parts,
+             suffix: Callable[[str], str]) -> dict[str, list]:
+    """The findings of every file in ``fresh`` ((path, rel, key, size), no verdict kept), by key.
+
+    ``scan_file(path, rel, *args)`` answers (key, [findings, new PDF parts,
+    the PDF's part list]).  Large PDFs go last, so the parts they share
+    with the case PDFs (and, here, with each other) are searched once.
+    Much to scan (a cold build) is shared out among worker processes, which
+    find ``parts`` as auditpdf.current; what they leave, or a little (an
+    edit), is scanned here.
+    """
+    def big(file: tuple) -> bool:
+        return suffix(file[1]) == ".pdf" and file[3] >= BIG_PDF
+
+    def work(file: tuple) -> int:  # a large PDF or a search index is mostly parts and entries already searched
+        return file[3] // KNOWN_SHARE if big(file) or auditentries.is_index(file[1]) else file[3]
+
+    out: dict[str, list] = {}
+    auditpdf.current = parts
+    try:
+        for batch in ([f for f in fresh if not big(f)], [f for f in fresh if big(f)]):
+            done = scan_files(scan_file, [(path, rel, *args) for path, rel, _k, _s in batch],
+                              [f[2] for f in batch], sum(map(work, batch)))
+            for key, (found, new_parts, pdfs) in done.items():
+                out[key] = found
+                parts.merge(new_parts, pdfs)
+            for path, rel, key, _size in batch:
+                if key not in out:
+                    got, (found, _new, _pdfs) = scan_file(path, rel, *args)
+                    out[got] = found
+    finally:
+        auditpdf.current = None
+    return out
 
 
 def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: list[str], size: int) -> dict[str, list]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import zlib
 from pathlib import Path
@@ -10,23 +11,24 @@ from pathlib import Path
 from casebook import store
 
 
-def _pdfium_text(data: bytes) -> str:
-    """Page text, document information and bookmark titles; "" if PDFium cannot open the PDF.
+def _pdfium_read(data: bytes) -> dict[str, list[str]]:
+    """Each page's text, and the document information and bookmark titles ("extra"), as PDFium reads them.
 
-    PDFium (Chrome's PDF engine, through pypdfium2) reads a case PDF in
-    milliseconds where pypdf's text extraction took half a second.  Every
-    page, text page and the document are closed as soon as they are read,
-    so memory stays flat over a thousand PDFs.
+    Nothing when PDFium cannot open the PDF.  PDFium (Chrome's PDF engine,
+    through pypdfium2) reads a case PDF in milliseconds where pypdf's text
+    extraction took half a second.  Every page, text page and the document
+    are closed as soon as they are read, so memory stays flat over a
+    thousand PDFs.
     """
+    read: dict[str, list[str]] = {"pages": [], "extra": []}
     try:
         import pypdfium2 as pdfium  # deferred: pypdfium2 is heavy and loaded only when this runs
     except ImportError:  # the raw scan still runs
-        return ""
+        return read
     try:
         doc = pdfium.PdfDocument(data)
     except Exception:  # noqa: BLE001 - PdfiumError, or worse: scanned raw
-        return ""
-    parts: list[str] = []
+        return read
     try:
         for index in range(len(doc)):
             try:
@@ -36,22 +38,31 @@ def _pdfium_text(data: bytes) -> str:
             try:
                 textpage = page.get_textpage()
                 try:
-                    parts.append(textpage.get_text_range())
+                    read["pages"].append(textpage.get_text_range())
                 finally:
                     textpage.close()
             except Exception:  # noqa: BLE001
                 pass
             finally:
                 page.close()
-        for read in (lambda: doc.get_metadata_dict(skip_empty=True).values(),
-                     lambda: [bookmark.get_title() for bookmark in doc.get_toc()]):
+        for get in (lambda: doc.get_metadata_dict(skip_empty=True).values(),
+                    lambda: [bookmark.get_title() for bookmark in doc.get_toc()]):
             try:
-                parts.extend(v for v in read() if v)
+                read["extra"].extend(v for v in get() if v)
             except Exception:  # noqa: BLE001
                 pass
     finally:
         doc.close()
-    return "\n".join(parts)
+    return read
+
+
+def _pdfium_text(data: bytes) -> str:
+    """Page text, document information and bookmark titles, as one text; "" if PDFium cannot open the PDF."""
+    return _joined(_pdfium_read(data))
+
+
+def _joined(read: dict[str, list[str]]) -> str:
+    return "\n".join(read["pages"] + read["extra"])
 
 
 _HEX_STRING_RE = re.compile(r"<\s*((?:[Ff]\s*[Ee]\s*[Ff]\s*[Ff]|[Ee]\s*[Ff]\s*[Bb]\s*[Bb]\s*[Bb]\s*[Ff])[0-9A-Fa-f\s]*)>")
@@ -152,25 +163,34 @@ def _pdf_text(read: str, data: bytes) -> str:
 
 
 def _pdfium_cache_path(data: bytes, cache_dir: Path) -> Path:
-    return Path(cache_dir) / PDF_TEXT_DIR / (hashlib.sha256(data).hexdigest() + ".txt")
+    return Path(cache_dir) / PDF_TEXT_DIR / (hashlib.sha256(data).hexdigest() + ".json")
+
+
+def cached_pdfium(data: bytes, cache_dir: Path | None) -> dict[str, list[str]]:
+    """_pdfium_read, kept on disk under the PDF's hash: an unchanged PDF is opened once.
+
+    Only what PDFium read is stored (a few KB a PDF); an entry that is
+    missing, changed or unsigned (an edited text could hide a name) is read
+    from the PDF again.
+    """
+    if cache_dir is None:
+        return _pdfium_read(data)
+    path = _pdfium_cache_path(data, cache_dir)
+    kept = store.read(path)
+    try:
+        read = json.loads(kept.decode("ascii")) if kept is not None else None
+        if not (isinstance(read, dict) and all(isinstance(read.get(k), list) and all(isinstance(t, str) for t in read[k])
+                                               for k in ("pages", "extra"))):
+            read = None
+    except (UnicodeDecodeError, ValueError):
+        read = None
+    if read is None:
+        read = _pdfium_read(data)
+        store.write_quietly(path, json.dumps(read).encode("ascii"))
+    return read
 
 
 def cached_pdf_text(data: bytes, cache_dir: Path | None) -> str:
-    """pdf_text, with PDFium's part kept on disk under the PDF's hash: an unchanged PDF is opened once.
-
-    Only what PDFium read is stored (a few KB a PDF); the raw part is
-    recomputed from the bytes, which takes a millisecond or two.
-    """
-    if cache_dir is None:
-        return pdf_text(data)
-
-    path = _pdfium_cache_path(data, cache_dir)
-    kept = store.read(path)  # None: missing, changed or unsigned (an edited text could hide a name)
-    try:
-        read = kept.decode("utf-8", errors="surrogatepass") if kept is not None else None
-    except UnicodeDecodeError:
-        read = None
-    if read is None:
-        read = _pdfium_text(data)
-        store.write_quietly(path, read.encode("utf-8", errors="surrogatepass"))
-    return _pdf_text(read, data)
+    """pdf_text, with PDFium's part read through cached_pdfium; the raw part is recomputed
+    from the bytes, which takes a millisecond or two."""
+    return _pdf_text(_joined(cached_pdfium(data, cache_dir)), data)

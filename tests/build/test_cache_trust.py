@@ -255,10 +255,10 @@ def test_an_edited_pdf_text_cache_does_not_hide_a_leak_in_a_pdf(tmp_path, monkey
     (site / "report.pdf").write_bytes(render_html(html, str(theme_dir() / "pdf") + "/", (str(theme_dir()),)).data)
     first = audit(site, project, cache_dir=cache)
     assert any("Зерно" in f.format() for f in first)
-    texts = [p for p in (cache / PDF_TEXT_DIR).glob("*.txt")]
+    texts = [p for p in (cache / PDF_TEXT_DIR).glob("*.json")]
     assert texts
     for text in texts:  # the PDF "says" nothing
-        text.write_text("", "utf-8")
-    for verdicts in cache.glob("verdicts-*.json"):
+        text.write_text('{"pages": [], "extra": []}', "utf-8")
+    for verdicts in [*cache.glob("verdicts-*.json"), *cache.glob("pdf-parts-*.json")]:
         verdicts.unlink()
     assert audit(site, project, cache_dir=cache) == first
