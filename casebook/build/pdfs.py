@@ -183,8 +183,9 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
     work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
     parts = [work.pdf_path(c, "case") for c in cases]
     cached = _joined_path(work, parts, out_path, total, cover)
-    if store.valid(cached):  # else missing, changed or unsigned: joined again
-        _copy_atomic(cached, out_path)
+    data = store.read(cached)
+    if data is not None:  # else missing, changed or unsigned: joined again
+        store.write_file(out_path, data)
         return 0
     counts = _page_counts(work, cases, parts)
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
@@ -227,7 +228,7 @@ def _render_covers(work: CaseWork, joins: list[tuple[list[LoadedCase], Path, int
     for cases, out_path, total in joins:
         parts = [work.pdf_path(c, "case") for c in cases]
         cached = _joined_path(work, parts, out_path, total, None)
-        if store.valid(cached):
+        if cached.is_file():  # kept (checked when it is used; one that fails is joined again there)
             continue
         for doc in missing_covers(work.pdf_ctx, cases, _page_counts(work, cases, parts), cached, roots,
                                   out_path.stem, _view_of(work), total):
