@@ -31,7 +31,7 @@ from casebook import store
 from casebook.errors import Problem
 from casebook.settings import PACKAGE_DIR
 
-ENTRY_VERSION = "2"  # bump when what an entry holds changes
+ENTRY_VERSION = "3"  # bump when what an entry holds changes
 
 
 @lru_cache(maxsize=None)
@@ -56,26 +56,28 @@ class LoadCache:
     def _key(self, path: Path, root: Path, raw: bytes) -> str:
         return store.content_key(_code(), root, path, data=raw) + ".pickle"
 
-    def get(self, path: Path, root: Path, raw: bytes) -> tuple[Any, list[Problem], tuple[int, int]] | None:
-        """(model, warnings, position of slug) of an unchanged valid case, or None."""
+    def get(self, path: Path, root: Path, raw: bytes) -> tuple[Any, list[Problem], tuple[int, int], list[Path],
+                                                             list | None] | None:
+        """(model, warnings, position of slug, the files it points to, its texts' folded forms)
+        of an unchanged valid case, or None."""
         if self.key is None:
             return None
         body = self.cache.read(self._key(path, root, raw))  # None: missing, changed, unsigned, old
         if body is None:
             return None
         try:
-            model, problems, slug_at, deps = pickle.loads(body)  # signed by this user: safe to unpickle
+            model, problems, slug_at, deps, forms = pickle.loads(body)  # signed by this user: safe to unpickle
         except Exception:  # noqa: BLE001 - a broken entry is made again
             return None
         if any(_stamp(Path(p)) != tuple(s) if s else _stamp(Path(p)) is not None for p, s in deps):
             return None
-        return model, problems, slug_at
+        return model, problems, slug_at, [Path(p) for p, _s in deps], forms
 
     def put(self, path: Path, root: Path, raw: bytes, model: Any, problems: list[Problem],
-            slug_at: tuple[int, int], deps: list[Path]) -> None:
+            slug_at: tuple[int, int], deps: list[Path], forms: list | None = None) -> None:
         if self.key is None:
             return
-        body = pickle.dumps((model, problems, slug_at, [(str(p), _stamp(p)) for p in deps]),
+        body = pickle.dumps((model, problems, slug_at, [(str(p), _stamp(p)) for p in deps], forms),
                             protocol=pickle.HIGHEST_PROTOCOL)
         self.cache.write_quietly(self._key(path, root, raw), body)
 

@@ -38,6 +38,11 @@ class LoadedCase:
     case: Case
     source: Path  # absolute path of the YAML file
     digest: str = ""  # sha256 of the file's bytes: the cache key of everything made from it
+    # Worked out once per case and kept with it in the load cache (a build asks for them
+    # every time, for every case): the files it points to, under a project root, and
+    # its texts' folded forms (casebook.load.checks.case_text_forms)
+    refs: tuple[Path, list[Path]] | None = field(default=None, compare=False, repr=False)
+    text_forms: list | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -184,8 +189,9 @@ def load_case_file(path: Path, root: Path, cache: Any = None) -> tuple[LoadedCas
             raw = b""
         hit = cache.get(path, root, raw) if raw else None
         if hit is not None:
-            model, warnings, slug_at = hit
-            return LoadedCase(model, path, hashlib.sha256(raw).hexdigest()), list(warnings), SlugAt(slug_at)
+            model, warnings, slug_at, refs, forms = hit
+            loaded = LoadedCase(model, path, hashlib.sha256(raw).hexdigest(), refs=(root, refs), text_forms=forms)
+            return loaded, list(warnings), SlugAt(slug_at)
     located, raw, problems = read_document(path, root)
     if located is None:
         return None, problems, Located(None)
@@ -199,8 +205,10 @@ def load_case_file(path: Path, root: Path, cache: Any = None) -> tuple[LoadedCas
     if any(p.is_error for p in problems):
         return None, problems, located
     loaded = LoadedCase(model, path, hashlib.sha256(raw).hexdigest())
+    loaded.text_forms = checks.case_text_forms(model) if model.is_public else None
     if cache is not None:
-        cache.put(path, root, raw, model, problems, located.where(("slug",)), referenced_files(loaded, root))
+        cache.put(path, root, raw, model, problems, located.where(("slug",)), referenced_files(loaded, root),
+                  loaded.text_forms)
     return loaded, problems, located
 
 

@@ -165,7 +165,7 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
         rules = [(h, r) for h, r in hidden if h.source is not loaded]
         if not rules:
             continue
-        fields = case_text_forms(loaded.case)
+        fields = loaded.text_forms if getattr(loaded, "text_forms", None) is not None else case_text_forms(loaded.case)
         words: set[str] = set()
         for _path, forms in fields:
             for form in forms:

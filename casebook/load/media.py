@@ -65,7 +65,10 @@ def _probe(path: Path) -> str | None:
 
 
 def referenced_files(loaded, root: Path) -> list[Path]:
-    """Every file a case points to (cover, logo, media, report branding), resolved."""
+    """Every file a case points to (cover, logo, media, report branding), resolved (kept on the case)."""
+    kept = getattr(loaded, "refs", None)
+    if kept is not None and kept[0] == root:
+        return list(kept[1])
     case = loaded.case
     values = [case.cover, case.client.logo, *(m.src for m in case.media)]
     if case.report and case.report.branding:
@@ -77,6 +80,8 @@ def referenced_files(loaded, root: Path) -> list[Path]:
                 out.append(resolve(loaded.source, value, root))
             except Exception:  # noqa: BLE001 - the loader already reported it
                 continue
+    if hasattr(loaded, "refs"):
+        loaded.refs = (root, list(out))
     return out
 
 
