@@ -201,6 +201,11 @@ def _hold(root: Path) -> list | None:
     return held
 
 
+# Entries this process read (and found good) or wrote: of the version it uses, kept by pruning
+# without reading their records again (casebook.prune).
+used_here: set[str] = set()
+
+
 def content_key(*parts: object, data: bytes = b"") -> str:
     """A cache key: sha256 of the parts (and bytes) an entry is made from."""
     h = hashlib.sha256("\0".join(str(p) for p in parts).encode("utf-8", "surrogateescape") + b"\0")
@@ -250,6 +255,7 @@ class Cache:
         if not hmac.compare_digest(record, self._seal(key, data, generation)):
             return None  # changed, swapped, unsigned, of another version or another cache
         touch(path)  # used by this build: pruning keeps it
+        used_here.add(os.path.join(_real(str(self.folder)), key))
         return data
 
     def read_text(self, key: str) -> str | None:
@@ -262,6 +268,7 @@ class Cache:
         _hold(self.root)
         _replace(path, data)
         _replace(sidecar(path), self._seal(key, data, _generation).encode("ascii"))
+        used_here.add(os.path.join(_real(str(self.folder)), key))
 
     def write_quietly(self, key: str, data: bytes) -> bool:
         """write(), where a cache that cannot be written only costs time."""

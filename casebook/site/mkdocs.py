@@ -75,6 +75,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         self._keys: dict[str, str] = {}  # src_uri -> the finished page's key
         self._hits: dict[str, dict] = {}  # src_uri -> the kept page (html, search entries, charts)
         self._made: dict[str, tuple[int, list, set]] = {}  # src_uri -> (first search entry, entries, charts)
+        self._charts_written: set[str] = set()  # chart images already in the site (a kept page's)
 
     # -- hooks for a subclass ----------------------------------------------
     def _prepare(self, config: MkDocsConfig, root: Path) -> None:
@@ -101,16 +102,31 @@ class SiteAdapter(BasePlugin[SiteConfig]):
                 continue
             key = self._keys[page.src_uri] = pagecache.page_key(site, page.src_uri, own)
             entry = self.kept.get(key)
-            if entry is not None and self._charts_ok(entry["charts"]):
+            if entry is not None and self._charts_ok(entry["charts"], Path(config.site_dir)):
                 self._hits[page.src_uri] = entry
 
-    def _charts_ok(self, names: list) -> bool:
+    def _charts_ok(self, names: list, site_dir: Path) -> bool:
         """The chart images a kept page links are in the chart cache as made (else the page is
-        made again, and its charts with it)."""
+        made again, and its charts with it); if so, they are written into the site now, read once."""
         if not names:
             return True
         renderer = self.renderer
-        return renderer is not None and all(isinstance(n, str) and renderer.file_bytes(n) is not None for n in names)
+        if renderer is None or not all(isinstance(n, str) for n in names):
+            return False
+        found = {}
+        for name in names:
+            if name in self._charts_written:
+                continue
+            data = renderer.file_bytes(name)  # only what the cache's signed record vouches for
+            if data is None:
+                return False
+            found[name] = data
+        folder = site_dir / CHART_FILES
+        for name, data in found.items():
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(data)
+            self._charts_written.add(name)
+        return True
 
     def _finish(self, site_dir: Path) -> None:
         """After the site's files are written (chart images and media included)."""
@@ -176,6 +192,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         self.pages = {}
         self.chart_files = set()
         self._keys, self._hits, self._made = {}, {}, {}
+        self._charts_written = set()
         self.kept = None
         if pagecache.usable(config):
             self.kept = pagecache.PageCache(Path(self.project.root) / self.config.cache_dir / "finished")
@@ -340,7 +357,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if self.renderer is None:
             return
         folder = site_dir / CHART_FILES
-        for name in sorted(self.chart_files):
+        for name in sorted(self.chart_files - self._charts_written):
             if self.renderer.file_path(name) is None:
                 continue
             data = self.renderer.file_bytes(name)  # only what the cache's signed record vouches for

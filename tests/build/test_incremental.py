@@ -57,7 +57,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 def kept_entries(root: Path) -> set[str]:
     folder = root / ".cache" / "finished"
-    return {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
+    return {p.name for p in folder.glob("*.page")} if folder.is_dir() else set()
 
 
 @pytest.fixture(scope="module")
@@ -155,7 +155,9 @@ def test_profile_change_reaches_every_page(built, tmp_path):
 def test_a_tampered_kept_page_is_made_again(built, tmp_path):
     """Whoever can write the cache folder cannot put their HTML on the site."""
     def edit(root):
-        for entry in (root / ".cache" / "finished").glob("*.json"):
+        entries = list((root / ".cache" / "finished").glob("*.page"))
+        assert entries
+        for entry in entries:
             entry.write_text(entry.read_text("utf-8").replace("<body", "<body data-tampered"), "utf-8")
         case = root / "cases" / "panaderya-qc-facebook.yaml"
         os.utime(case, ns=(case.stat().st_atime_ns, case.stat().st_mtime_ns + 10**9))  # a save, no change
