@@ -16,6 +16,7 @@ when the build does; the build's own process id is checked as well.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -60,6 +61,10 @@ def worker_pool(workers: int, ctx=None):
 def _start_worker(build_pid: int, generation: str) -> None:
     die_with_parent(build_pid)
     store._generation = generation
+    # What the worker inherited from a forked build (the project, its views, the libraries)
+    # is never collected here: out of the collector's sight, its pages stay shared with the
+    # build instead of being copied when a collection walks them.
+    gc.freeze()
 
 
 def _build_runs(parent: int, build_pid: int) -> bool:
