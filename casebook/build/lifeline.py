@@ -50,12 +50,28 @@ def worker_pool(workers: int, ctx=None):
     """A process pool for the build's work: workers that die with it and read the cache as it
     does (a fork server's worker does not inherit ``store.fresh()``: under ``--force`` it would
     take earlier builds' entries).  ``ctx``: the PDF engine's start method unless given."""
-    from concurrent.futures import ProcessPoolExecutor  # deferred: only builds with work for workers start a pool
-
     from casebook.pdf.engine import _mp_context  # deferred: the engine's start method, only when a pool starts
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx or _mp_context(), initializer=_start_worker,
-                               initargs=(os.getpid(), store._generation))
+    ctx = ctx or _mp_context()
+    if ctx.get_start_method() == "fork":
+        # The build's own collector leaves what exists now alone while the pool runs: walking it
+        # would copy the pages the workers share (unfrozen when the pool shuts down).
+        gc.freeze()
+    return _pool_class()(max_workers=workers, mp_context=ctx, initializer=_start_worker,
+                         initargs=(os.getpid(), store._generation))
+
+
+def _pool_class():
+    from concurrent.futures import ProcessPoolExecutor  # deferred: only builds with work for workers start a pool
+
+    class Pool(ProcessPoolExecutor):
+        def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+            try:
+                super().shutdown(wait=wait, cancel_futures=cancel_futures)
+            finally:
+                gc.unfreeze()
+
+    return Pool
 
 
 def _start_worker(build_pid: int, generation: str) -> None:
