@@ -158,10 +158,11 @@ def _prune(root: Path, start: int, outputs: list[str]) -> int:
                 continue
             if not file.endswith(store.SUFFIX):
                 continue
-            if os.path.join(top, file[:-len(store.SUFFIX)]) in store.used_here:
-                # Read or written by this process, so of the version it uses (a read checks the
-                # version, a write sets it): kept without reading its record, which at a
-                # thousand cases meant tens of thousands of small reads a build.
+            if (current is not None and st.st_mtime_ns >= start
+                    and store.used_here.get(os.path.join(top, file[:-len(store.SUFFIX)])) == current):
+                # Read or written by this process in the version it uses now: used, as its record
+                # would say, without reading it (at a thousand cases, tens of thousands of small
+                # reads a build).
                 used.append(entry.relative_to(root).as_posix()[:-len(store.SUFFIX)])
                 continue
             found = _record_of(entry)

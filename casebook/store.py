@@ -201,9 +201,9 @@ def _hold(root: Path) -> list | None:
     return held
 
 
-# Entries this process read (and found good) or wrote: of the version it uses, kept by pruning
-# without reading their records again (casebook.prune).
-used_here: set[str] = set()
+# Entries this process read (and found good) or wrote, with the version it read or wrote them
+# in: pruning need not read their records again to know it (casebook.prune).
+used_here: dict[str, str] = {}
 
 
 def content_key(*parts: object, data: bytes = b"") -> str:
@@ -255,7 +255,7 @@ class Cache:
         if not hmac.compare_digest(record, self._seal(key, data, generation)):
             return None  # changed, swapped, unsigned, of another version or another cache
         touch(path)  # used by this build: pruning keeps it
-        used_here.add(os.path.join(_real(str(self.folder)), key))
+        used_here[os.path.join(_real(str(self.folder)), key)] = self.version
         return data
 
     def read_text(self, key: str) -> str | None:
@@ -268,7 +268,7 @@ class Cache:
         _hold(self.root)
         _replace(path, data)
         _replace(sidecar(path), self._seal(key, data, _generation).encode("ascii"))
-        used_here.add(os.path.join(_real(str(self.folder)), key))
+        used_here[os.path.join(_real(str(self.folder)), key)] = self.version
 
     def write_quietly(self, key: str, data: bytes) -> bool:
         """write(), where a cache that cannot be written only costs time."""
