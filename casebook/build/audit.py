@@ -331,10 +331,8 @@ class _Content:
 
     def __init__(self, raw: bytes, name: str, cache_dir: Path | None):
         self.raw, self.cache_dir = raw, cache_dir
-        self.suffix = Path(name).suffix.lower()
-        self.gzipped = self.suffix == ".gz"
-        if self.gzipped:
-            self.suffix = Path(Path(name).stem).suffix.lower()
+        self.gzipped = Path(name).suffix.lower() == ".gz"
+        self.suffix = _suffix(name)
         self._data: bytes | None = None if self.gzipped else raw
         self._ok: bool | None = None if self.gzipped else True
         self._text: str | None = None

@@ -37,11 +37,10 @@ from typing import Callable
 
 from casebook import store
 
-from .pdftext import _text_strings, cached_pdfium
+from .pdftext import STREAM_RE, _text_strings, cached_pdfium
 
 PARTS_GLOB = "pdf-parts-*.json"
 WINDOW = 2048  # characters each side of a page break: the audit's PIECE_OVERLAP, more than any name
-_STREAM_RE = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 _SPACE_RE = re.compile(r"\s")
 
 
@@ -152,7 +151,7 @@ def scan(data: bytes, file_key: str, scan_text: Callable[[str], list], parts: Pa
             kept("break", window.encode("utf-8", "surrogatepass"), lambda window=window: window)
     outside: list[str] = []
     last = 0
-    for m in _STREAM_RE.finditer(data):
+    for m in STREAM_RE.finditer(data):
         body = m.group(1)
         kept("stream", body, lambda body=body: _stream_text(body))
         outside.append(data[last:m.start(1)].decode("latin-1"))

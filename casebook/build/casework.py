@@ -142,20 +142,15 @@ class CaseWork:
                    for name in set(re.findall(re.escape(CHART_FILES) + r"/([0-9a-f]{16,64}\.svg)", text)))
 
     def _pdf_ok(self, path: Path, kind: str) -> bool:
-        """A cached PDF (with its notes) is good when its records vouch for it: checked once a build.
+        """A cached PDF (with its notes) is good when its records vouch for it.
 
-        The portfolio and every tag's PDF ask again for the cases they hold
-        (at 1,000 cases some 2,400 times); each answer stands for the rest of
-        this build.  What is copied out is verified again as it is read
+        start() asks once a build (``_vouched``): the portfolio and every tag's
+        PDF ask again for the cases they hold (at 1,000 cases some 2,400
+        times).  What is copied out is verified again as it is read
         (casebook.store.copy_verified), so a change meanwhile fails the build.
         """
-        if path in self._vouched:
-            return True
         suffixes = (".pdf", ".json") + ((".html",) if kind != "case" else ())
-        ok = all(store.valid(path.with_suffix(s)) for s in suffixes)
-        if ok:
-            self._vouched.add(path)
-        return ok
+        return all(store.valid(path.with_suffix(s)) for s in suffixes)
 
     # -- reading ---------------------------------------------------------------
     def page(self, loaded: LoadedCase, base: str) -> str | None:
@@ -194,6 +189,7 @@ class CaseWork:
                 self.stats.pdfs_cached += 1
                 continue
             if self._pdf_ok(path, kind):
+                self._vouched.add(path)
                 self.stats.pdfs_cached += 1
                 for suffix in (".pdf", ".json", ".html"):
                     store.touch(path.with_suffix(suffix))

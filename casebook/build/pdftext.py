@@ -131,9 +131,12 @@ def _decode_bom(b: bytes) -> str:
     return b[2:].decode("utf-16-be", "replace")
 
 
+STREAM_RE = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)  # a stream's bytes (casebook.build.auditpdf too)
+
+
 def _raw_streams(data: bytes) -> str:
     out = [data.decode("latin-1")]
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.DOTALL):
+    for match in STREAM_RE.finditer(data):
         try:
             out.append(zlib.decompress(match.group(1)).decode("latin-1"))
         except zlib.error:
