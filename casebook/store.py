@@ -102,10 +102,9 @@ def sidecar(path: Path) -> Path:
 
 
 def touch(path: Path) -> None:
-    """Mark an entry (and its record) as used now, so pruning keeps it."""
-    for p in (Path(path), sidecar(path)):
-        with suppress(OSError):
-            os.utime(p)
+    """Mark an entry as used now, so pruning keeps it: its record's time is what pruning reads."""
+    with suppress(OSError):
+        os.utime(sidecar(path))
 
 
 def remove(path: Path) -> None:
@@ -234,8 +233,8 @@ class Cache:
             raise ValueError(f"not a cache key: {key!r}")
         return self.folder / key
 
-    def _seal(self, entry: str, data: bytes, generation: str) -> str:
-        digest = hashlib.sha256(data).hexdigest()
+    def _seal(self, entry: str, data: bytes, generation: str, digest: str | None = None) -> str:
+        digest = digest or hashlib.sha256(data).hexdigest()
         signed = f"{_MAGIC}\0{self.name}/{self.version}/{entry}\0{generation}\0{digest}"
         mac = hmac.new(key(), signed.encode("utf-8"), "sha256").hexdigest()
         return f"{_MAGIC} {self.name} {self.version} {generation} {digest} {mac}\n"
@@ -257,6 +256,30 @@ class Cache:
         touch(path)  # used by this build: pruning keeps it
         used_here[os.path.join(_real(str(self.folder)), key)] = self.version
         return data
+
+    def digest(self, key: str) -> str | None:
+        """The sha256 its signed record gives for the entry's bytes, read from the record alone.
+
+        Says what the entry was written with, not that its file still holds
+        it: a caller that uses the bytes reads them (``read``); one that
+        reuses a copy it already has with that digest (casebook.reuse) need
+        not.  Marks the entry used, as a read does.
+        """
+        path = self.path(key)
+        _hold(self.root)
+        try:
+            record = _read_file(sidecar(path), 512).decode("ascii")
+        except (OSError, UnicodeDecodeError, ValueError):
+            return None
+        fields = record.split() + ["", "", "", "", "", ""]
+        generation, digest = fields[4], fields[5]
+        if _generation != "-" and generation != _generation:
+            return None
+        if len(digest) != 64 or not hmac.compare_digest(record, self._seal(key, b"", generation, digest)):
+            return None
+        touch(path)
+        used_here[os.path.join(_real(str(self.folder)), key)] = self.version
+        return digest
 
     def read_text(self, key: str) -> str | None:
         return _text(self.read(key))
@@ -323,6 +346,11 @@ def write(path: Path, data: bytes) -> None:
 def write_quietly(path: Path, data: bytes) -> bool:
     cache, key = _at(path)
     return cache.write_quietly(key, data)
+
+
+def digest(path: Path) -> str | None:
+    cache, key = _at(path)
+    return cache.digest(key)
 
 
 def copy_verified(src: Path, dest: Path) -> None:

@@ -11,10 +11,11 @@ import datetime as dt
 import hashlib
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from casebook import store
+from casebook import reuse, store
 from casebook.prune import prune
 from casebook.build.pdfs import build_private_outputs
 from casebook.errors import CasebookError
@@ -156,7 +157,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
         os.environ[EPOCH_DEFAULTED] = "1"
     try:
         with store.fresh(force):  # --force: no output of an earlier build is read from the cache
-            result = _build(config_file, root, target, pdir, pdf, project)
+            result = _build(config_file, root, target, pdir, pdf, project, cache)
     finally:
         if not epoch_was_set:  # this process's next build decides its own epoch again
             os.environ.pop(EPOCH_VAR, None)
@@ -169,11 +170,12 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     return result
 
 
-def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project) -> BuildResult:
+def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project,
+           cache: Path) -> BuildResult:
     from mkdocs.commands.build import build as mkdocs_build  # deferred: mkdocs is heavy and loaded only when this runs
     from mkdocs.exceptions import MkDocsException  # deferred: mkdocs is heavy and loaded only when this runs
 
-    with staged(target) as tmp:
+    with staged(target) as tmp, _reusing(tmp, target, cache) as session:
         cfg, plugin = _mkdocs_config(config_file, tmp, pdf)
         plugin.preloaded = project  # loaded and checked once, above
         plugin.private = pdir is not None
@@ -182,7 +184,7 @@ def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: 
         except MkDocsException as exc:
             raise CasebookError(f"build failed: {exc}") from None
         findings = run_audit(tmp, plugin.project or project, extra_paths=(str(tmp),),
-                         cache_dir=root / plugin.config.cache_dir / "audit")
+                         cache_dir=cache / "audit")
         if findings:
             for f in findings[:50]:
                 logging.getLogger("casebook").error(f.format())
@@ -192,9 +194,21 @@ def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: 
             )
         pages = sum(1 for _ in tmp.rglob("index.html"))
         pdfs = sum(1 for _ in tmp.rglob("*.pdf"))
+    session.save()  # published, the previous site gone: what the next build may link
     result = BuildResult(target, pages, pdfs)
     if pdir is not None:
-        with staged(pdir) as ptmp:
-            build_private_outputs(project, ptmp, cache_dir=root / plugin.config.cache_dir)
+        with staged(pdir) as ptmp, _reusing(ptmp, pdir, cache) as psession:
+            build_private_outputs(project, ptmp, cache_dir=cache)
+        psession.save()
         result.private_dir = pdir
     return result
+
+
+@contextmanager
+def _reusing(tmp: Path, target: Path, cache: Path):
+    """While ``tmp`` is staged: unchanged files are linked from ``target`` (casebook.reuse)."""
+    session = reuse.begin(tmp, target, cache)
+    try:
+        yield session
+    finally:
+        reuse.end(session)

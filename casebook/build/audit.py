@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import html
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -27,7 +28,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from casebook import store
+from casebook import reuse, store
 from casebook.build import auditentries, auditpdf, auditpool, pagescan, pdftext
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
 from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
@@ -150,7 +151,7 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 6
+AUDIT_VERSION = 7  # 7: a file's key is made from the sha256 of its bytes (casebook.reuse gives it unread)
 VERDICT_GLOB = "verdicts-*.json"
 MACHINE_PATH = "absolute path of the build machine"
 
@@ -304,11 +305,19 @@ def _suffix(name: str) -> str:
 
 
 def _key(rel: str, data: bytes) -> str:
-    return hashlib.sha256(rel.encode("utf-8", "surrogateescape") + b"\0" + data).hexdigest()
+    return _key_of(rel, hashlib.sha256(data).hexdigest())
+
+
+def _key_of(rel: str, digest: str) -> str:
+    """A file's verdict key: its path and the sha256 of its bytes."""
+    return hashlib.sha256(f"{rel}\0{digest}".encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def _file_key(path: Path, site_dir: Path) -> tuple[Path, str, str, int]:
     rel = path.relative_to(site_dir).as_posix()
+    digest = reuse.known(path)  # a file the build placed, still as placed: not read again
+    if digest is not None:
+        return path, rel, _key_of(rel, digest), os.path.getsize(path)
     data = path.read_bytes()
     return path, rel, _key(rel, data), len(data)
 

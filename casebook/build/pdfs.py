@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from casebook import store
+from casebook import reuse, store
 from casebook.errors import CasebookError
 from casebook.load.cases import LoadedCase
 from casebook.load.project import Project, folder_name
@@ -40,7 +40,6 @@ from casebook.pdf.assemble import assemble_portfolio, keep_cover, missing_covers
 from casebook.pdf.compose import Context, PdfDoc
 from casebook.pdf.engine import render_html, roots_of, worker_count
 from casebook.settings import CACHE_DIR_NAME
-from casebook.store import copy_verified as _copy_atomic
 
 from .casework import CaseWork, private_pdfs
 from .lifeline import worker_pool
@@ -141,7 +140,7 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
     for loaded in cases:
         path = work.pdf_path(loaded, "case")
         job = Job(None, out / f"{loaded.case.slug}.pdf", (), key=path.stem, cached=loaded.case.slug in had)
-        _copy_atomic(path, job.out)
+        reuse.place_entry(path, job.out)
         job.size = path.stat().st_size
         stats.jobs.append(job)
     joins = []  # (cases, where, total): the portfolio, then one per tag page, the cached case PDFs joined again
@@ -183,15 +182,15 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
     work.ensure(pdfs=[(c, "case") for c in cases], label="PDF")
     parts = [work.pdf_path(c, "case") for c in cases]
     cached = _joined_path(work, parts, out_path, total, cover)
-    data = store.read(cached)
-    if data is not None:  # else missing, changed or unsigned: joined again
-        store.write_file(out_path, data)
+    # the previous site's copy where it holds these bytes, else the cached one read:
+    # missing, changed or unsigned, it is joined again
+    if reuse.place(out_path, store.digest(cached), lambda: store.read(cached)):
         return 0
     counts = _page_counts(work, cases, parts)
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
     pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, _view_of(work),
                                total)
-    _copy_atomic(cached, out_path)
+    reuse.place_entry(cached, out_path)
     return pages
 
 
@@ -291,6 +290,6 @@ def build_private_outputs(project: Project, out_dir: Path, cache_dir: Path | Non
         path = work.pdf_path(loaded, kind)
         for suffix in (".pdf", ".html"):
             dest = folder / f"{loaded.case.slug}{suffix}"
-            _copy_atomic(path.with_suffix(suffix), dest)
+            reuse.place_entry(path.with_suffix(suffix), dest)
             written.append(dest)
     return sorted(written)

@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from casebook import reuse
 from casebook.errors import CasebookError
 from casebook.render import media as media_mod
 from casebook.load.project import open_project
@@ -107,25 +108,26 @@ class SiteAdapter(BasePlugin[SiteConfig]):
 
     def _charts_ok(self, names: list, site_dir: Path) -> bool:
         """The chart images a kept page links are in the chart cache as made (else the page is
-        made again, and its charts with it); if so, they are written into the site now, read once."""
+        made again, and its charts with it); if so, they are placed in the site now: linked
+        from the previous site where that holds them (casebook.reuse), else read once and written."""
         if not names:
             return True
-        renderer = self.renderer
-        if renderer is None or not all(isinstance(n, str) for n in names):
+        if self.renderer is None or not all(isinstance(n, str) for n in names):
             return False
-        found = {}
         for name in names:
-            if name in self._charts_written:
-                continue
-            data = renderer.file_bytes(name)  # only what the cache's signed record vouches for
-            if data is None:
+            if name not in self._charts_written and not self._place_chart(site_dir, name):
                 return False
-            found[name] = data
-        folder = site_dir / CHART_FILES
-        for name, data in found.items():
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_bytes(data)
-            self._charts_written.add(name)
+        return True
+
+    def _place_chart(self, site_dir: Path, name: str) -> bool:
+        renderer = self.renderer
+        if renderer.file_path(name) is None:
+            return False
+        # only what the cache's signed record vouches for
+        if not reuse.place(site_dir / CHART_FILES / name, renderer.file_digest(name),
+                           lambda: renderer.file_bytes(name)):
+            return False
+        self._charts_written.add(name)
         return True
 
     def _finish(self, site_dir: Path) -> None:
@@ -231,6 +233,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         """
         if not self.config.enabled:
             return None
+        session = reuse.session_for(Path(config.site_dir))
+        if session is not None:  # MkDocs writes these itself, into whatever file it finds there
+            session.release(f.dest_uri for f in files)
         for file in files.documentation_pages():
             page = file.page
             if page is not None and isinstance(page.update_date, str) and page.update_date > LAST_GZIP_DATE:
@@ -348,24 +353,18 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         site_dir = Path(config.site_dir)
         self._copy_chart_files(site_dir)
         for asset in self.site.media_assets():
-            target = site_dir / asset.dest
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(asset.data)
+            reuse.place_bytes(site_dir / asset.dest, asset.data)
         self._finish(site_dir)
 
     def _copy_chart_files(self, site_dir: Path) -> None:
         if self.renderer is None:
             return
-        folder = site_dir / CHART_FILES
         for name in sorted(self.chart_files - self._charts_written):
             if self.renderer.file_path(name) is None:
                 continue
-            data = self.renderer.file_bytes(name)  # only what the cache's signed record vouches for
-            folder.mkdir(parents=True, exist_ok=True)
             try:
-                if data is None:
+                if not self._place_chart(site_dir, name):
                     raise OSError(f"{name} is missing or was changed")
-                (folder / name).write_bytes(data)
             except OSError as exc:
                 raise PluginError(f"a chart image is missing from the cache ({exc}); build again with "
                                   f"the cache folder writable") from None

@@ -167,6 +167,37 @@ def test_a_tampered_kept_page_is_made_again(built, tmp_path):
     assert_same_as_cold(root, tmp_path)
 
 
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(built, tmp_path):
+    """Case PDFs, chart images and media an edit does not reach are linked from the site the
+    previous build published (casebook.reuse), not written again; one changed there since is not."""
+    root, _made = edited_build(built, tmp_path, lambda r: replace(
+        r / "cases" / "glowlab-ph-tiktok.yaml", "tiktok: {followers: 1300,", "tiktok: {followers: 1317,"))
+    site = root / "site"
+    before = inodes(site)
+    # someone edits a published PDF in place, same size, and puts its time back
+    victim = site / "pdf" / "zerno-coffee-vk.pdf"
+    st = victim.stat()
+    data = bytearray(victim.read_bytes())
+    data[-40:-30] = b"X" * 10
+    with open(victim, "r+b") as f:
+        f.write(bytes(data))
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    replace(root / "cases" / "thread-and-tide-instagram.yaml", 'title: "Thread & Tide:', 'title: "Thread & Tide (renamed):')
+    build(root, built[1])
+    after = inodes(site)
+    linked = {rel for rel in after if before.get(rel) == after[rel]}
+    assert "pdf/panaderya-qc-facebook.pdf" in linked  # untouched by either edit
+    assert any(rel.startswith("assets/casebook/charts/") for rel in linked)
+    assert any(rel.startswith("media/") for rel in linked)
+    assert "pdf/thread-and-tide-instagram.pdf" not in linked  # edited: made again
+    assert "pdf/zerno-coffee-vk.pdf" not in linked  # changed in place: written from the cache
+    assert_same_as_cold(root, tmp_path)
+
+
 def _free_port() -> int:
     import socket
 

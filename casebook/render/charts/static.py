@@ -168,6 +168,16 @@ class ChartRenderer:
             return self._memory[key].encode("utf-8")
         return store.read(path)
 
+    def file_digest(self, name: str) -> str | None:
+        """The sha256 of the cached SVG of that name, from its signed record (not read)."""
+        path = self.file_path(name)
+        if path is None:
+            return None
+        key = name[:-len(".svg")]
+        if key in self._memory:
+            return hashlib.sha256(self._memory[key].encode("utf-8")).hexdigest()
+        return store.digest(path)
+
 
 def user_cache_dir() -> Path | None:
     """The chart folder of the user's own cache (``$XDG_CACHE_HOME/casebook/charts``, where the

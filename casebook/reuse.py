@@ -1,0 +1,211 @@
+"""Output files the previous build published, reused by hard link instead of written again.
+
+A build stages a whole new output folder and swaps it in
+(casebook.build.publish).  Most of its bytes are cached artefacts (case
+PDFs, chart images, media) that did not change since the last build:
+writing them again, and then removing the previous copies, was most of an
+edit's disk traffic (at 1,000 cases some 270 MB written, and as much freed,
+for one edited case).
+
+While a build stages a folder, a :class:`Session` places such files:
+
+* when the previous output holds a file at the same path, recorded (in a
+  signed entry of the cache folder's ``published`` cache, written after the
+  last publish) with the same sha256 as the bytes to place, and that file
+  still has the identity it had then (inode, size, modification time and
+  change time: a write, ``chmod``, rename or replacement changes one of
+  them), it is hard-linked into the staging folder;
+* else the bytes are read from their verified source and written, as before.
+
+The sha256 of a cached artefact comes from its entry's signed record
+(:meth:`casebook.store.Cache.digest`), so an unchanged file is placed
+without reading either copy.  A path MkDocs writes itself is never linked
+(it writes into the file it finds, which would be the previous output's
+too: :meth:`Session.release`).  The leak audit takes a placed file's
+sha256 from here while the file is still the one placed (:func:`known`).
+
+The record is written after the new folder is published and the previous
+one removed (linking and unlinking change a file's change time), so it
+holds each file's final identity.  A build that fails leaves a record
+whose change times no longer match: the next build writes those files again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+from pathlib import Path
+from typing import Callable, Iterable
+
+from casebook import store
+
+VERSION = "1"
+_sessions: dict[str, "Session"] = {}  # staging folder (absolute path) -> its session
+
+
+def _identity(st: os.stat_result) -> list[int]:
+    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+class Session:
+    """One staging folder of ``target``: what it placed, and what the previous output offers."""
+
+    def __init__(self, staging: Path, target: Path, cache_root: Path | None):
+        self.staging, self.target = Path(os.path.abspath(staging)), Path(os.path.abspath(target))
+        self._top = str(self.staging) + os.sep
+        self.cache = store.Cache(cache_root, "published", VERSION) if cache_root is not None else None
+        self.key = store.content_key("published", os.path.realpath(self.target))[:40]
+        self.previous = self._load()
+        self.placed: dict[str, tuple[str, int, int, int]] = {}  # rel -> (sha256, inode, size, mtime)
+        self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
+        self.linked = self.written = 0
+
+    def _load(self) -> dict[str, list]:
+        if self.cache is None or not self.target.is_dir():
+            return {}
+        try:
+            doc = json.loads(self.cache.read(self.key) or b"{}")
+            if doc.get("target") != os.path.realpath(self.target):
+                return {}
+            return {rel: v for rel, v in doc.get("files", {}).items()
+                    if isinstance(v, list) and len(v) == 5 and all(isinstance(x, int) for x in v[:4])}
+        except (ValueError, AttributeError):
+            return {}
+
+    def _rel(self, dest: Path) -> str | None:
+        where, top = os.path.abspath(dest), self._top
+        return where[len(top):].replace(os.sep, "/") if where.startswith(top) and len(where) > len(top) else None
+
+    def place(self, dest: Path, digest: str | None, produce: Callable[[], bytes | None]) -> bool:
+        """Put a file at ``dest``: linked from the previous output when that holds these very
+        bytes (``digest``), else ``produce()``'s bytes written.  False when there are none."""
+        dest = Path(dest)
+        rel = self._rel(dest)
+        old = self.previous.get(rel) if rel is not None and digest and rel not in self.foreign else None
+        if old is not None and old[4] == digest and self._link(rel, dest, old):
+            self.linked += 1
+            return True
+        data = produce()
+        if data is None:
+            return False
+        store.write_file(dest, data)
+        if rel is not None:
+            st = os.lstat(dest)
+            self.placed[rel] = (hashlib.sha256(data).hexdigest(), st.st_ino, st.st_size, st.st_mtime_ns)
+            self.written += 1
+        return True
+
+    def _link(self, rel: str, dest: Path, old: list) -> bool:
+        src = self.target / rel
+        try:
+            st = os.lstat(src)
+            if not stat.S_ISREG(st.st_mode) or _identity(st) != old[:4]:
+                return False  # changed, replaced or touched since it was published
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.lexists(dest):
+                os.unlink(dest)
+            os.link(src, dest, follow_symlinks=False)
+            now = os.lstat(dest)
+            if (now.st_ino, now.st_size, now.st_mtime_ns) != (st.st_ino, st.st_size, st.st_mtime_ns):
+                os.unlink(dest)  # replaced in that very moment: written instead
+                return False
+        except OSError:  # another file system, one without links, a file gone: written instead
+            return False
+        self.placed[rel] = (old[4], now.st_ino, now.st_size, now.st_mtime_ns)
+        return True
+
+    def release(self, paths: Iterable[str]) -> None:
+        """Paths (relative, as MkDocs' ``dest_uri``) MkDocs will write itself: it opens the
+        file it finds there, so a link placed at one is removed first, and none is made."""
+        self.foreign.update(paths)
+        for rel in self.foreign & set(self.placed):
+            with_link = self.placed.pop(rel)
+            try:
+                if os.lstat(self.staging / rel).st_ino == with_link[1]:
+                    os.unlink(self.staging / rel)
+            except OSError:
+                pass
+
+    def known(self, path: Path) -> str | None:
+        """The sha256 of a placed file, while it is still the file placed."""
+        rel = self._rel(path)
+        placed = self.placed.get(rel) if rel is not None else None
+        if placed is None:
+            return None
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return None
+        return placed[0] if (st.st_ino, st.st_size, st.st_mtime_ns) == placed[1:] else None
+
+    def save(self) -> None:
+        """After the publish (the staged folder is now ``target``): record the placed files."""
+        if self.cache is None:
+            return
+        files = {}
+        for rel, (digest, ino, size, mtime) in sorted(self.placed.items()):
+            try:
+                st = os.lstat(self.target / rel)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime):
+                files[rel] = _identity(st) + [digest]
+        doc = {"target": os.path.realpath(self.target), "files": files}
+        self.cache.write_quietly(self.key, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode())
+
+
+def begin(staging: Path, target: Path, cache_root: Path | None) -> Session:
+    """Files placed under ``staging`` (the next ``target``) may come from ``target`` as it is."""
+    session = Session(staging, target, cache_root)
+    _sessions[session._top] = session
+    return session
+
+
+def end(session: Session) -> None:
+    _sessions.pop(session._top, None)
+
+
+def session_for(path: Path) -> Session | None:
+    """The session of the staging folder ``path`` is in (None: not a staged build's output)."""
+    if not _sessions:
+        return None
+    where = os.path.abspath(path) + os.sep
+    for top, session in _sessions.items():
+        if where.startswith(top):
+            return session
+    return None
+
+
+def place(dest: Path, digest: str | None, produce: Callable[[], bytes | None]) -> bool:
+    """A file at ``dest``: in a staged build, linked from the previous output when that holds
+    these bytes; else ``produce()``'s bytes written.  False when there are none."""
+    session = session_for(Path(dest).parent)
+    if session is not None:
+        return session.place(dest, digest, produce)
+    data = produce()
+    if data is None:
+        return False
+    store.write_file(dest, data)
+    return True
+
+
+def place_entry(src: Path, dest: Path) -> None:
+    """A cached artefact (the casebook.store entry ``src``) at ``dest``: linked from the
+    previous output when that holds the same bytes, else its verified bytes copied."""
+    digest = store.digest(src) if session_for(Path(dest).parent) is not None else None
+    if not place(dest, digest, lambda: store.read(src)):
+        store.copy_verified(src, dest)  # says what is wrong
+
+
+def place_bytes(dest: Path, data: bytes) -> None:
+    """Bytes at ``dest``: linked from the previous output when that holds the same."""
+    digest = hashlib.sha256(data).hexdigest() if session_for(Path(dest).parent) is not None else None
+    place(dest, digest, lambda: data)
+
+
+def known(path: Path) -> str | None:
+    """The sha256 of a file a staged build placed, while it is still the file placed."""
+    session = session_for(path) if _sessions else None
+    return session.known(path) if session is not None else None

@@ -1,0 +1,133 @@
+"""casebook.reuse: a staged build links unchanged files from the previous output, never through them."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import pytest
+
+from casebook import reuse, store
+
+pytestmark = pytest.mark.usefixtures("own_cache_key")
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def publish(tmp_path, files: dict[str, bytes], cache) -> reuse.Session:
+    """One staged build of tmp_path/site placing ``files``, published the way casebook.build.publish does."""
+    target, staging = tmp_path / "site", tmp_path / ".site.building"
+    staging.mkdir()
+    session = reuse.begin(staging, target, cache)
+    try:
+        for rel, data in files.items():
+            reuse.place_bytes(staging / rel, data)
+    finally:
+        reuse.end(session)
+    if target.exists():
+        os.rename(target, tmp_path / "old")
+        for p in sorted((tmp_path / "old").rglob("*"), reverse=True):
+            p.unlink() if p.is_file() else p.rmdir()
+        (tmp_path / "old").rmdir()
+    os.rename(staging, target)
+    session.save()
+    return session
+
+
+def test_the_same_bytes_at_the_same_path_are_linked_and_other_bytes_written(tmp_path):
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"pdf/a.pdf": b"%PDF a", "pdf/b.pdf": b"%PDF b"}, cache)
+    first = {n: (tmp_path / "site" / "pdf" / n).stat().st_ino for n in ("a.pdf", "b.pdf")}
+    session = publish(tmp_path, {"pdf/a.pdf": b"%PDF a", "pdf/b.pdf": b"%PDF b, edited"}, cache)
+    assert (session.linked, session.written) == (1, 1)
+    assert (tmp_path / "site" / "pdf" / "a.pdf").stat().st_ino == first["a.pdf"]
+    assert (tmp_path / "site" / "pdf" / "b.pdf").read_bytes() == b"%PDF b, edited"
+
+
+def test_a_file_changed_in_place_with_its_time_put_back_is_written_again(tmp_path):
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"a.svg": b"<svg>good</svg>"}, cache)
+    victim = tmp_path / "site" / "a.svg"
+    st = victim.stat()
+    with open(victim, "r+b") as f:
+        f.write(b"<svg>evil</svg>")
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    session = publish(tmp_path, {"a.svg": b"<svg>good</svg>"}, cache)
+    assert session.linked == 0
+    assert victim.read_bytes() == b"<svg>good</svg>"
+
+
+def test_an_edited_record_links_nothing(tmp_path):
+    """Whoever changes a published file and writes its new identity into the record cannot sign it."""
+    import json
+
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"a.svg": b"<svg>good</svg>"}, cache)
+    victim = tmp_path / "site" / "a.svg"
+    victim.write_bytes(b"<svg>evil</svg>")
+    [record] = [p for p in (cache / "published").iterdir() if not p.name.endswith(store.SUFFIX)]
+    doc = json.loads(record.read_bytes())
+    st = victim.stat()
+    doc["files"]["a.svg"][:4] = [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+    record.write_text(json.dumps(doc))
+    session = publish(tmp_path, {"a.svg": b"<svg>good</svg>"}, cache)
+    assert session.linked == 0
+    assert victim.read_bytes() == b"<svg>good</svg>"
+
+
+def test_a_path_mkdocs_writes_itself_is_unlinked_first_so_the_previous_file_stays(tmp_path):
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"assets/x.js": b"one"}, cache)
+    target, staging = tmp_path / "site", tmp_path / ".site.building"
+    staging.mkdir()
+    session = reuse.begin(staging, target, cache)
+    try:
+        reuse.place_bytes(staging / "assets" / "x.js", b"one")
+        assert session.linked == 1
+        session.release(["assets/x.js"])
+        assert not (staging / "assets" / "x.js").exists()
+        with open(staging / "assets" / "x.js", "wb") as f:  # what MkDocs then does
+            f.write(b"two")
+        reuse.place_bytes(staging / "assets" / "x.js", b"one")  # released: written, not linked
+        assert session.linked == 1
+    finally:
+        reuse.end(session)
+    assert (target / "assets" / "x.js").read_bytes() == b"one"
+
+
+def test_the_audit_is_told_a_placed_files_digest_only_while_it_is_the_file_placed(tmp_path):
+    staging = tmp_path / "stage"
+    staging.mkdir()
+    session = reuse.begin(staging, tmp_path / "site", tmp_path / "cache")
+    try:
+        reuse.place_bytes(staging / "a.html", b"<p>placed</p>")
+        assert reuse.known(staging / "a.html") == sha(b"<p>placed</p>")
+        (staging / "a.html").write_bytes(b"<p>changed, a longer text</p>")
+        assert reuse.known(staging / "a.html") is None
+        (staging / "b.html").write_bytes(b"not placed")
+        assert reuse.known(staging / "b.html") is None
+    finally:
+        reuse.end(session)
+    assert reuse.known(staging / "a.html") is None  # no session: nothing is known
+
+
+def test_a_cached_entry_is_placed_by_its_records_digest_and_a_bad_one_is_refused(tmp_path):
+    from casebook.errors import CasebookError
+
+    entry = tmp_path / "cache" / "pdf" / "x.pdf"
+    store.write(entry, b"%PDF good")
+    assert store.digest(entry) == sha(b"%PDF good")
+    staging = tmp_path / "stage"
+    staging.mkdir()
+    session = reuse.begin(staging, tmp_path / "site", tmp_path / "cache")
+    try:
+        reuse.place_entry(entry, staging / "pdf" / "x.pdf")
+        assert (staging / "pdf" / "x.pdf").read_bytes() == b"%PDF good"
+        entry.write_bytes(b"%PDF evil")
+        with pytest.raises(CasebookError, match="missing or was changed"):
+            reuse.place_entry(entry, staging / "pdf" / "y.pdf")
+    finally:
+        reuse.end(session)
+    assert not (staging / "pdf" / "y.pdf").exists()
