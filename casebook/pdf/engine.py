@@ -184,12 +184,13 @@ def _unlinked(html: str) -> str:
     return html.replace(PRINT_CSS_LINK, "", 1)
 
 
+@lru_cache(maxsize=None)
 def _versions() -> str:
-    import pydyf  # deferred: pydyf is heavy and loaded only when this runs
-    import weasyprint  # deferred: weasyprint is heavy and loaded only when this runs
+    # the installed distributions' versions (what weasyprint.__version__ and pydyf.__version__ say),
+    # read without importing WeasyPrint: an edit whose PDFs all come from the cache never loads it
+    from importlib.metadata import version  # deferred: only a cache key needs it
 
-
-    return f"casebook {casebook_version}; engine {ENGINE_VERSION}; weasyprint {weasyprint.__version__}; pydyf {pydyf.__version__}"
+    return f"casebook {casebook_version}; engine {ENGINE_VERSION}; weasyprint {version('weasyprint')}; pydyf {version('pydyf')}"
 
 
 @lru_cache(maxsize=None)
