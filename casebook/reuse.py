@@ -2,7 +2,8 @@
 
 A build stages a whole new output folder and swaps it in
 (casebook.build.publish).  Most of its bytes are cached artefacts (case
-PDFs, chart images, media) that did not change since the last build:
+PDFs, chart images, media, the finished pages an edit does not reach) that
+did not change since the last build:
 writing them again, and then removing the previous copies, was most of an
 edit's disk traffic (at 1,000 cases some 270 MB written, and as much freed,
 for one edited case).

@@ -44,6 +44,23 @@ from . import material, pagecache
 from .plan import CHART_FILES, Site, page_base
 
 log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+class _PlacedPages(logging.Filter):
+    """MkDocs says "Page skipped" (INFO) for a page whose output is empty: a kept page the
+    adapter placed in the site itself is not skipped, so that line is dropped for it alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.placed: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage() if self.placed else ""
+        return not (msg.startswith("Page skipped: '") and msg[len("Page skipped: '"):].split("'")[0] in self.placed)
+
+
+_SKIPPED = _PlacedPages()
+logging.getLogger("mkdocs.commands.build").addFilter(_SKIPPED)
 PENDING = "<!-- casebook: this case page is being made -->"
 LAST_GZIP_DATE = "2106-02-06"  # the last whole day a gzip header's 32-bit time holds
 
@@ -235,7 +252,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             return None
         session = reuse.session_for(Path(config.site_dir))
         if session is not None:  # MkDocs writes these itself, into whatever file it finds there
-            session.release(f.dest_uri for f in files)
+            session.release(f.dest_uri for f in files if f.src_uri not in self._hits)
+        _SKIPPED.placed = set()
         for file in files.documentation_pages():
             page = file.page
             if page is not None and isinstance(page.update_date, str) and page.update_date > LAST_GZIP_DATE:
@@ -334,6 +352,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if kept is not None:
             self.chart_files.update(kept["charts"])
             self.kept.touch(self._keys[src])
+            if self._place_page(page, kept["html"]):
+                return ""  # in the site already: MkDocs writes nothing ("Page skipped", not logged)
             return kept["html"]
         output = material.fix_page(output)
         key = self._keys.get(src)
@@ -341,6 +361,16 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             _, entries, charts = self._made.pop(src)
             self.kept.put(key, output, entries, sorted(charts))
         return output
+
+    def _place_page(self, page: Page, html: str) -> bool:
+        """A kept page put in a staged site by casebook.reuse (linked from the previous site when
+        that holds these bytes), as MkDocs would write it; False where MkDocs is to write it."""
+        dest = Path(page.file.abs_dest_path)
+        if reuse.session_for(dest.parent) is None or not html.strip():
+            return False
+        reuse.place_bytes(dest, html.encode("utf-8", errors="xmlcharrefreplace"))  # MkDocs' encoding
+        _SKIPPED.placed.add(page.file.src_uri)
+        return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.site is None:

@@ -172,8 +172,8 @@ def inodes(folder: Path) -> dict[str, int]:
 
 
 def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(built, tmp_path):
-    """Case PDFs, chart images and media an edit does not reach are linked from the site the
-    previous build published (casebook.reuse), not written again; one changed there since is not."""
+    """Case PDFs, chart images, media and kept pages an edit does not reach are linked from the
+    site the previous build published (casebook.reuse), not written again; one changed there since is not."""
     root, _made = edited_build(built, tmp_path, lambda r: replace(
         r / "cases" / "glowlab-ph-tiktok.yaml", "tiktok: {followers: 1300,", "tiktok: {followers: 1317,"))
     site = root / "site"
@@ -193,6 +193,8 @@ def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(
     assert "pdf/panaderya-qc-facebook.pdf" in linked  # untouched by either edit
     assert any(rel.startswith("assets/casebook/charts/") for rel in linked)
     assert any(rel.startswith("media/") for rel in linked)
+    assert "cases/panaderya-qc-facebook/index.html" in linked  # a kept page, placed by casebook
+    assert "index.html" not in linked  # made again: MkDocs wrote it
     assert "pdf/thread-and-tide-instagram.pdf" not in linked  # edited: made again
     assert "pdf/zerno-coffee-vk.pdf" not in linked  # changed in place: written from the cache
     assert_same_as_cold(root, tmp_path)
