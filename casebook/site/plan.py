@@ -236,14 +236,18 @@ class Site:
     def plan(self) -> SitePlan:
         plan = SitePlan()
         cases = self.project.public_cases
-        index_meta: dict[str, Any] = {"hide": ["navigation", "toc"], "description": self._site_description()}
+        # The index and the tag pages are lists of cards: out of search, as a tag page is, so a
+        # search finds each case once, on its own page (the index was one 150 KB entry at 1,000
+        # cases that every query matched, parsed again on every edit)
+        index_meta: dict[str, Any] = {"hide": ["navigation", "toc"], "description": self._site_description(),
+                                      "search": {"exclude": True}}
         if self.project.profile:
             index_meta["casebook"] = {"charts": False, "og_title": self.project.profile.name,
                                       "og_description": self._site_description()[:300],
                                       "og_image": self.portfolio_cover(), "og_image_size": [1200, 630]}
         tags = self.tags()
         self.profile_photo()  # its file is in the site even when no page that shows it is rendered
-        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), index_meta, self.render_index,
+        plan.pages.append(SitePage("index.md", self.t.t("ui.cases"), index_meta, self.render_index, search=False,
                                    shows=list(cases), key_parts=(tags, self.pdf)))
         if self.project.profile:
             plan.pages.append(SitePage("about.md", self.t.t("ui.about"), {"hide": ["navigation", "toc"]},

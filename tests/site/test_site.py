@@ -47,6 +47,17 @@ def test_every_public_case_has_a_page_and_a_card(built):
     assert index.count('class="cb-card"') == len(public)
 
 
+def test_search_finds_each_case_on_its_own_page_not_on_the_lists(built):
+    """The index and the tag pages repeat every card: a search finds a case once, on its page."""
+    search = json.loads((built.site / "search" / "search_index.json").read_text("utf-8"))
+    pages = {d["location"].split("#")[0] for d in search["docs"]}
+    assert "" not in pages  # the index
+    assert not any(p.startswith("tags/") for p in pages)
+    for case in (c.case for c in built.project.public_cases):
+        entries = [d for d in search["docs"] if d["location"].split("#")[0] == f"cases/{case.slug}/"]
+        assert any(d["text"] for d in entries), case.slug
+
+
 def test_no_private_case_or_hidden_name_anywhere_in_the_site(built):
     project = built.project
     private = [c.case for c in project.private_cases]
