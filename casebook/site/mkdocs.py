@@ -40,7 +40,7 @@ from casebook.render import covers
 from casebook.render.charts.static import ChartRenderer
 from casebook.settings import CACHE_DIR_NAME, theme_dir
 
-from . import material, pagecache
+from . import jinjacache, material, pagecache
 from .plan import CHART_FILES, Site, page_base
 
 log = logging.getLogger("mkdocs.plugins.casebook")
@@ -258,6 +258,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             page = file.page
             if page is not None and isinstance(page.update_date, str) and page.update_date > LAST_GZIP_DATE:
                 page.update_date = LAST_GZIP_DATE
+        if self.project is not None:  # the theme's templates compiled once, kept signed in the cache folder
+            jinjacache.use(env, Path(self.project.root) / self.config.cache_dir)
         if self._hits:  # a kept page goes through this one-line template: its HTML is already finished
             env.loader = jinja2.ChoiceLoader([jinja2.DictLoader({pagecache.TEMPLATE: pagecache.TEMPLATE_SOURCE}),
                                               env.loader])
