@@ -147,12 +147,15 @@ def _prune(root: Path, start: int, outputs: list[str]) -> int:
         folder = Path(top)
         current = store._VERSIONS.get((os.path.realpath(folder.parent), folder.name))
         for file in files:
+            temp = _TEMP.match(file)
+            if not temp and not file.endswith(store.SUFFIX):
+                continue  # an entry's own file: its record below says what it is (half the stat calls)
             entry = folder / file
             try:
                 st = entry.lstat()
             except OSError:
                 continue
-            if _TEMP.match(file) and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < start:
+            if temp and stat.S_ISREG(st.st_mode) and st.st_mtime_ns < start:
                 entry.unlink(missing_ok=True)  # half a write of a killed build
                 removed += 1
                 continue

@@ -62,6 +62,7 @@ class Session:
         self.placed: dict[str, tuple[str, int, int, int]] = {}  # rel -> (sha256, inode, size, mtime)
         self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
         self.linked = self.written = 0
+        self._made: set[Path] = set()  # folders of the staging folder known to exist
 
     def _load(self) -> dict[str, list]:
         if self.cache is None or not self.target.is_dir():
@@ -104,10 +105,12 @@ class Session:
             st = os.lstat(src)
             if not stat.S_ISREG(st.st_mode) or _identity(st) != old[:4]:
                 return False  # changed, replaced or touched since it was published
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if os.path.lexists(dest):
+            self._folder(dest.parent)
+            try:
+                os.link(src, dest, follow_symlinks=False)
+            except FileExistsError:  # placed before in this build: replaced
                 os.unlink(dest)
-            os.link(src, dest, follow_symlinks=False)
+                os.link(src, dest, follow_symlinks=False)
             now = os.lstat(dest)
             if (now.st_ino, now.st_size, now.st_mtime_ns) != (st.st_ino, st.st_size, st.st_mtime_ns):
                 os.unlink(dest)  # replaced in that very moment: written instead
@@ -116,6 +119,11 @@ class Session:
             return False
         self.placed[rel] = (old[4], now.st_ino, now.st_size, now.st_mtime_ns)
         return True
+
+    def _folder(self, folder: Path) -> None:
+        if folder not in self._made:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
 
     def release(self, paths: Iterable[str]) -> None:
         """Paths (relative, as MkDocs' ``dest_uri``) MkDocs will write itself: it opens the
