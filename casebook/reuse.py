@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from casebook import store
+from casebook.errors import CasebookError
 
 VERSION = "1"
 _sessions: dict[str, "Session"] = {}  # staging folder (absolute path) -> its session
@@ -59,8 +60,9 @@ class Session:
         self.cache = store.Cache(cache_root, "published", VERSION) if cache_root is not None else None
         self.key = store.content_key("published", os.path.realpath(self.target))[:40]
         self.previous = self._load()
-        self.placed: dict[str, tuple[str, int, int, int]] = {}  # rel -> (sha256, inode, size, mtime)
+        self.placed: dict[str, tuple[str, int, int, int, int]] = {}  # rel -> (sha256, inode, size, mtime, ctime)
         self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
+        self.linking = True  # False: every file written (another plugin may write into what it finds)
         self.linked = self.written = 0
         self._made: set[Path] = set()  # folders of the staging folder known to exist
 
@@ -85,7 +87,8 @@ class Session:
         bytes (``digest``), else ``produce()``'s bytes written.  False when there are none."""
         dest = Path(dest)
         rel = self._rel(dest)
-        old = self.previous.get(rel) if rel is not None and digest and rel not in self.foreign else None
+        old = self.previous.get(rel) if rel is not None and digest and self.linking and rel not in self.foreign \
+            else None
         if old is not None and old[4] == digest and self._link(rel, dest, old):
             self.linked += 1
             return True
@@ -93,9 +96,8 @@ class Session:
         if data is None:
             return False
         store.write_file(dest, data)
-        if rel is not None:
-            st = os.lstat(dest)
-            self.placed[rel] = (hashlib.sha256(data).hexdigest(), st.st_ino, st.st_size, st.st_mtime_ns)
+        if rel is not None and rel not in self.foreign:
+            self.placed[rel] = (hashlib.sha256(data).hexdigest(), *_identity(os.lstat(dest)))
             self.written += 1
         return True
 
@@ -117,7 +119,7 @@ class Session:
                 return False
         except OSError:  # another file system, one without links, a file gone: written instead
             return False
-        self.placed[rel] = (old[4], now.st_ino, now.st_size, now.st_mtime_ns)
+        self.placed[rel] = (old[4], *_identity(now))  # the change time this link gave it
         return True
 
     def _folder(self, folder: Path) -> None:
@@ -138,7 +140,7 @@ class Session:
                 pass
 
     def known(self, path: Path) -> str | None:
-        """The sha256 of a placed file, while it is still the file placed."""
+        """The sha256 of a placed file, while it is still the file placed (its change time too)."""
         rel = self._rel(path)
         placed = self.placed.get(rel) if rel is not None else None
         if placed is None:
@@ -147,14 +149,26 @@ class Session:
             st = os.lstat(path)
         except OSError:
             return None
-        return placed[0] if (st.st_ino, st.st_size, st.st_mtime_ns) == placed[1:] else None
+        return placed[0] if _identity(st) == list(placed[1:]) else None
+
+    def check(self) -> None:
+        """Before the publish: every placed file is still the file placed (a linked one is also the
+        previous site's, which someone may edit in place during the build); else nothing is published."""
+        for rel, placed in self.placed.items():
+            try:
+                same = _identity(os.lstat(self.staging / rel)) == list(placed[1:])
+            except OSError:
+                same = False
+            if not same:
+                raise CasebookError(f"{rel} changed in the site folder during the build (it is linked "
+                                          f"to the published site's file); nothing was published; build again")
 
     def save(self) -> None:
         """After the publish (the staged folder is now ``target``): record the placed files."""
         if self.cache is None:
             return
         files = {}
-        for rel, (digest, ino, size, mtime) in sorted(self.placed.items()):
+        for rel, (digest, ino, size, mtime, _ctime) in sorted(self.placed.items()):
             try:
                 st = os.lstat(self.target / rel)
             except OSError:

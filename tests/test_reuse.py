@@ -131,3 +131,44 @@ def test_a_cached_entry_is_placed_by_its_records_digest_and_a_bad_one_is_refused
     finally:
         reuse.end(session)
     assert not (staging / "pdf" / "y.pdf").exists()
+
+
+def test_a_linked_file_edited_in_place_during_the_build_stops_the_publish(tmp_path):
+    """A linked file is also the published site's: edited there after it was placed (time put
+    back), the audit is told nothing about it and nothing is published."""
+    from casebook.errors import CasebookError
+
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"pdf/a.pdf": b"%PDF good"}, cache)
+    target, staging = tmp_path / "site", tmp_path / ".site.building"
+    staging.mkdir()
+    session = reuse.begin(staging, target, cache)
+    try:
+        reuse.place_bytes(staging / "pdf" / "a.pdf", b"%PDF good")
+        assert session.linked == 1
+        assert reuse.known(staging / "pdf" / "a.pdf") == sha(b"%PDF good")
+        live = target / "pdf" / "a.pdf"
+        st = live.stat()
+        with open(live, "r+b") as f:
+            f.write(b"%PDF evil")
+        os.utime(live, ns=(st.st_atime_ns, st.st_mtime_ns))
+        assert reuse.known(staging / "pdf" / "a.pdf") is None  # the audit reads it
+        with pytest.raises(CasebookError, match="changed in the site folder during the build"):
+            session.check()
+    finally:
+        reuse.end(session)
+
+
+def test_nothing_is_linked_when_linking_is_off(tmp_path):
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"a.svg": b"<svg/>"}, cache)
+    target, staging = tmp_path / "site", tmp_path / ".site.building"
+    staging.mkdir()
+    session = reuse.begin(staging, target, cache)
+    session.linking = False  # another MkDocs plugin may write into what it finds
+    try:
+        reuse.place_bytes(staging / "a.svg", b"<svg/>")
+    finally:
+        reuse.end(session)
+    assert (session.linked, session.written) == (0, 1)
+    assert (staging / "a.svg").stat().st_ino != (target / "a.svg").stat().st_ino

@@ -184,7 +184,7 @@ def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: 
         except MkDocsException as exc:
             raise CasebookError(f"build failed: {exc}") from None
         findings = run_audit(tmp, plugin.project or project, extra_paths=(str(tmp),),
-                         cache_dir=cache / "audit")
+                         cache_dir=root / plugin.config.cache_dir / "audit")  # a throwaway one if it had to be
         if findings:
             for f in findings[:50]:
                 logging.getLogger("casebook").error(f.format())
@@ -194,11 +194,13 @@ def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: 
             )
         pages = sum(1 for _ in tmp.rglob("index.html"))
         pdfs = sum(1 for _ in tmp.rglob("*.pdf"))
+        session.check()  # what was audited is what is published, linked files included
     session.save()  # published, the previous site gone: what the next build may link
     result = BuildResult(target, pages, pdfs)
     if pdir is not None:
         with staged(pdir) as ptmp, _reusing(ptmp, pdir, cache) as psession:
-            build_private_outputs(project, ptmp, cache_dir=cache)
+            build_private_outputs(project, ptmp, cache_dir=root / plugin.config.cache_dir)
+            psession.check()
         psession.save()
         result.private_dir = pdir
     return result

@@ -141,7 +141,7 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
         path = work.pdf_path(loaded, "case")
         job = Job(None, out / f"{loaded.case.slug}.pdf", (), key=path.stem, cached=loaded.case.slug in had)
         reuse.place_entry(path, job.out)
-        job.size = path.stat().st_size
+        job.size = job.out.stat().st_size  # the cached file may be gone meanwhile: the placed one is not
         stats.jobs.append(job)
     joins = []  # (cases, where, total): the portfolio, then one per tag page, the cached case PDFs joined again
     if cases:

@@ -6,8 +6,9 @@ can keep compiled templates (a *bytecode cache*), but what it loads is code:
 here each one is a :class:`casebook.store.Cache` entry, signed with the
 user's key, so a planted or edited entry is a miss, never code that runs.
 Jinja checks each entry against its template's source; the cache's version
-holds the library versions and the environment's compile options, so a
-changed option compiles afresh.
+holds the library versions, the environment's compile options and its
+filters and tests (compiled code says which exist and what each is passed),
+so a change there compiles afresh.
 """
 
 from __future__ import annotations
@@ -44,8 +45,12 @@ def _fingerprint(env: jinja2.Environment) -> str | None:
         return None
     from importlib.metadata import version  # deferred: only a cache's version needs it
 
+    # compiled code also says which filters and tests exist and what each is passed (context,
+    # eval context, environment): a plugin that redefines one compiles afresh
+    passes = [f"{kind}:{name}:{getattr(fn, 'jinja_pass_arg', None)!r}"
+              for kind, table in (("filter", env.filters), ("test", env.tests)) for name, fn in sorted(table.items())]
     parts = [version("jinja2"), version("mkdocs"), version("mkdocs-material"), str(env.autoescape),
-             *sorted(env.extensions), *(repr(getattr(env, name)) for name in _OPTIONS)]
+             str(env.is_async), *sorted(env.extensions), *(repr(getattr(env, name)) for name in _OPTIONS), *passes]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:24]
 
 

@@ -215,6 +215,10 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         self.kept = None
         if pagecache.usable(config):
             self.kept = pagecache.PageCache(Path(self.project.root) / self.config.cache_dir / "finished")
+        else:  # another plugin or hook may write into a file it finds: nothing is linked (casebook.reuse)
+            session = reuse.session_for(Path(config.site_dir))
+            if session is not None:
+                session.linking = False
         made = []
         # case pages last: MkDocs renders the others while the workers make them
         for page in sorted(plan.pages, key=lambda p: p.case is not None):

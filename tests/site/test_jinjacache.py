@@ -65,3 +65,13 @@ def test_an_environment_whose_compiling_cannot_be_fingerprinted_keeps_nothing(tm
     assert env.bytecode_cache is None
     env, _ = env_with({"a.html": "x"}, tmp_path, autoescape=True)
     assert env.bytecode_cache is not None
+
+
+def test_a_filter_redefined_with_another_calling_convention_compiles_afresh(tmp_path):
+    templates = {"a.html": "{{ 'x'|shout }}"}
+    plain, _ = env_with(templates, tmp_path)
+    plain.filters["shout"] = lambda s: s.upper()
+    before = jinjacache._fingerprint(plain)
+    with_context, _ = env_with(templates, tmp_path)
+    with_context.filters["shout"] = jinja2.pass_context(lambda ctx, s: s.upper() + "!")
+    assert jinjacache._fingerprint(with_context) != before
