@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,7 @@ class ChartRenderer:
             shared = user_cache_dir()
             cached = store.read_text(shared / name) if shared is not None else None
             if cached is None:
-                cached = vlc.javascript_bundle()
+                cached = _bundle_elsewhere() or vlc.javascript_bundle()
                 if shared is not None:
                     store.write_quietly(shared / name, cached.encode("utf-8"))
             self._write(name, cached)
@@ -177,6 +178,30 @@ class ChartRenderer:
         if key in self._memory:
             return hashlib.sha256(self._memory[key].encode("utf-8")).hexdigest()
         return store.digest(path)
+
+
+def _bundle_elsewhere() -> str | None:
+    """vl-convert's bundle made by a short-lived Python process, not in the build's own.
+
+    Making it starts vl-convert's JavaScript engine, which kept about 120 MiB
+    and four threads in the build process for the rest of a cold build (the
+    build's peak memory, and a build with threads cannot fork its later
+    pools); the build process itself only draws PNGs with vl-convert, which
+    needs no engine.  None when that process fails: made here instead.
+    """
+    import subprocess  # deferred: only a build without the bundle in any cache needs it
+
+    code = "import sys, vl_convert; sys.stdout.buffer.write(vl_convert.javascript_bundle().encode('utf-8'))"
+    try:
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0 or not done.stdout:
+        return None
+    try:
+        return done.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def user_cache_dir() -> Path | None:

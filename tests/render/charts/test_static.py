@@ -7,6 +7,7 @@ count conversions instead of timing them.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import vl_convert as vlc
 
 from casebook.compute import facts as compute
 from casebook.render.charts.static import ChartRenderer, cache_key, clean_svg, static_spec, user_cache_dir
-from casebook.render.charts import build_charts, d3_locale
+from casebook.render.charts import build_charts, d3_locale, static
 from casebook.render.i18n import Translator
 from casebook.load.model import Case
 
@@ -252,6 +253,7 @@ def test_bundle_is_made_once_and_cached_on_disk(tmp_path, monkeypatch, own_cache
         return "window.vegaEmbed = function () {};"
 
     monkeypatch.setattr(vlc, "javascript_bundle", fake_bundle)
+    monkeypatch.setattr(static, "_bundle_elsewhere", fake_bundle)
     r = ChartRenderer(tmp_path / "cache")
     assert r.bundle_js() == r.bundle_js() == "window.vegaEmbed = function () {};"
     assert calls == [1]
@@ -269,6 +271,7 @@ def test_a_new_project_takes_the_bundle_from_the_users_cache_only_when_its_recor
         return "window.vegaEmbed = function () {};"
 
     monkeypatch.setattr(vlc, "javascript_bundle", fake_bundle)
+    monkeypatch.setattr(static, "_bundle_elsewhere", fake_bundle)
     assert ChartRenderer(tmp_path / "one").bundle_js() == "window.vegaEmbed = function () {};"
     # another project (an empty chart cache) of the same user: not made again, and kept in its own cache too
     assert ChartRenderer(tmp_path / "two").bundle_js() == "window.vegaEmbed = function () {};"
@@ -280,6 +283,19 @@ def test_a_new_project_takes_the_bundle_from_the_users_cache_only_when_its_recor
     shared[0].write_text("alert('planted');", "utf-8")
     assert ChartRenderer(tmp_path / "three").bundle_js() == "window.vegaEmbed = function () {};"
     assert calls == [1, 1]
+
+
+def test_the_bundle_is_made_in_another_process_so_the_build_starts_no_javascript_engine(
+        tmp_path, monkeypatch, own_cache_key):
+    """Made here, vl-convert's engine kept ~120 MiB and four threads in the build for good."""
+    def not_here(*args, **kwargs):
+        raise AssertionError("the bundle was made in the build process")
+
+    monkeypatch.setattr(vlc, "javascript_bundle", not_here)
+    threads = len(os.listdir("/proc/self/task"))
+    bundle = ChartRenderer(tmp_path / "cache").bundle_js()
+    assert "vegaEmbed" in bundle and len(bundle) > 100_000
+    assert len(os.listdir("/proc/self/task")) == threads
 
 
 @pytest.fixture(scope="module")
