@@ -3,9 +3,8 @@
 A build stages a whole new output folder and swaps it in
 (casebook.build.publish).  Most of its bytes are cached artefacts (case
 PDFs, chart images, media, the finished pages an edit does not reach) that
-did not change since the last build:
-writing them again, and then removing the previous copies, was most of an
-edit's disk traffic (at 1,000 cases some 270 MB written, and as much freed,
+did not change since the last build: writing them again, and then removing
+the previous copies, was most of an edit's disk traffic (at 1,000 cases some 270 MB written, and as much freed,
 for one edited case).
 
 While a build stages a folder, a :class:`Session` places such files:
@@ -154,14 +153,10 @@ class Session:
     def check(self) -> None:
         """Before the publish: every placed file is still the file placed (a linked one is also the
         previous site's, which someone may edit in place during the build); else nothing is published."""
-        for rel, placed in self.placed.items():
-            try:
-                same = _identity(os.lstat(self.staging / rel)) == list(placed[1:])
-            except OSError:
-                same = False
-            if not same:
+        for rel in self.placed:
+            if self.known(self.staging / rel) is None:
                 raise CasebookError(f"{rel} changed in the site folder during the build (it is linked "
-                                          f"to the published site's file); nothing was published; build again")
+                                    f"to the published site's file); nothing was published; build again")
 
     def save(self) -> None:
         """After the publish (the staged folder is now ``target``): record the placed files."""
@@ -201,12 +196,13 @@ def session_for(path: Path) -> Session | None:
     return None
 
 
-def place(dest: Path, digest: str | None, produce: Callable[[], bytes | None]) -> bool:
+def place(dest: Path, produce: Callable[[], bytes | None], digest: Callable[[], str | None]) -> bool:
     """A file at ``dest``: in a staged build, linked from the previous output when that holds
-    these bytes; else ``produce()``'s bytes written.  False when there are none."""
+    the bytes whose sha256 ``digest()`` gives; else ``produce()``'s bytes written.  False when
+    there are none.  ``digest`` is asked only in a staged build."""
     session = session_for(Path(dest).parent)
     if session is not None:
-        return session.place(dest, digest, produce)
+        return session.place(dest, digest(), produce)
     data = produce()
     if data is None:
         return False
@@ -217,15 +213,13 @@ def place(dest: Path, digest: str | None, produce: Callable[[], bytes | None]) -
 def place_entry(src: Path, dest: Path) -> None:
     """A cached artefact (the casebook.store entry ``src``) at ``dest``: linked from the
     previous output when that holds the same bytes, else its verified bytes copied."""
-    digest = store.digest(src) if session_for(Path(dest).parent) is not None else None
-    if not place(dest, digest, lambda: store.read(src)):
+    if not place(dest, lambda: store.read(src), lambda: store.digest(src)):
         store.copy_verified(src, dest)  # says what is wrong
 
 
 def place_bytes(dest: Path, data: bytes) -> None:
     """Bytes at ``dest``: linked from the previous output when that holds the same."""
-    digest = hashlib.sha256(data).hexdigest() if session_for(Path(dest).parent) is not None else None
-    place(dest, digest, lambda: data)
+    place(dest, lambda: data, lambda: hashlib.sha256(data).hexdigest())
 
 
 def known(path: Path) -> str | None:

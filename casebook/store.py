@@ -242,19 +242,14 @@ class Cache:
     def read(self, key: str) -> bytes | None:
         """The entry's bytes when its record vouches for them in this version, else None."""
         path = self.path(key)
-        _hold(self.root)
+        found = self._record(path)
         try:
-            record = _read_file(sidecar(path), 512).decode("ascii")
-            data = _read_file(path)
-        except (OSError, UnicodeDecodeError, ValueError):
+            data = _read_file(path) if found is not None else None
+        except (OSError, ValueError):
             return None
-        generation = (record.split() + ["", "", "", "", ""])[4]
-        if _generation != "-" and generation != _generation:
-            return None  # written before this forced build
-        if not hmac.compare_digest(record, self._seal(key, data, generation)):
+        if data is None or not hmac.compare_digest(found[0], self._seal(key, data, found[1])):
             return None  # changed, swapped, unsigned, of another version or another cache
-        touch(path)  # used by this build: pruning keeps it
-        used_here[os.path.join(_real(str(self.folder)), key)] = self.version
+        self._used(path, key)
         return data
 
     def digest(self, key: str) -> str | None:
@@ -266,20 +261,32 @@ class Cache:
         not.  Marks the entry used, as a read does.
         """
         path = self.path(key)
+        found = self._record(path)
+        if found is None:
+            return None
+        record, generation = found
+        digest = (record.split() + [""] * 6)[5]
+        if len(digest) != 64 or not hmac.compare_digest(record, self._seal(key, b"", generation, digest)):
+            return None
+        self._used(path, key)
+        return digest
+
+    def _record(self, path: Path) -> tuple[str, str] | None:
+        """An entry's record and the build that signed it (None: no record, or one a forced
+        build must not take)."""
         _hold(self.root)
         try:
             record = _read_file(sidecar(path), 512).decode("ascii")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
-        fields = record.split() + ["", "", "", "", "", ""]
-        generation, digest = fields[4], fields[5]
+        generation = (record.split() + [""] * 5)[4]
         if _generation != "-" and generation != _generation:
-            return None
-        if len(digest) != 64 or not hmac.compare_digest(record, self._seal(key, b"", generation, digest)):
-            return None
-        touch(path)
+            return None  # written before this forced build
+        return record, generation
+
+    def _used(self, path: Path, key: str) -> None:
+        touch(path)  # used by this build: pruning keeps it
         used_here[os.path.join(_real(str(self.folder)), key)] = self.version
-        return digest
 
     def read_text(self, key: str) -> str | None:
         return _text(self.read(key))

@@ -18,9 +18,8 @@ def sha(data: bytes) -> str:
 
 def publish(tmp_path, files: dict[str, bytes], cache) -> reuse.Session:
     """One staged build of tmp_path/site placing ``files``, published the way casebook.build.publish does."""
-    target, staging = tmp_path / "site", tmp_path / ".site.building"
-    staging.mkdir()
-    session = reuse.begin(staging, target, cache)
+    target = tmp_path / "site"
+    session, staging = staged_session(tmp_path, cache)
     try:
         for rel, data in files.items():
             reuse.place_bytes(staging / rel, data)
@@ -34,6 +33,21 @@ def publish(tmp_path, files: dict[str, bytes], cache) -> reuse.Session:
     os.rename(staging, target)
     session.save()
     return session
+
+
+def edit_in_place(path, data: bytes) -> None:
+    """What someone editing a published file does to hide it: same inode, size and time."""
+    st = path.stat()
+    with open(path, "r+b") as f:
+        f.write(data)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def staged_session(tmp_path, cache) -> tuple[reuse.Session, object]:
+    """A session for the next build of tmp_path/site, and its staging folder."""
+    staging = tmp_path / ".site.building"
+    staging.mkdir()
+    return reuse.begin(staging, tmp_path / "site", cache), staging
 
 
 def test_the_same_bytes_at_the_same_path_are_linked_and_other_bytes_written(tmp_path):
@@ -50,10 +64,7 @@ def test_a_file_changed_in_place_with_its_time_put_back_is_written_again(tmp_pat
     cache = tmp_path / "cache"
     publish(tmp_path, {"a.svg": b"<svg>good</svg>"}, cache)
     victim = tmp_path / "site" / "a.svg"
-    st = victim.stat()
-    with open(victim, "r+b") as f:
-        f.write(b"<svg>evil</svg>")
-    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    edit_in_place(victim, b"<svg>evil</svg>")
     session = publish(tmp_path, {"a.svg": b"<svg>good</svg>"}, cache)
     assert session.linked == 0
     assert victim.read_bytes() == b"<svg>good</svg>"
@@ -80,9 +91,8 @@ def test_an_edited_record_links_nothing(tmp_path):
 def test_a_path_mkdocs_writes_itself_is_unlinked_first_so_the_previous_file_stays(tmp_path):
     cache = tmp_path / "cache"
     publish(tmp_path, {"assets/x.js": b"one"}, cache)
-    target, staging = tmp_path / "site", tmp_path / ".site.building"
-    staging.mkdir()
-    session = reuse.begin(staging, target, cache)
+    target = tmp_path / "site"
+    session, staging = staged_session(tmp_path, cache)
     try:
         reuse.place_bytes(staging / "assets" / "x.js", b"one")
         assert session.linked == 1
@@ -140,18 +150,12 @@ def test_a_linked_file_edited_in_place_during_the_build_stops_the_publish(tmp_pa
 
     cache = tmp_path / "cache"
     publish(tmp_path, {"pdf/a.pdf": b"%PDF good"}, cache)
-    target, staging = tmp_path / "site", tmp_path / ".site.building"
-    staging.mkdir()
-    session = reuse.begin(staging, target, cache)
+    session, staging = staged_session(tmp_path, cache)
     try:
         reuse.place_bytes(staging / "pdf" / "a.pdf", b"%PDF good")
         assert session.linked == 1
         assert reuse.known(staging / "pdf" / "a.pdf") == sha(b"%PDF good")
-        live = target / "pdf" / "a.pdf"
-        st = live.stat()
-        with open(live, "r+b") as f:
-            f.write(b"%PDF evil")
-        os.utime(live, ns=(st.st_atime_ns, st.st_mtime_ns))
+        edit_in_place(tmp_path / "site" / "pdf" / "a.pdf", b"%PDF evil")
         assert reuse.known(staging / "pdf" / "a.pdf") is None  # the audit reads it
         with pytest.raises(CasebookError, match="changed in the site folder during the build"):
             session.check()
@@ -162,9 +166,8 @@ def test_a_linked_file_edited_in_place_during_the_build_stops_the_publish(tmp_pa
 def test_nothing_is_linked_when_linking_is_off(tmp_path):
     cache = tmp_path / "cache"
     publish(tmp_path, {"a.svg": b"<svg/>"}, cache)
-    target, staging = tmp_path / "site", tmp_path / ".site.building"
-    staging.mkdir()
-    session = reuse.begin(staging, target, cache)
+    target = tmp_path / "site"
+    session, staging = staged_session(tmp_path, cache)
     session.linking = False  # another MkDocs plugin may write into what it finds
     try:
         reuse.place_bytes(staging / "a.svg", b"<svg/>")

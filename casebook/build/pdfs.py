@@ -184,7 +184,7 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
     cached = _joined_path(work, parts, out_path, total, cover)
     # the previous site's copy where it holds these bytes, else the cached one read:
     # missing, changed or unsigned, it is joined again
-    if reuse.place(out_path, store.digest(cached), lambda: store.read(cached)):
+    if reuse.place(out_path, lambda: store.read(cached), lambda: store.digest(cached)):
         return 0
     counts = _page_counts(work, cases, parts)
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)

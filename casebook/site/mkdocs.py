@@ -141,8 +141,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if renderer.file_path(name) is None:
             return False
         # only what the cache's signed record vouches for
-        if not reuse.place(site_dir / CHART_FILES / name, renderer.file_digest(name),
-                           lambda: renderer.file_bytes(name)):
+        if not reuse.place(site_dir / CHART_FILES / name, lambda: renderer.file_bytes(name),
+                           lambda: renderer.file_digest(name)):
             return False
         self._charts_written.add(name)
         return True
