@@ -39,7 +39,8 @@ from casebook.load.media import profile_photo
 from casebook.load.project import Project
 from casebook.pdf import standalone_html
 from casebook.pdf.compose import case_doc, report_doc
-from casebook.pdf.engine import ENGINE_VERSION, _mp_context, _progress, pdf_options, render_html, roots_of, worker_count
+from casebook.pdf.engine import (ENGINE_VERSION, _mp_context, _os_threads, _progress, pdf_options, render_html,
+                                  roots_of, worker_count)
 from casebook.site.plan import CHART_FILES
 
 from .fingerprint import case_key, project_digest
@@ -48,6 +49,7 @@ from .lifeline import worker_pool
 log = logging.getLogger("casebook")
 
 PAGE_VERSION = "1"  # bump when what a page key covers changes
+ROTATE = 300  # tasks a pool makes before fresh workers are forked (see CaseWork._next_pool)
 
 
 def private_pdfs(project: Project) -> list[tuple[LoadedCase, str]]:
@@ -94,6 +96,9 @@ class CaseWork:
         self._vouched: set[Path] = set()  # cached PDFs found good in this build
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[tuple[str, str], tuple[Task, Any]] = {}
+        self._queue: list[Task] = []  # tasks for the pools still to come (see ROTATE)
+        self._ctx: Any = None
+        self._workers = 0
         self._progress: Any = None
 
     # -- keys and paths --------------------------------------------------------
@@ -232,34 +237,94 @@ class CaseWork:
             one = order[0]
             order = [Task(one.slug, page_base=one.page_base), Task(one.slug, pdf_kind=one.pdf_kind)]
             workers = 2
-        self._pool = worker_pool(workers, ctx)
-        self._pending = {(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in order}
+        self._ctx, self._workers, self._queue = ctx, workers, order
+        self._next_pool()
         self._progress = _progress(len(order), label)  # after the fork: it may start a thread
         for _task, fut in self._pending.values():
-            fut.add_done_callback(lambda _f: self._progress.advance())
+            fut.add_done_callback(self._advance)
+
+    def _advance(self, _fut: Any) -> None:
+        if self._progress is not None:
+            self._progress.advance()
+
+    def _next_pool(self, first: str | None = None) -> None:
+        """Fork a fresh pool for the next ROTATE tasks of the queue (case ``first``'s first).
+
+        A worker grows as it makes cases (the chart engine's heap, WeasyPrint's
+        caches; not Python objects, so nothing to free by hand): at 1,000 cases
+        the two workers ended at about 380 MiB each.  Workers forked again
+        after every ROTATE tasks start from the build's shared pages instead.
+        A process with other threads is not forked (see _mp_context): should
+        one have started meanwhile, the rest is made here.
+        """
+        if first is not None:
+            self._queue.sort(key=lambda t: t.slug != first)  # stable: the rest keep their order
+        batch, self._queue = self._queue[:ROTATE], self._queue[ROTATE:]
+        if self._progress is not None:
+            self._progress.pause()  # its refresh thread ends: this process forks with one thread
+        try:
+            if not _one_thread():
+                for task in batch + self._queue:
+                    self._note(task, _guarded(self, task))
+                    self._advance(None)
+                self._queue = []
+                return
+            self._pool = worker_pool(min(self._workers, len(batch)), self._ctx)
+            self._pending = {(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in batch}
+        finally:
+            if self._progress is not None:
+                self._progress.resume()
+        if self._progress is not None:
+            for _task, fut in self._pending.values():
+                fut.add_done_callback(self._advance)
 
     def wait(self, slug: str | None = None) -> None:
         """Wait for one case's page (slug) or for everything still being made."""
-        if not self._pending:
+        if not self._pending and not self._queue:
             return
         started = time.perf_counter()
         try:
             if slug is not None:
-                for part in ("page", "both"):
-                    item = self._pending.pop((slug, part), None)
-                    if item is not None:
-                        self._collect(*item)
-                if self._pending:
+                self._collect_case(slug)
+                if self._queue and all(fut.done() for _task, fut in self._pending.values()):
+                    self._drain()  # this pool is done: the next one starts now, not when asked
+                    self._next_pool()
+                if self._pending or self._queue:
                     return
             else:
-                for name in list(self._pending):
-                    self._collect(*self._pending.pop(name))
+                while True:
+                    self._drain()
+                    if not self._queue:
+                        break
+                    self._next_pool()
         except BaseException:
             self.close()
             raise
         finally:
             self.stats.seconds += time.perf_counter() - started
         self.close()
+
+    def _collect_case(self, slug: str) -> None:
+        """Collect what is made of one case, starting the pool that holds it if it is queued."""
+        while True:
+            found = False
+            for part in ("page", "both"):
+                item = self._pending.pop((slug, part), None)
+                if item is not None:
+                    self._collect(*item)
+                    found = True
+            if found or not any(task.slug == slug for task in self._queue):
+                return
+            self._drain()
+            self._next_pool(first=slug)
+
+    def _drain(self) -> None:
+        """Collect everything the current pool holds and stop it."""
+        for name in list(self._pending):
+            self._collect(*self._pending.pop(name))
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def _collect(self, task: Task, fut: Any) -> None:
         try:
@@ -275,7 +340,7 @@ class CaseWork:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-        self._pending = {}
+        self._pending, self._queue = {}, []
         if self._progress is not None:
             self._progress.close()
             self._progress = None
@@ -328,6 +393,17 @@ class CaseWork:
 _CURRENT: CaseWork | None = None
 
 
+def _one_thread(settle: float = 2.0) -> bool:
+    """Whether this process runs one thread, giving the threads of a pool just shut down the
+    moment they take to leave the kernel's list after they were joined."""
+    deadline = time.monotonic() + settle
+    while _os_threads() > 1:
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.002)
+    return True
+
+
 def _part(task: Task) -> str:
     if task.page_base is not None and task.pdf_kind is not None:
         return "both"
@@ -336,6 +412,8 @@ def _part(task: Task) -> str:
 
 def _work(task: Task) -> dict:
     assert _CURRENT is not None, "a case worker runs in a process forked from a build"
+    # The build's batch came along with the fork: a worker waits for nothing, forks nothing.
+    _CURRENT._pending, _CURRENT._queue, _CURRENT._pool = {}, [], None
     result = _guarded(_CURRENT, task)
     _CURRENT._forget(task.slug)
     return result

@@ -266,6 +266,12 @@ class _NoProgress:
     def advance(self) -> None:
         pass
 
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -288,6 +294,13 @@ class _RichProgress:
 
     def advance(self) -> None:
         self.progress.advance(self.task)
+
+    def pause(self) -> None:
+        """Stop the refresh thread (a fresh pool is forked from a process with one thread)."""
+        self.progress.stop()
+
+    def resume(self) -> None:
+        self.progress.start()
 
     def close(self) -> None:
         self.progress.stop()

@@ -25,3 +25,54 @@ def test_worker_page_equals_in_process_page(tmp_path):
     finally:
         work.close()
     assert made == alone
+
+
+# Run in a process of its own: a test runner's worker has threads of its own, and a process with
+# threads never forks a pool (the cases are then made in-process, one after another).
+_ROTATION = """
+import json, sys
+from pathlib import Path
+from casebook.build import casework
+from casebook.load.project import open_project
+from casebook.site.plan import Site, page_base
+
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+project = open_project(root)
+cases = [(c, page_base(f"cases/{c.case.slug}/")) for c in project.public_cases]
+alone = {c.case.slug: Site(project).render_case(c, base) for c, base in cases}
+pools = []
+real_pool = casework.worker_pool
+casework.worker_pool = lambda *a, **k: pools.append(a[0]) or real_pool(*a, **k)
+casework.ROTATE = 2
+site = Site(project)
+work = casework.CaseWork(project, cache, site=site)
+site.work = work
+try:
+    work.start(pages=cases, pdfs=[])
+    last, base = cases[-1]  # asked first: its pool starts before those queued ahead of it
+    made = {last.case.slug: site.render_case(last, base)}
+    work.wait()
+    made |= {c.case.slug: site.render_case(c, b) for c, b in cases[:-1]}
+finally:
+    work.close()
+print(json.dumps({"cases": len(cases), "pools": pools, "same": made == alone, "made": work.stats.made}))
+"""
+
+
+def test_pools_forked_afresh_make_every_page_as_one_pool_does(tmp_path):
+    """A large batch is made by pools forked one after another (a worker's memory grows with what
+    it makes): every page is still the page made in-process, and each case is made once, whether
+    MkDocs asks for a case of a later pool first or waits for everything."""
+    import json
+    import subprocess
+    import sys
+
+    root = copy_demo(tmp_path / "p")
+    run = subprocess.run([sys.executable, "-c", _ROTATION, str(root), str(tmp_path / "cache")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.splitlines()[-1])
+    assert got["cases"] >= 5
+    assert got["same"]
+    assert len(got["pools"]) == -(-got["cases"] // 2)  # two cases a pool
+    assert got["made"] == got["cases"]
