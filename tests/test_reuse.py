@@ -175,3 +175,29 @@ def test_nothing_is_linked_when_linking_is_off(tmp_path):
         reuse.end(session)
     assert (session.linked, session.written) == (0, 1)
     assert (staging / "a.svg").stat().st_ino != (target / "a.svg").stat().st_ino
+
+
+def test_a_file_named_by_its_content_key_is_linked_without_asking_the_cache(tmp_path):
+    """A chart image's name says what it holds: the previous site's file of that name, still as
+    published, is linked and the cache is not read; anything else comes from the cache."""
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"charts/k1.svg": b"<svg>one</svg>", "charts/k2.svg": b"<svg>two</svg>"}, cache)
+    edit_in_place(tmp_path / "site" / "charts" / "k2.svg", b"<svg>bad</svg>")
+    session, staging = staged_session(tmp_path, cache)
+    asked = []
+
+    def produce(name: str, data: bytes):
+        return lambda: asked.append(name) or data
+
+    try:
+        assert reuse.place(staging / "charts" / "k1.svg", produce("k1", b"<svg>one</svg>"), reuse.NAMED)
+        assert reuse.place(staging / "charts" / "k2.svg", produce("k2", b"<svg>two</svg>"), reuse.NAMED)
+        assert reuse.place(staging / "charts" / "k3.svg", produce("k3", b"<svg>three</svg>"), reuse.NAMED)
+        assert not reuse.place(staging / "charts" / "k4.svg", lambda: None, reuse.NAMED)  # in no cache either
+    finally:
+        reuse.end(session)
+    assert asked == ["k2", "k3"]  # k1 linked; k2 changed in place since it was published; k3 new
+    assert (session.linked, session.written) == (1, 2)
+    assert (staging / "charts" / "k1.svg").stat().st_ino == (tmp_path / "site" / "charts" / "k1.svg").stat().st_ino
+    assert (staging / "charts" / "k2.svg").read_bytes() == b"<svg>two</svg>"
+    assert not (staging / "charts" / "k4.svg").exists()

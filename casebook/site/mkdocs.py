@@ -140,9 +140,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         renderer = self.renderer
         if renderer.file_path(name) is None:
             return False
-        # only what the cache's signed record vouches for
-        if not reuse.place(site_dir / CHART_FILES / name, lambda: renderer.file_bytes(name),
-                           lambda: renderer.file_digest(name)):
+        # a chart's name is the content key of what it is drawn from: the previous site's file of
+        # that name as published, else only what the cache's signed record vouches for
+        if not reuse.place(site_dir / CHART_FILES / name, lambda: renderer.file_bytes(name), reuse.NAMED):
             return False
         self._charts_written.add(name)
         return True

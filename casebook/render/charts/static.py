@@ -169,16 +169,6 @@ class ChartRenderer:
             return self._memory[key].encode("utf-8")
         return store.read(path)
 
-    def file_digest(self, name: str) -> str | None:
-        """The sha256 of the cached SVG of that name, from its signed record (not read)."""
-        path = self.file_path(name)
-        if path is None:
-            return None
-        key = name[:-len(".svg")]
-        if key in self._memory:
-            return hashlib.sha256(self._memory[key].encode("utf-8")).hexdigest()
-        return store.digest(path)
-
 
 def _bundle_elsewhere() -> str | None:
     """vl-convert's bundle made by a short-lived Python process, not in the build's own.
