@@ -263,7 +263,7 @@ class CaseWork:
         if self._progress is not None:
             self._progress.pause()  # its refresh thread ends: this process forks with one thread
         try:
-            if not _one_thread():
+            if _os_threads() > 1:  # the pool before has left none (lifeline's shutdown)
                 for task in batch + self._queue:
                     self._note(task, _guarded(self, task))
                     self._advance(None)
@@ -391,17 +391,6 @@ class CaseWork:
 
 
 _CURRENT: CaseWork | None = None
-
-
-def _one_thread(settle: float = 2.0) -> bool:
-    """Whether this process runs one thread, giving the threads of a pool just shut down the
-    moment they take to leave the kernel's list after they were joined."""
-    deadline = time.monotonic() + settle
-    while _os_threads() > 1:
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.002)
-    return True
 
 
 def _part(task: Task) -> str:

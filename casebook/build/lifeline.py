@@ -66,12 +66,28 @@ def _pool_class():
 
     class Pool(ProcessPoolExecutor):
         def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+            running = {t.native_id for t in threading.enumerate()}
             try:
                 super().shutdown(wait=wait, cancel_futures=cancel_futures)
+                if wait:
+                    _settle(running - {t.native_id for t in threading.enumerate()})
             finally:
                 gc.unfreeze()
 
     return Pool
+
+
+def _settle(joined: set, limit: float = 2.0) -> None:
+    """Wait until threads just joined (the pool's) have also left the kernel's list, a moment
+    after the join: a pool is forked only from a process that runs one thread."""
+    deadline = time.monotonic() + limit
+    while joined and time.monotonic() < deadline:
+        try:
+            joined = joined & {int(t) for t in os.listdir("/proc/self/task")}
+        except OSError:  # not Linux: threads are not counted there (casebook.pdf.engine._os_threads)
+            return
+        if joined:
+            time.sleep(0.002)
 
 
 def _start_worker(build_pid: int, generation: str) -> None:
