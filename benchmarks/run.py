@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import platform
@@ -115,34 +114,9 @@ def _pss(pid: int) -> int:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"NO_MKDOCS_2_WARNING": "1"}
 
 
-def probe() -> float:
-    """Seconds a fixed one-core workload takes now (best of three): the machine's speed at this moment.
-
-    This machine's cores have run at different speeds from one hour to the
-    next (a 30-case cold build took 28 s and 51 s on the same morning, with
-    no other work and no steal time), and once within one full run: taken
-    before and after every run, the probe says which times compare.
-    """
-    best = float("inf")
-    for _ in range(3):
-        started = time.perf_counter()
-        hashlib.sha256(bytes(2 ** 25)).digest()
-        sum(i * i for i in range(1_500_000))
-        best = min(best, time.perf_counter() - started)
-    return best
-
-
-def speed(r: dict) -> float | None:
-    """A run's mean probe seconds (None: measured before probes were taken)."""
-    p = r.get("probe")
-    return sum(p) / len(p) if p else None
-
-
 def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None) -> dict:
-    """Run cmd to its end; wall seconds, CPU seconds of its whole tree, the tree's peak memory;
-    the machine's speed (probe()) before and after."""
+    """Run cmd to its end; wall seconds, CPU seconds of its whole tree, the tree's peak memory."""
     load = os.getloadavg()[0]
-    probe_before = probe()
     with log.open("a", encoding="utf-8") as out:
         out.write(f"\n$ cd {cwd} && {' '.join(cmd)}\n")
         out.flush()
@@ -182,7 +156,6 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None) -> di
         done.set()
         sampler.join()
         own_after = resource.getrusage(resource.RUSAGE_SELF)
-    probe_after = probe()
     if code != 0:
         tail = log.read_text("utf-8", "replace").splitlines()[-15:]
         raise SystemExit(f"{' '.join(cmd)} failed (exit {code}) in {cwd}:\n" + "\n".join(tail))
@@ -196,7 +169,7 @@ def measure(cmd: list[str], cwd: Path, log: Path, env: dict | None = None) -> di
     return {"wall": wall, "cpu": max(cpu, cpu_seen), "cpu_rusage": cpu, "cpu_seen": cpu_seen, "peak": peak[0],
             "peak_rss_sum": peak[1],
             "samples": samples[0], "load": load,
-            "sampler_cpu": sampler_cpu, "probe": [probe_before, probe_after]}
+            "sampler_cpu": sampler_cpu}
 
 
 # ==========================================================================
@@ -375,11 +348,8 @@ def targets(rows: dict[int, dict]) -> list[tuple[str, str, bool | None]]:
         out.append((f"one edit at {n:,} cases ≤ {limit} s", s(r and r["wall"]), r and r["wall"] <= limit))
     c, b = run(1000, "cold"), run(1000, "baseline")
     ratio = b["wall"] / c["wall"] if c and b else None
-    text = f"{ratio:.2f}× ({s(b['wall'])} ÷ {s(c['wall'])})" if ratio else "—"
-    if ratio and not same_speed(b, c):  # the machine's speed changed between the two: compared at equal speed
-        ratio = equal_speed_ratio(b, c)
-        text += f"; at equal machine speed (probes {ms(speed(b))} and {ms(speed(c))}) {ratio:.2f}×"
-    out.append(("cold build at 1,000 cases ≥ 2× faster than the hand-written stack", text, ratio and ratio >= 2))
+    out.append(("cold build at 1,000 cases ≥ 2× faster than the hand-written stack",
+                f"{ratio:.2f}× ({s(b['wall'])} ÷ {s(c['wall'])})" if ratio else "—", ratio and ratio >= 2))
     r = run(30, "cold")
     out.append(("cold build at 30 cases ≤ 8 s", s(r and r["wall"]), r and r["wall"] <= 8))
     peaks = [run(1000, k)["peak"] for k in ("cold", "nochange", "force", "edit") if run(1000, k)]
@@ -388,55 +358,18 @@ def targets(rows: dict[int, dict]) -> list[tuple[str, str, bool | None]]:
     sizes = sorted(n for n in rows if run(n, "cold"))
     if len(sizes) >= 2:  # CPU per case at the largest N within 1.25x of the smallest, and so the marginal cost
         lo, hi = sizes[0], sizes[-1]
-        colds = [run(n, "cold") for n in sizes]
-        # CPU seconds scaled to the first run's machine speed where the probes say it changed
-        scaled = all(speed(r) for r in colds) and not all(same_speed(colds[0], r) for r in colds)
-        cpu = {n: run(n, "cold")["cpu"] * (speed(colds[0]) / speed(run(n, "cold")) if scaled else 1) for n in sizes}
-        a, z = cpu[lo] / lo, cpu[hi] / hi
+        a, z = run(lo, "cold")["cpu"] / lo, run(hi, "cold")["cpu"] / hi
         text, ok = f"CPU per case {ms(z)} at {hi:,} vs {ms(a)} at {lo:,} = {z / a:.2f}×", z <= 1.25 * a
         if len(sizes) >= 3:
             mid = sizes[-2]
-            m1 = (cpu[mid] - cpu[lo]) / (mid - lo)
-            m2 = (cpu[hi] - cpu[mid]) / (hi - mid)
+            m1 = (run(mid, "cold")["cpu"] - run(lo, "cold")["cpu"]) / (mid - lo)
+            m2 = (run(hi, "cold")["cpu"] - run(mid, "cold")["cpu"]) / (hi - mid)
             text += f"; marginal {ms(m2)} ({mid:,}→{hi:,}) vs {ms(m1)} ({lo:,}→{mid:,}) = {m2 / m1:.2f}×"
             ok = ok and m2 <= 1.25 * m1
-        if scaled:
-            text += " (CPU scaled to the machine speed of the first cold run: the probes differ)"
         out.append((f"cost per case flat from {lo:,} to {hi:,} cases (within 1.25×)", text, ok))
     else:
         out.append(("cost per case flat from 30 to 1,000 cases", "—", None))
     return [(t, m, None if ok is None else bool(ok)) for t, m, ok in out]
-
-
-SAME_SPEED = 0.15  # probes further apart than this: the machine ran at another speed
-
-
-def same_speed(a: dict, b: dict) -> bool:
-    pa, pb = speed(a), speed(b)
-    return pa is None or pb is None or abs(pa - pb) <= SAME_SPEED * min(pa, pb)
-
-
-def equal_speed_ratio(baseline: dict, cold: dict) -> float | None:
-    """The stack's wall ÷ casebook's, each divided by its probe (None: no probes)."""
-    pb, pc = speed(baseline), speed(cold)
-    return (baseline["wall"] / pb) / (cold["wall"] / pc) if pb and pc else None
-
-
-def speed_note(rows: dict[int, dict]) -> str:
-    runs = [(n, name, r) for n, row in sorted(rows.items()) for name in RUNS
-            if (r := row["runs"].get(name)) and r.get("probe")]
-    if not runs:
-        return "not probed (results from before run.probe())."
-    first = runs[0][2]
-    odd = [f"{n:,} {LABEL[name]} ({' → '.join(ms(x) for x in r['probe'])})" for n, name, r in runs
-           if not same_speed(first, r) or abs(r["probe"][0] - r["probe"][1]) > SAME_SPEED * min(r["probe"])]
-    lo, hi = min(min(r["probe"]) for *_, r in runs), max(max(r["probe"]) for *_, r in runs)
-    if not odd:
-        return (f"the probe stayed within {SAME_SPEED:.0%} of the first run's all along ({ms(lo)} to {ms(hi)}): "
-                "the times compare as they are.")
-    return (f"probes from {ms(lo)} to {ms(hi)}; these runs were not at the first run's speed ({ms(speed(first))}) "
-            f"or the speed changed while they ran, so compare their times only scaled by the probe: "
-            + "; ".join(odd) + ".")
 
 
 def report(data: dict) -> str:
@@ -453,19 +386,16 @@ def report(data: dict) -> str:
           f"{SAMPLE_EVERY * 1000:.0f} ms, PSS where a peak is possible) |", f"| run time | {meta['elapsed'] / 60:.1f} min |", "",
           "## Every measurement", "",
           "Each row is one process run to its end, started fresh. CPU = user + system seconds of the process and "
-          "all its descendants. Load = the 1-minute load average when it started (above 2, other work competed). "
-          "Probe = milliseconds a fixed one-core workload took just before → just after the run (run.probe()): "
-          "the machine's speed, which the code does not change.",
-          "", "| N (public / private / reports) | run | wall | CPU | peak memory | wall per case | CPU per case | load "
-          "| probe |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+          "all its descendants. Load = the 1-minute load average when it started (above 2, other work competed).",
+          "", "| N (public / private / reports) | run | wall | CPU | peak memory | wall per case | CPU per case | load |",
+          "| --- | --- | --- | --- | --- | --- | --- | --- |"]
     for n, row in sorted(rows.items()):
         for name in RUNS:
             r = row["runs"].get(name)
             if r:
                 L.append(f"| {n:,} ({row['public']} / {row['private']} / {row['reports']}) | {LABEL[name]} | "
                          f"{s(r['wall'])} | {s(r['cpu'])} | {r['peak'] / MiB:.0f} MiB | {ms(r['wall'] / n)} | "
-                         f"{ms(r['cpu'] / n)} | {r['load']:.1f} | "
-                         + (" → ".join(ms(x) for x in r["probe"]) if r.get("probe") else "—") + " |")
+                         f"{ms(r['cpu'] / n)} | {r['load']:.1f} |")
     missed = [f"{n:,} {LABEL[k]}" for n, row in sorted(rows.items()) for k, r in row["runs"].items()
               if r.get("cpu_seen", 0) > r.get("cpu_rusage", r["cpu"]) * 1.05 + 0.5]
     L += ["", "CPU cross-check: " + ("the CPU seen in /proc while sampling exceeds the rusage figure for "
@@ -473,7 +403,6 @@ def report(data: dict) -> str:
           "CPU figures are the /proc ones, sampled every 50 ms, so a little low."
           if missed else "every process of every tree was waited for (the CPU seen in /proc is within the "
           "rusage figure).")]
-    L += ["", "Machine speed: " + speed_note(rows)]
     own = [r.get("sampler_cpu") for row in rows.values() for r in row["runs"].values()]
     if None not in own:
         wall = sum(r["wall"] for row in rows.values() for r in row["runs"].values())
@@ -484,15 +413,13 @@ def report(data: dict) -> str:
           "hand-written stack has no incremental mode: after one edit it runs again in full, so its one-edit "
           "figure is its cold run.", "",
           "| N | casebook cold: wall / CPU | hand-written: wall / CPU | ratio, wall | ratio, CPU | "
-          "ratio, wall at equal machine speed | one edit: casebook | one edit: hand-written (full run) |",
-          "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+          "one edit: casebook | one edit: hand-written (full run) |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for n, row in sorted(rows.items()):
         c, b, e = (row["runs"].get(k) for k in ("cold", "baseline", "edit"))
         if c and b:
-            even = equal_speed_ratio(b, c)
             L.append(f"| {n:,} | {s(c['wall'])} / {s(c['cpu'])} | {s(b['wall'])} / {s(b['cpu'])} | "
-                     f"{b['wall'] / c['wall']:.2f}× | {b['cpu'] / c['cpu']:.2f}× | "
-                     f"{'—' if even is None else f'{even:.2f}×'} | {s(e and e['wall'])} | {s(b['wall'])} |")
+                     f"{b['wall'] / c['wall']:.2f}× | {b['cpu'] / c['cpu']:.2f}× | {s(e and e['wall'])} | "
+                     f"{s(b['wall'])} |")
     cold = sorted(n for n, row in rows.items() if "cold" in row["runs"] and "baseline" in row["runs"])
     if len(cold) >= 2:
         L += ["", "Marginal cost per extra case between two sizes (removes the fixed start-up cost):", "",
