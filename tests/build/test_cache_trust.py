@@ -129,6 +129,18 @@ def tampered(tmp_path_factory):
     # cover) and every re-encoded image cut short, as a crash or a full disk would
     for pdf in entries(cache, "pdf", "*.pdf"):
         pdf.write_bytes(pdf.read_bytes()[:1000])
+    # A case PDF is taken on its record alone and its bytes read only where
+    # the previous site does not hold them: without the published PDFs every
+    # truncated one is read, found bad and made again (the portfolio and the
+    # tag PDFs joined again from the remade parts).
+    for published in (root / "site" / "pdf").rglob("*.pdf"):
+        published.unlink()
+    # and every PDF's notes (its page count, which the contents' page numbers
+    # come from) claim another count
+    for notes in entries(cache, "pdf", "*.json"):
+        info = json.loads(notes.read_text("utf-8"))
+        if isinstance(info, dict) and "pages" in info:
+            notes.write_text(json.dumps({**info, "pages": info["pages"] + 7}), "utf-8")
     for html in entries(cache, "pdf", "*.html"):
         html.write_text(html.read_text("utf-8") + SCRIPT, "utf-8")
     images = entries(cache, "media", "*")
