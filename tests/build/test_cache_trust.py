@@ -129,10 +129,9 @@ def tampered(tmp_path_factory):
     # cover) and every re-encoded image cut short, as a crash or a full disk would
     for pdf in entries(cache, "pdf", "*.pdf"):
         pdf.write_bytes(pdf.read_bytes()[:1000])
-    # A case PDF is taken on its record alone and its bytes read only where
-    # the previous site does not hold them: without the published PDFs every
-    # truncated one is read, found bad and made again (the portfolio and the
-    # tag PDFs joined again from the remade parts).
+    # and the published PDFs gone, so nothing can be linked from the previous
+    # site: every truncated entry must be found bad and made again (the
+    # portfolio and the tag PDFs joined again from the remade parts)
     for published in (root / "site" / "pdf").rglob("*.pdf"):
         published.unlink()
     # and every PDF's notes (its page count, which the contents' page numbers
