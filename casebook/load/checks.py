@@ -157,21 +157,34 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
     hidden = [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
     if not hidden:
         return []
+    # Each form filed under its longest word: a case can hold the form only if it holds that word,
+    # so a case looks up its own words instead of trying every hidden name (hundreds of each).
+    by_word: dict[str, list[tuple[int, frozenset[str]]]] = {}
+    always: set[int] = set()  # a form without words: tried everywhere, as before
+    for i, (_h, rule) in enumerate(hidden):
+        for needs in rule.needs:
+            if needs:
+                by_word.setdefault(max(needs, key=lambda w: (len(w), w)), []).append((i, needs))
+            else:
+                always.add(i)
     out = []
     seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
     for loaded in cases:
         if not loaded.case.is_public:
-            continue
-        rules = [(h, r) for h, r in hidden if h.source is not loaded]
-        if not rules:
             continue
         fields = loaded.text_forms if getattr(loaded, "text_forms", None) is not None else case_text_forms(loaded.case)
         words: set[str] = set()
         for _path, forms in fields:
             for form in forms:
                 words.update(form.split())
-        for h, rule in rules:
-            if not any(needs <= words for needs in rule.needs):
+        candidates = set(always)
+        for word in words:
+            for i, needs in by_word.get(word, ()):
+                if i not in candidates and needs <= words:
+                    candidates.add(i)
+        for i in sorted(candidates):
+            h, rule = hidden[i]
+            if h.source is loaded:
                 continue
             for path, forms in fields:
                 # the case's own client name is published only when disclosed, and then it is allowed

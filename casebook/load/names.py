@@ -356,9 +356,26 @@ class Rule:
         return False
 
 
-def exempt(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
-    """The forms that no disclosed name (folded and padded) contains: those may be published."""
-    return tuple(f for f in forms if not any(f" {f} " in d for d in disclosed))
+def word_runs(texts: list[str]) -> set[str]:
+    """Every run of consecutive words of each text folded: ``form in word_runs(ts)`` is
+    ``any(f" {form} " in padded(t) for t in ts)`` for a form (folded, so words and single spaces).
+
+    A folded text is its words with single spaces between them, so a form
+    occurs in it exactly when it is one of these runs; a name has a few
+    words, so the set is small.
+    """
+    runs: set[str] = set()
+    for text in texts:
+        words = fold(text).split()
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                runs.add(" ".join(words[start:end]))
+    return runs
+
+
+def exempt(forms: tuple[str, ...], disclosed: set[str]) -> tuple[str, ...]:
+    """The forms no disclosed name contains (``disclosed``: their word_runs): those may be published."""
+    return tuple(f for f in forms if f not in disclosed)
 
 
 @dataclass(frozen=True)
@@ -377,8 +394,8 @@ def hidden_names(cases: list) -> list[Hidden]:
     A form that a public case discloses (its client name with
     ``disclose_name: true``) is allowed: that name is published anyway.
     """
-    disclosed = [padded(" ".join(name_forms(c.case.client.name)[:1]))
-                 for c in cases if c.case.is_public and c.case.client.disclose_name]
+    disclosed = word_runs([" ".join(name_forms(c.case.client.name)[:1])
+                           for c in cases if c.case.is_public and c.case.client.disclose_name])
     out: list[Hidden] = []
     for loaded in cases:
         case = loaded.case
@@ -399,4 +416,4 @@ def hidden_names(cases: list) -> list[Hidden]:
 
 
 __all__ = ["GENERIC", "LEGAL_FORMS", "Hidden", "Rule", "exempt", "fold", "hidden_names", "name_forms", "padded",
-           "shown", "shown_forms", "vocabulary"]
+           "shown", "shown_forms", "vocabulary", "word_runs"]
