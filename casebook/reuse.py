@@ -64,7 +64,7 @@ class Session:
         self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
         self.linking = True  # False: every file written (another plugin may write into what it finds)
         self.linked = self.written = 0
-        self._made: set[Path] = set()  # folders of the staging folder known to exist
+        self._made: set[str] = set()  # folders of the staging folder known to exist
 
     def _load(self) -> dict[str, list]:
         if self.cache is None or not self.target.is_dir():
@@ -104,12 +104,12 @@ class Session:
         return True
 
     def _link(self, rel: str, dest: Path, old: list) -> bool:
-        src = self.target / rel
+        src = os.path.join(self.target, rel)  # strings: thousands of links a build
         try:
             st = os.lstat(src)
             if not stat.S_ISREG(st.st_mode) or _identity(st) != old[:4]:
                 return False  # changed, replaced or touched since it was published
-            self._folder(dest.parent)
+            self._folder(os.path.dirname(dest))
             try:
                 os.link(src, dest, follow_symlinks=False)
             except FileExistsError:  # placed before in this build: replaced
@@ -124,9 +124,9 @@ class Session:
         self.placed[rel] = (old[4], *_identity(now))  # the change time this link gave it
         return True
 
-    def _folder(self, folder: Path) -> None:
+    def _folder(self, folder: str) -> None:
         if folder not in self._made:
-            folder.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             self._made.add(folder)
 
     def release(self, paths: Iterable[str]) -> None:

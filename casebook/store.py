@@ -69,7 +69,8 @@ def user_key() -> bytes | None:
     changes (a test, a service) signs with the key of its current home and
     never with one remembered from another.
     """
-    return _key_in(str(Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "casebook"))
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return _key_in(os.path.join(home, "casebook"))  # strings: asked for every entry read or written
 
 
 @lru_cache(maxsize=8)
@@ -223,15 +224,20 @@ class Cache:
     def __init__(self, root: Path, name: str, version: object, *, _register: bool = True):
         self.root, self.name, self.version = Path(root), name, str(version)
         self.folder = self.root / name
+        self._folder = os.fspath(self.folder)
         if _register:  # the path-based functions below make one per call, of no version
             if not (set(name) | set(self.version)) <= _TOKEN or not name or name.startswith("."):
                 raise ValueError(f"cache name and version must be plain words: {name!r} {self.version!r}")
             _VERSIONS[(os.path.realpath(self.root), name)] = self.version
 
     def path(self, key: str) -> Path:
+        return Path(self._where(key))
+
+    def _where(self, key: str) -> str:
+        """The entry's file as a string: a Path per read cost a fifth of a read (tens of thousands a build)."""
         if not key or key.startswith(".") or "/" in key or "\\" in key or key.endswith(SUFFIX):
             raise ValueError(f"not a cache key: {key!r}")
-        return self.folder / key
+        return os.path.join(self._folder, key)
 
     def _seal(self, entry: str, data: bytes, generation: str, digest: str | None = None) -> str:
         digest = digest or hashlib.sha256(data).hexdigest()
@@ -241,7 +247,7 @@ class Cache:
 
     def read(self, key: str) -> bytes | None:
         """The entry's bytes when its record vouches for them in this version, else None."""
-        path = self.path(key)
+        path = self._where(key)
         found = self._record(path)
         try:
             data = _read_file(path) if found is not None else None
@@ -260,7 +266,7 @@ class Cache:
         reuses a copy it already has with that digest (casebook.reuse) need
         not.  Marks the entry used, as a read does.
         """
-        path = self.path(key)
+        path = self._where(key)
         found = self._record(path)
         if found is None:
             return None
@@ -271,12 +277,12 @@ class Cache:
         self._used(path, key)
         return digest
 
-    def _record(self, path: Path) -> tuple[str, str] | None:
+    def _record(self, path: str) -> tuple[str, str] | None:
         """An entry's record and the build that signed it (None: no record, or one a forced
         build must not take)."""
         _hold(self.root)
         try:
-            record = _read_file(sidecar(path), 512).decode("ascii")
+            record = _read_file(path + SUFFIX, 512).decode("ascii")
         except (OSError, UnicodeDecodeError, ValueError):
             return None
         generation = (record.split() + [""] * 5)[4]
@@ -284,9 +290,10 @@ class Cache:
             return None  # written before this forced build
         return record, generation
 
-    def _used(self, path: Path, key: str) -> None:
-        touch(path)  # used by this build: pruning keeps it
-        used_here[os.path.join(_real(str(self.folder)), key)] = self.version
+    def _used(self, path: str, key: str) -> None:
+        with suppress(OSError):
+            os.utime(path + SUFFIX)  # used by this build: pruning keeps it (touch(), for a string)
+        used_here[os.path.join(_real(self._folder), key)] = self.version
 
     def read_text(self, key: str) -> str | None:
         return _text(self.read(key))
@@ -298,7 +305,7 @@ class Cache:
         _hold(self.root)
         _replace(path, data)
         _replace(sidecar(path), self._seal(key, data, _generation).encode("ascii"))
-        used_here[os.path.join(_real(str(self.folder)), key)] = self.version
+        used_here[os.path.join(_real(self._folder), key)] = self.version
 
     def write_quietly(self, key: str, data: bytes) -> bool:
         """write(), where a cache that cannot be written only costs time."""
@@ -327,9 +334,9 @@ def _real(folder: str) -> str:
 
 
 def _at(path: Path) -> tuple[Cache, str]:
-    path = Path(path)
-    root, name = path.parent.parent, path.parent.name
-    return Cache(root, name, _VERSIONS.get((_real(str(root)), name), "-"), _register=False), path.name
+    folder, key = os.path.split(os.fspath(path))
+    root, name = os.path.split(folder)
+    return Cache(root, name, _VERSIONS.get((_real(root), name), "-"), _register=False), key
 
 
 def read(path: Path) -> bytes | None:

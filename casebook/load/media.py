@@ -7,7 +7,9 @@ is rendering's business (:mod:`casebook.render.media`).
 
 from __future__ import annotations
 
+import os
 import warnings
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
@@ -22,10 +24,16 @@ FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
 def resolve(case_file: Path, value: str, root: Path) -> Path:
-    target = (Path(case_file).parent / value).resolve()
-    if not target.is_relative_to(Path(root).resolve()):
+    target = Path(os.path.realpath(os.path.join(os.path.dirname(case_file), value)))
+    if not target.is_relative_to(_real_root(os.fspath(root))):
         raise CasebookError(f"{case_file}: media {value!r} lies outside the project")
     return target
+
+
+@lru_cache(maxsize=16)
+def _real_root(root: str) -> Path:
+    """The project folder, links resolved: once, not for each of a thousand cases' media files."""
+    return Path(os.path.realpath(root))
 
 
 def probe(path: Path) -> str | None:
