@@ -144,7 +144,10 @@ class Session:
     def known(self, path: Path) -> str | None:
         """The sha256 of a placed file, while it is still the file placed (its change time too)."""
         rel = self._rel(path)
-        placed = self.placed.get(rel) if rel is not None else None
+        return self._known(rel, path) if rel is not None else None
+
+    def _known(self, rel: str, path: str | Path) -> str | None:
+        placed = self.placed.get(rel)
         if placed is None:
             return None
         try:
@@ -156,8 +159,9 @@ class Session:
     def check(self) -> None:
         """Before the publish: every placed file is still the file placed (a linked one is also the
         previous site's, which someone may edit in place during the build); else nothing is published."""
+        top = self._top
         for rel in self.placed:
-            if self.known(self.staging / rel) is None:
+            if self._known(rel, top + rel) is None:
                 raise CasebookError(f"{rel} changed in the site folder during the build (it is linked "
                                     f"to the published site's file); nothing was published; build again")
 
@@ -168,7 +172,7 @@ class Session:
         files = {}
         for rel, (digest, ino, size, mtime, _ctime) in sorted(self.placed.items()):
             try:
-                st = os.lstat(self.target / rel)
+                st = os.lstat(os.path.join(self.target, rel))  # a string each: thousands of files
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime):
