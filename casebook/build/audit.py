@@ -269,7 +269,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     parts = auditpdf.Parts(cache_dir, rules.key)  # PDFs part by part (casebook.build.auditpdf)
     kept: dict[str, list] = {}
     findings: list[Finding] = []
-    files = [_file_key(path, rel) for path, rel in _files(str(site_dir))]
+    files = [_file_key(path, rel) for path, rel in auditpool.site_files(str(site_dir))]
     fresh = [f for f in files if f[2] not in verdicts]
     scanned = auditpool.scan_new(_scan_file, fresh, (rules, cache_dir), parts, _suffix)
     for path, rel, key, _size in files:
@@ -311,33 +311,6 @@ def _key(rel: str, data: bytes) -> str:
 def _key_of(rel: str, digest: str) -> str:
     """A file's verdict key: its path and the sha256 of its bytes."""
     return hashlib.sha256(f"{rel}\0{digest}".encode("utf-8", "surrogateescape")).hexdigest()
-
-
-def _files(top: str, rel: str = "") -> list[tuple[str, str]]:
-    """(path, path relative to the first ``top``) of every file under ``top``, sorted as paths sort.
-
-    What ``sorted(p for p in Path(top).rglob("*") if p.is_file())`` lists (a
-    link to a file counts, a linked folder is not entered, one that cannot
-    be read is left out), in strings: at a thousand cases a site holds tens
-    of thousands of files, and a Path object each cost most of a second.
-    """
-    try:
-        with os.scandir(top) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except PermissionError:
-        return []
-    out: list[tuple[str, str]] = []
-    for entry in entries:
-        try:
-            is_file = entry.is_file()
-            is_dir = not is_file and entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
-        if is_file:
-            out.append((entry.path, rel + entry.name))
-        elif is_dir:
-            out += _files(entry.path, rel + entry.name + "/")
-    return out  # names sorted at each level, folders depth first: the order of their parts
 
 
 def _file_key(path: str, rel: str) -> tuple[str, str, str, int]:
