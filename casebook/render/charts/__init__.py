@@ -50,10 +50,10 @@ import hashlib
 import json
 import zlib
 from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 
 from casebook import store
 from casebook.settings import LOCALES_DIR, PACKAGE_DIR
@@ -64,6 +64,7 @@ from .locale import d3_locale, embed_options, script_json
 from .style import COLORS, CONFIG, FONT_FAMILY
 
 if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
     from casebook.compute import facts as compute
     from casebook.render.i18n import Translator
 
@@ -171,7 +172,7 @@ def pick_charts(charts: list[Any], facts: compute.CaseFacts, limit: int) -> list
 @lru_cache(maxsize=None)
 def _code_fingerprint() -> str:
     """What else decides a chart: the chart modules, the locale texts, the i18n code and Altair."""
-    h = hashlib.sha256(alt.__version__.encode())
+    h = hashlib.sha256(version("altair").encode())  # its installed version, without loading it
     for path in [*sorted(Path(__file__).parent.glob("*.py")), PACKAGE_DIR / "render" / "i18n.py",
                  *sorted(LOCALES_DIR.glob("*.yaml"))]:
         h.update(path.read_bytes())

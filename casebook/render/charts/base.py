@@ -5,15 +5,16 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-import altair as alt
 
 from casebook import registry
 from casebook.compute import facts as compute
 from casebook.compute import metrics as rules
 
 if TYPE_CHECKING:  # pragma: no cover
+    import altair as alt
     from casebook.render.i18n import Translator
 
 from .style import CHAR_PX, COLORS, CONFIG, LABEL_SIZE, ROW_STEP
@@ -37,30 +38,35 @@ class Chart:
 # its channel class through SchemaBase.from_dict, which hashes the whole
 # Vega-Lite schema on every call: about 4 ms a channel, most of the time
 # charts take.  Built as the channel class directly, the spec is the same.
-_CHANNEL_CLASSES = {
-    "x": alt.X, "y": alt.Y, "x2": alt.X2, "y2": alt.Y2, "text": alt.Text, "color": alt.Color,
-    "tooltip": alt.Tooltip, "detail": alt.Detail, "order": alt.Order, "opacity": alt.Opacity,
-    "size": alt.Size, "stroke": alt.Stroke, "strokeDash": alt.StrokeDash, "shape": alt.Shape,
-    "xOffset": alt.XOffset, "yOffset": alt.YOffset,
-}
+@lru_cache(maxsize=1)
+def _classes() -> tuple[dict[str, Any], dict[str, Any]]:
+    """(channel classes, value channel classes) by channel name: made on first use, when Altair loads."""
+    import altair as alt  # deferred: Altair loads only when a chart template is drawn
 
-
-_VALUE_CLASSES = {
-    "x": alt.XValue, "y": alt.YValue, "x2": alt.X2Value, "y2": alt.Y2Value, "text": alt.TextValue,
-    "color": alt.ColorValue, "opacity": alt.OpacityValue, "size": alt.SizeValue, "stroke": alt.StrokeValue,
-    "strokeDash": alt.StrokeDashValue, "shape": alt.ShapeValue, "xOffset": alt.XOffsetValue,
-    "yOffset": alt.YOffsetValue, "tooltip": alt.TooltipValue,
-}
+    channels = {
+        "x": alt.X, "y": alt.Y, "x2": alt.X2, "y2": alt.Y2, "text": alt.Text, "color": alt.Color,
+        "tooltip": alt.Tooltip, "detail": alt.Detail, "order": alt.Order, "opacity": alt.Opacity,
+        "size": alt.Size, "stroke": alt.Stroke, "strokeDash": alt.StrokeDash, "shape": alt.Shape,
+        "xOffset": alt.XOffset, "yOffset": alt.YOffset,
+    }
+    values = {
+        "x": alt.XValue, "y": alt.YValue, "x2": alt.X2Value, "y2": alt.Y2Value, "text": alt.TextValue,
+        "color": alt.ColorValue, "opacity": alt.OpacityValue, "size": alt.SizeValue, "stroke": alt.StrokeValue,
+        "strokeDash": alt.StrokeDashValue, "shape": alt.ShapeValue, "xOffset": alt.XOffsetValue,
+        "yOffset": alt.YOffsetValue, "tooltip": alt.TooltipValue,
+    }
+    return channels, values
 
 
 def _channel(name: str, value: Any) -> Any:
-    cls = _CHANNEL_CLASSES.get(name)
+    channel_classes, value_classes = _classes()
+    cls = channel_classes.get(name)
     if cls is None:
         return value
     if isinstance(value, str):
         return cls(value)
-    if isinstance(value, dict) and set(value) == {"value"} and name in _VALUE_CLASSES:
-        return _VALUE_CLASSES[name](value["value"])
+    if isinstance(value, dict) and set(value) == {"value"} and name in value_classes:
+        return value_classes[name](value["value"])
     if isinstance(value, dict) and "value" not in value and "datum" not in value:
         return cls(**value)
     if isinstance(value, list):
@@ -69,7 +75,7 @@ def _channel(name: str, value: Any) -> Any:
 
 
 def _channels(**channels: Any) -> dict[str, Any]:
-    """encode()'s arguments as channel objects (see _CHANNEL_CLASSES)."""
+    """encode()'s arguments as channel objects (see _classes)."""
     return {name: _channel(name, value) for name, value in channels.items()}
 
 
@@ -164,6 +170,7 @@ def _month_values(ctx: _Ctx, dates: list[dt.date]) -> list[dict]:
 
 def _month_axis(values: Any) -> alt.Axis:
     """A time axis labelled by month at ``values`` (:func:`_month_values`); the first label and each January carry the year."""
+    import altair as alt  # deferred: Altair loads only when a chart template is drawn
     return alt.Axis(
         title=None,
         values=values,
@@ -200,6 +207,7 @@ def _named_rows(data: Any, name: str, x: alt.X, color, tooltip, extra: tuple = (
     the bar's x field (given by ``x``), ``at`` (where the label starts) and
     ``label``; ``height`` is NAMED_ROW_PX a row (given when ``data`` is a template's slot).
     """
+    import altair as alt  # deferred: Altair loads only when a chart template is drawn
     y = alt.Y("key:N", sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     base = alt.Chart(alt.Data(values=data)).encode(**_channels(y=y, tooltip=tooltip))
     names = base.mark_text(

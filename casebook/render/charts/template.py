@@ -24,7 +24,6 @@ import contextvars
 from functools import lru_cache
 from typing import Any, Callable, Iterator
 
-from altair.utils.schemapi import debug_mode
 
 # Private-use characters: a token is one whole string of the template.
 OPEN, CLOSE = "\ue000", "\ue001"
@@ -47,6 +46,8 @@ def template(draw: Callable[..., dict], shape: tuple, names: tuple[str, ...]) ->
     token is no number or list: a template is made without those checks.
     The filled specs are checked against the schema in the tests.
     """
+    from altair.utils.schemapi import debug_mode  # deferred: Altair loads only when a chart template is drawn
+
     with debug_mode(False):
         return draw(*shape, {name: f"{OPEN}{name}{CLOSE}" for name in names})
 
