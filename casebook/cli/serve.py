@@ -8,7 +8,6 @@ reloads itself; the next good save brings the site back.
 from __future__ import annotations
 
 import errno
-import html
 import logging
 import socket
 from pathlib import Path
@@ -16,20 +15,6 @@ from pathlib import Path
 import click
 
 from casebook.errors import CasebookError
-
-ERROR_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="2">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>casebook: the build failed</title>
-<style>body{{font:16px/1.5 system-ui,sans-serif;margin:2rem;max-width:60rem}}
-pre{{white-space:pre-wrap;overflow-wrap:anywhere;background:#fff4f4;border-left:4px solid #c62828;padding:1rem}}
-@media (prefers-color-scheme: dark){{body{{background:#1e1e1e;color:#eee}}pre{{background:#3a1f1f}}}}</style>
-</head><body>
-<h1>The build failed</h1>
-<p>Fix the file and save it: this page reloads by itself and the site comes back after the next good build.</p>
-<pre class="casebook-build-error">{message}</pre>
-</body></html>
-"""
 
 
 def _port_free(dev_addr: str) -> None:
@@ -67,6 +52,8 @@ def _show_errors(original):
     def build(config, *args, **kwargs):
         from mkdocs.utils import clean_directory  # deferred: mkdocs is heavy and loaded only when this runs
 
+        from casebook.render.templates import render  # deferred: as above (Jinja)
+
         seen = _Errors()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(seen)
@@ -76,7 +63,7 @@ def _show_errors(original):
             message = "\n".join(dict.fromkeys(seen.lines)) or str(exc) or type(exc).__name__
             site = Path(config.site_dir)
             clean_directory(str(site))
-            page = ERROR_PAGE.format(message=html.escape(message))
+            page = render("pages/build_error.html", message=message)  # the template escapes the message
             for name in ("index.html", "404.html"):
                 (site / name).write_text(page, encoding="utf-8")
             click.echo(f"build failed (shown in the browser):\n{message}", err=True)
