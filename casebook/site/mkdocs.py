@@ -17,6 +17,7 @@ returns at once when the plugin is disabled.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import types
 from pathlib import Path
@@ -358,9 +359,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if kept is not None:
             self.chart_files.update(kept["charts"])
             self.kept.touch(self._keys[src])
-            if self._place_page(page, kept["html"]):
+            if self._place_page(page, kept):
                 return ""  # in the site already: MkDocs writes nothing ("Page skipped", not logged)
-            return kept["html"]
+            return kept["raw"].decode("utf-8")
         output = material.fix_page(output)
         key = self._keys.get(src)
         if key is not None and src in self._made:
@@ -368,13 +369,14 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             self.kept.put(key, output, entries, sorted(charts))
         return output
 
-    def _place_page(self, page: Page, html: str) -> bool:
+    def _place_page(self, page: Page, kept: dict) -> bool:
         """A kept page put in a staged site by casebook.reuse (linked from the previous site when
         that holds these bytes), as MkDocs would write it; False where MkDocs is to write it."""
-        dest = Path(page.file.abs_dest_path)
-        if reuse.session_for(dest.parent) is None or not html.strip():
+        dest = page.file.abs_dest_path
+        raw = kept["raw"]  # the page encoded as MkDocs encodes it (UTF-8), with its sha256 kept beside it
+        if reuse.session_for(os.path.dirname(dest)) is None or not raw or raw.isspace():
             return False
-        reuse.place_bytes(dest, html.encode("utf-8", errors="xmlcharrefreplace"))  # MkDocs' encoding
+        reuse.place(dest, lambda: raw, lambda: kept["sha256"])
         _SKIPPED.placed.add(page.file.src_uri)
         return True
 
