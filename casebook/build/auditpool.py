@@ -11,6 +11,7 @@ lists what there is to audit.
 
 from __future__ import annotations
 
+import errno
 import os
 from typing import Any, Callable
 
@@ -25,27 +26,36 @@ def site_files(top: str, rel: str = "") -> list[tuple[str, str]]:
     """(path, path relative to the first ``top``) of every file under ``top``, sorted as paths sort.
 
     What ``sorted(p for p in Path(top).rglob("*") if p.is_file())`` lists (a
-    link to a file counts, a linked folder is not entered, one that cannot
-    be read is left out), in strings: at a thousand cases a site holds tens
-    of thousands of files, and a Path object each cost most of a second.
+    link to a file counts, a linked folder is not entered, a folder that
+    cannot be read or is gone is left out, and so is a broken or looping
+    link; any other error is raised, as there), in strings: at a thousand
+    cases a site holds tens of thousands of files, and a Path object each
+    cost most of a second.
     """
     try:
         with os.scandir(top) as it:
             entries = sorted(it, key=lambda e: e.name)
-    except PermissionError:
-        return []
+    except OSError as exc:
+        if isinstance(exc, PermissionError) or exc.errno in _GONE:
+            return []
+        raise
     out: list[tuple[str, str]] = []
     for entry in entries:
         try:
             is_file = entry.is_file()
             is_dir = not is_file and entry.is_dir(follow_symlinks=False)
-        except OSError:
-            continue
+        except OSError as exc:
+            if exc.errno in _GONE:
+                continue
+            raise
         if is_file:
             out.append((entry.path, rel + entry.name))
         elif is_dir:
             out += site_files(entry.path, rel + entry.name + "/")
     return out  # names sorted at each level, folders depth first: the order of their parts
+
+
+_GONE = {errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP}  # what pathlib's rglob and is_file pass over
 
 
 def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], args: tuple, parts: auditpdf.Parts,

@@ -24,15 +24,18 @@ FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
 def resolve(case_file: Path, value: str, root: Path) -> Path:
-    target = Path(os.path.realpath(os.path.join(os.path.dirname(case_file), value)))
-    if not target.is_relative_to(_real_root(os.fspath(root))):
+    real = os.path.realpath(os.path.join(os.path.dirname(case_file), value))
+    if os.path.islink(real):  # realpath stops where links loop (Path.resolve raised there)
+        raise CasebookError(f"{case_file}: media {value!r} is a link that leads back to itself")
+    target = Path(real)
+    if not target.is_relative_to(_real_root(os.path.abspath(root))):
         raise CasebookError(f"{case_file}: media {value!r} lies outside the project")
     return target
 
 
 @lru_cache(maxsize=16)
 def _real_root(root: str) -> Path:
-    """The project folder, links resolved: once, not for each of a thousand cases' media files."""
+    """The project folder (absolute), links resolved: once, not for each of a thousand cases' media files."""
     return Path(os.path.realpath(root))
 
 

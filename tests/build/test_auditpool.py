@@ -44,3 +44,19 @@ def test_under_force_the_workers_take_nothing_an_earlier_build_cached(tmp_path):
     plain, forced = json.loads(out.splitlines()[-1])
     assert plain == {"a.txt": ["text of an earlier build's PDF"]}  # a plain build: the workers use the cache
     assert forced == {"a.txt": [None]}
+
+
+def test_the_site_files_are_every_file_a_reader_could_be_served_in_path_order(tmp_path):
+    site = tmp_path / "site"
+    (site / "a" / "b").mkdir(parents=True)
+    for rel in ("a-b.html", "a/b/c.pdf", "a/x.html", "A.txt", "a b.css"):
+        (site / rel).write_text(rel, encoding="utf-8")
+    (site / "to-file.html").symlink_to(site / "a" / "x.html")  # a link to a file is audited
+    (site / "to-folder").symlink_to(site / "a")  # a linked folder is not entered (its files are there anyway)
+    (site / "broken.html").symlink_to(tmp_path / "nowhere")
+    (site / "loop1").symlink_to(site / "loop2")
+    (site / "loop2").symlink_to(site / "loop1")
+    listed = auditpool.site_files(str(site))
+    assert [rel for _path, rel in listed] == ["A.txt", "a/b/c.pdf", "a/x.html", "a b.css", "a-b.html", "to-file.html"]
+    assert listed == [(str(p), p.relative_to(site).as_posix()) for p in sorted(site.rglob("*")) if p.is_file()]
+    assert auditpool.site_files(str(tmp_path / "gone")) == []

@@ -27,6 +27,25 @@ def test_a_path_is_resolved_from_the_case_file_and_kept_inside_the_project(tmp_p
         resolve(case, "../../etc/passwd", tmp_path)
 
 
+def test_a_link_that_loops_or_leads_out_is_refused_with_the_case_named(tmp_path, monkeypatch):
+    media = tmp_path / "cases" / "media"
+    media.mkdir(parents=True)
+    case = tmp_path / "cases" / "acme.yaml"
+    (media / "a.png").symlink_to(media / "b.png")
+    (media / "b.png").symlink_to(media / "a.png")
+    with pytest.raises(CasebookError, match=r"acme\.yaml: media 'media/a\.png' is a link that leads back to itself"):
+        resolve(case, "media/a.png", tmp_path)
+    (media / "out.png").symlink_to(tmp_path.parent)
+    with pytest.raises(CasebookError, match="lies outside the project"):
+        resolve(case, "media/out.png", tmp_path)
+    # a relative project folder is the one the working folder gives now, not the first one seen
+    monkeypatch.chdir(media)
+    with pytest.raises(CasebookError, match="lies outside the project"):
+        resolve(Path("../acme.yaml"), "other.png", Path("."))  # cases/other.png is outside cases/media
+    monkeypatch.chdir(tmp_path)
+    assert resolve(Path("cases/acme.yaml"), "other.png", Path(".")) == tmp_path.resolve() / "cases" / "other.png"
+
+
 def test_probe_accepts_a_whole_image_and_says_what_is_wrong_with_others(tmp_path):
     good = _png(tmp_path / "good.png")
     assert probe(good) is None
