@@ -105,7 +105,7 @@ def sidecar(path: Path) -> Path:
 def touch(path: Path) -> None:
     """Mark an entry as used now, so pruning keeps it: its record's time is what pruning reads."""
     with suppress(OSError):
-        os.utime(sidecar(path))
+        os.utime(os.fspath(path) + SUFFIX)  # sidecar(path), without a Path: asked for every entry read
 
 
 def remove(path: Path) -> None:
@@ -291,8 +291,7 @@ class Cache:
         return record, generation
 
     def _used(self, path: str, key: str) -> None:
-        with suppress(OSError):
-            os.utime(path + SUFFIX)  # used by this build: pruning keeps it (touch(), for a string)
+        touch(path)  # used by this build: pruning keeps it
         used_here[os.path.join(_real(self._folder), key)] = self.version
 
     def read_text(self, key: str) -> str | None:

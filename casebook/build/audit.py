@@ -34,7 +34,7 @@ from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script
 from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import Rule, fold, hidden_names, padded, shown_forms, vocabulary
+from casebook.load.names import Rule, by_longest_word, fold, hidden_names, padded, shown_forms, vocabulary
 from casebook.load.project import Project
 
 TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".svg", ".map", ".md", ".webmanifest"}
@@ -171,15 +171,7 @@ class _Rules:
     @cached_property  # noqa: B019
     def by_word(self) -> tuple[dict, frozenset]:
         """The names by one word each form needs (its longest), and those with a form needing none."""
-        index: dict[str, set] = {}
-        always = set()
-        for n, rule in self.names.items():
-            for needs in rule.needs:
-                if needs:
-                    index.setdefault(max(needs, key=lambda w: (len(w), w)), set()).add(n)
-                else:
-                    always.add(n)
-        return index, frozenset(always)
+        return by_longest_word(self.names.items())
 
     @cached_property  # noqa: B019 - one rule set a build; a worker computes it once
     def key(self) -> str:

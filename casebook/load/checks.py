@@ -19,7 +19,7 @@ from casebook.load.markup import plain
 
 from . import names
 from .model import Case, DateSpan, Metrics, Snapshot
-from .names import Rule, hidden_names, name_forms, padded
+from .names import Rule, by_longest_word, hidden_names, name_forms, padded
 
 Issue = tuple[tuple, str, str]  # (path, severity, message)
 
@@ -157,16 +157,8 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
     hidden = [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
     if not hidden:
         return []
-    # Each form filed under its longest word: a case can hold the form only if it holds that word,
-    # so a case looks up its own words instead of trying every hidden name (hundreds of each).
-    by_word: dict[str, list[tuple[int, frozenset[str]]]] = {}
-    always: set[int] = set()  # a form without words: tried everywhere, as before
-    for i, (_h, rule) in enumerate(hidden):
-        for needs in rule.needs:
-            if needs:
-                by_word.setdefault(max(needs, key=lambda w: (len(w), w)), []).append((i, needs))
-            else:
-                always.add(i)
+    # a case looks up its own words instead of trying every hidden name (hundreds of each)
+    by_word, always = by_longest_word((i, rule) for i, (_h, rule) in enumerate(hidden))
     out = []
     seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
     for loaded in cases:
@@ -177,14 +169,9 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
         for _path, forms in fields:
             for form in forms:
                 words.update(form.split())
-        candidates = set(always)
-        for word in words:
-            for i, needs in by_word.get(word, ()):
-                if i not in candidates and needs <= words:
-                    candidates.add(i)
-        for i in sorted(candidates):
+        for i in sorted(always.union(*(by_word[w] for w in by_word.keys() & words))):
             h, rule = hidden[i]
-            if h.source is loaded:
+            if h.source is loaded or not any(needs <= words for needs in rule.needs):
                 continue
             for path, forms in fields:
                 # the case's own client name is published only when disclosed, and then it is allowed

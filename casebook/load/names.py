@@ -52,6 +52,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Iterable
 
 # Default-ignorable characters that are not format characters (Cf): they
 # render as nothing, so a name with one inside reads as the name.
@@ -356,6 +357,21 @@ class Rule:
         return False
 
 
+def by_longest_word(rules: Iterable[tuple[Any, Rule]]) -> tuple[dict[str, set], frozenset]:
+    """The rules' keys by one word each of their forms needs (its longest), and the keys of those with
+    a form that needs none.  A text can hold a form only if it holds that word: a text's words look up
+    the few rules worth trying instead of trying them all (hundreds of client names)."""
+    index: dict[str, set] = {}
+    always = set()
+    for key, rule in rules:
+        for needs in rule.needs:
+            if needs:
+                index.setdefault(max(needs, key=lambda w: (len(w), w)), set()).add(key)
+            else:
+                always.add(key)
+    return index, frozenset(always)
+
+
 def word_runs(texts: list[str]) -> set[str]:
     """Every run of consecutive words of each text folded: ``form in word_runs(ts)`` is
     ``any(f" {form} " in padded(t) for t in ts)`` for a form (folded, so words and single spaces).
@@ -415,5 +431,5 @@ def hidden_names(cases: list) -> list[Hidden]:
     return out
 
 
-__all__ = ["GENERIC", "LEGAL_FORMS", "Hidden", "Rule", "exempt", "fold", "hidden_names", "name_forms", "padded",
+__all__ = ["GENERIC", "LEGAL_FORMS", "Hidden", "Rule", "by_longest_word", "exempt", "fold", "hidden_names", "name_forms", "padded",
            "shown", "shown_forms", "vocabulary", "word_runs"]

@@ -54,7 +54,6 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-
 from casebook import store
 from casebook.settings import LOCALES_DIR, PACKAGE_DIR
 

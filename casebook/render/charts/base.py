@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-
 from casebook import registry
 from casebook.compute import facts as compute
 from casebook.compute import metrics as rules
@@ -171,6 +170,7 @@ def _month_values(ctx: _Ctx, dates: list[dt.date]) -> list[dict]:
 def _month_axis(values: Any) -> alt.Axis:
     """A time axis labelled by month at ``values`` (:func:`_month_values`); the first label and each January carry the year."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     return alt.Axis(
         title=None,
         values=values,
@@ -208,6 +208,7 @@ def _named_rows(data: Any, name: str, x: alt.X, color, tooltip, extra: tuple = (
     ``label``; ``height`` is NAMED_ROW_PX a row (given when ``data`` is a template's slot).
     """
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     y = alt.Y("key:N", sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0))
     base = alt.Chart(alt.Data(values=data)).encode(**_channels(y=y, tooltip=tooltip))
     names = base.mark_text(

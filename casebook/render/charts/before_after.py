@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from casebook.compute import facts as compute
 
 from .base import Chart, _channels, _Ctx, _label_room, _rows_height, _sized, _spec
@@ -57,6 +56,7 @@ def charts(ctx: _Ctx) -> list[Chart]:
 def _draw(v: dict) -> dict:
     """The template: bars of before and after per metric, the label right of each bar."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
         y=alt.Y("metric:N", sort=v["order"], title=None, axis=alt.Axis(labelFontWeight=600)),
         yOffset=alt.YOffset("period:N", sort=v["periods"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from casebook.compute import facts as compute
 
 from .base import Chart, _channels, _Ctx, _iso, _month_axis, _month_values, _spec
@@ -76,6 +75,7 @@ def charts(ctx: _Ctx) -> list[Chart]:
 def _draw(aligns: tuple[str, ...] | None, several: bool, target: bool, v: dict) -> dict:
     """The template: the action strip, the cost's line and points, and the goal's target as a rule."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     tip = [alt.Tooltip("platform:N", title=v["platform"]), alt.Tooltip("when:N", title=v["period"]),
            alt.Tooltip("shown:N", title=v["cost"]), alt.Tooltip("spend:N", title=v["spend"]),
            alt.Tooltip("result:N", title=v["result"])]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from casebook.compute import facts as compute
 
 from .base import Chart, _channels, _Ctx, _label_room, _rows_height, _sized, _spec
@@ -51,6 +50,7 @@ def charts(ctx: _Ctx) -> list[Chart]:
 def _draw(v: dict) -> dict:
     """The template: a bar per stage, its share of the first, the number and the rate right of it."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
         y=alt.Y("stage:N", sort=v["order"], title=None, axis=alt.Axis(labelFontWeight=600)),
         x=alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(v["room"]), nice=False)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .base import NAMED_ROW_PX, Chart, _channels, _Ctx, _label_room, _named_rows, _spec
 from .style import COLORS
 from .template import make
@@ -57,6 +56,7 @@ def charts(ctx: _Ctx) -> list[Chart]:
 def _draw(v: dict) -> dict:
     """The template: a bar of progress per goal under its name, a tick at the target."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     tooltip = [alt.Tooltip("goal:N", title=v["goal"]), alt.Tooltip("target:N", title=v["target"]),
                alt.Tooltip("actual:N", title=v["actual"]), alt.Tooltip("percent:N", title="%"),
                alt.Tooltip("status:N", title=v["status"])]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from casebook.compute import facts as compute
 
 from .base import Chart, _channels, _Ctx, _rows_height, _sized, _spec
@@ -53,6 +52,7 @@ def charts(ctx: _Ctx) -> list[Chart]:
 def _draw(v: dict) -> dict:
     """The template: a bar per KPI from zero, green or red, its change beside it."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(
         y=alt.Y("metric:N", sort=v["order"], title=None, axis=alt.Axis(labelFontWeight=600)),
         x=alt.X("pct:Q", title=None, scale=alt.Scale(domain=[v["low_pct"], v["high_pct"]], nice=False),

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-
 from casebook import registry
 from casebook.compute import facts as compute
 
@@ -169,6 +168,7 @@ def _action_marks(v: dict, aligns: tuple[str, ...] | None) -> list:
     """The strip's layers: ``v["actions"]`` are :func:`_action_rows`' rows, ``v["what"]``
     and ``v["period"]`` the tooltip's titles; ``aligns`` None draws none."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     if aligns is None:
         return []
     tip = [alt.Tooltip("title:N", title=v["what"]), alt.Tooltip("when:N", title=v["period"])]
@@ -213,6 +213,7 @@ def _y_max(max_value: float) -> float:
 def _y_scale(domain_max: Any) -> alt.Scale:
     """From zero to ``domain_max`` (:func:`_y_max`)."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     return alt.Scale(zero=True, nice=True, domainMin=0, domainMax=domain_max)
 
 
@@ -302,6 +303,7 @@ def _platform_colors(names: list[str], ids: list[str] | None = None) -> tuple[bo
 def _platform_color(several: bool, v: dict):
     """The colour channel of :func:`_platform_colors`; the legend goes below (the action strip is above)."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     if not several:
         return alt.value(v["color"])
     return alt.Color("platform:N", sort=v["names"], scale=alt.Scale(domain=v["names"], range=v["colors"]),
@@ -394,6 +396,7 @@ def _draw(aligns: tuple[str, ...] | None, several: bool, off_line: bool, marked:
     """The template: the action strip, the line (``off_line``: some points are not on it), the
     points, and when ``marked`` the before and after points with their labels at ``label_at``."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     tip = [alt.Tooltip("platform:N", title=v["platform"]), alt.Tooltip("when:N", title=v["period"]),
            alt.Tooltip("shown:N", title=v["metric"])]
     base = alt.Chart(alt.Data(values=v["data"])).encode(**_channels(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from .base import NAMED_ROW_PX, Chart, _Ctx, _label_room, _named_rows, _spec
 from .style import COLORS
 from .template import make
@@ -43,6 +42,7 @@ def charts(ctx: _Ctx) -> list[Chart]:
 def _draw(v: dict) -> dict:
     """The template: a bar per item under its name, its share of the biggest."""
     import altair as alt  # deferred: Altair loads only when a chart template is drawn
+
     tooltip = [alt.Tooltip("item:N", title=v["head"]), alt.Tooltip("shown:N", title=v["spend"])]
     x = alt.X("share:Q", axis=None, scale=alt.Scale(domainMin=0, domainMax=alt.ExprRef(v["room"]), nice=False))
     chart = _named_rows(v["data"], "item", x, alt.value(COLORS["after"]), tooltip, height=v["height"])
