@@ -24,18 +24,31 @@ FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
 
 
 def resolve(case_file: Path, value: str, root: Path) -> Path:
-    real = os.path.realpath(os.path.join(os.path.dirname(case_file), value))
-    if os.path.islink(real):  # realpath stops where links loop (Path.resolve raised there)
-        raise CasebookError(f"{case_file}: media {value!r} is a link that leads back to itself")
-    target = Path(real)
-    if not target.is_relative_to(_real_root(os.path.abspath(root))):
+    try:
+        target = real_path(os.path.dirname(case_file), value)
+    except ValueError as exc:
+        raise CasebookError(f"{case_file}: {exc}") from None
+    if not target.is_relative_to(real_root(root)):
         raise CasebookError(f"{case_file}: media {value!r} lies outside the project")
     return target
 
 
+def real_path(folder: str | Path, value: str) -> Path:
+    """``value`` read from ``folder``, links resolved (Path.resolve, without a Path on the way);
+    ValueError for a link that leads back to itself, where Path.resolve raised RuntimeError."""
+    real = os.path.realpath(os.path.join(folder, value))
+    if os.path.islink(real):  # realpath stops where links loop
+        raise ValueError(f"media {value!r} is a link that leads back to itself")
+    return Path(real)
+
+
+def real_root(root: str | Path) -> Path:
+    """The project folder, links resolved: once for each absolute path, not for each media file."""
+    return _real_root(os.path.abspath(root))
+
+
 @lru_cache(maxsize=16)
 def _real_root(root: str) -> Path:
-    """The project folder (absolute), links resolved: once, not for each of a thousand cases' media files."""
     return Path(os.path.realpath(root))
 
 

@@ -17,7 +17,7 @@ from babel.numbers import get_territory_currencies, is_currency
 from pydantic import AfterValidator, AllowInfNan, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo
 
 from casebook import registry
-from casebook.load.media import probe
+from casebook.load.media import probe, real_path, real_root
 
 
 class Strict(BaseModel):
@@ -204,8 +204,8 @@ def _media_path(value: str, info: ValidationInfo) -> str:
     base, root = ctx.get("base_dir"), ctx.get("root")
     if base is None or root is None:
         return value
-    target = (Path(base) / value).resolve()
-    root = Path(root).resolve()
+    target = real_path(base, value)  # a link that leads back to itself: said so, at the value
+    root = real_root(root)
     if not target.is_relative_to(root):
         raise ValueError(f"media path {value!r} points outside the project")
     if not target.is_file():
