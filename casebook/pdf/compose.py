@@ -143,7 +143,8 @@ class Context:
                 from casebook.render.charts import build_charts, pick_charts  # deferred: Altair loads only for charts
 
                 case = view.case
-                for chart in pick_charts(build_charts(view.facts, view.t), view.facts, limit):
+                specs = getattr(self.charts, "specs_dir", None)  # the site's spec cache, when there is one
+                for chart in pick_charts(build_charts(view.facts, view.t, cache_dir=specs), view.facts, limit):
                     svg = self.charts.svg(chart, case.locale, case.currency,
                                           width=CHART_WIDTH, height=CHART_HEIGHT)
                     # as an image, not inline: the SVG's nodes stay out of the

@@ -353,7 +353,7 @@ class Site:
         case = view.case
         options = embed_options(case.locale, case.currency)
         blocks = []
-        for chart in build_charts(view.facts, view.t, cache_dir=self.charts.cache_dir.parent / "specs"):
+        for chart in build_charts(view.facts, view.t, cache_dir=self.charts.specs_dir):
             still = self.charts.svg_file(chart, case.locale, case.currency)
             blocks.append({
                 "chart": chart,

@@ -111,3 +111,42 @@ def test_a_case_text_that_looks_like_a_slot_is_shown_as_written(demo_cases):
     spend = next(c for c in made if c.id == "spend")
     assert [row["item"] for row in spend.spec["data"]["values"]] == [sly] * len(actions)
     assert spend.spec["description"] == spend.description != sly
+
+
+drawn_shapes: list[tuple] = []
+
+
+def _draw_counted(kind: str, v: dict) -> dict:
+    drawn_shapes.append((kind,))
+    return {"mark": kind, "title": v["title"], "data": {"values": v["rows"]}}
+
+
+def test_a_template_kept_on_disk_serves_the_next_build_unless_its_entry_or_the_chart_code_changed(tmp_path):
+    folder = tmp_path / "cache" / "templates"
+    drawn_shapes.clear()
+    template.template.cache_clear()
+    with template.stored_in(folder, "code-1"):
+        first = template.make(_draw_counted, ("bar",), {"title": "A", "rows": [1, 2]})
+    assert first == {"mark": "bar", "title": "A", "data": {"values": [1, 2]}}
+    assert drawn_shapes == [("bar",)]
+
+    template.template.cache_clear()  # a new process: only the disk remembers
+    with template.stored_in(folder, "code-1"):
+        second = template.make(_draw_counted, ("bar",), {"title": "B ‹ü›", "rows": [3]})
+    assert drawn_shapes == [("bar",)]  # filled from the kept template, not drawn
+    assert second == {"mark": "bar", "title": "B ‹ü›", "data": {"values": [3]}}
+
+    template.template.cache_clear()
+    with template.stored_in(folder, "code-2"):  # the chart code changed: its templates are its own
+        template.make(_draw_counted, ("bar",), {"title": "C", "rows": []})
+    assert drawn_shapes == [("bar",), ("bar",)]
+
+    # someone rewrote a kept template: it is not used, the chart is drawn again
+    for entry in folder.glob("*.json"):
+        entry.write_text(json.dumps({"mark": "bar", "title": "<script>x</script>", "data": {"values": []}}))
+    template.template.cache_clear()
+    with template.stored_in(folder, "code-1"):
+        third = template.make(_draw_counted, ("bar",), {"title": "D", "rows": [4]})
+    assert third == {"mark": "bar", "title": "D", "data": {"values": [4]}}
+    assert drawn_shapes == [("bar",)] * 3
+    template.template.cache_clear()

@@ -46,6 +46,7 @@ actions, goal labels) only ever travels as data in the spec.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import zlib
@@ -57,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 from casebook import store
 from casebook.settings import LOCALES_DIR, PACKAGE_DIR
 
-from . import before_after, costs, funnel, goals, period_change, series, spend
+from . import before_after, costs, funnel, goals, period_change, series, spend, template
 from .base import Chart, _Ctx
 from .locale import d3_locale, embed_options, script_json
 from .style import COLORS, CONFIG, FONT_FAMILY
@@ -93,7 +94,8 @@ def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path |
     instead of ~20 ms).  The site and the PDFs of one build both ask: the
     result is kept per case content and locale, in memory (compressed, so
     every case of a big project fits) and, given ``cache_dir``, on disk for
-    the next build.  Each call gets charts of its own.
+    the next build, and so are the templates (beside it, in ``templates``).
+    Each call gets charts of its own.
     """
     key = (facts.case.model_dump_json(), t.locale)
     memo = hashlib.sha256("\0".join(key).encode()).hexdigest()
@@ -112,8 +114,10 @@ def build_charts(facts: "compute.CaseFacts", t: "Translator", cache_dir: "Path |
     if text is None:
         ctx = _Ctx(facts, t)
         made: list[Chart] = []
-        for make in CHART_TYPES:
-            made.extend(make(ctx))
+        with template.stored_in(disk.parent.parent / "templates", _code_fingerprint()) if disk is not None \
+                else contextlib.nullcontext():
+            for make in CHART_TYPES:
+                made.extend(make(ctx))
         ids = [c.id for c in made]
         if len(ids) != len(set(ids)):
             raise RuntimeError(f"chart ids must be unique in a case: {ids}")

@@ -47,6 +47,7 @@ class ChartRenderer:
     def __init__(self, cache_dir: Path | None = None):
         self.cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
         store.Cache(self.cache_dir.parent, self.cache_dir.name, RENDER_VERSION)  # entries of another version: misses, pruned
+        self.specs_dir = self.cache_dir.parent / "specs"  # build_charts' cache of specs (and templates beside it)
         self.conversions = 0
         self.hits = 0
         self._memory: dict[str, str] = {}
