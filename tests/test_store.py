@@ -168,6 +168,38 @@ def test_an_entry_a_build_used_within_the_week_survives_a_build_that_did_not_use
     assert pdf.read("case.pdf") == b"%PDF case"
 
 
+def test_a_build_prunes_at_most_hourly_unless_a_cache_version_changed(tmp_path):
+    """Entries go only after a week unused, so `casebook build` walks the cache at most hourly
+    for the same outputs; a new cache version (an upgrade) is pruned at the next build."""
+    root, site = tmp_path / "cache", tmp_path / "site"
+    site.mkdir()
+    hour = 3600 * 10**9
+    cache = store.Cache(root, "pages", "1")
+    cache.write("unused", b"page")
+    week_ago = time.time() - 8 * 86400
+    for path in root.joinpath("pages").iterdir():
+        os.utime(path, (week_ago, week_ago))
+    store.Cache(root, "pages", "1").write("kept", b"used now")
+    store.Cache(root, "specs", "1")
+    assert prune(root, [site], every_ns=hour) == 1  # never pruned for these outputs: prunes
+    store.Cache(root, "specs", "1").write("x", b"1")
+    store.Cache(root, "specs", "1").write("y", b"2")
+    for path in root.joinpath("specs").glob("x*"):
+        os.utime(path, (week_ago, week_ago))
+    assert prune(root, [site], every_ns=hour) == 0  # pruned a moment ago: left for later
+    assert root.joinpath("specs", "x").exists()
+    store.Cache(root, "specs", "2")  # the chart code changed its entries' version
+    assert prune(root, [site], every_ns=hour) == 2  # pruned at once: both old-version entries go
+    store.Cache(root, "specs", "2").write("z", b"3")
+    for path in root.joinpath("specs").glob("z*"):
+        os.utime(path, (week_ago, week_ago))
+    assert prune(root, [site], every_ns=hour) == 0
+    for stamp in root.joinpath(".used").glob("*.pruned"):  # an hour later
+        os.utime(stamp, (time.time() - 3601, time.time() - 3601))
+    assert prune(root, [site], every_ns=hour) == 1
+    assert prune(root, [site]) == 0  # without a period (a plain mkdocs build): always walks
+
+
 def test_no_pruning_while_another_process_uses_the_cache(tmp_path):
     root = tmp_path / "cache"
     charts = store.Cache(root, "charts", "1")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from casebook import reuse, store
-from casebook.prune import prune
+from casebook.prune import BUILD_EVERY_NS, prune
 from casebook.build.pdfs import build_private_outputs
 from casebook.errors import CasebookError
 from casebook.load.media import profile_photo, referenced_files
@@ -166,7 +166,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     # build read them (a file edited meanwhile makes the next build a real one).
     state.record(target, inputs, outputs, pages=result.pages, pdfs=result.pdfs, extra=used,
                  warnings=[w.format() for w in project.warnings])
-    prune(cache, outputs)  # the one pruning step: old versions, and entries no last build of these outputs used
+    # the one pruning step: old versions, and entries no last build of these outputs used (at most hourly)
+    prune(cache, outputs, every_ns=BUILD_EVERY_NS)
     return result
 
 

@@ -40,6 +40,8 @@ def test_a_build_prunes_old_and_unused_entries_and_leaves_the_rest(tmp_path):
         os.utime(p, (then, then))
     (cache / "media" / "notes.txt").write_text("mine")
     (cache / "cases-backup.yaml").write_text("mine")
+    for stamp in (cache / ".used").glob("*.pruned"):  # the next build comes more than an hour later
+        os.utime(stamp, (time.time() - 3601, time.time() - 3601))
     (root / "cases" / "zerno-coffee-vk.yaml").write_text(
         (root / "cases" / "zerno-coffee-vk.yaml").read_text("utf-8") + "\n# edited\n", "utf-8")
     _build(root, xdg)
