@@ -31,12 +31,14 @@ def test_a_build_prunes_old_and_unused_entries_and_leaves_the_rest(tmp_path):
     assert used
     plant = ("import sys; from pathlib import Path; from casebook import store; cache = Path(sys.argv[1])\n"
              "store.Cache(cache, 'media', '0').write('old-version.png', b'png of an older casebook')\n"
-             "store.Cache(cache, 'media', '1').write('no-longer-used.png', b'png of a removed photo')\n")
+             "store.Cache(cache, 'media', '1').write('no-longer-used.png', b'png of a removed photo')\n"
+             "store.Cache(cache, 'specs', '1').write('chart-code-of-last-year.json', b'[]')\n"
+             "store.Cache(cache, 'templates', '1').write('chart-code-of-last-year.json', b'{}')\n")
     # another process, signing with the build's key (a process that uses the cache holds it until it ends)
     subprocess.run([sys.executable, "-c", plant, str(cache)], env=dict(os.environ, XDG_CACHE_HOME=str(xdg)),
                    check=True, timeout=60)
     then = time.time() - 30 * 86400
-    for p in (cache / "media").glob("no-longer-used.png*"):
+    for p in [*(cache / "media").glob("no-longer-used.png*"), *cache.glob("*/chart-code-of-last-year.json*")]:
         os.utime(p, (then, then))
     (cache / "media" / "notes.txt").write_text("mine")
     (cache / "cases-backup.yaml").write_text("mine")
@@ -49,3 +51,6 @@ def test_a_build_prunes_old_and_unused_entries_and_leaves_the_rest(tmp_path):
     assert "old-version.png" not in left and "no-longer-used.png" not in left
     assert set(used) <= set(left) and "notes.txt" in left
     assert (cache / "cases-backup.yaml").read_text() == "mine"
+    # the charts' caches, filled by worker processes, are pruned too: unused specs and templates go, used ones stay
+    assert not list(cache.glob("*/chart-code-of-last-year.json*"))
+    assert list((cache / "specs").glob("*.json")) and list((cache / "templates").glob("*.json"))

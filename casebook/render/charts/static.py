@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from casebook import store
-from casebook.render.charts import Chart, d3_locale, embed_options, script_json
+from casebook.render.charts import SPEC_VERSION, Chart, d3_locale, embed_options, script_json, template
 from casebook.settings import CACHE_DIR_NAME, fonts_dir
 
 RENDER_VERSION = "3"  # bump when the post-processing below changes
@@ -48,6 +48,9 @@ class ChartRenderer:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else DEFAULT_CACHE_DIR
         store.Cache(self.cache_dir.parent, self.cache_dir.name, RENDER_VERSION)  # entries of another version: misses, pruned
         self.specs_dir = self.cache_dir.parent / "specs"  # build_charts' cache of specs (and templates beside it)
+        # registered here too, in the process that prunes: workers may be the only ones to fill them
+        store.Cache(self.cache_dir.parent, "specs", SPEC_VERSION)
+        store.Cache(self.cache_dir.parent, "templates", template.STORE_VERSION)
         self.conversions = 0
         self.hits = 0
         self._memory: dict[str, str] = {}
