@@ -86,6 +86,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
     _port_free(dev_addr)
     mkdocs_serve_module.build = _show_errors(mkdocs_serve_module.build)
     try:
-        mkdocs_serve_module.serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=True)
+        # watch_theme=False: it polls every file of the installed Material theme (14,660, most of them icons)
+        # twice a second, a core busy while nothing changes; the plugin watches casebook's theme and custom_dir
+        mkdocs_serve_module.serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=False)
     except MkDocsException as exc:
         raise CasebookError(str(exc)) from None
