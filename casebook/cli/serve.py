@@ -27,6 +27,9 @@ def _port_free(dev_addr: str) -> None:
         raise click.UsageError(f"--dev-addr {dev_addr!r} must be HOST:PORT, e.g. 127.0.0.1:8000") from None
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # as the server itself binds (http.server: allow_reuse_address): a port whose last server has stopped
+        # and that only holds connections in TIME_WAIT (a minute after Ctrl-C) is free, one with a listener is not
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind((host, number))
         except OSError as exc:

@@ -49,3 +49,28 @@ def test_serve_watches_the_project_and_its_themes_but_not_the_installed_theme_fi
         assert edited in watched, (edited, watched)
     installed = Path(material.__file__).resolve().parent
     assert not [p for p in watched if p == installed or installed in p.parents]
+
+
+def test_a_port_whose_server_just_stopped_is_free_and_one_in_use_is_not():
+    """Stopping serve and starting it again within a minute, after the browser had connected, was refused
+    as 'port in use': the port still held the closed connections (TIME_WAIT)."""
+    import socket
+
+    import pytest
+
+    from casebook.cli.serve import _port_free
+    from casebook.errors import CasebookError
+
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    port = listener.getsockname()[1]
+    browser = socket.create_connection(("127.0.0.1", port))
+    served, _ = listener.accept()
+    with pytest.raises(CasebookError, match="in use"):
+        _port_free(f"127.0.0.1:{port}")  # a server is listening
+    served.close()  # the server closes first, as it does when it stops: its side waits in TIME_WAIT
+    browser.close()
+    listener.close()
+    _port_free(f"127.0.0.1:{port}")  # no listener left: free
