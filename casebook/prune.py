@@ -64,8 +64,8 @@ def prune(root: Path, outputs: Iterable[Path], every_ns: int = 0) -> int:
         return 0
     outs = sorted(str(Path(o).resolve()) for o in outputs)
     stamp = _manifest(Path(real), outs).with_suffix(".pruned")
-    versions, last = _versions_under(real), _pruned_with(stamp, time.time_ns() - every_ns) if every_ns else None
-    if last is not None and versions.items() <= last.items():
+    versions, last = _versions_under(real), _pruned_with(stamp, time.time_ns() - (every_ns or BUILD_EVERY_NS))
+    if every_ns and last is not None and versions.items() <= last.items():
         return 0
     try:
         gate = os.open(os.path.join(real, ".prune-lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -84,7 +84,7 @@ def prune(root: Path, outputs: Iterable[Path], every_ns: int = 0) -> int:
         try:
             removed = _prune(Path(real), held[1], outs)
             # every cache pruned lately, at the version it was pruned at: a build that uses fewer caches skips too
-            known = {**(_pruned_with(stamp, time.time_ns() - BUILD_EVERY_NS) or {}), **versions}
+            known = {**(last or {}), **versions}
             store.write_file(stamp, "".join(f"{name} {version}\n" for name, version in sorted(known.items())).encode())
             return removed
         except OSError:  # a cache folder that cannot be pruned costs disk space, never the build

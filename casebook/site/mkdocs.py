@@ -414,9 +414,8 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if self.project.profile_path.is_file():
             server.watch(str(self.project.profile_path))
         server.watch(str(theme_dir()))
-        custom = config.theme.custom_dir  # the user's own overrides, if any: not the installed theme's files
-        if custom and Path(custom).is_dir() and Path(custom).resolve() != theme_dir().resolve():
-            server.watch(str(custom))
+        if config.theme.custom_dir:  # the user's own overrides (MkDocs checked it is a folder; a path watched twice is one)
+            server.watch(str(config.theme.custom_dir))
         return server
 
 

@@ -49,8 +49,8 @@ class ChartRenderer:
         store.Cache(self.cache_dir.parent, self.cache_dir.name, RENDER_VERSION)  # entries of another version: misses, pruned
         self.specs_dir = self.cache_dir.parent / "specs"  # build_charts' cache of specs (and templates beside it)
         # registered here too, in the process that prunes: workers may be the only ones to fill them
-        store.Cache(self.cache_dir.parent, "specs", SPEC_VERSION)
-        store.Cache(self.cache_dir.parent, "templates", template.STORE_VERSION)
+        store.Cache(self.specs_dir.parent, self.specs_dir.name, SPEC_VERSION)
+        store.Cache(self.specs_dir.parent, "templates", template.STORE_VERSION)
         self.conversions = 0
         self.hits = 0
         self._memory: dict[str, str] = {}
