@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import logging
 import socket
+import sys
 from pathlib import Path
 
 import click
@@ -50,6 +51,18 @@ class _Errors(logging.Handler):
         self.lines.append(record.getMessage())
 
 
+def _console() -> None:
+    """What `mkdocs serve` prints, printed: the address, each rebuild, warnings. Without a handler of its
+    own, serve printed nothing at all: INFO (the "Serving on" line) is below logging's last resort, and
+    the build's warnings found the error collector below, so the last resort stayed silent too."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    for name in ("mkdocs", "casebook"):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+
+
 def _show_errors(original):
     """MkDocs' build, made to leave an error page in the served folder instead of failing the rebuild."""
     def build(config, *args, **kwargs):
@@ -87,6 +100,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
     if not config_file.is_file():
         raise CasebookError(f"{config_file}: no such file; run casebook init to make a project, or pass -f")
     _port_free(dev_addr)
+    _console()
     mkdocs_serve_module.build = _show_errors(mkdocs_serve_module.build)
     try:
         # watch_theme=False: it polls every file of the installed Material theme (14,660, most of them icons)

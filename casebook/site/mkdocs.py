@@ -48,20 +48,35 @@ log = logging.getLogger("mkdocs.plugins.casebook")
 
 
 class _PlacedPages(logging.Filter):
-    """MkDocs says "Page skipped" (INFO) for a page whose output is empty: a kept page the
-    adapter placed in the site itself is not skipped, so that line is dropped for it alone."""
+    """What MkDocs says (INFO) about the pages casebook makes, dropped: "Page skipped" for a kept page
+    the adapter placed in the site itself (it is not skipped), and the list of pages "not included in
+    the nav" for the case and tag pages, which stay out of the nav by design (a thousand lines in every
+    rebuild `casebook serve` prints). What it says about the user's own pages stays."""
+
+    OMITTED = "The following pages exist in the docs directory, but are not included in the \"nav\""
 
     def __init__(self) -> None:
         super().__init__()
         self.placed: set[str] = set()
+        self.generated: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        msg = record.getMessage() if self.placed else ""
-        return not (msg.startswith("Page skipped: '") and msg[len("Page skipped: '"):].split("'")[0] in self.placed)
+        if not (self.placed or self.generated):
+            return True
+        msg = record.getMessage()
+        if msg.startswith("Page skipped: '"):
+            return msg[len("Page skipped: '"):].split("'")[0] not in self.placed
+        if msg.startswith(self.OMITTED):
+            head, *listed = msg.split("\n  - ")
+            left = [path for path in listed if path.replace(os.sep, "/") not in self.generated]
+            record.msg, record.args = "\n  - ".join([head, *left]), ()
+            return bool(left)
+        return True
 
 
 _SKIPPED = _PlacedPages()
 logging.getLogger("mkdocs.commands.build").addFilter(_SKIPPED)
+logging.getLogger("mkdocs.structure.nav").addFilter(_SKIPPED)
 PENDING = "<!-- casebook: this case page is being made -->"
 LAST_GZIP_DATE = "2106-02-06"  # the last whole day a gzip header's 32-bit time holds
 
@@ -221,6 +236,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             if session is not None:
                 session.linking = False
         made = []
+        _SKIPPED.generated = set()
         # case pages last: MkDocs renders the others while the workers make them
         for page in sorted(plan.pages, key=lambda p: p.case is not None):
             existing = files.get_file_from_path(page.src_uri)
@@ -229,6 +245,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             generated = File.generated(config, page.src_uri, content="")
             files.append(generated)
             self.pages[page.src_uri] = page
+            _SKIPPED.generated.add(page.src_uri)
             made.append((page, page_base(generated.url)))
         self._find_kept(config, files, made)
         self._make_cases([(page.case, base) for page, base in made if page.case is not None],

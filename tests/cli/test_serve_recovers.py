@@ -63,6 +63,35 @@ def test_a_bad_save_shows_the_error_in_the_page_and_a_good_save_recovers(caseboo
         server.wait(timeout=30)
 
 
+def test_serve_prints_its_address_and_the_warnings_but_not_the_pages_it_makes(casebook, tmp_path):
+    """With its output in a file (or a terminal), serve printed nothing at all: no address to open, no
+    warning about the case being edited. Printed, the nav notice listed every case and tag page."""
+    project = tmp_path / "p"
+    assert casebook("init", project, "--locale", "en").returncode == 0
+    case = project / "cases" / "my-first-case.yaml"
+    text = case.read_text(encoding="utf-8")
+    period = "  period: {start: 2024-10-01, end: 2024-12-31}"
+    assert period in text
+    case.write_text(text.replace(period, "", 1), encoding="utf-8")  # 'before' without its period: a warning
+    (project / "pages" / "notes.md").write_text("# Notes\n", encoding="utf-8")  # the user's own page, not in nav
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with log.open("w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "casebook.cli", "serve", "-a", f"127.0.0.1:{port}"],
+                                  cwd=project, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait_for(f"http://127.0.0.1:{port}/", lambda page: "casebook-build-error" not in page)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    printed = log.read_text(encoding="utf-8")
+    assert f"Serving on http://127.0.0.1:{port}/" in printed, printed
+    assert "my-first-case.yaml:" in printed and "does not say which" in printed, printed
+    assert "notes.md" in printed, printed  # MkDocs' notice about the user's page stays
+    assert "cases/my-first-case.md" not in printed and "tags/" not in printed, printed
+
+
 def test_a_port_in_use_is_one_line(casebook, tmp_path):
     made = casebook("init", tmp_path / "p", "--locale", "en")
     assert made.returncode == 0, made.stderr
