@@ -207,7 +207,9 @@ def _page_counts(work: CaseWork, cases: list[LoadedCase], parts: list[Path]) -> 
 
 
 def _view_of(work: CaseWork) -> Any:
-    return work.site.view if work.site is not None else None  # the site's views are made already
+    """What a cover and its contents show of a case: the site's card values, kept by each case's
+    content key (a view of every case of a tag was made again at each edit, 0.8 s at 300 cases)."""
+    return work.site.card if work.site is not None else None
 
 
 COVERS_IN_POOL = 4  # fewer covers to lay out than this (an edit) are laid out here, without starting workers

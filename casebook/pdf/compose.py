@@ -325,16 +325,15 @@ def case_doc(ctx: Context, loaded: LoadedCase) -> PdfDoc:
 BEST_FIGURES = 3  # headline figures a portfolio's cover shows
 
 
-def best_figures(views: list[CaseView], limit: int = BEST_FIGURES) -> list[dict[str, str]]:
-    """The biggest headline growths across the cases, one per case, biggest first: what a cover leads with."""
+def best_figures(views: list[Any], limit: int = BEST_FIGURES) -> list[dict[str, str]]:
+    """The biggest headline growths across the cases, one per case, biggest first: what a cover leads with.
+
+    ``views``: CaseView or the site's kept CardView; both have ``case`` and ``growth_line``."""
     ranked = []
     for v in views:
-        h = v.facts.headline
-        if h and h.growth_metric and h.growth_figure and h.growth:
-            ranked.append((h.growth, v.case.slug, {
-                "figure": v.t.t("ui.headline_growth", metric=v.t.metric(h.growth_metric),
-                                change=v.t.change(h.growth_figure, v.case.currency)),
-                "case": v.case.title, "lang": v.case.locale}))
+        line = v.growth_line
+        if line:
+            ranked.append((line[0], v.case.slug, {"figure": line[1], "case": v.case.title, "lang": v.case.locale}))
     ranked.sort(key=lambda r: (-r[0], r[1]))
     return [r[2] for r in ranked[:limit]]
 

@@ -166,6 +166,20 @@ class CaseView:
     er_note: str = ""
     engagement_notes: list[str] = field(default_factory=list)
 
+    @property
+    def growth_line(self) -> tuple[float, str] | None:
+        """The headline's growth as a portfolio cover leads with it: how much, and the phrase."""
+        return growth_line(self.facts, self.t, self.case.currency)
+
+
+def growth_line(facts: compute.CaseFacts, t: Translator, currency: str) -> tuple[float, str] | None:
+    """(growth multiple, 'followers ×3.2'-like phrase in the case's language) of the headline, or None."""
+    h = facts.headline
+    if h and h.growth_metric and h.growth_figure and h.growth:
+        return h.growth, t.t("ui.headline_growth", metric=t.metric(h.growth_metric),
+                             change=t.change(h.growth_figure, currency))
+    return None
+
 
 # long: every field of a case's view, filled in display order from one set of facts
 def case_view(loaded: LoadedCase, t: Translator | None = None) -> CaseView:

@@ -26,7 +26,7 @@ from casebook.render.templates import render
 from casebook.render.views import CaseView, case_view, industry_label
 from casebook.load.model import Case
 
-CARD_VERSION = "1"  # bump when what a kept card holds changes
+CARD_VERSION = "2"  # bump when what a kept card holds changes
 # what a kept card holds: the values of a case's view that need its facts (the rest is read off the case)
 CARD_FIELDS = ("headline", "description", "client", "period", "cover_name", "cover_svg")
 
@@ -67,6 +67,7 @@ class CardView:
     period: str
     description: str
     change: float
+    growth_line: tuple[float, str] | None = None  # what a portfolio cover leads with (casebook.pdf.compose.best_figures)
 
 
 @dataclass
@@ -172,7 +173,8 @@ class Site:
         values = {"headline": view.headline, "description": view.description, "client": view.client,
                   "period": view.period, "change": round(view.facts.sort_change, 4),
                   "cover_name": cover.name if cover is not None else "",
-                  "cover_svg": cover.svg if cover is not None else ""}
+                  "cover_svg": cover.svg if cover is not None else "",
+                  "growth": list(view.growth_line) if view.growth_line else None}
         return json.loads(json.dumps(values))  # as a kept card reads back: a cold build makes the same bytes
 
     def _read_card(self, loaded: LoadedCase, key: str) -> dict[str, Any] | None:
@@ -187,7 +189,8 @@ class Site:
             return None
         if not (isinstance(values, dict) and all(isinstance(values.get(f), str) for f in CARD_FIELDS)
                 and type(values.get("change")) in (int, float)
-                and bool(values["cover_name"]) != bool(loaded.case.cover)):
+                and bool(values["cover_name"]) != bool(loaded.case.cover)
+                and _growth(values.get("growth", 0)) is not False):
             return None
         return values
 
@@ -208,7 +211,8 @@ class Site:
                 self.media_url(loaded, m.src)
         return CardView(case=case, t=translator(case.locale), url=case_url(slug), cover=cover, logo=logo,
                         headline=values["headline"], client=values["client"], period=values["period"],
-                        description=values["description"], change=values["change"])
+                        description=values["description"], change=values["change"],
+                        growth_line=_growth(values["growth"]))
 
     def portfolio_cover(self) -> str:
         """The portfolio's link preview: the specialist, the role, the cases and their platforms."""
@@ -367,3 +371,13 @@ class Site:
 
 
 __all__ = ["Site", "SitePage", "SiteAsset", "SitePlan", "page_base", "case_url", "plain"]
+
+
+def _growth(kept: Any) -> tuple[float, str] | None | bool:
+    """A kept card's growth line ([multiple, phrase] or null) as CardView holds it; False: not one."""
+    if kept is None:
+        return None
+    if (isinstance(kept, list) and len(kept) == 2 and type(kept[0]) in (int, float)
+            and isinstance(kept[1], str)):
+        return kept[0], kept[1]
+    return False
