@@ -72,10 +72,10 @@ def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], arg
     edit), is scanned here.
     """
     def big(file: tuple) -> bool:
-        return suffix(file[1]) == ".pdf" and file[3] >= BIG_PDF
+        return _big(file, suffix)
 
-    def work(file: tuple) -> int:  # a large PDF or a search index is mostly parts and entries already searched
-        return file[3] // KNOWN_SHARE if big(file) or auditentries.is_index(file[1]) else file[3]
+    def work(file: tuple) -> int:
+        return work_of(file, suffix)
 
     out: dict[str, list] = {}
     auditpdf.current = parts
@@ -93,6 +93,16 @@ def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], arg
     finally:
         auditpdf.current = None
     return out
+
+
+def _big(file: tuple, suffix: Callable[[str], str]) -> bool:
+    return suffix(file[1]) == ".pdf" and file[3] >= BIG_PDF
+
+
+def work_of(file: tuple, suffix: Callable[[str], str]) -> int:
+    """What scanning a file (path, rel, key, size) costs, in bytes: a large PDF or a search index is
+    mostly parts and entries already searched."""
+    return file[3] // KNOWN_SHARE if _big(file, suffix) or auditentries.is_index(file[1]) else file[3]
 
 
 def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: list[str], size: int) -> dict[str, list]:

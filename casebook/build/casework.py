@@ -278,6 +278,10 @@ class CaseWork:
             for _task, fut in self._pending.values():
                 fut.add_done_callback(self._advance)
 
+    def busy(self) -> bool:
+        """Whether wait() would wait: a worker is still making something."""
+        return bool(self._queue) or any(not fut.done() for _task, fut in self._pending.values())
+
     def wait(self, slug: str | None = None) -> None:
         """Wait for one case's page (slug) or for everything still being made."""
         if not self._pending and not self._queue:

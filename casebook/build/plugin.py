@@ -25,6 +25,7 @@ from casebook.prune import prune
 from casebook.store import usable_folder
 
 from .audit import audit
+from .auditahead import audit_ahead
 from .casework import CaseWork, private_pdfs
 from .outputs import check_outputs, config_files, project_inputs
 from .pdfs import build_public_pdfs
@@ -105,6 +106,11 @@ class CasebookPlugin(SiteAdapter):
         if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
             self._audit(site_dir)  # and prunes the cache when it has published
             prune(self.project.root / self.config.cache_dir, [site_dir])
+
+    def _meanwhile(self, site_dir: Path) -> None:
+        """The pages are written and a worker still makes a PDF (an edit): their audit begins now."""
+        if self.config.pdf:
+            audit_ahead(site_dir, self.project, self.project.root / self.config.cache_dir / "audit")
 
     def _audit(self, site_dir: Path) -> None:
         """The leak audit over the site MkDocs just wrote; a finding fails the build and empties the site.

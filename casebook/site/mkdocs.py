@@ -166,6 +166,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
     def _finish(self, site_dir: Path) -> None:
         """After the site's files are written (chart images and media included)."""
 
+    def _meanwhile(self, site_dir: Path) -> None:
+        """While the build waits for its workers (a PDF), with the pages written."""
+
     def _page_key(self, planned, base: str) -> str | None:
         """What a planned page is made of, as a key (None: render it every build)."""
         return None
@@ -400,12 +403,14 @@ class SiteAdapter(BasePlugin[SiteConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.site is None:
             return
+        site_dir = Path(config.site_dir)
         if self.site.work is not None:
+            if self.site.work.busy():  # the pages are written: what needs only them is done while it waits
+                self._meanwhile(site_dir)
             try:
                 self.site.work.wait()  # every case page (and PDF) made
             except CasebookError as exc:
                 raise PluginError(str(exc)) from None
-        site_dir = Path(config.site_dir)
         self._copy_chart_files(site_dir)
         for asset in self.site.media_assets():
             reuse.place_bytes(site_dir / asset.dest, asset.data)

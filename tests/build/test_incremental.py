@@ -309,3 +309,34 @@ def test_an_edit_with_pdfs_makes_one_case_view_for_the_covers_too(tmp_path):
     assert len(views_made(root, home, "--private")) == 4
     replace(root / "cases" / "zerno-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
     assert views_made(root, home, "--private") == ["zerno-coffee-vk"]
+
+
+AHEAD = """
+import atexit, json, sys
+import casebook.build.plugin as plugin
+from casebook.cli import main
+real, scanned = plugin.audit_ahead, []
+plugin.audit_ahead = lambda *a, **k: scanned.append(real(*a, **k)) or scanned[-1]
+atexit.register(lambda: print("AHEAD " + json.dumps(scanned)))
+sys.argv = ["casebook", "build", "-q", "--private"]
+main()
+"""
+
+
+def test_an_edits_pages_are_audited_while_its_pdf_is_made(tmp_path):
+    """An edit waits for the edited case's PDF with its pages written: they are audited then (its
+    page, the search index, and the index and tag pages when its card changed), not after the PDFs
+    are joined."""
+    root = make_project(tmp_path / "p")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "XDG_CACHE_HOME": str(tmp_path / "home")}
+
+    def ahead() -> list[int]:
+        proc = subprocess.run([sys.executable, "-c", AHEAD], cwd=root, env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr
+        return json.loads([x for x in proc.stdout.splitlines() if x.startswith("AHEAD ")][-1][len("AHEAD "):])
+
+    ahead()  # cold
+    replace(root / "cases" / "zerno-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
+    scanned = ahead()
+    assert scanned == [2], scanned  # the edited case's page and the search index (the summary is on no card)
+    assert "Edited." in (root / "site" / "cases" / "zerno-coffee-vk" / "index.html").read_text("utf-8")

@@ -1,0 +1,50 @@
+"""The leak audit begun early: the pages scanned while the build waits for its PDF workers.
+
+An edit's build forks a worker for the edited case's PDF and, once MkDocs
+has written the pages, waits for it (a second or two at 300 cases), then
+joins the tag PDFs and audits everything new.  The pages (the index, the tag
+pages, the search index, the edited case's page) are final while it waits:
+:func:`audit_ahead` scans them then and keeps their verdicts where
+:func:`casebook.build.audit.audit` looks first, keyed, as always, by each
+file's path and bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from casebook import store
+from casebook.load.project import Project
+
+from . import auditpool
+from .audit import AUDIT_VERSION, VERDICT_GLOB, _file_key, _load_verdicts, _rules, _scan_file, _suffix, _write_atomic
+
+
+AHEAD_MAX = 4_000_000  # bytes of work (auditpool.work_of): an edit at 1,000 cases, about 2 MB, fits; a cold build does not
+
+
+def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
+    """Scan now the new files of site_dir that are not PDFs, and keep their verdicts where audit() finds them.
+
+    For the time the build waits for its PDF workers (an edit: a second or
+    two for the edited case's PDF), when the pages are written: the audit
+    that follows finds their verdicts kept and scans only what is left.  A
+    file changed after this has another key and is scanned then; nothing is
+    taken on trust.  Only what one process scans quickly (an edit, not a
+    cold build, whose audit shares the files out among workers).  Answers
+    how many files it scanned.
+    """
+    store.Cache(Path(cache_dir).parent, Path(cache_dir).name, AUDIT_VERSION)  # as audit() registers it (pruning)
+    rules = _rules(project)
+    cache_file = Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
+    verdicts = _load_verdicts(cache_file)
+    files = [_file_key(path, rel) for path, rel in auditpool.site_files(str(site_dir)) if _suffix(rel) != ".pdf"]
+    fresh = [f for f in files if f[2] not in verdicts]
+    if not fresh or sum(auditpool.work_of(f, _suffix) for f in fresh) > AHEAD_MAX:
+        return 0
+    for path, rel, _key, _size in fresh:
+        got, (found, _parts, _pdfs) = _scan_file(path, rel, rules, cache_dir)
+        verdicts[got] = found
+    _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": verdicts}, sort_keys=True).encode())
+    return len(fresh)
