@@ -400,10 +400,13 @@ def file_digest(path: Path) -> str:
 
 
 def tree_digest(folders: Iterable[Path]) -> str:
-    """One hash over every file (names and bytes) under the folders."""
+    """One hash over every file (names and bytes) under the folders; a file named among them counts as itself."""
     h = hashlib.sha256()
     for folder in folders:
         folder = Path(folder)
+        if folder.is_file():
+            h.update(f"{folder.name}\0{file_digest(folder)}\0file".encode())
+            continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
             h.update(f"{path.relative_to(folder).as_posix()}\0{file_digest(path)}".encode())
     return h.hexdigest()

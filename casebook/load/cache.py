@@ -3,7 +3,7 @@
 Parsing YAML with every value's position and validating it costs 15–30 ms
 a case; an agency's 1,000 cases would spend half a minute on it in every
 build.  A case that loaded without errors is kept here with its warnings,
-under a hash of its bytes, its path and casebook's code; the entry also
+under a hash of its bytes, its path and the code that loads it (LOAD_CODE); the entry also
 notes the size and time of every file the case points to (its media are
 checked for existence and format while loading), and is used only while
 those are unchanged.  A case with errors is never cached: it is read again
@@ -21,11 +21,12 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import pydantic
 
 from casebook import store
 from casebook.errors import Problem
@@ -34,9 +35,25 @@ from casebook.settings import PACKAGE_DIR
 ENTRY_VERSION = "3"  # bump when what an entry holds changes
 
 
+# What a loaded case is made of besides its file: the load layer and what it may import (import-linter's
+# layers contract: store, registry, errors, settings), the data the registry reads, the interface
+# languages (a case's locale is checked against them), and the libraries loading calls. Not the rest
+# of casebook: an upgrade that changes only pages, charts or PDFs keeps every loaded case.
+# tests/load/test_load_cache.py checks that loading imports nothing of casebook's outside these.
+LOAD_CODE = ("__init__.py", "errors.py", "settings.py", "registry.py", "store.py", "load", "data", "locales")
+LOAD_LIBRARIES = ("pydantic", "pyyaml", "pillow", "babel", "markdown", "nh3", "pathspec", "markupsafe")
+
+
 @lru_cache(maxsize=None)
 def _code() -> str:
-    return hashlib.sha256(f"{pydantic.__version__}\0{store.tree_digest([PACKAGE_DIR])}".encode()).hexdigest()
+    versions = []
+    for name in LOAD_LIBRARIES:
+        try:
+            versions.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            versions.append(f"{name} -")
+    code = store.tree_digest([PACKAGE_DIR / name for name in LOAD_CODE])
+    return hashlib.sha256(f"{sys.version_info[:2]}\0{'; '.join(versions)}\0{code}".encode()).hexdigest()
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from casebook.load.cases import load_cases
@@ -24,3 +26,64 @@ def test_second_load_comes_from_the_cache_and_a_forged_entry_is_ignored(tmp_path
             p.write_bytes(b"\0" * 32 + p.read_bytes()[32:])  # signature no longer matches
     third = load_cases([root / "cases"], root, cache_dir=cache)
     assert [c.case for c in third.cases] == [c.case for c in first.cases]
+
+
+LOADS_ONLY = """
+import json, sys
+from pathlib import Path
+from casebook.load.project import open_project
+open_project(Path(sys.argv[1]), cache_dir=sys.argv[2])  # every case parsed, checked and kept
+print(json.dumps(sorted(m.__file__ for n, m in sys.modules.items()
+                        if (n == "casebook" or n.startswith("casebook.")) and getattr(m, "__file__", None))))
+"""
+
+
+def test_the_cache_key_covers_every_module_loading_runs(tmp_path):
+    """The load cache is keyed by the load layer and what it may import, not by all of casebook (an
+    upgrade that touches only pages or PDFs keeps the loaded cases): so loading a project must import
+    nothing of casebook's outside LOAD_CODE, or a change there would be read from stale entries."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from casebook.load.cache import LOAD_CODE
+    from casebook.settings import PACKAGE_DIR
+
+    root = copy_demo(tmp_path / "p")
+    proc = subprocess.run([sys.executable, "-c", LOADS_ONLY, str(root), str(tmp_path / "cache")],
+                          capture_output=True, text=True, env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home")})
+    assert proc.returncode == 0, proc.stderr
+    imported = [Path(f).resolve() for f in json.loads(proc.stdout.splitlines()[-1])]
+    assert any(p.parent.name == "load" for p in imported)
+    covered = [(PACKAGE_DIR / name).resolve() for name in LOAD_CODE]
+    outside = [p for p in imported if not any(p == c or c in p.parents for c in covered)]
+    assert not outside, outside
+
+
+def test_a_change_outside_the_loading_code_keeps_the_cache_and_one_inside_does_not(tmp_path, monkeypatch):
+    from casebook.load import cache as cache_mod
+    from casebook.settings import PACKAGE_DIR
+
+    fake = tmp_path / "pkg"
+    for name in cache_mod.LOAD_CODE:
+        src = PACKAGE_DIR / name
+        if src.is_dir():
+            (fake / name).mkdir(parents=True)
+            (fake / name / "x.py").write_text(f"# {name}\n")
+        else:
+            fake.mkdir(exist_ok=True)
+            (fake / name).write_text(f"# {name}\n")
+    (fake / "render").mkdir()
+    (fake / "render" / "views.py").write_text("# views\n")
+    monkeypatch.setattr(cache_mod, "PACKAGE_DIR", fake)
+
+    def key() -> str:
+        cache_mod._code.cache_clear()
+        return cache_mod._code()
+
+    before = key()
+    (fake / "render" / "views.py").write_text("# views, changed\n")
+    assert key() == before  # pages, charts and PDFs: the loaded cases stay
+    (fake / "load" / "x.py").write_text("# load, changed\n")
+    assert key() != before
