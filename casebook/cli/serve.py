@@ -11,6 +11,7 @@ import errno
 import logging
 import socket
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -51,16 +52,36 @@ class _Errors(logging.Handler):
         self.lines.append(record.getMessage())
 
 
-def _console() -> None:
+class _Stderr(logging.StreamHandler):
+    """Lines to whatever sys.stderr is when they are logged."""
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+@contextmanager
+def _console():
     """What `mkdocs serve` prints, printed: the address, each rebuild, warnings. Without a handler of its
     own, serve printed nothing at all: INFO (the "Serving on" line) is below logging's last resort, and
     the build's warnings found the error collector below, so the last resort stayed silent too."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    for name in ("mkdocs", "casebook"):
-        logger = logging.getLogger(name)
+    loggers = [logging.getLogger(name) for name in ("mkdocs", "casebook")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.removeHandler(handler)
+            logger.setLevel(level)
 
 
 def _show_errors(original):
@@ -100,11 +121,12 @@ def serve(config_file: Path, dev_addr: str) -> None:
     if not config_file.is_file():
         raise CasebookError(f"{config_file}: no such file; run casebook init to make a project, or pass -f")
     _port_free(dev_addr)
-    _console()
     mkdocs_serve_module.build = _show_errors(mkdocs_serve_module.build)
     try:
-        # watch_theme=False: it polls every file of the installed Material theme (14,660, most of them icons)
-        # twice a second, a core busy while nothing changes; the plugin watches casebook's theme and custom_dir
-        mkdocs_serve_module.serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=False)
+        with _console():
+            # watch_theme=False: it polls every file of the installed Material theme (14,660, most of them
+            # icons) twice a second, a core busy while nothing changes; the plugin watches casebook's theme
+            # and custom_dir
+            mkdocs_serve_module.serve(str(config_file), dev_addr=dev_addr, livereload=True, watch_theme=False)
     except MkDocsException as exc:
         raise CasebookError(str(exc)) from None

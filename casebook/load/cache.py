@@ -39,7 +39,7 @@ ENTRY_VERSION = "3"  # bump when what an entry holds changes
 # layers contract: store, registry, errors, settings), the data the registry reads, the interface
 # languages (a case's locale is checked against them), and the libraries loading calls. Not the rest
 # of casebook: an upgrade that changes only pages, charts or PDFs keeps every loaded case.
-# tests/load/test_load_cache.py checks that loading imports nothing of casebook's outside these.
+# tests/load/test_cache.py checks that loading imports nothing of casebook's outside these.
 LOAD_CODE = ("__init__.py", "errors.py", "settings.py", "registry.py", "store.py", "load", "data", "locales")
 LOAD_LIBRARIES = ("pydantic", "pyyaml", "pillow", "babel", "markdown", "nh3", "pathspec", "markupsafe")
 
