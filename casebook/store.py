@@ -412,16 +412,21 @@ def tree_digest(folders: Iterable[Path]) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=None)
-def _versions() -> str:
+def library_versions(names: Iterable[str]) -> str:
+    """'name version; ...' of installed distributions ('name -' for one not installed)."""
     parts = []
-    for name in ("casebook", "mkdocs", "mkdocs-material", "weasyprint", "pydyf", "altair",
-                 "vl-convert-python", "jinja2", "babel", "nh3", "markdown", "pillow"):
+    for name in names:
         try:
             parts.append(f"{name} {version(name)}")
         except PackageNotFoundError:
             parts.append(f"{name} -")
     return "; ".join(parts)
+
+
+@lru_cache(maxsize=None)
+def _versions() -> str:
+    return library_versions(("casebook", "mkdocs", "mkdocs-material", "weasyprint", "pydyf", "altair",
+                             "vl-convert-python", "jinja2", "babel", "nh3", "markdown", "pillow"))
 
 
 def code_digest() -> str:

@@ -256,7 +256,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     if cache_dir is not None:
         store.Cache(Path(cache_dir).parent, Path(cache_dir).name, AUDIT_VERSION)  # pruned by casebook.prune
         store.Cache(Path(cache_dir), PDF_TEXT_DIR, AUDIT_VERSION)  # when no build used them for a week
-        cache_file = Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
+        cache_file = verdict_file(cache_dir, rules)
         verdicts = _load_verdicts(cache_file)
     parts = auditpdf.Parts(cache_dir, rules.key)  # PDFs part by part (casebook.build.auditpdf)
     kept: dict[str, list] = {}
@@ -284,7 +284,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
                     findings += [Finding(rel, MACHINE_PATH, p) for p in wanted if p in content.text]
     if cache_file is not None:
         if kept != verdicts:
-            _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": kept}, sort_keys=True).encode())
+            save_verdicts(cache_file, kept)
         else:
             store.touch(cache_file)  # in use: pruning keeps it
     parts.save(set(kept))
@@ -458,6 +458,15 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
     if suffix in (".html", ".htm", ".svg"):
         findings += [Finding(rel, SCRIPT_HOST, detail) for detail in _script_hosts(text, rules.own_host)]
     return sorted(set(findings))
+
+
+def verdict_file(cache_dir: Path, rules: _Rules) -> Path:
+    """Where the verdicts of one rule set are kept."""
+    return Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
+
+
+def save_verdicts(cache_file: Path, files: dict[str, list]) -> None:
+    _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": files}, sort_keys=True).encode())
 
 
 def _load_verdicts(cache_file: Path) -> dict[str, list]:

@@ -11,14 +11,13 @@ file's path and bytes.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from casebook import store
 from casebook.load.project import Project
 
 from . import auditpool
-from .audit import AUDIT_VERSION, VERDICT_GLOB, _file_key, _load_verdicts, _rules, _scan_file, _suffix, _write_atomic
+from .audit import AUDIT_VERSION, _file_key, _load_verdicts, _rules, _scan_file, _suffix, save_verdicts, verdict_file
 
 
 AHEAD_MAX = 4_000_000  # bytes of work (auditpool.work_of): an edit at 1,000 cases, about 2 MB, fits; a cold build does not
@@ -37,7 +36,7 @@ def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
     """
     store.Cache(Path(cache_dir).parent, Path(cache_dir).name, AUDIT_VERSION)  # as audit() registers it (pruning)
     rules = _rules(project)
-    cache_file = Path(cache_dir) / VERDICT_GLOB.replace("*", rules.fingerprint())
+    cache_file = verdict_file(cache_dir, rules)
     verdicts = _load_verdicts(cache_file)
     files = [_file_key(path, rel) for path, rel in auditpool.site_files(str(site_dir)) if _suffix(rel) != ".pdf"]
     fresh = [f for f in files if f[2] not in verdicts]
@@ -46,5 +45,5 @@ def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
     for path, rel, _key, _size in fresh:
         got, (found, _parts, _pdfs) = _scan_file(path, rel, rules, cache_dir)
         verdicts[got] = found
-    _write_atomic(cache_file, json.dumps({"audit": AUDIT_VERSION, "files": verdicts}, sort_keys=True).encode())
+    save_verdicts(cache_file, verdicts)
     return len(fresh)

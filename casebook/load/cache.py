@@ -23,10 +23,8 @@ import os
 import pickle
 import sys
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
-
 
 from casebook import store
 from casebook.errors import Problem
@@ -46,14 +44,8 @@ LOAD_LIBRARIES = ("pydantic", "pyyaml", "pillow", "babel", "markdown", "nh3", "p
 
 @lru_cache(maxsize=None)
 def _code() -> str:
-    versions = []
-    for name in LOAD_LIBRARIES:
-        try:
-            versions.append(f"{name} {version(name)}")
-        except PackageNotFoundError:
-            versions.append(f"{name} -")
     code = store.tree_digest([PACKAGE_DIR / name for name in LOAD_CODE])
-    return hashlib.sha256(f"{sys.version_info[:2]}\0{'; '.join(versions)}\0{code}".encode()).hexdigest()
+    return hashlib.sha256(f"{sys.version_info[:2]}\0{store.library_versions(LOAD_LIBRARIES)}\0{code}".encode()).hexdigest()
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:

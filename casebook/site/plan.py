@@ -169,12 +169,13 @@ class Site:
 
     def _card_values(self, loaded: LoadedCase) -> dict[str, Any]:
         view = self.view(loaded)
+        growth = view.growth_line
         cover = self._media.get((loaded.case.slug, "\0cover")) if not loaded.case.cover else None
         values = {"headline": view.headline, "description": view.description, "client": view.client,
                   "period": view.period, "change": round(view.facts.sort_change, 4),
                   "cover_name": cover.name if cover is not None else "",
                   "cover_svg": cover.svg if cover is not None else "",
-                  "growth": list(view.growth_line) if view.growth_line else None}
+                  "growth": list(growth) if growth else None}
         return json.loads(json.dumps(values))  # as a kept card reads back: a cold build makes the same bytes
 
     def _read_card(self, loaded: LoadedCase, key: str) -> dict[str, Any] | None:
