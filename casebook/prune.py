@@ -38,7 +38,8 @@ except ImportError:  # pragma: no cover - Windows: no locks, so no pruning
 # An entry no build of these outputs used goes only once no build has used it for this long either:
 # a `casebook build --no-pdf` preview, or a week on another branch, must not throw away every case PDF.
 UNUSED_NS = 7 * 86400 * 10**9
-# `casebook build` prunes a cache folder at most this often for the same outputs, unless a cache's version changed:
+# A build (`casebook build`, `mkdocs build`, each rebuild of `casebook serve`) prunes a cache folder at most
+# this often for the same outputs, unless a cache's version changed:
 # an entry goes only after a week unused, so an hour's delay costs nothing, and the walk over every entry's record
 # cost an edit at 1,000 cases 0.5-0.9 s.
 BUILD_EVERY_NS = 3600 * 10**9
