@@ -4,7 +4,8 @@ A cold build's audit reads every file of the site (tens of megabytes of PDF
 text at 30 cases), which took seconds in the build process alone after the
 PDF workers had gone.  :func:`scan_files` hands the files to a pool of the
 same size (forked, or from the PDF engine's fork server when the build
-process runs threads); a rebuild with little to scan (an edit of a small
+process runs threads, as `casebook serve` does: from more work, since that
+server takes seconds to start); a rebuild with little to scan (an edit of a small
 project) scans it in the build process without starting any.  An edit at
 300 cases scans the index, the search index and the tag PDFs holding the
 edited case (about 2 s in one process): two workers take 1.4-1.8 s of it.  :func:`site_files`
@@ -20,6 +21,9 @@ from typing import Any, Callable
 from . import auditentries, auditpdf
 
 POOL_FROM = 512 * 1024  # bytes to scan from which the files are shared out among worker processes
+# ... when the build process runs threads (`casebook serve`): workers come from a fork server, whose start
+# imports WeasyPrint (2-3 s, once a serve); an edit's audit at 300 cases, scanned here, takes 0.5 s
+POOL_FROM_SERVER = 4 * 1024 * 1024
 BIG_PDF = 256 * 1024  # bytes: a PDF this large (a portfolio, a tag's PDF) is scanned after the others
 KNOWN_SHARE = 8  # such a file counts for 1/8 of its size when deciding whether to start workers
 
@@ -113,17 +117,20 @@ def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: l
     changed meanwhile) or does not answer is left out: the caller scans what
     is missing itself, so every file is scanned as it is now.
     """
-    from casebook.pdf.engine import worker_count  # deferred: the PDF engine's pool size, only for a big audit
+    from casebook.pdf.engine import _mp_context, worker_count  # deferred: the PDF engine's pool, only for a big audit
 
     from .lifeline import worker_pool  # deferred: only a big audit starts workers
 
     workers = worker_count(len(jobs))  # 1 under CASEBOOK_PDF_WORKERS=0
-    if size < POOL_FROM or workers < 2:
+    if workers < 2 or size < POOL_FROM:
+        return {}
+    ctx = _mp_context()
+    if ctx.get_start_method() != "fork" and size < POOL_FROM_SERVER:
         return {}
     order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i][0]))  # largest first: no core idles at the end
     out: dict[str, list] = {}
     try:
-        with worker_pool(workers) as pool:
+        with worker_pool(workers, ctx) as pool:
             for i, (got, found) in zip(order, pool.map(_call, [(scan, jobs[i]) for i in order])):
                 if got == keys[i]:
                     out[got] = found

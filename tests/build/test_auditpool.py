@@ -26,12 +26,13 @@ def _audit_twice(root: str) -> list[dict]:
     engine.start()
     jobs, keys = [(root, "a.txt"), (root, "a.txt")], ["a.txt", "a.txt"]
     try:
-        plain = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM)
+        plain = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM_SERVER)
         with store.fresh():
-            forced = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM)
+            forced = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM_SERVER)
+        little = auditpool.scan_files(_cached_text, jobs, keys, auditpool.POOL_FROM_SERVER - 1)
     finally:
         done.set()
-    return [plain, forced]
+    return [plain, forced, little]
 
 
 def test_under_force_the_workers_take_nothing_an_earlier_build_cached(tmp_path):
@@ -41,9 +42,12 @@ def test_under_force_the_workers_take_nothing_an_earlier_build_cached(tmp_path):
             f"print(json.dumps(test_auditpool._audit_twice({str(tmp_path / 'cache')!r})))\n")
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home-cache"), "CASEBOOK_PDF_WORKERS": "2"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
-    plain, forced = json.loads(out.splitlines()[-1])
+    plain, forced, little = json.loads(out.splitlines()[-1])
     assert plain == {"a.txt": ["text of an earlier build's PDF"]}  # a plain build: the workers use the cache
     assert forced == {"a.txt": [None]}
+    # less than that (an edit under `casebook serve`): no fork server, whose start costs seconds; the
+    # caller scans it all itself
+    assert little == {}
 
 
 def test_the_site_files_are_every_file_a_reader_could_be_served_in_path_order(tmp_path):
@@ -60,3 +64,19 @@ def test_the_site_files_are_every_file_a_reader_could_be_served_in_path_order(tm
     assert [rel for _path, rel in listed] == ["A.txt", "a/b/c.pdf", "a/x.html", "a b.css", "a-b.html", "to-file.html"]
     assert listed == [(str(p), p.relative_to(site).as_posix()) for p in sorted(site.rglob("*")) if p.is_file()]
     assert auditpool.site_files(str(tmp_path / "gone")) == []
+
+
+def test_without_threads_workers_start_from_less_work(tmp_path):
+    """A build process with one thread forks its workers at once: from POOL_FROM bytes they scan."""
+    root = str(tmp_path / "cache")
+    code = ("import json, sys; from pathlib import Path; from casebook import store; from casebook.build import auditpool; "
+            f"sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_auditpool\n"
+            f"store.Cache(Path({root!r}), 'pdfium-text', '5').write('a.txt', b'some text')\n"
+            f"jobs, keys = [({root!r}, 'a.txt')] * 2, ['a.txt'] * 2\n"
+            "print(json.dumps([auditpool.scan_files(test_auditpool._cached_text, jobs, keys, n)"
+            " for n in (auditpool.POOL_FROM, auditpool.POOL_FROM - 1)]))\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home-cache"), "CASEBOOK_PDF_WORKERS": "2"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    enough, little = json.loads(out.splitlines()[-1])
+    assert enough == {"a.txt": ["some text"]}
+    assert little == {}
