@@ -169,21 +169,37 @@ class Session:
         """After the publish (the staged folder is now ``target``): record the placed files."""
         if self.cache is None:
             return
+        doc = {"target": os.path.realpath(self.target), "files": self.placed_in(self.target)}
+        self.cache.write_quietly(self.key, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode())
+
+    def placed_in(self, folder: Path) -> dict[str, list]:
+        """The placed files as ``folder`` holds them now, with their identities there: what a next
+        session may link (unlinking a linked file's other name changes its change time, so this
+        is asked once the previous output is gone)."""
         files = {}
         for rel, (digest, ino, size, mtime, _ctime) in sorted(self.placed.items()):
             try:
-                st = os.lstat(os.path.join(self.target, rel))  # a string each: thousands of files
+                st = os.lstat(os.path.join(folder, rel))  # a string each: thousands of files
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime):
                 files[rel] = _identity(st) + [digest]
-        doc = {"target": os.path.realpath(self.target), "files": files}
-        self.cache.write_quietly(self.key, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode())
+        return files
 
 
 def begin(staging: Path, target: Path, cache_root: Path | None) -> Session:
     """Files placed under ``staging`` (the next ``target``) may come from ``target`` as it is."""
     session = Session(staging, target, cache_root)
+    _sessions[session._top] = session
+    return session
+
+
+def begin_from(staging: Path, previous: Path, files: dict[str, list]) -> Session:
+    """Files placed under ``staging`` may come from the folder ``previous``, which this process
+    filled in its last session: ``files`` is what that session's :meth:`Session.placed_in` gave,
+    kept in memory, so no record is read (`casebook serve`'s rebuilds)."""
+    session = Session(staging, previous, None)
+    session.previous = dict(files)
     _sessions[session._top] = session
     return session
 

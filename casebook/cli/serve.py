@@ -85,7 +85,14 @@ def _console():
 
 
 def _show_errors(original):
-    """MkDocs' build, made to leave an error page in the served folder instead of failing the rebuild."""
+    """MkDocs' build, made to leave an error page in the served folder instead of failing the rebuild,
+    and to link from the last rebuild's folder what did not change (casebook.build.rebuilds)."""
+    from casebook.build.rebuilds import Rebuilds  # deferred: the build package is heavy and loaded only when serving
+    from casebook.load import cache as load_cache  # deferred: as above (pydantic)
+
+    rebuilds = Rebuilds()
+    load_cache.keep_in_memory()  # every save loads the project again
+
     def build(config, *args, **kwargs):
         from mkdocs.utils import clean_directory  # deferred: mkdocs is heavy and loaded only when this runs
 
@@ -94,16 +101,19 @@ def _show_errors(original):
         seen = _Errors()
         logger = logging.getLogger("mkdocs")
         logger.addHandler(seen)
+        site = Path(config.site_dir)
         try:
-            original(config, *args, **kwargs)
-        except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure is shown; the server keeps watching
-            message = "\n".join(dict.fromkeys(seen.lines)) or str(exc) or type(exc).__name__
-            site = Path(config.site_dir)
-            clean_directory(str(site))
-            page = render("pages/build_error.html", message=message)  # the template escapes the message
-            for name in ("index.html", "404.html"):
-                (site / name).write_text(page, encoding="utf-8")
-            click.echo(f"build failed (shown in the browser):\n{message}", err=True)
+            with rebuilds.around(site):
+                try:
+                    original(config, *args, **kwargs)
+                except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure is shown; the server keeps watching
+                    rebuilds.forget()
+                    message = "\n".join(dict.fromkeys(seen.lines)) or str(exc) or type(exc).__name__
+                    clean_directory(str(site))
+                    page = render("pages/build_error.html", message=message)  # the template escapes the message
+                    for name in ("index.html", "404.html"):
+                        (site / name).write_text(page, encoding="utf-8")
+                    click.echo(f"build failed (shown in the browser):\n{message}", err=True)
         finally:
             logger.removeHandler(seen)
     return build

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -58,6 +59,14 @@ def test_a_bad_save_shows_the_error_in_the_page_and_a_good_save_recovers(caseboo
         assert _wait_for(url + "some/page/", lambda p: "casebook-build-error" in p)  # every address says so
         case.write_text(good, encoding="utf-8")
         _wait_for(url, lambda page: "Ana Reyes" in page and "casebook-build-error" not in page)
+        # two saves more: each rebuild links the last one's unchanged files (casebook.build.rebuilds)
+        for n in (1, 2):
+            case.write_text(good.replace('title: "', f'title: "Edit {n}: ', 1), encoding="utf-8")
+            page = _wait_for(url + "cases/my-first-case/", lambda page, n=n: f"Edit {n}: " in page)
+            charts = sorted(set(re.findall(r'assets/casebook/charts/[0-9a-f]+\.svg', page)))
+            assert charts, "the case page shows its charts"
+            for chart in charts:
+                assert _get(url + chart).lstrip().startswith("<svg"), chart
     finally:
         server.terminate()
         server.wait(timeout=30)

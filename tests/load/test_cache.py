@@ -87,3 +87,33 @@ def test_a_change_outside_the_loading_code_keeps_the_cache_and_one_inside_does_n
     assert key() == before  # pages, charts and PDFs: the loaded cases stay
     (fake / "load" / "x.py").write_text("# load, changed\n")
     assert key() != before
+
+
+def test_while_serving_a_case_loaded_before_is_not_read_from_disk_again(tmp_path, monkeypatch):
+    """`casebook serve` loads the project at every save: what it read (verified) is kept in memory, by a
+    key of the case's bytes, so an edited case is parsed again and nothing planted on disk is read."""
+    from casebook.load import cache as load_cache
+    from casebook import store
+
+    monkeypatch.setattr(load_cache, "_seen", None)
+    load_cache.keep_in_memory()
+    root = copy_demo(tmp_path / "p")
+    cache = tmp_path / "cache"
+    first = load_cases([root / "cases"], root, cache_dir=cache)
+    reads = []
+    real_read = store.Cache.read
+    monkeypatch.setattr(store.Cache, "read", lambda self, key: reads.append(key) or real_read(self, key))
+    again = load_cases([root / "cases"], root, cache_dir=cache)
+    assert [c.case for c in again.cases] == [c.case for c in first.cases]
+    assert [k for k in reads if k.endswith(".pickle")] == []
+    assert again.cases[0].case is not first.cases[0].case  # unpickled afresh: nothing shared between builds
+    edited = first.cases[0].source
+    edited.write_text(edited.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    reads.clear()
+    third = load_cases([root / "cases"], root, cache_dir=cache)
+    assert [c.case for c in third.cases] == [c.case for c in first.cases]
+    assert len([k for k in reads if k.endswith(".pickle")]) == 1  # the edited case's bytes: looked up on disk
+    with store.fresh():  # --force: only what this build reads or writes
+        reads.clear()
+        load_cases([root / "cases"], root, cache_dir=cache)
+        assert [k for k in reads if k.endswith(".pickle")]
