@@ -198,9 +198,8 @@ def begin_from(staging: Path, previous: Path, files: dict[str, list]) -> Session
     """Files placed under ``staging`` may come from the folder ``previous``, which this process
     filled in its last session: ``files`` is what that session's :meth:`Session.placed_in` gave,
     kept in memory, so no record is read (`casebook serve`'s rebuilds)."""
-    session = Session(staging, previous, None)
+    session = begin(staging, previous, None)
     session.previous = dict(files)
-    _sessions[session._top] = session
     return session
 
 

@@ -31,7 +31,6 @@ class Rebuilds:
 
     def forget(self) -> None:
         """The rebuild failed (the folder now shows its error): the next one links nothing."""
-        self.files = {}
         self._failed = True
 
     @contextmanager
@@ -50,8 +49,9 @@ class Rebuilds:
                         os.rename(aside / "site", site)
                     shutil.rmtree(aside, ignore_errors=True)
                 aside = None
-        session = reuse.begin_from(site, aside / "site" if aside else site, self.files if aside else {})
-        self.files, self._failed = {}, False
+        previous = aside / "site" if aside is not None else site
+        session = reuse.begin_from(site, previous, self.files if aside is not None else {})
+        self.files, self._failed = {}, False  # until this rebuild ends well
         try:
             yield
         finally:
