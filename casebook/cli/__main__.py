@@ -1,5 +1,5 @@
 """python -m casebook.cli: the casebook command."""
 
-from casebook.cli import main
+from casebook.cli import run
 
-main()
+run()
