@@ -282,6 +282,11 @@ class CaseWork:
         """Whether wait() would wait: a worker is still making something."""
         return bool(self._queue) or any(not fut.done() for _task, fut in self._pending.values())
 
+    def pdfs_underway(self) -> int:
+        """How many PDFs the workers are making or still to make."""
+        return sum(bool(task.pdf_kind) for task, fut in self._pending.values() if not fut.done()) + \
+            sum(bool(task.pdf_kind) for task in self._queue)
+
     def wait(self, slug: str | None = None) -> None:
         """Wait for one case's page (slug) or for everything still being made."""
         if not self._pending and not self._queue:

@@ -28,7 +28,10 @@ from .audit import audit
 from .auditahead import audit_ahead
 from .casework import CaseWork, private_pdfs
 from .outputs import check_outputs, config_files, project_inputs
-from .pdfs import build_public_pdfs
+from .pdfs import build_public_pdfs, warm_up
+
+
+WARM_UP_MAX = 2  # PDFs still underway (an edit's) up to which this process loads WeasyPrint while it waits
 
 
 class CasebookConfig(SiteConfig):
@@ -109,9 +112,12 @@ class CasebookPlugin(SiteAdapter):
             prune(self.project.root / self.config.cache_dir, [site_dir], every_ns=BUILD_EVERY_NS)
 
     def _meanwhile(self, site_dir: Path) -> None:
-        """The pages are written and a worker still makes a PDF (an edit): their audit begins now."""
+        """The pages are written and a worker still makes a PDF (an edit): their audit begins now,
+        then what joining the PDFs that hold it needs is loaded."""
         if self.config.pdf:
             audit_ahead(site_dir, self.project, self.project.root / self.config.cache_dir / "audit")
+            if 0 < self.site.work.pdfs_underway() <= WARM_UP_MAX:  # not a cold build's: its workers lay out the covers
+                warm_up()
 
     def _audit(self, site_dir: Path) -> None:
         """The leak audit over the site MkDocs just wrote; a finding fails the build and empties the site.

@@ -31,7 +31,7 @@ from typing import Any
 from casebook import __version__ as casebook_version
 from casebook.settings import theme_dir
 
-from .compose import PdfDoc
+from .compose import PdfDoc, base_url
 
 log = logging.getLogger("casebook.pdf")
 
@@ -178,6 +178,17 @@ def _print_sheet(base_url: str, html: str) -> _Sheet | None:
         _drop_sheets()
         _SHEETS[key] = _Sheet(css, font_config, list(fetcher.refused), os.getpid())
     return _SHEETS[key]
+
+
+def warm_up() -> None:
+    """WeasyPrint imported and the print stylesheet parsed in this process, now.
+
+    For a build that would otherwise sit waiting for its PDF worker (an
+    edit): what it does next, laying out the covers and contents of the PDFs
+    it joins again, began by importing WeasyPrint here (a second at 300
+    cases, between the worker's PDF and the published site).
+    """
+    _print_sheet(base_url(), PRINT_CSS_LINK)
 
 
 def _unlinked(html: str) -> str:
