@@ -36,10 +36,9 @@ from casebook import reuse, store
 from casebook.errors import CasebookError
 from casebook.load.cases import LoadedCase
 from casebook.load.project import Project, folder_name
-from casebook.pdf import compose
+from casebook.pdf import compose, engine
 from casebook.pdf.assemble import assemble_portfolio, keep_cover, missing_covers
 from casebook.pdf.compose import Context, PdfDoc
-from casebook.pdf import engine
 from casebook.pdf.engine import render_html, roots_of, worker_count
 from casebook.settings import CACHE_DIR_NAME
 
