@@ -141,7 +141,8 @@ def build_public_pdfs(project: Project, site: Any, site_dir: Path, cache_dir: Pa
     for loaded in cases:
         path = work.pdf_path(loaded, "case")
         job = Job(None, out / f"{loaded.case.slug}.pdf", (), key=path.stem, cached=loaded.case.slug in had)
-        reuse.place_entry(path, job.out)
+        # the previous site's copy where it holds what the record says, else the verified bytes
+        reuse.place(job.out, lambda loaded=loaded: work.pdf_data(loaded, "case"), lambda path=path: store.digest(path))
         job.size = job.out.stat().st_size  # the cached file may be gone meanwhile: the placed one is not
         stats.jobs.append(job)
     joins = []  # (cases, where, total): the portfolio, then one per tag page, the cached case PDFs joined again
@@ -198,6 +199,8 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
     # missing, changed or unsigned, it is joined again
     if reuse.place(out_path, lambda: store.read(cached), lambda: store.digest(cached)):
         return 0
+    for loaded in cases:  # each part as its record vouches for it (made again here if not), before it is joined
+        work.pdf_data(loaded, "case")
     counts = _page_counts(work, cases, parts)
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
     pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, _view_of(work),

@@ -134,9 +134,11 @@ def tampered(tmp_path_factory):
     # portfolio and the tag PDFs joined again from the remade parts)
     for published in (root / "site" / "pdf").rglob("*.pdf"):
         published.unlink()
-    # and every PDF's notes (its page count, which the contents' page numbers
-    # come from) claim another count
-    for notes in entries(cache, "pdf", "*.json"):
+    # and every other PDF's notes (its page count, which the contents' page
+    # numbers come from) claim another count; the PDFs whose notes are intact
+    # are taken on their records when the build starts, and must be found bad
+    # where their bytes are used (placed or joined) and made again there
+    for notes in entries(cache, "pdf", "*.json")[::2]:
         info = json.loads(notes.read_text("utf-8"))
         if isinstance(info, dict) and "pages" in info:
             notes.write_text(json.dumps({**info, "pages": info["pages"] + 7}), "utf-8")
@@ -273,3 +275,24 @@ def test_an_edited_pdf_text_cache_does_not_hide_a_leak_in_a_pdf(tmp_path, monkey
     for verdicts in [*cache.glob("verdicts-*.json"), *cache.glob("pdf-parts-*.json")]:
         verdicts.unlink()
     assert audit(site, project, cache_dir=cache) == first
+
+
+def test_a_tailored_pdf_remakes_case_pdfs_cut_short_in_the_cache(tampered):
+    """`casebook pdf` joins case PDFs straight from the cache: one whose record is intact but
+    whose bytes were cut short is made again before it is joined, never joined as it is."""
+    root, *_ = tampered
+    env = {**os.environ, "XDG_CACHE_HOME": str(root.parent / "xdg")}
+    env.pop("SOURCE_DATE_EPOCH", None)
+
+    def tailored(name: str) -> bytes:
+        proc = subprocess.run([*casebook_cmd(), "pdf", "--tag", "local-business", "--title", "SMM lead",
+                               "-o", name], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        assert "Traceback" not in proc.stderr
+        return (root / name).read_bytes()
+
+    before = tailored("before.pdf")
+    cut = entries(root / ".casebook-cache", "pdf", "*.pdf")
+    for pdf in cut:  # the case PDFs and the joined one; their notes (page counts) left as they were
+        pdf.write_bytes(pdf.read_bytes()[:1000])
+    assert tailored("after.pdf") == before
