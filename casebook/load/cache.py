@@ -48,7 +48,7 @@ def _code() -> str:
     return hashlib.sha256(f"{sys.version_info[:2]}\0{store.library_versions(LOAD_LIBRARIES)}\0{code}".encode()).hexdigest()
 
 
-def _stamp(path: Path) -> tuple[int, int] | None:
+def _stamp(path: str | Path) -> tuple[int, int] | None:
     try:
         st = os.stat(path)
         return st.st_size, st.st_mtime_ns
@@ -82,7 +82,7 @@ class LoadCache:
             model, problems, slug_at, deps, forms = pickle.loads(body)  # signed by this user: safe to unpickle
         except Exception:  # noqa: BLE001 - a broken entry is made again
             return None
-        if any(_stamp(Path(p)) != tuple(s) if s else _stamp(Path(p)) is not None for p, s in deps):
+        if any(_stamp(p) != tuple(s) if s else _stamp(p) is not None for p, s in deps):  # p: a str, no Path made
             return None
         return model, problems, slug_at, [Path(p) for p, _s in deps], forms
 

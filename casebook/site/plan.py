@@ -8,6 +8,7 @@ rendered on demand from ``theme/pages/*.html``.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -102,6 +103,7 @@ class Site:
         self.t = translator(self.locale)
         self._views: dict[str, CaseView] = {}
         self._media: dict[tuple[str, str], Any] = {}  # MediaFile, or a generated cover (name, data)
+        self._prepared: dict[tuple[str, str], Any] = {}  # (case folder, value) -> its MediaFile
         self._card_list: list[dict[str, Any]] | None = None
         self.work: Any = None  # a casebook.build.casework.CaseWork: case pages made ahead, in parallel
         self._generated: set[str] = set()  # slugs whose cover casebook made
@@ -142,8 +144,12 @@ class Site:
     def media_url(self, loaded: LoadedCase, value: str) -> str:
         key = (loaded.case.slug, value)
         if key not in self._media:
-            path = media_mod.resolve(loaded.source, value, self.project.root)
-            self._media[key] = media_mod.prepare(path)
+            # cases of one folder often share a file (a client's logo): resolved and checked once a build
+            # (at 1,000 cases some 1,900 resolutions, each a realpath, were 0.1 s of every edit)
+            where = (os.path.dirname(loaded.source), value)
+            if where not in self._prepared:
+                self._prepared[where] = media_mod.prepare(media_mod.resolve(loaded.source, value, self.project.root))
+            self._media[key] = self._prepared[where]
         return f"media/{loaded.case.slug}/{self._media[key].name}"
 
     def generated_cover(self, loaded: LoadedCase, view: CaseView) -> str:
