@@ -136,8 +136,23 @@ class SiteAdapter(BasePlugin[SiteConfig]):
                 continue
             key = self._keys[page.src_uri] = pagecache.page_key(site, page.src_uri, own)
             entry = self.kept.get(key)
-            if entry is not None and self._charts_ok(entry["charts"], Path(config.site_dir)):
+            if entry is not None and self._charts_ok(entry["charts"], Path(config.site_dir)) \
+                    and self._kept_html(files.get_file_from_path(page.src_uri).abs_dest_path, key, entry):
                 self._hits[page.src_uri] = entry
+
+    def _kept_html(self, dest: str, key: str, entry: dict) -> bool:
+        """A kept page's HTML, placed now in a staged site (linked from the previous site when that
+        holds these bytes, its cache entry unread: ``entry['placed']``) or read for MkDocs to write
+        (``entry['raw']``); False when it cannot be had (the page is made again)."""
+        def html() -> bytes | None:
+            raw = self.kept.html(key, entry["sha256"])
+            return raw if raw and not raw.isspace() else None  # an empty page: MkDocs writes none
+
+        if reuse.session_for(os.path.dirname(dest)) is None:
+            entry["raw"] = html()
+            return entry["raw"] is not None
+        entry["placed"] = reuse.place(dest, html, lambda: entry["sha256"])
+        return entry["placed"]
 
     def _charts_ok(self, names: list, site_dir: Path) -> bool:
         """The chart images a kept page links are in the chart cache as made (else the page is
@@ -379,8 +394,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if kept is not None:
             self.chart_files.update(kept["charts"])
             self.kept.touch(self._keys[src])
-            if self._place_page(page, kept):
-                return ""  # in the site already: MkDocs writes nothing ("Page skipped", not logged)
+            if kept.get("placed"):  # in the site already: MkDocs writes nothing ("Page skipped", not logged)
+                _SKIPPED.placed.add(src)
+                return ""
             return kept["raw"].decode("utf-8")
         output = material.fix_page(output)
         key = self._keys.get(src)
@@ -388,17 +404,6 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             _, entries, charts = self._made.pop(src)
             self.kept.put(key, output, entries, sorted(charts))
         return output
-
-    def _place_page(self, page: Page, kept: dict) -> bool:
-        """A kept page put in a staged site by casebook.reuse (linked from the previous site when
-        that holds these bytes), as MkDocs would write it; False where MkDocs is to write it."""
-        dest = page.file.abs_dest_path
-        raw = kept["raw"]  # the page encoded as MkDocs encodes it (UTF-8), with its sha256 kept beside it
-        if reuse.session_for(os.path.dirname(dest)) is None or not raw or raw.isspace():
-            return False
-        reuse.place(dest, lambda: raw, lambda: kept["sha256"])
-        _SKIPPED.placed.add(page.file.src_uri)
-        return True
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.site is None:

@@ -1,9 +1,12 @@
 """Finished pages kept between builds: an edit re-renders only the pages it changes.
 
 A page MkDocs wrote (after Material's templates and every plugin's
-``on_post_page``) is kept in ``cache_dir/finished/<key>.page`` with the
-search-index entries the search plugin made from it and the chart images
-it links.  Its key is what the page is made of (its own inputs, given by the
+``on_post_page``) is kept in ``cache_dir/finished/<key>.html``, and beside
+it, in ``<key>.page``, the search-index entries the search plugin made from
+it, the chart images it links and the sha256 of the HTML.  Two entries, so
+that a page the previous site holds as it is (casebook.reuse) is linked
+from there with its HTML unread: at 1,000 cases reading and hashing every
+kept page (some 160 MB) was 0.25 s of each edit.  Its key is what the page is made of (its own inputs, given by the
 plugin) and what every page shows: the configuration as MkDocs resolved it
 (theme, plugins and their options, extra CSS and scripts, the copyright
 line), the navigation (titles and URLs), the user's theme folders, casebook's
@@ -30,7 +33,7 @@ from typing import Any
 from casebook import store
 from casebook.settings import theme_dir
 
-VERSION = "3"  # bump when what an entry holds or what its key covers changes (3: the HTML's sha256)
+VERSION = "4"  # bump when what an entry holds or what its key covers changes (4: the HTML apart)
 KNOWN_PLUGINS = frozenset({"search", "material/search", "casebook"})
 TEMPLATE = "casebook-kept-page.html"  # renders a kept page's HTML as it is
 TEMPLATE_SOURCE = "{{ page.content }}"
@@ -141,39 +144,45 @@ class PageCache:
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.page"
 
-    def get(self, key: str) -> dict | None:
-        """{'raw', 'sha256', 'search', 'charts'} when an entry is kept and vouched for; else None.
+    def _html_path(self, key: str) -> Path:
+        return self.folder / f"{key}.html"
 
-        An entry is a line of JSON (search entries, charts, the sha256 of the
-        HTML's bytes) and then the page's HTML as it is: decoding the HTML as
-        a JSON string took more than half the time of reading a thousand
-        kept pages.  ``raw`` is those bytes (UTF-8, as MkDocs writes the
-        page): with their sha256 the page is linked from the previous site
-        without being decoded, encoded and hashed again (a case page is
-        about 160,000 characters; 0.7-0.9 s a build at 1,000 cases).
+    def get(self, key: str) -> dict | None:
+        """{'sha256', 'search', 'charts'} when an entry is kept and vouched for; else None.
+
+        The page's HTML is not read here: :meth:`html` reads it where it is
+        needed (a page the previous site holds is linked from there).
         """
         data = store.read(self._path(key))
         if data is None:
             return None
-        head, sep, html = data.partition(b"\n")
         try:
-            entry = json.loads(head)
-            entry["raw"] = html
+            entry = json.loads(data)
         except (ValueError, TypeError):
             return None
-        if not (sep and isinstance(entry, dict) and isinstance(entry.get("search"), list)
+        if not (isinstance(entry, dict) and isinstance(entry.get("search"), list)
                 and isinstance(entry.get("charts"), list) and isinstance(entry.get("sha256"), str)):
             return None
         return entry
+
+    def html(self, key: str, sha256: str) -> bytes | None:
+        """The page's bytes (UTF-8, as MkDocs writes it) when its entry vouches for them and they
+        are the ones ``sha256`` names (the entry's own record says which, without hashing twice)."""
+        path = self._html_path(key)
+        if store.digest(path) != sha256:
+            return None
+        return store.read(path)
 
     def put(self, key: str, html: str, search: list, charts: list[str]) -> None:
         body = html.encode("utf-8")
         head = json.dumps({"search": search, "charts": sorted(charts), "sha256": hashlib.sha256(body).hexdigest()},
                           ensure_ascii=True, separators=(",", ":"))
         try:
-            store.write(self._path(key), head.encode("ascii") + b"\n" + body)
+            store.write(self._html_path(key), body)
+            store.write(self._path(key), head.encode("ascii"))
         except OSError:
             pass  # a cache that cannot be written costs the next build time, never this one
 
     def touch(self, key: str) -> None:
-        store.touch(self._path(key))
+        """Mark the HTML's entry used where it was linked unread (get() marked the other): pruning keeps it."""
+        store.touch(self._html_path(key))

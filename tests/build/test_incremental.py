@@ -155,15 +155,20 @@ def test_profile_change_reaches_every_page(built, tmp_path):
 def test_a_tampered_kept_page_is_made_again(built, tmp_path):
     """Whoever can write the cache folder cannot put their HTML on the site."""
     def edit(root):
-        entries = list((root / ".cache" / "finished").glob("*.page"))
-        assert entries
-        for entry in entries:
+        finished = root / ".cache" / "finished"
+        pages, heads = list(finished.glob("*.html")), list(finished.glob("*.page"))
+        assert pages and len(heads) == len(pages)
+        for entry in pages:  # the HTML
             entry.write_text(entry.read_text("utf-8").replace("<body", "<body data-tampered"), "utf-8")
+        for entry in heads:  # its search entries
+            entry.write_text(entry.read_text("utf-8").replace(
+                '"search":[', '"search":[{"location":"","text":"data-tampered","title":"data-tampered"},', 1), "utf-8")
         case = root / "cases" / "panaderya-qc-facebook.yaml"
         os.utime(case, ns=(case.stat().st_atime_ns, case.stat().st_mtime_ns + 10**9))  # a save, no change
 
     root, _made = edited_build(built, tmp_path, edit)
     assert not any("data-tampered" in p.read_text("utf-8") for p in (root / "site").rglob("*.html"))
+    assert "data-tampered" not in (root / "site" / "search" / "search_index.json").read_text("utf-8")
     assert_same_as_cold(root, tmp_path)
 
 
