@@ -23,7 +23,9 @@ from casebook.load.media import profile_photo, referenced_files
 from casebook.load.project import Project, open_project
 from casebook.settings import EPOCH_DEFAULTED, EPOCH_VAR, epoch_text, source_date_epoch
 
+from . import standby
 from .audit import audit as run_audit  # not `audit`: that name is the submodule casebook.build.audit
+from .casework import standby_task
 from .outputs import check_outputs, check_replaceable, config_files, env_signature, project_inputs
 from .publish import recover
 from .publish import staged as _staged
@@ -173,6 +175,16 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
 
 def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project,
            cache: Path) -> BuildResult:
+    if pdf:  # WeasyPrint imported on the other core while MkDocs plans the site (an edit's one PDF)
+        standby.start(project, standby_task)
+    try:
+        return _build_staged(config_file, root, target, pdir, pdf, project, cache)
+    finally:
+        standby.stop()  # unused (no PDF to make, or many): it ends now
+
+
+def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project,
+                  cache: Path) -> BuildResult:
     from mkdocs.commands.build import build as mkdocs_build  # deferred: mkdocs is heavy and loaded only when this runs
     from mkdocs.exceptions import MkDocsException  # deferred: mkdocs is heavy and loaded only when this runs
 

@@ -43,6 +43,7 @@ from casebook.pdf.engine import (ENGINE_VERSION, _mp_context, _os_threads, _prog
                                   roots_of, worker_count)
 from casebook.site.plan import CHART_FILES
 
+from . import standby
 from .fingerprint import case_key, project_digest
 from .lifeline import worker_pool
 
@@ -249,6 +250,8 @@ class CaseWork:
                 pass
         # largest first: a long report at the end would leave a core idle
         order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
+        order, handed = self._hand_to_standby(order)
+        workers = worker_count(len(order)) if order else 0
         if len(order) == 1 and order[0].page_base is not None and order[0].pdf_kind is not None \
                 and worker_count(2) > 1:
             # one case (an edit): its page and its PDF side by side
@@ -256,10 +259,34 @@ class CaseWork:
             order = [Task(one.slug, page_base=one.page_base), Task(one.slug, pdf_kind=one.pdf_kind)]
             workers = 2
         self._ctx, self._workers, self._queue = ctx, workers, order
-        self._next_pool()
-        self._progress = _progress(len(order), label)  # after the fork: it may start a thread
+        if order:
+            self._next_pool()
+        if handed is not None:
+            self._pending[(handed[0].slug, "pdf")] = handed
+        self._progress = _progress(len(order) + (handed is not None), label)  # after the fork: it may start a thread
         for _task, fut in self._pending.values():
             fut.add_done_callback(self._advance)
+
+    def _hand_to_standby(self, order: list[Task]) -> tuple[list[Task], tuple[Task, Any] | None]:
+        """The one PDF an edit makes, handed to the standby worker (casebook.build.standby), which has
+        WeasyPrint loaded by now; with more PDFs than one, or none, the standby is stopped unused."""
+        with_pdf = [t for t in order if t.pdf_kind]
+        spare = standby.take()
+        if spare is None or len(with_pdf) != 1:
+            if spare is not None:
+                spare.close()
+            return order, None
+        one = with_pdf[0]
+        task = Task(one.slug, pdf_kind=one.pdf_kind)
+        try:
+            fut = spare.submit(task, self.cache_dir, self.pdf_ctx.charts is not None,
+                               self.pdf_key(self.by_slug[one.slug], one.pdf_kind))
+        except OSError:  # it is gone (killed, out of memory): the PDF is made as before
+            spare.close()
+            return order, None
+        rest = [Task(t.slug, page_base=t.page_base) if t is one else t for t in order
+                if t is not one or t.page_base is not None]
+        return rest, (task, fut)
 
     def _advance(self, _fut: Any) -> None:
         if self._progress is not None:
@@ -288,7 +315,7 @@ class CaseWork:
                 self._queue = []
                 return
             self._pool = worker_pool(min(self._workers, len(batch)), self._ctx)
-            self._pending = {(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in batch}
+            self._pending.update({(t.slug, _part(t)): (t, self._pool.submit(_work, t)) for t in batch})
         finally:
             if self._progress is not None:
                 self._progress.resume()
@@ -359,6 +386,8 @@ class CaseWork:
         except BrokenProcessPool as exc:
             log.warning("casebook: a worker stopped (%s); making %s here", exc, task.slug)
             result = _guarded(self, task)
+        if result.get("mismatch"):  # the standby saw other inputs than this build (a file changed meanwhile)
+            result = _guarded(self, task)
         self._note(task, result)
 
     def close(self) -> None:
@@ -367,6 +396,9 @@ class CaseWork:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        for _task, fut in self._pending.values():
+            if isinstance(fut, standby.Standby):
+                fut.close()
         self._pending, self._queue = {}, []
         if self._progress is not None:
             self._progress.close()
@@ -433,6 +465,20 @@ def _work(task: Task) -> dict:
     result = _guarded(_CURRENT, task)
     _CURRENT._forget(task.slug)
     return result
+
+
+def standby_task(project: Project, task: Task, cache_dir: Path, charts: bool, key: str) -> dict:
+    """The standby worker's task (casebook.build.standby): one PDF, made only when its key here is
+    ``key``, the build's (else ``{"mismatch": True}``: the build makes it itself)."""
+    from casebook.pdf.compose import Context  # deferred: only the standby process runs this
+    from casebook.render.charts.static import ChartRenderer  # deferred: as above
+
+    work = CaseWork(project, cache_dir, pdf_ctx=Context(project, charts=ChartRenderer(cache_dir / "charts")
+                                                          if charts else None))
+    loaded = work.by_slug.get(task.slug)
+    if loaded is None or work.pdf_key(loaded, task.pdf_kind) != key:
+        return {"slug": task.slug, "mismatch": True}
+    return _guarded(work, task)
 
 
 def _guarded(work: CaseWork, task: Task) -> dict:

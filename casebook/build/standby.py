@@ -1,0 +1,126 @@
+"""A PDF worker forked as soon as the project is loaded, to import WeasyPrint while the build plans the site.
+
+An edit's build makes one PDF, the edited case's.  Its worker was forked
+when the build reached its case work (1.2 s into an edit at 300 cases, 2.2 s
+at 1,000) and began by importing WeasyPrint: 0.95 s of the 1.3-1.9 s it
+took, all of it on the build's critical path.  The standby is forked right
+after the project is loaded and checked (the project comes along in the
+fork), imports WeasyPrint on the other core while the build plans the site,
+and waits for one task: :class:`casebook.build.casework.CaseWork` hands it the
+one PDF an edit makes.  It makes that PDF only when the key it works out
+for it is the one the build asks for (the same inputs), and answers
+``{"mismatch": True}`` otherwise (:func:`casebook.build.casework.standby_task`); the build then makes it itself.  A build
+with more PDFs to make (a cold build) or none stops it unused, before its
+own workers fork.
+
+Only where a worker may be forked: one thread in the build, two cores or
+more, ``CASEBOOK_PDF_WORKERS`` not 0.  Like the pool workers it dies with
+the build (casebook.build.lifeline) and reads the cache as the build does
+(``--force``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, Callable
+
+from casebook import store
+from casebook.load.project import Project
+
+_current: "Standby | None" = None
+
+
+class Standby:
+    """The forked worker, and (once it has its task) the future of that task's result."""
+
+    def __init__(self, project: Project, make: Callable[..., dict], ctx: Any):
+        mine, theirs = ctx.Pipe()
+        self.process = ctx.Process(target=_serve, args=(theirs, project, make, os.getpid(), store._generation),
+                                   name="casebook-standby", daemon=True)
+        self.process.start()
+        theirs.close()
+        self.conn = mine
+        self._result: dict | None = None
+        self._callbacks: list[Callable[[Any], None]] = []
+
+    def submit(self, task: Any, cache_dir: Path, charts: bool, key: str) -> "Standby":
+        self.conn.send((task, str(cache_dir), charts, key))
+        return self
+
+    # -- as a concurrent.futures.Future, for CaseWork --------------------------
+    def done(self) -> bool:
+        return self._result is not None or self.conn.poll()
+
+    def result(self) -> dict:
+        if self._result is None:
+            try:
+                self._result = self.conn.recv()
+            except (EOFError, OSError):
+                self.close()
+                raise BrokenProcessPool("the standby PDF worker stopped") from None
+            self.close()
+            for callback in self._callbacks:
+                callback(self)
+        return self._result
+
+    def add_done_callback(self, fn: Callable[[Any], None]) -> None:
+        self._callbacks.append(fn)
+
+    def close(self) -> None:
+        """End the worker (unused: at once; with its answer sent: it is ending anyway)."""
+        if self.process.is_alive() and self._result is None:
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+def start(project: Project, make: Callable[..., dict]) -> None:
+    """Fork the standby where a worker may be forked now (else nothing).  It answers its task
+    with ``make(project, task, cache_dir, charts, key)`` (casebook.build.casework.standby_task)."""
+    from casebook.pdf.engine import _mp_context, _os_threads, worker_count  # deferred: as casework does
+
+    stop()
+    if os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() == "0" or worker_count(2) < 2 or _os_threads() != 1:
+        return
+    ctx = _mp_context()
+    if ctx.get_start_method() != "fork":
+        return
+    global _current
+    try:
+        _current = Standby(project, make, ctx)
+    except OSError:  # no process to spare: the build forks its workers when it needs them, as before
+        _current = None
+
+
+def take() -> Standby | None:
+    """The standby, for one task (None: there is none); it is no longer this module's to stop."""
+    global _current
+    standby, _current = _current, None
+    return standby
+
+
+def stop() -> None:
+    """End the standby if no one took it."""
+    standby = take()
+    if standby is not None:
+        standby.close()
+
+
+def _serve(conn: Any, project: Project, make: Callable[..., dict], build_pid: int, generation: str) -> None:
+    from .lifeline import die_with_parent  # deferred: the parent has it loaded; only the child runs this
+
+    die_with_parent(build_pid)
+    store._generation = generation
+    for name in ("weasyprint", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"):
+        try:
+            importlib.import_module(name)
+        except ImportError:  # said by the task, with the case's name
+            pass
+    try:
+        task, cache_dir, charts, key = conn.recv()
+    except (EOFError, OSError):
+        return
+    conn.send(make(project, task, Path(cache_dir), charts, key))

@@ -1,0 +1,113 @@
+"""casebook.build.standby: the PDF worker forked right after loading, for an edit's one PDF.
+
+Each scenario runs in a process of its own: a test runner's worker has
+threads, and a process with threads never forks (the standby is then not
+started at all).  Every PDF is compared with the one the build makes in its
+own process (``CASEBOOK_PDF_WORKERS=0``), byte for byte.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sitebuild import copy_demo
+
+pytestmark = pytest.mark.xdist_group("standby")
+
+_SCENARIO = """
+import hashlib, json, sys
+from pathlib import Path
+from casebook import store
+from casebook.build import casework, standby
+from casebook.load.project import open_project
+from casebook.pdf.compose import Context
+from casebook.render.charts.static import ChartRenderer
+
+root, cache, scenario = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+project = open_project(root)
+cases = project.public_cases[:3] if scenario == "many" else project.public_cases[:1]
+work = casework.CaseWork(project, cache, pdf_ctx=Context(project, charts=ChartRenderer(cache / "charts")))
+standby.start(project, casework.standby_task)
+spare = standby._current
+if spare is not None and scenario == "mismatch":  # as if the standby had read other inputs than the build
+    real = spare.submit
+    spare.submit = lambda task, cache_dir, charts, key: real(task, cache_dir, charts, "0" * 64)
+if spare is not None and scenario == "dies":  # gone while it makes the PDF (the out-of-memory killer)
+    real = spare.submit
+    def submit_then_die(*args):
+        real(*args)
+        spare.process.kill()
+        return spare
+    spare.submit = submit_then_die
+if spare is not None and scenario == "killed":  # gone before it was asked
+    spare.process.kill()
+    spare.process.join()
+work.ensure(pdfs=[(c, "case") for c in cases])
+standby.stop()
+print(json.dumps({
+    "started": spare is not None,
+    "answer": spare._result if spare is not None else None,
+    "exitcode": spare.process.exitcode if spare is not None else None,
+    "pdfs": {c.case.slug: hashlib.sha256(store.read(work.pdf_path(c, "case")) or b"").hexdigest() for c in cases},
+}))
+"""
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return copy_demo(tmp_path_factory.mktemp("standby") / "p")
+
+
+def run(demo, tmp_path, scenario: str, **env) -> dict:
+    proc = subprocess.run([sys.executable, "-c", _SCENARIO, str(demo), str(tmp_path / scenario), scenario],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "SOURCE_DATE_EPOCH": "1767225600", **env})
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def reference(demo, tmp_path_factory):
+    """Every demo PDF the scenarios make, made in the build's own process."""
+    got = run(demo, tmp_path_factory.mktemp("ref"), "many", CASEBOOK_PDF_WORKERS="0")
+    assert not got["started"]  # no workers: no standby either
+    return got["pdfs"]
+
+
+def test_an_edit_s_one_pdf_is_made_by_the_standby_as_the_build_would_make_it(demo, tmp_path, reference):
+    got = run(demo, tmp_path, "one", CASEBOOK_PDF_WORKERS="2")
+    assert got["started"]
+    assert got["exitcode"] == 0  # it answered and ended (one stopped unused is killed)
+    assert got["answer"] and not got["answer"].get("error") and not got["answer"].get("mismatch")
+    [(slug, digest)] = got["pdfs"].items()
+    assert digest == reference[slug]
+
+
+def test_a_standby_that_read_other_inputs_makes_nothing_and_the_build_makes_the_pdf(demo, tmp_path, reference):
+    got = run(demo, tmp_path, "mismatch", CASEBOOK_PDF_WORKERS="2")
+    assert got["answer"] == {"slug": next(iter(got["pdfs"])), "mismatch": True}
+    assert got["pdfs"].items() <= reference.items()
+
+
+def test_a_standby_gone_before_its_task_costs_time_only(demo, tmp_path, reference):
+    got = run(demo, tmp_path, "killed", CASEBOOK_PDF_WORKERS="2")
+    assert got["started"] and got["answer"] is None
+    assert got["pdfs"].items() <= reference.items()
+
+
+def test_a_build_with_many_pdfs_stops_the_standby_unused(demo, tmp_path, reference):
+    got = run(demo, tmp_path, "many", CASEBOOK_PDF_WORKERS="2")
+    assert got["started"] and got["answer"] is None
+    assert got["exitcode"] not in (None, 0)  # killed before it was given anything
+    assert got["pdfs"] == reference
+
+
+def test_a_standby_killed_at_work_leaves_the_pdf_to_the_build(demo, tmp_path, reference):
+    got = run(demo, tmp_path, "dies", CASEBOOK_PDF_WORKERS="2")
+    assert got["started"] and got["answer"] is None and got["exitcode"] == -9
+    assert got["pdfs"].items() <= reference.items()
