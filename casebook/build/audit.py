@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from casebook import reuse, store
-from casebook.build import auditentries, auditpdf, auditpool, pagescan, pdftext
+from casebook.build import auditentries, auditpages, auditpdf, auditpool, pagescan, pdftext
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
 from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import names as names_mod
@@ -188,7 +188,8 @@ class _Rules:
         try:
             # how names are folded and which forms they have count as much as the audit's own code
             source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
-                                             for m in (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries))).hexdigest()
+                                             for m in (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries,
+                                                       auditpages))).hexdigest()
         except OSError:
             source = ""
         spec = {
@@ -259,6 +260,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
         cache_file = verdict_file(cache_dir, rules)
         verdicts = _load_verdicts(cache_file)
     parts = auditpdf.Parts(cache_dir, rules.key)  # PDFs part by part (casebook.build.auditpdf)
+    auditpages.begin(cache_dir, rules.key)  # long pages piece by piece (casebook.build.auditpages)
     kept: dict[str, list] = {}
     findings: list[Finding] = []
     files = [_file_key(path, rel) for path, rel in auditpool.site_files(str(site_dir))]
@@ -288,6 +290,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
         else:
             store.touch(cache_file)  # in use: pruning keeps it
     parts.save(set(kept))
+    auditpages.finish()  # (an audit that fails leaves its record to the next, which replaces it)
     return sorted(set(findings))
 
 
@@ -392,21 +395,10 @@ def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | No
     return sorted(set(findings + _scan_text(rel, content.suffix, content.text, rules)))
 
 
-# long: every kind of rule over one text; the branches share the folded text
-def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]:
-    """The findings in the content of one file (or one entry of a search index), read as a file of that suffix."""
-    findings: list[Finding] = []
-    # Names are looked for in the text folded as casebook.load.names folds them
-    # (once per file and form): as stored, and for markup as a reader sees it.
-    texts = [text]
-    if suffix in MARKUP_SUFFIXES:
-        texts += shown_forms(text)
-        if suffix == ".json":
-            try:  # \u-escaped text as the reader gets it
-
-                texts += shown_forms(json.dumps(json.loads(text), ensure_ascii=False))
-            except ValueError:
-                pass
+# long: the names and slugs over every piece of every form; the branches share the folded text
+def _named(texts: list[str], rules: _Rules, slugs: bool = True) -> tuple[set[str], set[str]]:
+    """The undisclosed names in every text, and (``slugs``) the private slugs in the first (as stored)."""
+    text = texts[0]
     found_names: set[str] = set()
     found_slugs: set[str] = set()
     # "Might it be here?" before a rule's substring test runs.  A match holds
@@ -423,7 +415,7 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
         def might(needs: frozenset[str], piece: str, words: str) -> bool:
             return _has(needs, words)
     prepare = _words if many else str.casefold
-    if rules.slugs:
+    if slugs and rules.slugs:
         for piece in _pieces(text):
             words = prepare(piece)
             found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
@@ -443,6 +435,28 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
                 if maybe:
                     folded_piece = f" {fold(piece)} "
                     found_names |= {n for n, rule in maybe if rule.found_in(folded_piece)}
+    return found_names, found_slugs
+
+
+def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]:
+    """The findings in the content of one file (or one entry of a search index), read as a file of that suffix."""
+    findings: list[Finding] = []
+    # Names are looked for in the text folded as casebook.load.names folds them
+    # (once per file and form): as stored, and for markup as a reader sees it.
+    texts = [text]
+    if suffix in MARKUP_SUFFIXES:
+        texts += shown_forms(text)
+        if suffix == ".json":
+            try:  # \u-escaped text as the reader gets it
+                texts += shown_forms(json.dumps(json.loads(text), ensure_ascii=False))
+            except ValueError:
+                pass
+    if suffix in (".html", ".htm") and len(text) > auditpages.FROM and auditpages.current is not None:
+        # a long page (the index, a tag page) piece by piece, each piece's answer kept (casebook.build.auditpages)
+        found_names, found_slugs = auditpages.named(texts, lambda piece, stored: _named([piece], rules, stored),
+                                                    PIECE_OVERLAP)
+    else:
+        found_names, found_slugs = _named(texts, rules)
     findings += [Finding(rel, "undisclosed or private client name", n) for n in found_names]
     findings += [Finding(rel, "private case", s) for s in found_slugs]
     if suffix in TEXT_SUFFIXES or suffix == ".pdf":

@@ -16,7 +16,7 @@ from pathlib import Path
 from casebook import store
 from casebook.load.project import Project
 
-from . import auditpool
+from . import auditpages, auditpool
 from .audit import AUDIT_VERSION, _file_key, _load_verdicts, _rules, _scan_file, _suffix, save_verdicts, verdict_file
 
 
@@ -42,8 +42,10 @@ def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
     fresh = [f for f in files if f[2] not in verdicts]
     if not fresh or sum(auditpool.work_of(f, _suffix) for f in fresh) > AHEAD_MAX:
         return 0
+    auditpages.begin(cache_dir, rules.key)  # the index and the tag pages piece by piece
     for path, rel, _key, _size in fresh:
         got, (found, _parts, _pdfs) = _scan_file(path, rel, rules, cache_dir)
         verdicts[got] = found
+    auditpages.finish()
     save_verdicts(cache_file, verdicts)
     return len(fresh)
