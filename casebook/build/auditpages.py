@@ -2,7 +2,10 @@
 
 The index at 1,000 cases is a 2 MB page of cards, and an edit changes one
 card: searched whole for names, it took 0.34 s of every edit's audit.  A
-page longer than ``FROM`` characters is cut where its own text says: at
+page longer than ``FROM`` characters (256 K, the length from which the
+whole search, too, went piece by piece with this overlap: a match spread
+over more than ``overlap`` characters, a name's words far apart, is found
+in neither) is cut where its own text says: at
 line ends chosen by the 32 characters before them (about one in sixteen,
 the first at least ``CUT_MIN`` characters after the cut before; without a
 line end for ``CUT_MAX`` characters, at white space there), so an edit moves
@@ -33,7 +36,8 @@ from typing import Callable
 
 from casebook import store
 
-FROM = 1 << 16  # characters: a longer page is searched piece by piece
+FROM = 1 << 18  # characters: a longer page is searched piece by piece (where casebook.build.audit._pieces
+# already cut a text into overlapping pieces: the same overlap, so no match a whole search finds is lost)
 CUT_MIN = 1 << 15  # characters from one cut to the next, at least
 CUT_MAX = 1 << 17  # ... and at most, where no line end was chosen before
 KEEP_MAX = 20_000  # pieces the record holds (the most recently used)

@@ -153,12 +153,10 @@ class CaseWork:
         start() asks once a build (``_vouched``): the portfolio and every tag's
         PDF ask again for the cases they hold (at 1,000 cases some 2,400
         times).  A case PDF is taken on its signed record here, unread (at
-        1,000 cases reading and hashing some 70 MB of them took 60-80 ms of
-        every edit from memory, more from disk, and most are then linked
-        from the previous site unread): its
-        bytes are verified where they are used (:meth:`pdf_data`), which
-        makes it again when they fail.  Its notes, and the few private
-        outputs, are read whole.
+        1,000 cases hashing some 70 MB of them took 60-80 ms of every edit,
+        and most are then linked from the previous site unread): its bytes
+        are verified where they are used (:meth:`pdf_data`), which makes it
+        again when they fail.  Its notes and the private outputs are read.
         """
         if kind == "case":
             return store.digest(path) is not None and path.is_file() and store.valid(path.with_suffix(".json"))
@@ -222,6 +220,8 @@ class CaseWork:
             tasks.setdefault(loaded.case.slug, Task(loaded.case.slug)).pdf_kind = kind
         if tasks:
             self._submit(list(tasks.values()), label)
+        else:  # nothing for the standby PDF worker (casebook.build.standby): it ends now, not with the build
+            standby.stop()
         self.stats.seconds += time.perf_counter() - started
 
     def _submit(self, tasks: list[Task], label: str) -> None:
@@ -260,10 +260,10 @@ class CaseWork:
             order = [Task(one.slug, page_base=one.page_base), Task(one.slug, pdf_kind=one.pdf_kind)]
             workers = 2
         self._ctx, self._workers, self._queue = ctx, workers, order
+        if handed is not None:  # first: close() ends it should the pool not start
+            self._pending[(handed[0].slug, "pdf")] = handed
         if order:
             self._next_pool()
-        if handed is not None:
-            self._pending[(handed[0].slug, "pdf")] = handed
         self._progress = _progress(len(order) + (handed is not None), label)  # after the fork: it may start a thread
         for _task, fut in self._pending.values():
             fut.add_done_callback(self._advance)
@@ -472,8 +472,11 @@ def standby_task(project: Project, task: Task, cache_dir: Path, charts: bool, ke
     """The standby worker's task (casebook.build.standby): one PDF, made only when its key here is
     ``key``, the build's (else ``{"mismatch": True}``: the build makes it itself)."""
     from casebook.pdf.compose import Context  # deferred: only the standby process runs this
+    from casebook.render import covers, media  # deferred: as above
     from casebook.render.charts.static import ChartRenderer  # deferred: as above
 
+    media.use_cache(cache_dir / "media")  # as the build's plugin sets them (it did so after this fork)
+    covers.use_cache(cache_dir / "covers")
     work = CaseWork(project, cache_dir, pdf_ctx=Context(project, charts=ChartRenderer(cache_dir / "charts")
                                                           if charts else None))
     loaded = work.by_slug.get(task.slug)

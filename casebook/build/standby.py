@@ -38,7 +38,7 @@ class Standby:
 
     def __init__(self, project: Project, make: Callable[..., dict], ctx: Any):
         mine, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(theirs, project, make, os.getpid(), store._generation),
+        self.process = ctx.Process(target=_serve, args=(theirs, mine, project, make, os.getpid(), store._generation),
                                    name="casebook-standby", daemon=True)
         self.process.start()
         theirs.close()
@@ -109,9 +109,11 @@ def stop() -> None:
         standby.close()
 
 
-def _serve(conn: Any, project: Project, make: Callable[..., dict], build_pid: int, generation: str) -> None:
+def _serve(conn: Any, theirs: Any, project: Project, make: Callable[..., dict], build_pid: int,
+           generation: str) -> None:
     from .lifeline import die_with_parent  # deferred: the parent has it loaded; only the child runs this
 
+    theirs.close()  # the build's end: closed by the build, this one then reads the end of the pipe
     die_with_parent(build_pid)
     store._generation = generation
     for name in ("weasyprint", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"):

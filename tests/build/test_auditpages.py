@@ -133,3 +133,20 @@ def test_an_edited_record_of_pieces_does_not_hide_a_leak(project, tmp_path, monk
         verdicts.unlink()  # the page's own verdict gone: it is searched again, piece by piece
     again = audit(site, project, cache_dir=cache)
     assert any(f.detail == names[0] for f in again)
+
+
+def test_a_page_shorter_than_the_whole_search_s_pieces_is_searched_whole(project):
+    """A name's words may stand any distance apart (folding makes any run of punctuation one space):
+    a page the whole search read in one piece (up to 256 K characters) is still read in one piece,
+    so a name spread over 3,000 characters across where a cut would fall is found."""
+    name = sorted(forbidden_names(project))[0]
+    words = name.split()
+    assert len(words) > 1
+    rng = random.Random(1)
+    lines = "".join(" ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 12))) + "\n" for _ in range(2500))
+    gap = "".join(rng.choice(" .,;-\n") for _ in range(3000))
+    at = lines.index("\n", len(lines) // 2)
+    text = lines[:at] + " " + words[0] + gap + " ".join(words[1:]) + " " + lines[at:]
+    assert auditpages.CUT_MIN < len(text) <= auditpages.FROM
+    found = _piecewise(project, text, auditpages.Pieces(None, "rules"))
+    assert ("undisclosed or private client name", name) in found

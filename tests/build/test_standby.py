@@ -111,3 +111,33 @@ def test_a_standby_killed_at_work_leaves_the_pdf_to_the_build(demo, tmp_path, re
     got = run(demo, tmp_path, "dies", CASEBOOK_PDF_WORKERS="2")
     assert got["started"] and got["answer"] is None and got["exitcode"] == -9
     assert got["pdfs"].items() <= reference.items()
+
+
+_IDLE = """
+import sys
+from pathlib import Path
+from casebook.build import casework, standby
+from casebook.load.project import open_project
+from casebook.pdf.compose import Context
+from casebook.render.charts.static import ChartRenderer
+
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+project = open_project(root)
+work = casework.CaseWork(project, cache, pdf_ctx=Context(project, charts=ChartRenderer(cache / "charts")))
+one = project.public_cases[0]
+work.ensure(pdfs=[(one, "case")])  # made by a pool: there was no standby yet
+standby.start(project, casework.standby_task)
+spare = standby._current
+work.ensure(pdfs=[(one, "case")])  # all cached: nothing to make, so nothing for the standby
+print(spare is not None, standby._current is None, spare.process.exitcode)
+"""
+
+
+def test_a_build_with_nothing_to_make_ends_the_standby_at_once(demo, tmp_path):
+    """It does not idle beside the rest of the build (the covers' and the audit's workers)."""
+    proc = subprocess.run([sys.executable, "-c", _IDLE, str(demo), str(tmp_path / "cache")], capture_output=True,
+                          text=True, timeout=600, env={**os.environ, "CASEBOOK_PDF_WORKERS": "2"})
+    assert proc.returncode == 0, proc.stderr
+    started, gone, exitcode = proc.stdout.split()[-3:]
+    assert started == "True" and gone == "True"
+    assert exitcode not in ("None", "0")  # killed unused, before the build went on
