@@ -187,9 +187,8 @@ class _Rules:
             engine = "none"
         try:
             # how names are folded and which forms they have count as much as the audit's own code
-            source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes()
-                                             for m in (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries,
-                                                       auditpages))).hexdigest()
+            modules = (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries, auditpages)
+            source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules)).hexdigest()
         except OSError:
             source = ""
         spec = {
@@ -452,7 +451,7 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
             except ValueError:
                 pass
     if suffix in (".html", ".htm") and len(text) > auditpages.FROM and auditpages.current is not None:
-        # a long page (the index, a tag page) piece by piece, each piece's answer kept (casebook.build.auditpages)
+        # a long page (the index) piece by piece, each piece's answer kept (casebook.build.auditpages)
         found_names, found_slugs = auditpages.named(texts, lambda piece, stored: _named([piece], rules, stored),
                                                     PIECE_OVERLAP)
     else:

@@ -42,7 +42,7 @@ def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
     fresh = [f for f in files if f[2] not in verdicts]
     if not fresh or sum(auditpool.work_of(f, _suffix) for f in fresh) > AHEAD_MAX:
         return 0
-    auditpages.begin(cache_dir, rules.key)  # the index and the tag pages piece by piece
+    auditpages.begin(cache_dir, rules.key)  # a long page (the index) piece by piece
     for path, rel, _key, _size in fresh:
         got, (found, _parts, _pdfs) = _scan_file(path, rel, rules, cache_dir)
         verdicts[got] = found

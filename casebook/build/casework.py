@@ -20,7 +20,6 @@ runs threads) the work is done here, one case after another.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -45,7 +44,7 @@ from casebook.site.plan import CHART_FILES
 
 from . import standby
 from .fingerprint import case_key, project_digest
-from .lifeline import worker_pool
+from .lifeline import preload, worker_pool
 
 log = logging.getLogger("casebook")
 
@@ -170,7 +169,8 @@ class CaseWork:
         if data is None:
             log.info("casebook: %s: the cached PDF failed its check; making it again", loaded.case.slug)
             self._vouched.discard(path)
-            self._note(Task(loaded.case.slug, pdf_kind=kind), _guarded(self, Task(loaded.case.slug, pdf_kind=kind)))
+            task = Task(loaded.case.slug, pdf_kind=kind)
+            self._note(task, _guarded(self, task))
             data = store.read(path)
             if data is None:  # made a moment ago: changed under this build
                 raise CasebookError(f"{path}: the cached PDF is missing or was changed during the build; "
@@ -225,7 +225,6 @@ class CaseWork:
         self.stats.seconds += time.perf_counter() - started
 
     def _submit(self, tasks: list[Task], label: str) -> None:
-        workers = worker_count(len(tasks))
         # Even one case goes to a worker: the build renders the rest of the
         # site meanwhile.  CASEBOOK_PDF_WORKERS=0 makes everything here.
         ctx = _mp_context() if os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() != "0" else None
@@ -243,12 +242,8 @@ class CaseWork:
         # What every worker needs, imported once here, before the fork, not
         # once a worker (WeasyPrint alone takes about a second to import).
         # One PDF (an edit) is left to its worker: the build goes on meanwhile.
-        for name in (["weasyprint", "casebook.pdf.compose"] if sum(bool(t.pdf_kind) for t in tasks) > 1 else []) + \
-                ["casebook.render.charts", "casebook.render.charts.static", "casebook.render.views"]:
-            try:
-                importlib.import_module(name)
-            except ImportError:  # the worker reports it, with the case's name
-                pass
+        preload((["weasyprint", "casebook.pdf.compose"] if sum(bool(t.pdf_kind) for t in tasks) > 1 else []) +
+                ["casebook.render.charts", "casebook.render.charts.static", "casebook.render.views"])
         # largest first: a long report at the end would leave a core idle
         order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
         order, handed = self._hand_to_standby(order)

@@ -17,6 +17,7 @@ when the build does; the build's own process id is checked as well.
 from __future__ import annotations
 
 import gc
+import importlib
 import os
 import signal
 import sys
@@ -88,6 +89,16 @@ def _settle(joined: set, limit: float = 2.0) -> None:
             return
         if joined:
             time.sleep(0.002)
+
+
+def preload(names) -> None:
+    """Import these modules now, in the process that forks the workers or in a worker that waits for
+    its task; one that cannot be imported is said where it is used, with the case's name."""
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
 
 
 def _start_worker(build_pid: int, generation: str) -> None:

@@ -24,7 +24,6 @@ from ``cache_dir/pdf``; several PDFs render in parallel.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import re
 import time
@@ -43,7 +42,7 @@ from casebook.pdf.engine import render_html, roots_of, worker_count
 from casebook.settings import CACHE_DIR_NAME
 
 from .casework import CaseWork, private_pdfs
-from .lifeline import worker_pool
+from .lifeline import preload, worker_pool
 
 log = logging.getLogger("casebook.pdf")
 
@@ -168,11 +167,7 @@ def warm_up() -> None:
     """What joining the PDFs and auditing them begin by loading, loaded now: for a build that
     waits for its PDF worker (an edit), where it cost 1.0-1.2 s after the worker was done."""
     engine.warm_up()  # WeasyPrint, for the covers and contents
-    for name in ("pikepdf", "pypdfium2"):  # the joins; the audit's text
-        try:
-            importlib.import_module(name)
-        except ImportError:  # said where it is used
-            pass
+    preload(("pikepdf", "pypdfium2"))  # the joins; the audit's text
 
 
 def tag_pdfs(cases: list[LoadedCase]) -> dict[str, list[LoadedCase]]:

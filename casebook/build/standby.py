@@ -6,12 +6,13 @@ at 1,000) and began by importing WeasyPrint: 0.95 s of the 1.3-1.9 s it
 took, all of it on the build's critical path.  The standby is forked right
 after the project is loaded and checked (the project comes along in the
 fork), imports WeasyPrint on the other core while the build plans the site,
-and waits for one task: :class:`casebook.build.casework.CaseWork` hands it the
-one PDF an edit makes.  It makes that PDF only when the key it works out
+and waits for one task: :class:`casebook.build.casework.CaseWork` hands it
+the one PDF an edit makes.  It makes that PDF only when the key it works out
 for it is the one the build asks for (the same inputs), and answers
-``{"mismatch": True}`` otherwise (:func:`casebook.build.casework.standby_task`); the build then makes it itself.  A build
-with more PDFs to make (a cold build) or none stops it unused, before its
-own workers fork.
+``{"mismatch": True}`` otherwise
+(:func:`casebook.build.casework.standby_task`); the build then makes it
+itself.  A build with more PDFs to make (a cold build) or none stops it
+unused, before its own workers fork.
 
 Only where a worker may be forked: one thread in the build, two cores or
 more, ``CASEBOOK_PDF_WORKERS`` not 0.  Like the pool workers it dies with
@@ -21,7 +22,6 @@ the build (casebook.build.lifeline) and reads the cache as the build does
 
 from __future__ import annotations
 
-import importlib
 import os
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -80,13 +80,13 @@ class Standby:
 def start(project: Project, make: Callable[..., dict]) -> None:
     """Fork the standby where a worker may be forked now (else nothing).  It answers its task
     with ``make(project, task, cache_dir, charts, key)`` (casebook.build.casework.standby_task)."""
-    from casebook.pdf.engine import _mp_context, _os_threads, worker_count  # deferred: as casework does
+    from casebook.pdf.engine import _mp_context, worker_count  # deferred: as casework does
 
     stop()
-    if os.environ.get("CASEBOOK_PDF_WORKERS", "").strip() == "0" or worker_count(2) < 2 or _os_threads() != 1:
+    if worker_count(2) < 2:  # one core, or CASEBOOK_PDF_WORKERS 0 or 1
         return
     ctx = _mp_context()
-    if ctx.get_start_method() != "fork":
+    if ctx.get_start_method() != "fork":  # fork only from a process of one thread
         return
     global _current
     try:
@@ -109,18 +109,13 @@ def stop() -> None:
         standby.close()
 
 
-def _serve(conn: Any, theirs: Any, project: Project, make: Callable[..., dict], build_pid: int,
+def _serve(conn: Any, builds_end: Any, project: Project, make: Callable[..., dict], build_pid: int,
            generation: str) -> None:
-    from .lifeline import die_with_parent  # deferred: the parent has it loaded; only the child runs this
+    from .lifeline import _start_worker, preload  # deferred: the parent has it loaded; only the child runs this
 
-    theirs.close()  # the build's end: closed by the build, this one then reads the end of the pipe
-    die_with_parent(build_pid)
-    store._generation = generation
-    for name in ("weasyprint", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"):
-        try:
-            importlib.import_module(name)
-        except ImportError:  # said by the task, with the case's name
-            pass
+    builds_end.close()  # closed by the build too, this end then reads the end of the pipe
+    _start_worker(build_pid, generation)  # as a pool worker starts: dies with the build, reads the cache as it does
+    preload(("weasyprint", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"))
     try:
         task, cache_dir, charts, key = conn.recv()
     except (EOFError, OSError):

@@ -4,17 +4,18 @@ A page MkDocs wrote (after Material's templates and every plugin's
 ``on_post_page``) is kept in ``cache_dir/finished/<key>.html``, and beside
 it, in ``<key>.page``, the search-index entries the search plugin made from
 it, the chart images it links and the sha256 of the HTML.  Two entries, so
-that a page the previous site holds as it is (casebook.reuse) is linked
-from there with its HTML unread: at 1,000 cases reading and hashing every
-kept page (some 160 MB) was 0.25 s of each edit.  Its key is what the page is made of (its own inputs, given by the
-plugin) and what every page shows: the configuration as MkDocs resolved it
-(theme, plugins and their options, extra CSS and scripts, the copyright
-line), the navigation (titles and URLs), the user's theme folders, casebook's
-code and the libraries' versions.  A page whose key is found is written as
-kept; its search entries take the place of the ones the search plugin would
-have made, in the same order, so ``search/search_index.json`` is the same
-bytes whether a page was rendered or kept.  The sitemap is MkDocs' own,
-made from the page list, which stays whole.
+that a page the previous site holds as it is (casebook.reuse) is linked from
+there with its HTML unread: at 1,000 cases reading and hashing every kept
+page (some 160 MB) was 0.25 s of each edit.  Its key is what the page is
+made of (its own inputs, given by the plugin) and what every page shows: the
+configuration as MkDocs resolved it (theme, plugins and their options, extra
+CSS and scripts, the copyright line), the navigation (titles and URLs), the
+user's theme folders, casebook's code and the libraries' versions.  A page
+whose key is found is written as kept; its search entries take the place of
+the ones the search plugin would have made, in the same order, so
+``search/search_index.json`` is the same bytes whether a page was rendered
+or kept.  The sitemap is MkDocs' own, made from the page list, which stays
+whole.
 
 Entries go through :mod:`casebook.store`: a changed, swapped or unsigned
 entry reads as missing and the page is rendered again.  Only plugins whose
