@@ -219,6 +219,7 @@ _SVG_DROP = re.compile(
     r"<(script|foreignObject|style)\b.*?</\1\s*>|<(?:script|foreignObject)\b[^>]*/>",
     re.IGNORECASE | re.DOTALL,
 )
+PRINT_CHART_FONT = "CB Chart, Liberation Sans, Arial, Helvetica, CB Symbols, DejaVu Sans, sans-serif"
 _SVG_FONT = re.compile(r"""font-family\s*=\s*(?:"[^"]*"|'[^']*')""", re.IGNORECASE)
 _SVG_FONT_CSS = re.compile(r"""font-family\s*:\s*[^;"'>]+""", re.IGNORECASE)
 _SVG_EXTERNAL = re.compile(r"""\s(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.IGNORECASE)
@@ -230,8 +231,10 @@ def print_svg(svg: str) -> str:
     svg = re.sub(r"<!DOCTYPE[^>]*>", "", svg, flags=re.IGNORECASE)
     svg = _SVG_DROP.sub("", svg)
     svg = _SVG_EXTERNAL.sub("", svg)
-    svg = _SVG_FONT.sub('font-family="CB Sans, CB Symbols, Noto Sans, DejaVu Sans, sans-serif"', svg)
-    svg = _SVG_FONT_CSS.sub("font-family: CB Sans, CB Symbols, Noto Sans, DejaVu Sans, sans-serif", svg)
+    # the font vl-convert measured the labels in (charts.style.FONT_FAMILY), from
+    # print.css; a browser showing the standalone HTML has no "CB" fonts
+    svg = _SVG_FONT.sub(f'font-family="{PRINT_CHART_FONT}"', svg)
+    svg = _SVG_FONT_CSS.sub(f"font-family: {PRINT_CHART_FONT}", svg)
     # Let the print stylesheet size the chart: keep the viewBox, drop width/height.
     head = re.match(r"\s*<svg\b[^>]*>", svg)
     if head:

@@ -122,6 +122,31 @@ def fonts_without_file(reader: PdfReader) -> list[str]:
     return missing
 
 
+
+def drawn_fonts(reader: PdfReader) -> dict[str, bool]:
+    """Every font the pages and the pictures drawn on them (a chart is a form) use: name -> embedded."""
+    fonts: dict[str, bool] = {}
+    seen: set[int] = set()
+
+    def walk(resources) -> None:
+        resources = resources.get_object() if resources is not None else {}
+        for _name, ref in (resources.get("/Font") or {}).items():
+            font = ref.get_object()
+            descriptors = [font["/FontDescriptor"].get_object()] if "/FontDescriptor" in font else []
+            descriptors += [d.get_object()["/FontDescriptor"].get_object() for d in font.get("/DescendantFonts") or []]
+            fonts[str(font.get("/BaseFont"))] = bool(descriptors) and all(
+                any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in descriptors)
+        for _name, ref in (resources.get("/XObject") or {}).items():
+            form = ref.get_object()
+            if form.get("/Subtype") == "/Form" and id(form) not in seen:
+                seen.add(id(form))
+                walk(form.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get("/Resources"))
+    return fonts
+
+
 # --------------------------------------------------------------------------
 # the build, once
 
@@ -262,6 +287,30 @@ def test_case_pdf(demo, index):
     assert str(root["/Lang"]) == case.locale
     assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], "a tagged PDF"
     assert "/EmbeddedFiles" not in (root.get("/Names") or {}), "no attachments"
+
+
+def test_chart_labels_are_drawn_in_the_font_they_were_measured_in(demo):
+    # vl-convert lays out each label in charts.style.FONT_FAMILY (Liberation Sans);
+    # print.css names it "CB Chart", so the PDF embeds it once a chart is drawn,
+    # and the case's own text stays in Noto Sans ("CB Sans")
+    from casebook.pdf import compose
+    from casebook.render.charts.static import ChartRenderer
+
+    ctx = compose.Context(demo.project, charts=ChartRenderer(REPO / ".casebook-cache" / "charts"))
+    russian = [c for c in demo.project.public_cases if c.case.locale.startswith("ru")]
+    assert russian
+    charted: list[str] = []
+    for loaded in demo.project.public_cases:
+        reader = read(demo.site / "pdf" / f"{loaded.case.slug}.pdf")
+        fonts = drawn_fonts(reader)
+        assert all(fonts.values()), f"{loaded.case.slug}: every font is embedded: {fonts}"
+        assert any(name.endswith("+CB-Sans") for name in fonts)
+        if 'class="cb-pchart"' in compose.case_doc(ctx, loaded).html:
+            charted.append(loaded.case.slug)
+            assert any(name.endswith("+CB-Chart") for name in fonts), f"{loaded.case.slug}: {sorted(fonts)}"
+    assert len(charted) >= len(demo.project.public_cases) // 2, charted
+    assert any(any(n.endswith("+CB-Chart") for n in drawn_fonts(read(demo.site / "pdf" / f"{c.case.slug}.pdf")))
+               for c in russian), "a Russian case's chart labels (Cyrillic) are in the chart font"
 
 
 def test_private_cases_have_no_public_pdf(demo):

@@ -13,6 +13,22 @@ def test_brand_colours_unless_near_black_or_too_close_to_one_used():
     assert platform_colors(["unknown-platform"]) == [CATEGORY[0]]
 
 
-def test_every_chart_is_set_in_the_bundled_font():
-    assert CONFIG["font"] == FONT_FAMILY and FONT_FAMILY.startswith("Noto Sans")
-    assert CONFIG["axis"]["labelFont"] == FONT_FAMILY
+def test_every_chart_is_set_in_the_font_vl_convert_measures_and_the_pdf_embeds():
+    # vl-convert 1.9 carries Liberation Sans 2.00.1 in memory and measures every
+    # label with it; theme/fonts holds the same file for the PDF (print.css
+    # "CB Chart"), and a browser showing the SVG finds it or a font of the same
+    # widths (Arial, Helvetica) on the reader's machine
+    from fontTools.ttLib import TTFont
+
+    from casebook.settings import fonts_dir, theme_dir
+
+    assert FONT_FAMILY.split(", ")[:3] == ["Liberation Sans", "Arial", "Helvetica"]
+    assert CONFIG["font"] == CONFIG["axis"]["labelFont"] == CONFIG["legend"]["labelFont"] == FONT_FAMILY
+    assert CONFIG["text"]["font"] == FONT_FAMILY
+    css = (theme_dir() / "pdf" / "print.css").read_text("utf-8")
+    for style, name in (("Regular", "Liberation Sans"), ("Bold", "Liberation Sans Bold")):
+        font = TTFont(fonts_dir() / f"LiberationSans-{style}.ttf")
+        assert font["name"].getDebugName(4) == name
+        assert font["name"].getDebugName(5).startswith("Version 2.00.1")
+        assert ord("Ж") in font.getBestCmap() and ord("₱") in font.getBestCmap()  # Russian; Filipino pesos
+        assert f'font-family: "CB Chart"; src: url("../fonts/LiberationSans-{style}.ttf")' in css
