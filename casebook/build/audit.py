@@ -34,7 +34,8 @@ from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script
 from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import Rule, by_longest_word, fold, hidden_names, padded, shown_forms, vocabulary
+from casebook.load.names import (Rule, by_longest_word, fold, hidden_names, padded, plain_words, shown_forms,
+                                 vocabulary)
 from casebook.load.project import Project
 
 TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".svg", ".map", ".md", ".webmanifest"}
@@ -113,8 +114,8 @@ WORD_SET_FROM = 40  # needed words over all rules above which a piece's word set
 
 
 def _words(text: str) -> set[str]:
-    """The letter-and-digit runs of a text, case-folded."""
-    return set(_WORD_RE.findall(text.casefold()))
+    """The letter-and-digit runs of a text, case-folded (by a byte table where the text is Latin-1)."""
+    return plain_words(text)
 
 
 def _needs(rule_text: str) -> frozenset[str]:

@@ -187,6 +187,25 @@ def _fold_any(text: str) -> str:
 
 _VOCABULARY_CACHE: dict[str, tuple[str, ...]] = {}
 _VOCABULARY_CACHE_MAX = 200_000
+_WIDE_RE = re.compile("[^\x00-\xff]")
+MIXED_FROM = 4096  # characters: a longer text that is not all Latin-1 is read line by line (see by_width)
+
+
+def by_width(text: str) -> tuple[str, str]:
+    """The text's lines of the first 256 code points, and its other lines, each joined by line breaks.
+
+    No word runs over a line break and every step of :func:`fold` ends at
+    one, so a text's words are those of its two halves.  A PDF stream's text
+    is megabytes of raw and inflated bytes (one byte a character) with a few
+    strings in other scripts after them: split so, the bytes fold by the
+    byte table, and only the strings character by character.
+    """
+    narrow: list[str] = []
+    wide: list[str] = []
+    search = _WIDE_RE.search
+    for line in text.split("\n"):
+        (wide if search(line) else narrow).append(line)
+    return "\n".join(narrow), "\n".join(wide)
 
 
 def vocabulary(text: str) -> set[str]:
@@ -198,7 +217,8 @@ def vocabulary(text: str) -> set[str]:
     every file.  A name's form can only be in the folded text if all its
     words are here: the audit's pre-filter, which lets it fold a long text
     fully only where a name might be.  Latin-1 text (a PDF's raw bytes)
-    folds whole in C anyway.
+    folds whole by the byte table, and so do the Latin-1 lines of a long
+    text with other characters in it (:func:`by_width`).
     """
     if "\u202e" in text:
         return set(fold(text).split())
@@ -206,11 +226,18 @@ def vocabulary(text: str) -> set[str]:
     if low.isascii():
         return set(_WORD_RE.findall(low))
     try:
-        low.encode("latin-1")
+        raw = text.encode("latin-1")
     except UnicodeEncodeError:
         pass
-    else:
-        return set(fold(text).split())
+    else:  # fold()'s byte table, without joining the words only to split them again
+        if any(wide in text for wide, _folded in _LATIN1_WIDE):
+            return set(fold(text).split())
+        table, dropped = _latin1_table()
+        return set(raw.translate(table, dropped).decode("latin-1").split())
+    if len(text) > MIXED_FROM:
+        narrow, wide = by_width(text)
+        if narrow and wide:
+            return vocabulary(narrow) | vocabulary(wide)
     dropped = _dropped_re()
     if dropped.search(low):
         low = dropped.sub("", low)
@@ -228,6 +255,31 @@ def vocabulary(text: str) -> set[str]:
             folded = cache[word] = tuple(fold(word).split())
         out.update(folded)
     return out
+
+
+# A Latin-1 character that is a letter or a digit (what [^\W_] matches) stays, any other is a space.
+_PLAIN_TABLE = bytes(b if re.fullmatch(r"[^\W_]", chr(b)) else 0x20 for b in range(256))
+
+
+def plain_words(text: str) -> set[str]:
+    """The letter-and-digit runs of the case-folded text (no other folding): a slug's words are these.
+
+    Latin-1 text goes through a byte table, and so do the Latin-1 lines of a
+    long text with other characters in it (:func:`by_width`).
+    """
+    return _plain_words(text.casefold())
+
+
+def _plain_words(low: str) -> set[str]:
+    try:
+        raw = low.encode("latin-1")
+    except UnicodeEncodeError:
+        if len(low) > MIXED_FROM:
+            narrow, wide = by_width(low)
+            if narrow and wide:
+                return _plain_words(narrow) | _plain_words(wide)
+        return set(_WORD_RE.findall(low))
+    return set(raw.translate(_PLAIN_TABLE).decode("latin-1").split())
 
 
 def padded(text: str) -> str:

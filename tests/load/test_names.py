@@ -312,3 +312,44 @@ def test_a_long_text_without_white_space_is_folded_and_searched(tmp_path):
     (site / "long.html").write_text("<p>" + "ё" * 300_000 + " Зе\u200bрно</p>", "utf-8")
     found = audit(site, open_project(root))
     assert [(f.file, f.detail) for f in found] == [("long.html", "Зерно")]
+
+
+# --------------------------------------------------------------------------
+# the audit's pre-filters: the words of a text, by the quickest way that gives the same words
+
+
+def _pdf_like_text(seed: int) -> str:
+    """A PDF stream as the audit reads it: raw and inflated bytes (Latin-1), then strings in other scripts."""
+    import random
+
+    rng = random.Random(seed)
+    raw = rng.randbytes(30_000).decode("latin-1")
+    words = ["Зерно", "Зeрно", "Бар\u00adхат", "Straße", "¼", "µ-Studio", "\u212aelvin", "ＺＥＲＮＯ", "Ꙅ", "ﬁne",
+             "Halo\u200bHalo", "ÀÉÎÕÜ", "Ёлка", "ß", "a½b", "caña"]
+    strings = "\n".join(" ".join(rng.choice(words) for _ in range(8)) for _ in range(50))
+    return raw + "\n" + raw[::-1] + "\n" + strings
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_vocabulary_of_a_long_mixed_text_is_the_words_of_its_fold(seed):
+    from casebook.load.names import MIXED_FROM, by_width, vocabulary
+
+    text = _pdf_like_text(seed)
+    narrow, wide = by_width(text)
+    assert len(text) > MIXED_FROM and narrow and wide, "read line by line: Latin-1 lines by the byte table"
+    assert sorted(narrow.split("\n") + wide.split("\n")) == sorted(text.split("\n"))
+    # the text as a whole folds character by character (it is not all Latin-1): the same words
+    assert vocabulary(text) == set(fold(text).split())
+    assert {"зepho", "бapxat", "strasse", "kelvin"} <= vocabulary(text)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_plain_words_of_a_long_mixed_text_are_its_letter_and_digit_runs(seed):
+    import re
+
+    from casebook.load.names import plain_words
+
+    text = _pdf_like_text(seed)
+    assert plain_words(text) == set(re.findall(r"[^\W_]+", text.casefold()))
+    latin = text.split("\n")[0]
+    assert plain_words(latin) == set(re.findall(r"[^\W_]+", latin.casefold()))
