@@ -219,7 +219,9 @@ _SVG_DROP = re.compile(
     r"<(script|foreignObject|style)\b.*?</\1\s*>|<(?:script|foreignObject)\b[^>]*/>",
     re.IGNORECASE | re.DOTALL,
 )
-PRINT_CHART_FONT = "CB Chart, Liberation Sans, Arial, Helvetica, CB Symbols, DejaVu Sans, sans-serif"
+# The chart font, then the bundled symbols (Liberation Sans has no rouble sign: the PDF takes
+# it from DejaVu Sans on every machine), then what a browser has for the standalone HTML.
+PRINT_CHART_FONT = "CB Chart, CB Symbols, Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
 _SVG_FONT = re.compile(r"""font-family\s*=\s*(?:"[^"]*"|'[^']*')""", re.IGNORECASE)
 _SVG_FONT_CSS = re.compile(r"""font-family\s*:\s*[^;"'>]+""", re.IGNORECASE)
 _SVG_EXTERNAL = re.compile(r"""\s(?:xlink:)?href\s*=\s*(["'])(?!#|data:)[^"']*\1""", re.IGNORECASE)
