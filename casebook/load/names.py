@@ -191,14 +191,29 @@ _WIDE_RE = re.compile("[^\x00-\xff]")
 MIXED_FROM = 4096  # characters: a longer text that is not all Latin-1 is read line by line (see by_width)
 
 
+# No letter or digit, but letters or digits in compatibility form (№ ™ ⓩ ㎏ 🄰): Unicode 14 (Python
+# 3.11); tests/load/test_names.py recomputes them from the running Python's database.
+COMPAT_WORD_RANGES = (
+    (0x20A8, 0x20A8), (0x2100, 0x2101), (0x2103, 0x2103), (0x2105, 0x2106), (0x2109, 0x2109), (0x2116, 0x2116),
+    (0x2120, 0x2122), (0x213B, 0x213B), (0x249C, 0x24E9), (0x2E9F, 0x2E9F), (0x2EF3, 0x2EF3), (0x2F00, 0x2FD5),
+    (0x3196, 0x319F), (0x3200, 0x321E), (0x322A, 0x3247), (0x3250, 0x3250), (0x3260, 0x327E), (0x328A, 0x32B0),
+    (0x32C0, 0x33FF), (0xFDFC, 0xFDFC), (0x1F110, 0x1F12E), (0x1F130, 0x1F14F), (0x1F16A, 0x1F16C),
+    (0x1F190, 0x1F190), (0x1F200, 0x1F202), (0x1F210, 0x1F23B), (0x1F240, 0x1F248), (0x1F250, 0x1F251),
+)
+
+
+@lru_cache(maxsize=1)
+def _compat_word_re() -> re.Pattern:
+    """One of COMPAT_WORD_RANGES: a word-by-word fold would lose its words (``Салон №1`` is ``caлoh no1``)."""
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in COMPAT_WORD_RANGES) + "]")
+
+
 def by_width(text: str) -> tuple[str, str]:
     """The text's lines of the first 256 code points, and its other lines, each joined by line breaks.
 
-    No word runs over a line break and every step of :func:`fold` ends at
-    one, so a text's words are those of its two halves.  A PDF stream's text
-    is megabytes of raw and inflated bytes (one byte a character) with a few
-    strings in other scripts after them: split so, the bytes fold by the
-    byte table, and only the strings character by character.
+    No word runs over a line break and every step of :func:`fold` ends at one:
+    the words are those of the two halves.  A PDF stream's megabytes of bytes
+    then fold by the byte table, and only its few strings character by character.
     """
     narrow: list[str] = []
     wide: list[str] = []
@@ -212,13 +227,11 @@ def vocabulary(text: str) -> set[str]:
     """The words of fold(text), as a set, without folding the whole text character by character.
 
     The text is case folded, its invisible characters dropped and split at
-    non-word characters (all in C); then each distinct word is folded on its
-    own (look-alike letters, compatibility forms), from a cache shared by
-    every file.  A name's form can only be in the folded text if all its
-    words are here: the audit's pre-filter, which lets it fold a long text
-    fully only where a name might be.  Latin-1 text (a PDF's raw bytes)
-    folds whole by the byte table, and so do the Latin-1 lines of a long
-    text with other characters in it (:func:`by_width`).
+    non-word characters (in C); then each distinct word is folded on its own,
+    from a cache shared by every file.  A name's form is only in the folded
+    text if all its words are here: the audit's pre-filter.  Latin-1 text
+    (a PDF's bytes) and the Latin-1 lines of a long text (:func:`by_width`)
+    fold by the byte table.
     """
     if "\u202e" in text:
         return set(fold(text).split())
@@ -238,6 +251,8 @@ def vocabulary(text: str) -> set[str]:
         narrow, wide = by_width(text)
         if narrow and wide:
             return vocabulary(narrow) | vocabulary(wide)
+    if _compat_word_re().search(low):  # № is "No", ™ "TM", ⓩ "z": words only a whole fold shows
+        return set(fold(text).split())
     dropped = _dropped_re()
     if dropped.search(low):
         low = dropped.sub("", low)
@@ -262,11 +277,7 @@ _PLAIN_TABLE = bytes(b if re.fullmatch(r"[^\W_]", chr(b)) else 0x20 for b in ran
 
 
 def plain_words(text: str) -> set[str]:
-    """The letter-and-digit runs of the case-folded text (no other folding): a slug's words are these.
-
-    Latin-1 text goes through a byte table, and so do the Latin-1 lines of a
-    long text with other characters in it (:func:`by_width`).
-    """
+    """The letter-and-digit runs of the case-folded text (a slug's words), by a byte table where Latin-1."""
     return _plain_words(text.casefold())
 
 

@@ -305,3 +305,19 @@ def test_a_big_audit_shared_out_among_workers_finds_what_one_process_finds(proje
     assert {f.what for f in alone} >= {"private case", "absolute path of the build machine",
                                        "resource from an outside host", "private case in a file name"}
     assert audit(site, project, cache_dir=tmp_path / "cache") == alone  # from the verdicts the workers made
+
+
+def test_a_name_with_a_compatibility_sign_is_found(tmp_path, prefilter):
+    # "Салон красоты №1": № folds to "No", so the name's form is "caлoh kpacoты no1";
+    # a pre-filter that split the page's words at № saw "1" and let the page through
+    root = copy_demo(tmp_path / "p")
+    path = root / "cases" / "ural-residential-nda.yaml"
+    path.write_text(path.read_text("utf-8").replace("ООО «УралСтройДевелопмент»", "Салон красоты №1"), "utf-8")
+    project = open_project(root)
+    assert "Салон красоты №1" in forbidden_names(project)
+    site = tmp_path / "site"
+    write(site, "a.html", "<p>Спасибо клиенту: Салон красоты №1, Казань.</p>")
+    write(site, "b.html", "<p>Спасибо клиенту: Салон красоты No1, Казань.</p>")
+    write(site, "c.html", "<p>Салон красоты 1 и салон красоты № 2</p>")
+    found = {f.file for f in audit(site, project) if f.detail == "Салон красоты №1"}
+    assert found == {"a.html", "b.html"}
