@@ -29,6 +29,7 @@ from typing import Any, Callable
 
 from casebook import store
 from casebook.load.project import Project
+from casebook.pdf.engine import _mp_context, worker_count
 
 _current: "Standby | None" = None
 
@@ -80,8 +81,6 @@ class Standby:
 def start(project: Project, make: Callable[..., dict]) -> None:
     """Fork the standby where a worker may be forked now (else nothing).  It answers its task
     with ``make(project, task, cache_dir, charts, key)`` (casebook.build.casework.standby_task)."""
-    from casebook.pdf.engine import _mp_context, worker_count  # deferred: as casework does
-
     stop()
     if worker_count(2) < 2:  # one core, or CASEBOOK_PDF_WORKERS 0 or 1
         return

@@ -165,17 +165,21 @@ def _fold_block(text: str) -> str:
     """fold() without the split into blocks: Latin-1 text by a byte table, any other character by character."""
     if text.isascii():
         return _NONWORD_RE.sub(" ", text.casefold()).strip()
+    words = _latin1_words(text)
+    return " ".join(words) if words is not None else _fold_any(text)
+
+
+def _latin1_words(text: str) -> list[str] | None:
+    """fold()'s words of Latin-1 text, by the byte table (None: the text is not all Latin-1)."""
     for wide, folded in _LATIN1_WIDE:
         if wide in text:
             text = text.replace(wide, folded)
     try:
         raw = text.encode("latin-1")  # a PDF's raw bytes, Western text: one byte a character
     except UnicodeEncodeError:
-        pass
-    else:
-        table, dropped = _latin1_table()
-        return " ".join(raw.translate(table, dropped).decode("latin-1").split())
-    return _fold_any(text)
+        return None
+    table, dropped = _latin1_table()
+    return raw.translate(table, dropped).decode("latin-1").split()
 
 
 def _fold_any(text: str) -> str:
@@ -228,29 +232,26 @@ def vocabulary(text: str) -> set[str]:
 
     The text is case folded, its invisible characters dropped and split at
     non-word characters (in C); then each distinct word is folded on its own,
-    from a cache shared by every file.  A name's form is only in the folded
-    text if all its words are here: the audit's pre-filter.  Latin-1 text
-    (a PDF's bytes) and the Latin-1 lines of a long text (:func:`by_width`)
-    fold by the byte table.
+    from a cache shared by every file: the audit's pre-filter.  Latin-1 text
+    and the Latin-1 lines of a long text (:func:`by_width`) fold by the byte table.
     """
     if "\u202e" in text:
         return set(fold(text).split())
     low = text.casefold()
     if low.isascii():
         return set(_WORD_RE.findall(low))
-    try:
-        raw = text.encode("latin-1")
-    except UnicodeEncodeError:
-        pass
-    else:  # fold()'s byte table, without joining the words only to split them again
-        if any(wide in text for wide, _folded in _LATIN1_WIDE):
-            return set(fold(text).split())
-        table, dropped = _latin1_table()
-        return set(raw.translate(table, dropped).decode("latin-1").split())
+    words = _latin1_words(text)
+    if words is not None:
+        return set(words)
     if len(text) > MIXED_FROM:
         narrow, wide = by_width(text)
-        if narrow and wide:
-            return vocabulary(narrow) | vocabulary(wide)
+        if narrow:
+            return vocabulary(narrow) | _word_by_word(wide, wide.casefold())
+    return _word_by_word(text, low)
+
+
+def _word_by_word(text: str, low: str) -> set[str]:
+    """vocabulary() of a text beyond Latin-1 (``low``: its case fold): each distinct word folded once."""
     if _compat_word_re().search(low):  # № is "No", ™ "TM", ⓩ "z": words only a whole fold shows
         return set(fold(text).split())
     dropped = _dropped_re()
@@ -287,8 +288,8 @@ def _plain_words(low: str) -> set[str]:
     except UnicodeEncodeError:
         if len(low) > MIXED_FROM:
             narrow, wide = by_width(low)
-            if narrow and wide:
-                return _plain_words(narrow) | _plain_words(wide)
+            if narrow:
+                return _plain_words(narrow) | set(_WORD_RE.findall(wide))
         return set(_WORD_RE.findall(low))
     return set(raw.translate(_PLAIN_TABLE).decode("latin-1").split())
 
