@@ -242,7 +242,7 @@ class CaseWork:
         # What every worker needs, imported once here, before the fork, not
         # once a worker (WeasyPrint alone takes about a second to import).
         # One PDF (an edit) is left to its worker: the build goes on meanwhile.
-        preload((["weasyprint", "casebook.pdf.compose"] if sum(bool(t.pdf_kind) for t in tasks) > 1 else []) +
+        preload((["casebook.pdf.weasy", "casebook.pdf.compose"] if sum(bool(t.pdf_kind) for t in tasks) > 1 else []) +
                 ["casebook.render.charts", "casebook.render.charts.static", "casebook.render.views"])
         # largest first: a long report at the end would leave a core idle
         order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)

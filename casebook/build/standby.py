@@ -114,7 +114,7 @@ def _serve(conn: Any, builds_end: Any, project: Project, make: Callable[..., dic
 
     builds_end.close()  # closed by the build too, this end then reads the end of the pipe
     _start_worker(build_pid, generation)  # as a pool worker starts: dies with the build, reads the cache as it does
-    preload(("weasyprint", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"))
+    preload(("casebook.pdf.weasy", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"))
     try:
         task, cache_dir, charts, key = conn.recv()
     except (EOFError, OSError):

@@ -81,7 +81,8 @@ def render_html(html: str, base_url: str, roots: tuple[str, ...], fallback_html:
     While the document has more than ``max_pages`` pages, the next of
     ``fallback_html`` (the same document with less in it) is laid out instead.
     """
-    from weasyprint import HTML  # deferred: weasyprint is heavy and loaded only when this runs
+    from . import weasy  # noqa: F401 - deferred: WeasyPrint, loaded without ctypes' slow search, only to render
+    from weasyprint import HTML  # deferred: as above
 
     from .fetch import SafeFetcher  # deferred: the fetcher subclasses WeasyPrint's, loaded only to render
 
@@ -152,7 +153,8 @@ def _print_sheet(base_url: str, html: str) -> _Sheet | None:
     <style> (page footer, accent colour) is author origin and still wins
     over it, as it did when it came after the link: the bytes are the same.
     """
-    from weasyprint import CSS  # deferred: weasyprint is heavy and loaded only when this runs
+    from . import weasy  # noqa: F401 - deferred: WeasyPrint, loaded without ctypes' slow search, only to render
+    from weasyprint import CSS  # deferred: as above
     from weasyprint.text.fonts import FontConfiguration  # deferred: as above
 
     from .fetch import SafeFetcher  # deferred: the fetcher subclasses WeasyPrint's, loaded only to render
@@ -268,7 +270,7 @@ def _mp_context():
     # may hold at most 107 bytes: a long TMPDIR ("AF_UNIX path too long") takes spawn.
     if "forkserver" in methods and len(os.fsencode(tempfile.gettempdir())) <= 60:
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["weasyprint", "casebook.pdf.engine"])
+        ctx.set_forkserver_preload(["casebook.pdf.weasy", "casebook.pdf.engine"])
         return ctx
     return mp.get_context("spawn")
 

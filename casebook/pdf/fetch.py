@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 from urllib.request import url2pathname
 
+from . import weasy  # noqa: F401 - first: WeasyPrint loaded without ctypes' slow library search
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # What a print document legitimately reads from disk.

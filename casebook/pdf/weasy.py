@@ -1,0 +1,49 @@
+"""WeasyPrint, imported without ctypes' slow library search: import this module before ``weasyprint``.
+
+WeasyPrint loads its C libraries (GObject, Pango, HarfBuzz, fontconfig...)
+by trying each platform's names in turn, Windows' first.  cffi hands a name
+that does not load as it stands to ``ctypes.util.find_library``, which on
+Linux runs ``ldconfig -p``, then gcc, then ld, for each: 22 searches at
+every import, 16 of them for names no Linux has, about 0.15 s of wall and
+CPU time (0.5 s and more on a busy machine) in every process that loads
+WeasyPrint (an edit's PDF worker and the build itself, a fork server).
+
+Here the search is ``ldconfig -p`` alone, which finds every library
+WeasyPrint needs on a glibc system (the names it then loads are the same).
+Where that is not enough (a system whose libraries only gcc's search
+finds), WeasyPrint is imported again with ctypes' own search, as if this
+module were not there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes.util
+import io
+import sys
+
+
+def _load() -> None:
+    if "weasyprint" in sys.modules:
+        return
+    quick = getattr(ctypes.util, "_findSoname_ldconfig", None)  # Linux (glibc) only
+    if quick is None:
+        import weasyprint  # noqa: F401 - loaded for its importers
+
+        return
+    full = ctypes.util.find_library
+    ctypes.util.find_library = quick
+    try:
+        # WeasyPrint prints its installation help before it gives up on a library
+        with contextlib.redirect_stdout(io.StringIO()):
+            import weasyprint  # noqa: F401 - loaded for its importers
+        return
+    except Exception:  # noqa: BLE001 - a library ldconfig does not list: searched again below
+        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            del sys.modules[name]
+    finally:
+        ctypes.util.find_library = full
+    import weasyprint  # noqa: F401,F811 - the full search; its own message where a library is missing
+
+
+_load()

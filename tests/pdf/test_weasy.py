@@ -1,0 +1,57 @@
+"""casebook.pdf.weasy: WeasyPrint loaded with ldconfig's list alone, the same libraries as ctypes' full search."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the quick search is glibc's ldconfig")
+
+# What WeasyPrint loaded: each optional library (None where it is missing) and the files mapped into the process.
+REPORT = """
+import json, ctypes.util
+full = ctypes.util.find_library
+{before}
+import weasyprint.text.ffi as ffi
+from weasyprint import HTML
+pdf = HTML(string="<p>Привет, Mabuhay</p>").write_pdf()
+maps = sorted({{line.split()[-1].rsplit("/", 1)[-1] for line in open("/proc/self/maps")
+               if any(k in line for k in ("harfbuzz", "pango", "fontconfig", "gobject"))}})
+print(json.dumps({{"subset": ffi.harfbuzz_subset is not None, "vector": ffi.harfbuzz_vector is not None,
+                   "libs": maps, "pdf": pdf[:5].decode(), "restored": ctypes.util.find_library is full}}))
+"""
+
+
+def _report(before: str) -> tuple[dict, str]:
+    out = subprocess.run([sys.executable, "-c", REPORT.format(before=before)], capture_output=True, text=True,
+                         timeout=120, check=True)
+    *printed, last = out.stdout.strip().splitlines() or [""]
+    return json.loads(last), "\n".join(printed)
+
+
+def test_the_quick_import_loads_the_libraries_the_full_search_loads():
+    plain, _ = _report("")
+    quick, printed = _report("import casebook.pdf.weasy")
+    assert quick == plain
+    assert quick["pdf"] == "%PDF-" and quick["restored"]
+    assert any("harfbuzz" in lib for lib in quick["libs"]) and any("pango" in lib for lib in quick["libs"])
+    assert printed == ""
+
+
+def test_a_failing_quick_search_falls_back_to_ctypes_own():
+    # the quick search failing (once: ctypes' full search begins with the same function), WeasyPrint is
+    # imported again with the full search, and the first attempt leaves no trace
+    boom = ("ldconfig, failed = ctypes.util._findSoname_ldconfig, []\n"
+            "def boom(name):\n"
+            "    if not failed:\n"
+            "        failed.append(name)\n"
+            "        raise RuntimeError('ldconfig cannot be read')\n"
+            "    return ldconfig(name)\n"
+            "ctypes.util._findSoname_ldconfig = boom\nimport casebook.pdf.weasy\nassert failed")
+    plain, _ = _report("")
+    fallen, printed = _report(boom)
+    assert fallen == plain
+    assert printed == ""
