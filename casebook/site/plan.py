@@ -34,7 +34,7 @@ CARD_FIELDS = ("headline", "description", "client", "period", "cover_name", "cov
 
 @dataclass
 class SitePage:
-    src_uri: str  # e.g. "cases/zerno-coffee-vk.md"
+    src_uri: str  # e.g. "cases/kazan-coffee-vk.md"
     title: str
     meta: dict[str, Any]
     renderer: Callable[[str], str]  # base (relative path to site root) -> HTML

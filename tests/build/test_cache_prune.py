@@ -44,8 +44,8 @@ def test_a_build_prunes_old_and_unused_entries_and_leaves_the_rest(tmp_path):
     (cache / "cases-backup.yaml").write_text("mine")
     for stamp in (cache / ".used").glob("*.pruned"):  # the next build comes more than an hour later
         os.utime(stamp, (time.time() - 3601, time.time() - 3601))
-    (root / "cases" / "zerno-coffee-vk.yaml").write_text(
-        (root / "cases" / "zerno-coffee-vk.yaml").read_text("utf-8") + "\n# edited\n", "utf-8")
+    (root / "cases" / "kazan-coffee-vk.yaml").write_text(
+        (root / "cases" / "kazan-coffee-vk.yaml").read_text("utf-8") + "\n# edited\n", "utf-8")
     _build(root, xdg)
     left = sorted(p.name for p in (cache / "media").iterdir())
     assert "old-version.png" not in left and "no-longer-used.png" not in left

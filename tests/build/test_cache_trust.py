@@ -72,7 +72,7 @@ def entries(cache: Path, folder: str, pattern: str) -> list[Path]:
 
 def edit_one_case(root: Path) -> None:
     """A change that makes the next build a real one (not "nothing changed"), same output."""
-    case = root / "cases" / "zerno-coffee-vk.yaml"
+    case = root / "cases" / "kazan-coffee-vk.yaml"
     case.write_text(case.read_text("utf-8") + "\n# edited\n", "utf-8")
 
 

@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("faults")]
 
 SEED = 1616
 ROUNDS = 6
-CASE = Path("cases") / "zerno-coffee-vk.yaml"
+CASE = Path("cases") / "kazan-coffee-vk.yaml"
 TITLES = {"old": "", "new": "Chaos — "}  # the two inputs: a case's title with or without a prefix
 
 

@@ -148,7 +148,7 @@ def project(tmp_path) -> Path:
 
 def retitle(root: Path, prefix: str) -> None:
     """Edit one case's title (a change every page with the case list shows)."""
-    path = root / "cases" / "zerno-coffee-vk.yaml"
+    path = root / "cases" / "kazan-coffee-vk.yaml"
     text = re.sub(r'^title: "(?:[^"]*? — )?', f'title: "{prefix}', path.read_text("utf-8"), count=1, flags=re.M)
     path.write_text(text, "utf-8")
 
@@ -279,7 +279,7 @@ VANISH = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("victim", ["cases/media/glowlab/tiktok-analytics.png", "cases/media/zerno/cover.png"])
+@pytest.mark.parametrize("victim", ["cases/media/glowlab/tiktok-analytics.png", "cases/media/kazan-coffee/cover.png"])
 def test_a_media_file_deleted_during_the_build_is_named_as_the_user_wrote_it(project, victim):
     assert (project / victim).is_file()
     old = built(project)

@@ -24,7 +24,7 @@ from sitebuild import REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incremental")]
 
-KEEP = ("glowlab-ph-tiktok", "thread-and-tide-instagram", "panaderya-qc-facebook", "zerno-coffee-vk",
+KEEP = ("glowlab-ph-tiktok", "thread-and-tide-instagram", "panaderya-qc-facebook", "kazan-coffee-vk",
         "ural-residential-nda", "lak-studio-report-2025-10")
 CASEBOOK = [sys.executable, "-m", "casebook.cli"]
 
@@ -137,9 +137,9 @@ def test_tag_change(built, tmp_path):
 
 
 def test_deleted_case(built, tmp_path):
-    root, _made = edited_build(built, tmp_path, lambda r: (r / "cases" / "zerno-coffee-vk.yaml").unlink())
-    assert not (root / "site" / "cases" / "zerno-coffee-vk").exists()
-    assert "zerno-coffee-vk" not in (root / "site" / "search" / "search_index.json").read_text("utf-8")
+    root, _made = edited_build(built, tmp_path, lambda r: (r / "cases" / "kazan-coffee-vk.yaml").unlink())
+    assert not (root / "site" / "cases" / "kazan-coffee-vk").exists()
+    assert "kazan-coffee-vk" not in (root / "site" / "search" / "search_index.json").read_text("utf-8")
     assert_same_as_cold(root, tmp_path)
 
 
@@ -184,7 +184,7 @@ def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(
     site = root / "site"
     before = inodes(site)
     # someone edits a published PDF in place, same size, and puts its time back
-    victim = site / "pdf" / "zerno-coffee-vk.pdf"
+    victim = site / "pdf" / "kazan-coffee-vk.pdf"
     st = victim.stat()
     data = bytearray(victim.read_bytes())
     data[-40:-30] = b"X" * 10
@@ -201,7 +201,7 @@ def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(
     assert "cases/panaderya-qc-facebook/index.html" in linked  # a kept page, placed by casebook
     assert "index.html" not in linked  # made again: MkDocs wrote it
     assert "pdf/thread-and-tide-instagram.pdf" not in linked  # edited: made again
-    assert "pdf/zerno-coffee-vk.pdf" not in linked  # changed in place: written from the cache
+    assert "pdf/kazan-coffee-vk.pdf" not in linked  # changed in place: written from the cache
     assert_same_as_cold(root, tmp_path)
 
 
@@ -293,9 +293,9 @@ def test_an_edit_makes_one_case_view_and_tampered_cards_are_not_published(tmp_pa
     home = tmp_path / "home"
     public = views_made(root, home)
     assert len(public) == 4 and len(card_entries(root)) == 4  # a cold build: every public case, each kept
-    replace(root / "cases" / "zerno-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
-    assert views_made(root, home) == ["zerno-coffee-vk"]
-    assert "Edited." in (root / "site" / "cases" / "zerno-coffee-vk" / "index.html").read_text("utf-8")
+    replace(root / "cases" / "kazan-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
+    assert views_made(root, home) == ["kazan-coffee-vk"]
+    assert "Edited." in (root / "site" / "cases" / "kazan-coffee-vk" / "index.html").read_text("utf-8")
     for entry in card_entries(root):
         values = json.loads(entry.read_text("utf-8"))
         values["headline"] = values["client"] = "data-tampered"
@@ -312,8 +312,8 @@ def test_an_edit_with_pdfs_makes_one_case_view_for_the_covers_too(tmp_path):
     root = make_project(tmp_path / "p")
     home = tmp_path / "home"
     assert len(views_made(root, home, "--private")) == 4
-    replace(root / "cases" / "zerno-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
-    assert views_made(root, home, "--private") == ["zerno-coffee-vk"]
+    replace(root / "cases" / "kazan-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
+    assert views_made(root, home, "--private") == ["kazan-coffee-vk"]
 
 
 AHEAD = """
@@ -341,7 +341,7 @@ def test_an_edits_pages_are_audited_while_its_pdf_is_made(tmp_path):
         return json.loads([x for x in proc.stdout.splitlines() if x.startswith("AHEAD ")][-1][len("AHEAD "):])
 
     ahead()  # cold
-    replace(root / "cases" / "zerno-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
+    replace(root / "cases" / "kazan-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
     scanned = ahead()
     assert scanned == [2], scanned  # the edited case's page and the search index (the summary is on no card)
-    assert "Edited." in (root / "site" / "cases" / "zerno-coffee-vk" / "index.html").read_text("utf-8")
+    assert "Edited." in (root / "site" / "cases" / "kazan-coffee-vk" / "index.html").read_text("utf-8")

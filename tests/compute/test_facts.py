@@ -44,7 +44,7 @@ def test_demo_set(demo_result, demo_cases):
 
 
 def test_kpis_zerno(demo_cases):
-    f = compute.facts(demo_cases["zerno-coffee-vk"])
+    f = compute.facts(demo_cases["kazan-coffee-vk"])
     assert list(f.platform_kpis) == ["vk", "telegram", "total"]  # a totals row for two platforms
     # before: Oct 2024 - Jan 2025, after: Feb - May 2025: four months each, so
     # every number compares as it is (unique reach included)
@@ -111,7 +111,7 @@ def test_pooled_ratio_skips_platforms_without_an_input(demo_cases):
     assert compute.value_of("cpl", speakup.after, "telegram", "by_views") == 300.0
     # ER by views: both have engagements and views: (19350 + 4500) / (387000 + 187000) × 100
     assert compute.value_of("er", speakup.after, None, "by_views") == approx(23850 / 574000 * 100)
-    zerno = demo_cases["zerno-coffee-vk"]
+    zerno = demo_cases["kazan-coffee-vk"]
     # ER by reach is a rate: Telegram has engagements but no reach, so only VK
     # counts, and the note names Telegram
     assert compute.value_of("er", zerno.after, None, "by_reach") == approx(7480 / 66600 * 100)
@@ -143,9 +143,9 @@ def test_total_kpis(demo_cases):
 @pytest.mark.parametrize(
     "slug, metric, platform, actual, status",
     [
-        ("zerno-coffee-vk", "followers", "vk", 6420, "met"),
-        ("zerno-coffee-vk", "cpl", None, 84000 / 396, "met"),
-        ("zerno-coffee-vk", "followers", "telegram", 1150, "close"),  # 1150 ≥ 1200 × 0.9
+        ("kazan-coffee-vk", "followers", "vk", 6420, "met"),
+        ("kazan-coffee-vk", "cpl", None, 84000 / 396, "met"),
+        ("kazan-coffee-vk", "followers", "telegram", 1150, "close"),  # 1150 ≥ 1200 × 0.9
         ("speakup-school-telegram", "er", "telegram", 5.0, "close"),  # 5.0 ≥ 5.5 × 0.9 = 4.95
         ("ural-residential-nda", "leads", None, 360, "close"),  # 360 ≥ 390 × 0.9 = 351
         ("ural-residential-nda", "followers", "vk", 9850, "missed"),  # 9850 < 12000 × 0.9
@@ -165,7 +165,7 @@ def test_goal_results(demo_cases, slug, metric, platform, actual, status):
 
 
 def test_goal_progress_and_kind(demo_cases):
-    f = compute.facts(demo_cases["zerno-coffee-vk"])
+    f = compute.facts(demo_cases["kazan-coffee-vk"])
     followers = _goal(f, "followers", "vk")
     assert followers.progress == approx(6420 / 6000)
     assert (followers.better, followers.kind) == ("higher", "count")
@@ -193,7 +193,7 @@ def test_headline_cost_falls_back_to_cpa(demo_cases):
 
 
 def test_headline_without_growth(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     shrunk = case.model_copy(update={"after": case.before})
     h = compute.headline(shrunk)
     assert h.growth_metric is None and h.growth is None  # ×1 is no headline
@@ -202,7 +202,7 @@ def test_headline_without_growth(demo_cases):
 @pytest.mark.parametrize(
     "slug, budget, months",
     [
-        ("zerno-coffee-vk", 84000, 4),
+        ("kazan-coffee-vk", 84000, 4),
         ("speakup-school-telegram", 330000, 6),
         ("ural-residential-nda", 960000 + 156000, 6),
         ("glowlab-ph-tiktok", 178000 + 109000, 4),
@@ -221,7 +221,7 @@ def test_budget_and_months(demo_cases, slug, budget, months):
 
 
 def test_budget_falls_back_to_actions_then_none(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     data = case.model_dump()
     data["after"]["metrics"]["vk"]["spend"] = None
     no_spend = Case.model_validate(data)
@@ -246,12 +246,12 @@ def test_series_sorted_and_ending_at_after(demo_cases):
                 span = case.after_period
                 inside = [v for d, v in line.points if span.start <= d <= span.end]
                 assert sum(inside) == after, (case.slug, line)
-    (vk_reach,) = [s for s in compute.series_lines(demo_cases["zerno-coffee-vk"]) if s.metric == "reach"]
+    (vk_reach,) = [s for s in compute.series_lines(demo_cases["kazan-coffee-vk"]) if s.metric == "reach"]
     assert vk_reach.points[0] == (dt.date(2025, 2, 1), 12100.0)
 
 
 def test_action_spans(demo_cases):
-    spans = compute.action_spans(demo_cases["zerno-coffee-vk"])
+    spans = compute.action_spans(demo_cases["kazan-coffee-vk"])
     assert (spans[0].start, spans[0].end) == (dt.date(2025, 2, 1), dt.date(2025, 2, 28))  # "2025-02"
     assert (spans[2].start, spans[2].end) == (dt.date(2025, 3, 1), dt.date(2025, 5, 31))
     lak = compute.action_spans(demo_cases["lak-studio-report-2025-10"])

@@ -102,9 +102,9 @@ def test_the_demo_zerno_case_never_reads_x99(demo_cases):
     from casebook.load.cases import LoadedCase
     from pathlib import Path
 
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     facts = compute.facts(case)
-    view = case_view(LoadedCase(case=case, source=Path("cases/zerno-coffee-vk.yaml"), digest="x"))
+    view = case_view(LoadedCase(case=case, source=Path("cases/kazan-coffee-vk.yaml"), digest="x"))
     texts = [k.change for ks in view.kpis.values() for k in ks] + [view.headline]
     texts += [c.description for c in build_charts(facts, translator("ru"))]
     assert not any("×99" in x for x in texts)

@@ -115,7 +115,7 @@ def test_report_defaults_to_private(demo_cases):
     report = demo_cases["lak-studio-report-2025-10"]
     assert report.kind == "report" and report.visibility == "private"
     assert demo_cases["ural-residential-nda"].visibility == "private"
-    assert demo_cases["zerno-coffee-vk"].is_public
+    assert demo_cases["kazan-coffee-vk"].is_public
 
 
 def test_demo_profile_loads():
@@ -179,7 +179,7 @@ def test_cache_follows_the_case_and_its_media(cached_project):
 def test_cache_never_keeps_a_case_with_errors_or_trusts_a_planted_entry(cached_project):
     import pickle
 
-    case = cached_project / "cases" / "zerno-coffee-vk.yaml"
+    case = cached_project / "cases" / "kazan-coffee-vk.yaml"
     case.write_text(case.read_text("utf-8").replace("platforms:", "platfroms:", 1), "utf-8")
     for _ in range(2):  # the error is shown every time
         assert any("platfroms" in p.message or p.path == "platfroms" for p in _load(cached_project).errors)
@@ -201,7 +201,7 @@ def test_a_hidden_name_in_another_case_is_found_when_the_cases_come_from_the_cac
 
     from casebook.load.media import referenced_files
 
-    public = cached_project / "cases" / "zerno-coffee-vk.yaml"
+    public = cached_project / "cases" / "kazan-coffee-vk.yaml"
     text = public.read_text("utf-8")
     assert "summary: |\n  " in text
     public.write_text(text.replace("summary: |\n  ", "summary: |\n  Also worked for Golden Spoon Bakery. ", 1), "utf-8")
@@ -217,5 +217,5 @@ def test_a_hidden_name_in_another_case_is_found_when_the_cases_come_from_the_cac
         'name: "ООО «УралСтройДевелопмент»"', 'name: "Golden Spoon Bakery"')
     (cached_project / "cases" / "second-nda-case.yaml").write_text(nda, "utf-8")
     result = _load(cached_project)  # zerno from the cache, with its kept texts
-    leaks = [p for p in result.problems if p.file.endswith("zerno-coffee-vk.yaml") and "Golden Spoon" in p.message]
+    leaks = [p for p in result.problems if p.file.endswith("kazan-coffee-vk.yaml") and "Golden Spoon" in p.message]
     assert leaks and leaks[0].path == "summary"

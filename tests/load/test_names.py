@@ -152,7 +152,7 @@ def test_check_reads_the_profile(tmp_path):
     result = _check(root)
     assert result.exit_code == 1
     line = next(i for i, text in enumerate(profile.splitlines(), 1) if text.startswith("location:"))
-    assert (f"profile.yaml:{line}:11: location: mentions the client name 'Зерно', which cases/zerno-coffee-vk.yaml "
+    assert (f"profile.yaml:{line}:11: location: mentions the client name 'Зерно', which cases/kazan-coffee-vk.yaml "
             "keeps undisclosed; the profile must not name it") in result.stderr
 
 

@@ -23,7 +23,7 @@ from casebook.load.cases import LoadedCase, load_case_file
 from casebook.load.model import Case
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "cases" / "zerno-coffee-vk.yaml"
+DEMO = REPO / "cases" / "kazan-coffee-vk.yaml"
 REPORT = REPO / "cases" / "lak-studio-report-2025-10.yaml"
 
 SETTINGS = settings(

@@ -87,7 +87,7 @@ def test_every_case_file_points_at_the_schema():
 
 
 def test_misspelt_key_is_rejected(validator):
-    data = _load(REPO / "cases" / "zerno-coffee-vk.yaml")
+    data = _load(REPO / "cases" / "kazan-coffee-vk.yaml")
     top = copy.deepcopy(data)
     top["titel"] = top.pop("title")
     errors = _errors(validator, top)
@@ -111,7 +111,7 @@ def test_misspelt_key_is_rejected(validator):
     ],
 )
 def test_schema_rejects_what_the_loader_rejects(validator, change, where):
-    data = _load(REPO / "cases" / "zerno-coffee-vk.yaml")
+    data = _load(REPO / "cases" / "kazan-coffee-vk.yaml")
     change(data)
     assert any(e.startswith(where + ":") for e in _errors(validator, data))
 

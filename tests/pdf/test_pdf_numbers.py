@@ -9,7 +9,7 @@ def test_the_zerno_pdf_compares_like_with_like():
     from pypdf import PdfReader
 
     built = demo_build()
-    text = " ".join(page.extract_text() for page in PdfReader(built.site / "pdf" / "zerno-coffee-vk.pdf").pages)
+    text = " ".join(page.extract_text() for page in PdfReader(built.site / "pdf" / "kazan-coffee-vk.pdf").pages)
     assert "×99" not in text
     # leads 14 -> 396 over four months each; reach 19,600 -> 66,600
     assert "×28" in text and "×3,4" in text

@@ -66,7 +66,7 @@ def test_a_filled_template_is_the_spec_altair_draws_for_the_case(demo_result, ge
 
 
 def test_one_template_serves_every_case_of_its_shape_with_that_cases_values(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     data = case.model_dump(mode="json")
     platform = case.platforms[0]
     # every number doubled: the same shape (shares, ratios, label positions), other values
@@ -99,7 +99,7 @@ def test_one_template_serves_every_case_of_its_shape_with_that_cases_values(demo
 
 
 def test_a_case_text_that_looks_like_a_slot_is_shown_as_written(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     data = case.model_dump(mode="json")
     sly = f"{template.OPEN}description{template.CLOSE}"
     actions = copy.deepcopy(data["actions"])

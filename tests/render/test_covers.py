@@ -22,8 +22,8 @@ def test_a_number_stays_with_its_unit_and_the_headline_fits_three_lines():
 
 
 def test_a_case_cover_is_a_1200x630_png_of_public_texts_only(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]  # client "Зерно" is undisclosed
-    view = case_view(LoadedCase(case=case, source=Path("cases/zerno-coffee-vk.yaml"), digest="x"))
+    case = demo_cases["kazan-coffee-vk"]  # client "Зерно" is undisclosed
+    view = case_view(LoadedCase(case=case, source=Path("cases/kazan-coffee-vk.yaml"), digest="x"))
     svg = covers.cover_svg(key=case.slug, headline=view.headline, subtitle=case.client_label(),
                            platforms=list(case.platforms), footer="Anna", bars=covers._bars(view))
     assert "Зерно" not in svg and "сеть кофеен в Казани" in svg

@@ -36,7 +36,7 @@ def test_a_chart_is_drawn_for_the_dark_scheme_and_again_when_the_reader_switches
         pytest.fail("Chromium is missing: run `make install-test` (Debian package chromium)")
     from playwright.sync_api import sync_playwright
 
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     chart = next(c for c in build_charts(compute.facts(case), Translator(case.locale)) if c.id.startswith("series-"))
     (tmp_path / "vega-bundle.js").write_text(ChartRenderer(tmp_path / "cache").bundle_js(), encoding="utf-8")
     (tmp_path / "charts.js").write_text((theme_dir() / "assets" / "charts.js").read_text("utf-8"), encoding="utf-8")

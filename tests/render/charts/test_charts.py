@@ -147,7 +147,7 @@ def test_every_demo_chart_is_sound(demo_cases):
 
 @pytest.fixture(scope="module")
 def zerno(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     return case, charts_of(case)
 
 
@@ -588,7 +588,7 @@ def test_chart_specs_are_kept_on_disk_for_the_next_build(tmp_path, monkeypatch):
     from pathlib import Path
 
     repo = Path(__file__).resolve().parents[3]
-    loaded = load_cases([repo / "cases" / "zerno-coffee-vk.yaml"], repo).cases[0]
+    loaded = load_cases([repo / "cases" / "kazan-coffee-vk.yaml"], repo).cases[0]
     facts = compute.facts(loaded.case)
     t = translator(loaded.case.locale)
     charts_mod._BUILT.clear()

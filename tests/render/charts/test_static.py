@@ -35,7 +35,7 @@ def charts_of(case: Case) -> dict:
 
 @pytest.fixture(scope="module")
 def zerno(demo_cases):
-    case = demo_cases["zerno-coffee-vk"]
+    case = demo_cases["kazan-coffee-vk"]
     return case, charts_of(case)
 
 
