@@ -17,11 +17,22 @@ the same kind of thing they always saw.
 Whatever a killed build left (its staging folder, the previous output after
 a swap) carries the build's process id; a later build removes it once that
 process is gone.
+
+The top-level entries of the output whose names begin with ``.`` (a
+``.git`` checkout to deploy from, ``.well-known/``, ``.nojekyll``) are the
+user's: no build writes one (MkDocs skips hidden files and keeps them when it
+cleans its site folder).  After the swap they are moved from the previous
+output into the new one, and only then is the previous output removed; a
+build killed in between leaves them in its leftover folder, and the next
+build moves them back into the output before it removes that folder
+(:func:`recover`).  One the new output also has stays where it is, with a
+warning: nothing of the user's is removed.
 """
 
 from __future__ import annotations
 
 import errno
+import logging
 import os
 import re
 import shutil
@@ -32,6 +43,7 @@ from pathlib import Path
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _renameat2 = None  # the libc function, once looked up; False where there is none
+log = logging.getLogger("casebook")
 
 
 def pid_alive(pid: int) -> bool:
@@ -109,10 +121,44 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def _carry_hidden(old: Path, new: Path) -> bool:
+    """Move the top-level dot-entries of ``old`` (a previous output) into ``new``.
+
+    True when ``old`` holds none any more and may be removed; False when one
+    could not be moved (``new`` has one of that name, or the move failed):
+    it stays in ``old``, which is then kept, with a warning.
+    """
+    if old.is_symlink() or not old.is_dir():
+        return True
+    try:
+        names = sorted(name for name in os.listdir(old) if name.startswith("."))
+    except OSError:
+        return False
+    left = []
+    for name in names:
+        if os.path.lexists(new / name):
+            left.append(name)
+            continue
+        try:
+            os.rename(old / name, new / name)
+        except OSError:
+            left.append(name)
+    if left:
+        log.warning(f"kept {old}: it holds {', '.join(left)} of the previous {new.name}, which could not be "
+                    f"moved into {new}; move what you need from it and remove it")
+    return not left
+
+
+def _retire(old: Path, target: Path) -> None:
+    """Remove the previous output ``old`` once its dot-entries are in ``target``."""
+    if _carry_hidden(old, target):
+        _remove(old)
+
+
 def recover(target: Path) -> None:
     """Undo what killed builds of ``target`` left: put the previous output back if a
-    build died between its two renames, and remove the staging folders of builds
-    that no longer run."""
+    build died between its two renames, move the dot-entries a previous output
+    still holds into ``target``, and remove the folders of builds that no longer run."""
     target = Path(target)
     found = [(kind, pid, path) for kind, pid, path in _leftovers(target)
              if pid == os.getpid() or not pid_alive(pid)]
@@ -125,7 +171,7 @@ def recover(target: Path) -> None:
             os.rename(newest, target)  # the previous output, complete: it was renamed whole
     for _kind, _pid, path in found:
         if os.path.lexists(path):
-            _remove(path)
+            _retire(path, target)
 
 
 @contextmanager
@@ -163,7 +209,7 @@ def publish(tmp: Path, target: Path) -> None:
     """Put the finished folder ``tmp`` in place of ``target``: one step where possible."""
     if os.path.lexists(target):
         if exchange(tmp, target):
-            _remove(tmp)  # the previous output, now under the staging name
+            _retire(tmp, target)  # the previous output, now under the staging name
             return
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         _remove(old)
@@ -173,7 +219,7 @@ def publish(tmp: Path, target: Path) -> None:
         except BaseException:
             os.rename(old, target)
             raise
-        _remove(old)
+        _retire(old, target)
     else:
         os.rename(tmp, target)
 

@@ -32,9 +32,14 @@ from casebook.store import _versions
 STATE_VERSION = 2  # 2: a signed entry of the cache folder's "state" (store.Cache), no longer a bare builds.json
 
 
-def _walk(folder: Path) -> Iterable[tuple[str, int, int]]:
+def _walk(folder: Path, own_only: bool = False) -> Iterable[tuple[str, int, int]]:
+    """(path, size, mtime) of the files under ``folder``; ``own_only``: not under its top-level
+    dot-entries (an output's ``.git``, ``.nojekyll``: the user's, no build writes them)."""
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
+        if own_only and dirpath == str(folder):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            filenames = [f for f in filenames if not f.startswith(".")]
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
             try:
@@ -44,13 +49,14 @@ def _walk(folder: Path) -> Iterable[tuple[str, int, int]]:
             yield os.path.relpath(path, folder), st.st_size, st.st_mtime_ns
 
 
-def files_signature(folders: Iterable[Path] = (), files: Iterable[Path] = ()) -> str:
-    """(path, size, mtime) of every file under the folders and of the single files."""
+def files_signature(folders: Iterable[Path] = (), files: Iterable[Path] = (), own_only: bool = False) -> str:
+    """(path, size, mtime) of every file under the folders and of the single files
+    (``own_only``: output folders, their top-level dot-entries left out)."""
     h = hashlib.sha256()
     for folder in folders:
         h.update(f"dir {folder}\0".encode())
         if Path(folder).is_dir():
-            for rel, size, mtime in _walk(Path(folder)):
+            for rel, size, mtime in _walk(Path(folder), own_only):
                 h.update(f"{rel}\0{size}\0{mtime}\n".encode("utf-8", "surrogateescape"))
     for path in files:
         try:
@@ -83,12 +89,12 @@ class BuildState:
         entry = self.builds.get(str(target))
         if not entry or entry.get("inputs") != inputs:
             return None
-        if entry.get("outputs") != files_signature(outputs):
+        if entry.get("outputs") != files_signature(outputs, own_only=True):
             return None
         return entry
 
     def record(self, target: Path, inputs: str, outputs: list[Path], **facts: Any) -> None:
-        self.builds[str(target)] = {"inputs": inputs, "outputs": files_signature(outputs), **facts}
+        self.builds[str(target)] = {"inputs": inputs, "outputs": files_signature(outputs, own_only=True), **facts}
         self._save()
 
     def forget(self, target: Path) -> None:

@@ -259,3 +259,23 @@ def test_an_empty_folder_or_a_built_site_may_be_the_output(tmp_path, project):
     private.mkdir(parents=True)
     (private / "report.pdf").write_bytes(b"%PDF-1.7")
     check_replaceable([("private folder", tmp_path / "private")])
+
+
+# -- the user's files in the output folder ----------------------------------------
+
+
+@slow
+def test_a_rebuild_keeps_the_dot_entries_of_the_site_folder(project):
+    """site/ as a gh-pages checkout: .git and .well-known/ stay through every build, as with MkDocs."""
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    site = project / "site"
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", "utf-8")
+    (site / ".well-known").mkdir()
+    (site / ".well-known" / "security.txt").write_text("Contact: mailto:me@example.com\n", "utf-8")
+    result = run(project, "build", "--no-pdf", "-q", "--force")
+    assert result.exit_code == 0, result.output
+    assert (site / ".git" / "HEAD").read_text("utf-8") == "ref: refs/heads/gh-pages\n"
+    assert (site / ".well-known" / "security.txt").is_file()
+    assert (site / "index.html").is_file()
+    assert not list(project.glob(".site.*"))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from casebook.build.publish import staged
+from casebook.build import publish
+from casebook.build.publish import recover, staged
 
 
 def test_staged_output_replaces_the_old_only_on_success(tmp_path):
@@ -20,3 +24,60 @@ def test_staged_output_replaces_the_old_only_on_success(tmp_path):
         (tmp / "index.html").write_text("new")
     assert (target / "index.html").read_text() == "new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def _users_files(site):
+    (site / ".git" / "refs").mkdir(parents=True)
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (site / ".nojekyll").write_text("")
+
+
+@pytest.mark.parametrize("swap", ["exchange", "two renames"])
+def test_the_users_dot_entries_survive_a_publish(tmp_path, monkeypatch, swap):
+    """A site folder that is a git checkout (gh-pages) keeps its .git and .nojekyll, as with MkDocs."""
+    if swap == "two renames":
+        monkeypatch.setattr(publish, "_renameat2", False)
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "index.html").write_text("old")
+    _users_files(target)
+    with staged(target) as tmp:
+        (tmp / "index.html").write_text("new")
+    assert (target / "index.html").read_text() == "new"
+    assert (target / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (target / ".nojekyll").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+@pytest.mark.parametrize("kind", ["building", "old"])
+def test_dot_entries_left_by_a_killed_publish_go_back_into_the_output(tmp_path, kind):
+    """Killed after the swap, before the move: the next build moves them into the site, then cleans up."""
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "index.html").write_text("new")
+    previous = tmp_path / f".site.{kind}-{_dead_pid()}"
+    previous.mkdir()
+    (previous / "index.html").write_text("old")
+    _users_files(previous)
+    recover(target)
+    assert (target / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (target / ".nojekyll").is_file()
+    assert (target / "index.html").read_text() == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_dot_entry_the_output_also_has_is_kept_where_it_is(tmp_path, caplog):
+    target = tmp_path / "site"
+    (target / ".git").mkdir(parents=True)
+    previous = tmp_path / f".site.building-{_dead_pid()}"
+    (previous / ".git").mkdir(parents=True)
+    (previous / ".git" / "HEAD").write_text("mine")
+    recover(target)
+    assert (previous / ".git" / "HEAD").read_text() == "mine"
+    assert "move what you need from it" in caplog.text

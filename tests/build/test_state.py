@@ -22,3 +22,19 @@ def test_signature_follows_file_contents(tmp_path):
     before = files_signature(files=[tmp_path / "a.txt"])
     (tmp_path / "a.txt").write_text("yy")
     assert files_signature(files=[tmp_path / "a.txt"]) != before
+
+
+def test_the_users_dot_entries_in_the_output_do_not_make_a_build_stale(tmp_path):
+    """A commit in site/.git (a gh-pages checkout) is not a change of what the build wrote."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("one")
+    state = BuildState(tmp_path / "cache")
+    state.record(out, "inputs-1", [out], pages=1, pdfs=0)
+    (out / ".git").mkdir()
+    (out / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    (out / ".nojekyll").write_text("")
+    assert BuildState(tmp_path / "cache").current(out, "inputs-1", [out]) is not None
+    (out / "cases").mkdir()
+    (out / "cases" / ".hidden").write_text("below the top: the build's folder, compared")
+    assert BuildState(tmp_path / "cache").current(out, "inputs-1", [out]) is None
