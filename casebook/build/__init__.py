@@ -131,7 +131,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
 
-    check_replaceable(named, BuildState(cache).builds)  # never swap away a folder of the user's
+    check_replaceable(named, BuildState(cache).builds, pages=probe_cfg.docs_dir)  # never a folder of the user's
 
     for folder in outputs:  # a build killed mid-publish: its previous output back, its leftovers gone
         recover(folder)

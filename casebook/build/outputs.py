@@ -90,28 +90,52 @@ def check_outputs(outputs: Iterable[tuple[str, Path | str]], inputs: Inputs) -> 
 # What a folder casebook (or MkDocs) built holds at its top; a folder with other
 # files is someone else's and is never replaced.
 _SITE_MARKS = ("sitemap.xml", "404.html", "search")
+# Every top-level name a build writes besides the pages' own folders (a folder
+# holding index.html) and the files of the pages folder (docs_dir).
+_SITE_NAMES = {"index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "search", "assets", "cases", "tags",
+               "about", "pdf", "media", "charts"}
 _OUTPUT_SUFFIXES = {".pdf", ".html", ".png", ".svg", ".json"}
 
 
-def _looks_built(folder: Path, private: bool) -> bool:
-    """Whether a folder holds what a build writes: a site, or private PDFs and pages per client."""
-    names = {p.name for p in folder.iterdir()}
+def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> str | None:
+    """The first top-level entry of a folder that no build writes there (None: it looks built).
+
+    A site: index.html beside sitemap.xml, 404.html or search/, and nothing a
+    build does not write (its own names, the pages' folders, what the pages
+    folder holds); a dot-entry is the user's and is kept (casebook.build.publish).
+    """
+    names = sorted(p.name for p in folder.iterdir())
     if not private:
-        return "index.html" in names and any(mark in names for mark in _SITE_MARKS)
+        if "index.html" not in names or not any(mark in names for mark in _SITE_MARKS):
+            return names[0]
+        try:
+            from_pages = set(os.listdir(pages)) if pages is not None else set()
+        except OSError:
+            from_pages = set()
+        for name in names:
+            path = folder / name
+            if name.startswith(".") or name in _SITE_NAMES or name in from_pages:
+                continue
+            if not (path.is_dir() and not path.is_symlink() and (path / "index.html").is_file()):
+                return name
+        return None
     for path in folder.rglob("*"):
         if path.is_file() and path.suffix.lower() not in _OUTPUT_SUFFIXES:
-            return False
-    return True
+            return path.relative_to(folder).as_posix()
+    return None
 
 
-def check_replaceable(outputs: Iterable[tuple[str, Path | str]], built_before: Iterable[Path | str] = ()) -> None:
+def check_replaceable(outputs: Iterable[tuple[str, Path | str]], built_before: Iterable[Path | str] = (),
+                      pages: Path | str | None = None) -> None:
     """An output folder is replaced whole: refuse one that holds files no build made.
 
     ``casebook build -d ~/Documents`` would otherwise swap the user's folder
     for the site.  A folder is fine when it is missing or empty, when an
     earlier build wrote it (the build state), or when it looks like a built
-    site (index.html beside sitemap.xml, 404.html or search/) or, for the
-    private folder, holds only PDFs, pages and images.
+    site (index.html beside sitemap.xml, 404.html or search/, and at its top
+    nothing but what a build writes: see _SITE_NAMES, the pages' folders,
+    the names in ``pages``, the docs_dir) or, for the private folder, holds
+    only PDFs, pages and images.
     """
     known = {_resolve(p) for p in built_before}
     for what, path in outputs:
@@ -122,13 +146,13 @@ def check_replaceable(outputs: Iterable[tuple[str, Path | str]], built_before: I
             raise CasebookError(f"refusing to write the {what} into {out}: it is a file, not a folder; "
                                 f"nothing was written")
         try:
-            entries = sorted(out.iterdir())
+            foreign = os.listdir(out) and _foreign_entry(out, "private" in what, _resolve(pages) if pages else None)
         except OSError as exc:
             raise CasebookError(f"{out}: {exc.strerror or exc}") from None
-        if entries and not _looks_built(out, private="private" in what):
+        if foreign:
             raise CasebookError(
                 f"refusing to replace the {what} {out}: it holds files no casebook build made "
-                f"(such as {entries[0].name}); nothing was written; empty it or choose another folder")
+                f"(such as {foreign}); nothing was written; empty it or choose another folder")
 
 
 def check_output_file(output: Path | str, inputs: Inputs) -> None:

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from casebook.cli import main
+from casebook.errors import CasebookError
 from sitebuild import copy_demo
 
 slow = pytest.mark.slow  # the tests that build the demo; refusals are quick
@@ -279,3 +280,36 @@ def test_a_rebuild_keeps_the_dot_entries_of_the_site_folder(project):
     assert (site / ".well-known" / "security.txt").is_file()
     assert (site / "index.html").is_file()
     assert not list(project.glob(".site.*"))
+
+
+def test_a_hand_written_site_folder_is_not_replaced(tmp_path, project):
+    """index.html and 404.html of the user's own site beside a CV and photos: not a casebook build."""
+    mysite = tmp_path / "mysite"
+    (mysite / "photos").mkdir(parents=True)
+    (mysite / "index.html").write_text("hi", "utf-8")
+    (mysite / "404.html").write_text("nf", "utf-8")
+    (mysite / "cv.docx").write_bytes(b"my cv")
+    (mysite / "photos" / "me.jpg").write_bytes(b"a photo")
+    before = snapshot(mysite)
+    result = run(project, "build", "--no-pdf", "-d", str(mysite))
+    assert result.exit_code == 1, result.output
+    assert "refusing to replace the site folder" in result.output and "(such as cv.docx)" in result.output
+    assert "Traceback" not in result.output
+    assert snapshot(mysite) == before
+
+
+def test_a_site_built_elsewhere_may_be_replaced(tmp_path, project):
+    """What a build writes at the top, a page's folder, a file of pages/ and the user's dot-entries."""
+    from casebook.build.outputs import check_replaceable
+
+    site = tmp_path / "site"
+    for folder in ("assets", "search", "cases", "contact", ".git"):
+        (site / folder).mkdir(parents=True)
+    for name in ("index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "contact/index.html", ".nojekyll"):
+        (site / name).write_text("x", "utf-8")
+    (project / "pages" / "robots.txt").write_text("User-agent: *\n", "utf-8")
+    (site / "robots.txt").write_text("User-agent: *\n", "utf-8")
+    check_replaceable([("site folder", site)], pages=project / "pages")
+    (site / "photos").mkdir()  # no index.html: not a page's folder
+    with pytest.raises(CasebookError, match=r"such as photos\)"):
+        check_replaceable([("site folder", site)], pages=project / "pages")
