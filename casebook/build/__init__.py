@@ -131,7 +131,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
 
-    check_replaceable(named, BuildState(cache).builds, pages=probe_cfg.docs_dir)  # never a folder of the user's
+    recorded = BuildState(cache)  # never swap away a folder of the user's, nor a file the user added to one
+    check_replaceable(named, {out: recorded.files(out) for out in outputs}, pages=probe_cfg.docs_dir)
 
     for folder in outputs:  # a build killed mid-publish: its previous output back, its leftovers gone
         recover(folder)
@@ -159,7 +160,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
         os.environ[EPOCH_DEFAULTED] = "1"
     try:
         with store.fresh(force):  # --force: no output of an earlier build is read from the cache
-            result = _build(config_file, root, target, pdir, pdf, project, cache)
+            result = _build(config_file, root, target, pdir, pdf, project, cache, state)
     finally:
         if not epoch_was_set:  # this process's next build decides its own epoch again
             os.environ.pop(EPOCH_VAR, None)
@@ -174,17 +175,17 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
 
 
 def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project,
-           cache: Path) -> BuildResult:
+           cache: Path, state: BuildState) -> BuildResult:
     if pdf:  # WeasyPrint imported on the other core while MkDocs plans the site (an edit's one PDF)
         standby.start(project, standby_task)
     try:
-        return _build_staged(config_file, root, target, pdir, pdf, project, cache)
+        return _build_staged(config_file, root, target, pdir, pdf, project, cache, state)
     finally:
         standby.stop()  # unused (no PDF to make, or many): it ends now
 
 
 def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project,
-                  cache: Path) -> BuildResult:
+                  cache: Path, state: BuildState) -> BuildResult:
     from mkdocs.commands.build import build as mkdocs_build  # deferred: mkdocs is heavy and loaded only when this runs
     from mkdocs.exceptions import MkDocsException  # deferred: mkdocs is heavy and loaded only when this runs
 
@@ -208,12 +209,16 @@ def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None
         pages = sum(1 for _ in tmp.rglob("index.html"))
         pdfs = sum(1 for _ in tmp.rglob("*.pdf"))
         session.check()  # what was audited is what is published, linked files included
+        written = state.publishing(target, tmp)  # what the next build may replace
+    state.published(target, written)
     session.save()  # published, the previous site gone: what the next build may link
     result = BuildResult(target, pages, pdfs)
     if pdir is not None:
         with staged(pdir) as ptmp, _reusing(ptmp, pdir, cache) as psession:
             build_private_outputs(project, ptmp, cache_dir=root / plugin.config.cache_dir)
             psession.check()
+            written = state.publishing(pdir, ptmp)
+        state.published(pdir, written)
         psession.save()
         result.private_dir = pdir
     return result

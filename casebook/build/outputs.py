@@ -23,13 +23,15 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import yaml
 
 from casebook.errors import CasebookError
 from casebook.load.media import profile_photo, referenced_files
 from casebook.settings import PACKAGE_DIR, theme_dir
+
+from .state import output_files
 
 
 def _resolve(path: Path | str) -> Path:
@@ -125,27 +127,54 @@ def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> st
     return None
 
 
-def check_replaceable(outputs: Iterable[tuple[str, Path | str]], built_before: Iterable[Path | str] = (),
+# Files a file manager leaves in the folders it shows: not the user's work.
+_LITTER = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def _unrecorded(folder: Path, recorded: list[str]) -> str | None:
+    """The first file under an output folder that its builds did not write (dot-entries at the top are kept)."""
+    known = set(recorded)
+    for rel in output_files(folder):
+        if rel not in known and rel.rsplit("/", 1)[-1] not in _LITTER:
+            return rel
+    return None
+
+
+def check_replaceable(outputs: Iterable[tuple[str, Path | str]],
+                      recorded: Mapping[Path | str, list[str] | None] | None = None,
                       pages: Path | str | None = None) -> None:
     """An output folder is replaced whole: refuse one that holds files no build made.
 
     ``casebook build -d ~/Documents`` would otherwise swap the user's folder
-    for the site.  A folder is fine when it is missing or empty, when an
-    earlier build wrote it (the build state), or when it looks like a built
+    for the site.  A folder is fine when it is missing or empty; when the
+    builds recorded it (``recorded``: the files they put there, from the build
+    state), when it holds no other file (a ``CNAME`` the user added to the
+    site would be deleted with it); else when it looks like a built
     site (index.html beside sitemap.xml, 404.html or search/, and at its top
     nothing but what a build writes: see _SITE_NAMES, the pages' folders,
     the names in ``pages``, the docs_dir) or, for the private folder, holds
-    only PDFs, pages and images.
+    only PDFs, pages and images.  Top-level dot-entries are the user's and
+    are kept (casebook.build.publish).
     """
-    known = {_resolve(p) for p in built_before}
+    files_of = {_resolve(p): files for p, files in (recorded or {}).items()}
     for what, path in outputs:
         out = _resolve(path)
-        if out in known or not out.exists():
+        if not out.exists():
             continue
         if not out.is_dir():
             raise CasebookError(f"refusing to write the {what} into {out}: it is a file, not a folder; "
                                 f"nothing was written")
+        listed = files_of.get(out)
         try:
+            if listed is not None:
+                added = _unrecorded(out, listed)
+                if added:
+                    where = (f"into the pages folder {_resolve(pages)} if it should be published, else "
+                             if pages is not None and "private" not in what else "")
+                    raise CasebookError(
+                        f"refusing to replace the {what} {out}: {added} in it is not a file a build wrote, and "
+                        f"would be deleted; nothing was written; move it {where}out of {out}")
+                continue
             foreign = os.listdir(out) and _foreign_entry(out, "private" in what, _resolve(pages) if pages else None)
         except OSError as exc:
             raise CasebookError(f"{out}: {exc.strerror or exc}") from None

@@ -11,6 +11,14 @@ the outputs it wrote (every file's path, size and modification time).
 When both still match, nothing the build would read has changed and the
 published site is exactly what it wrote: the build is skipped.
 
+For every output folder (the site and the private folder) the state also
+keeps the list of files the build put there (:meth:`BuildState.files`), so
+the next build can tell a file the user added from one a build wrote
+(casebook.build.outputs.check_replaceable).  It is written before the new
+folder is published (the old list and the new together: a kill at any
+moment leaves a list covering what the output holds) and again, the new
+list alone, after.
+
 Signatures use (path, size, modification time) as ``make`` does, so the
 check costs a walk of the folders, not a read of every file; copying a
 project (new times) only costs one real build.  ``--force`` skips the
@@ -47,6 +55,19 @@ def _walk(folder: Path, own_only: bool = False) -> Iterable[tuple[str, int, int]
             except OSError:
                 continue
             yield os.path.relpath(path, folder), st.st_size, st.st_mtime_ns
+
+
+def output_files(folder: Path) -> list[str]:
+    """The files (and links) under an output folder, relative, its top-level dot-entries left out."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        top = dirpath == str(folder)
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]  # listed, never followed
+        dirnames[:] = [d for d in dirnames if d not in links and not (top and d.startswith("."))]
+        for name in filenames + links:
+            if not (top and name.startswith(".")):
+                found.append(os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/"))
+    return sorted(found)
 
 
 def files_signature(folders: Iterable[Path] = (), files: Iterable[Path] = (), own_only: bool = False) -> str:
@@ -96,6 +117,37 @@ class BuildState:
     def record(self, target: Path, inputs: str, outputs: list[Path], **facts: Any) -> None:
         self.builds[str(target)] = {"inputs": inputs, "outputs": files_signature(outputs, own_only=True), **facts}
         self._save()
+
+    def _files_key(self, folder: Path) -> str:
+        return "files-" + hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
+
+    def files(self, folder: Path) -> list[str] | None:
+        """The files the builds of this state put in an output folder (None: no build recorded it)."""
+        try:
+            data = json.loads(self.cache.read(self._files_key(folder)) or b"null")
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("folder") != str(folder) or not isinstance(data.get("files"), list):
+            return None
+        return [f for f in data["files"] if isinstance(f, str)]
+
+    def publishing(self, folder: Path, staged: Path) -> list[str]:
+        """Before ``staged`` replaces ``folder``: its files recorded beside the previous ones (a kill
+        at any moment leaves a list covering the output); returns its files for :meth:`published`."""
+        new = output_files(staged)
+        self._set_files(folder, sorted(set(self.files(folder) or ()) | set(new)))
+        return new
+
+    def published(self, folder: Path, files: list[str]) -> None:
+        """Once published: the files this build put in ``folder``, alone."""
+        self._set_files(folder, files)
+
+    def _set_files(self, folder: Path, files: list[str]) -> None:
+        doc = {"folder": str(folder), "files": files}
+        try:
+            self.cache.write(self._files_key(folder), json.dumps(doc, separators=(",", ":")).encode("utf-8"))
+        except OSError:
+            pass  # not recorded: the next build judges the folder by what it holds at the top
 
     def forget(self, target: Path) -> None:
         if self.builds.pop(str(target), None) is not None:

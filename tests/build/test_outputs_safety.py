@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -313,3 +314,39 @@ def test_a_site_built_elsewhere_may_be_replaced(tmp_path, project):
     (site / "photos").mkdir()  # no index.html: not a page's folder
     with pytest.raises(CasebookError, match=r"such as photos\)"):
         check_replaceable([("site folder", site)], pages=project / "pages")
+
+
+@slow
+def test_a_file_the_user_added_to_the_built_site_is_not_deleted(project):
+    """CNAME or a search-console file dropped into site/: the build refuses and names it, rather than delete it."""
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    site = project / "site"
+    for added in ("CNAME", "cases/notes.txt"):
+        (site / added).write_text("portfolio.example.com\n", "utf-8")
+        before = snapshot(site)
+        result = run(project, "build", "--no-pdf", "-q", "--force")
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        lines = [line for line in result.output.splitlines() if "refusing" in line]
+        assert len(lines) == 1 and f": {added} in it is not a file a build wrote" in lines[0], result.output
+        assert f"move it into the pages folder {project / 'pages'} if it should be published" in lines[0]
+        assert snapshot(site) == before
+        (site / added).unlink()
+    (project / "pages" / "CNAME").write_text("portfolio.example.com\n", "utf-8")  # where it belongs
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    assert run(project, "build", "--no-pdf", "-q", "--force").exit_code == 0  # a build's own output: replaced
+    assert (site / "CNAME").read_text("utf-8") == "portfolio.example.com\n"
+
+
+@slow
+def test_a_folder_recreated_where_a_site_was_built_is_not_replaced(project):
+    """The state remembers the folder's files, not the folder: the user's own files put there later stay."""
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    site = project / "site"
+    shutil.rmtree(site)
+    site.mkdir()
+    (site / "index.html").write_text("my own page", "utf-8")
+    (site / "draft.html").write_text("mine", "utf-8")
+    result = run(project, "build", "--no-pdf", "-q", "--force")
+    assert result.exit_code == 1 and "draft.html in it is not a file a build wrote" in result.output, result.output
+    assert (site / "draft.html").read_text("utf-8") == "mine"
