@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -96,7 +97,9 @@ _SITE_MARKS = ("sitemap.xml", "404.html", "search")
 # holding index.html) and the files of the pages folder (docs_dir).
 _SITE_NAMES = {"index.html", "404.html", "sitemap.xml", "sitemap.xml.gz", "search", "assets", "cases", "tags",
                "about", "pdf", "media", "charts"}
-_OUTPUT_SUFFIXES = {".pdf", ".html", ".png", ".svg", ".json"}
+# What build_private_outputs (casebook.build.pdfs) writes in a client's folder: a case's slug
+# (casebook.load.model.types.CaseSlug) as a PDF and as a page.
+_PRIVATE_FILE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}\.(pdf|html)\Z")
 
 
 def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> str | None:
@@ -104,7 +107,8 @@ def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> st
 
     A site: index.html beside sitemap.xml, 404.html or search/, and nothing a
     build does not write (its own names, the pages' folders, what the pages
-    folder holds); a dot-entry is the user's and is kept (casebook.build.publish).
+    folder holds); the private folder: client folders of ``<slug>.pdf`` and
+    ``<slug>.html`` only.  A dot-entry is the user's and is kept (casebook.build.publish).
     """
     names = sorted(p.name for p in folder.iterdir())
     if not private:
@@ -121,9 +125,15 @@ def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> st
             if not (path.is_dir() and not path.is_symlink() and (path / "index.html").is_file()):
                 return name
         return None
-    for path in folder.rglob("*"):
-        if path.is_file() and path.suffix.lower() not in _OUTPUT_SUFFIXES:
-            return path.relative_to(folder).as_posix()
+    for name in names:  # the private folder: <client folder>/<slug>.pdf and .html, nothing else
+        path = folder / name
+        if name.startswith("."):
+            continue
+        if path.is_symlink() or not path.is_dir():
+            return name
+        for inner in sorted(path.iterdir()):
+            if inner.is_symlink() or not inner.is_file() or not _PRIVATE_FILE.match(inner.name):
+                return f"{name}/{inner.name}"
     return None
 
 
@@ -153,7 +163,8 @@ def check_replaceable(outputs: Iterable[tuple[str, Path | str]],
     site (index.html beside sitemap.xml, 404.html or search/, and at its top
     nothing but what a build writes: see _SITE_NAMES, the pages' folders,
     the names in ``pages``, the docs_dir) or, for the private folder, holds
-    only PDFs, pages and images.  Top-level dot-entries are the user's and
+    what casebook writes there and nothing else: a folder per client holding
+    ``<slug>.pdf`` and ``<slug>.html``.  Top-level dot-entries are the user's and
     are kept (casebook.build.publish).
     """
     files_of = {_resolve(p): files for p, files in (recorded or {}).items()}

@@ -350,3 +350,49 @@ def test_a_folder_recreated_where_a_site_was_built_is_not_replaced(project):
     result = run(project, "build", "--no-pdf", "-q", "--force")
     assert result.exit_code == 1 and "draft.html in it is not a file a build wrote" in result.output, result.output
     assert (site / "draft.html").read_text("utf-8") == "mine"
+
+
+def test_a_folder_of_the_users_pdfs_and_json_is_not_taken_as_the_private_folder(tmp_path, project):
+    """Invoices and settings are PDFs and JSON too: only casebook's layout (client/<slug>.pdf, .html) is replaced."""
+    reports = tmp_path / "myreports"
+    reports.mkdir()
+    (reports / "invoice-2024.pdf").write_bytes(b"%PDF-1.4 my invoice")
+    (reports / "settings.json").write_text('{"a": 1}', "utf-8")
+    (reports / "acme").mkdir()
+    (reports / "acme" / "Contract signed.pdf").write_bytes(b"%PDF-1.4 signed")
+    before = snapshot(reports)
+    result = run(project, "build", "--no-pdf", "--private", "--private-dir", str(reports))
+    assert result.exit_code == 1, result.output
+    assert "refusing to replace the private folder" in result.output and "Traceback" not in result.output
+    assert snapshot(reports) == before
+    (reports / "invoice-2024.pdf").unlink()
+    (reports / "settings.json").unlink()
+    result = run(project, "build", "--no-pdf", "--private", "--private-dir", str(reports))
+    assert result.exit_code == 1 and "(such as acme/Contract signed.pdf)" in result.output, result.output
+    assert snapshot(reports) == {"acme/Contract signed.pdf": b"%PDF-1.4 signed"}
+
+
+def test_casebooks_private_layout_may_be_replaced(tmp_path):
+    from casebook.build.outputs import check_replaceable
+
+    private = tmp_path / "private"
+    (private / "halo-halo-haus").mkdir(parents=True)
+    (private / "halo-halo-haus" / "report-2025-11.pdf").write_bytes(b"%PDF-1.7")
+    (private / "halo-halo-haus" / "report-2025-11.html").write_text("<p>report</p>", "utf-8")
+    (private / ".git").mkdir()
+    check_replaceable([("private folder", private)])
+    (private / "halo-halo-haus" / "notes.txt").write_text("mine", "utf-8")
+    with pytest.raises(CasebookError, match="halo-halo-haus/notes.txt"):
+        check_replaceable([("private folder", private)])
+
+
+@slow
+def test_the_private_folder_is_recorded_like_the_site(project):
+    """A PDF of the user's put beside a client's report, named like one, is not casebook's: refused, kept."""
+    assert run(project, "build", "--no-pdf", "-q", "--private").exit_code == 0
+    client = next(p for p in sorted((project / "private").iterdir()) if p.is_dir())
+    (client / "signed-contract.pdf").write_bytes(b"%PDF-1.4 signed")
+    result = run(project, "build", "--no-pdf", "-q", "--private", "--force")
+    assert result.exit_code == 1, result.output
+    assert f"{client.name}/signed-contract.pdf in it is not a file a build wrote" in result.output
+    assert (client / "signed-contract.pdf").read_bytes() == b"%PDF-1.4 signed"
