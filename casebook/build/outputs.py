@@ -207,6 +207,24 @@ def check_output_file(output: Path | str, inputs: Inputs) -> None:
         raise CasebookError(f"refusing to write {out}: it is the project folder")
 
 
+def check_pdf_file(output: Path | str) -> None:
+    """``casebook pdf -o FILE`` replaces an existing FILE only when it is a PDF (an earlier portfolio):
+    notes, a README or a schema under that name are the user's."""
+    out = Path(output)
+    if not os.path.lexists(out):
+        return
+    if out.is_dir():
+        raise CasebookError(f"refusing to write {out}: it is a folder; nothing was written; choose a file name")
+    try:
+        with open(out, "rb") as f:
+            head = f.read(5)
+    except OSError as exc:
+        raise CasebookError(f"{out}: {exc.strerror or exc}") from None
+    if head != b"%PDF-":
+        raise CasebookError(f"refusing to replace {out}: it is not a PDF (it does not begin with %PDF-); "
+                            f"nothing was written; choose another file name")
+
+
 def config_files(config_file: Path | str) -> tuple[list[Path], list[str]]:
     """mkdocs.yml and every file it inherits (INHERIT:, recursively), and the
     environment variables its ``!ENV`` tags read."""

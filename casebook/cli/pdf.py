@@ -29,7 +29,7 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, title: str,
     """Build a portfolio PDF of chosen public cases, e.g. for one vacancy."""
     from casebook.pdf.compose import Cover  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
     from casebook.registry import interface_languages  # deferred: as above
-    from casebook.build.outputs import check_output_file, pdf_command_inputs  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
+    from casebook.build.outputs import check_output_file, check_pdf_file, pdf_command_inputs  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
 
     if lang and lang.split("-")[0] not in interface_languages():
         raise click.UsageError(f"--lang {lang!r} is not a language casebook speaks; "
@@ -40,6 +40,7 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, title: str,
     project = open_project(root)
 
     check_output_file(output, pdf_command_inputs(project))  # never over a case, a page, the profile ...
+    check_pdf_file(output)  # nor over a file of the user's that is not a PDF
     known = {c.case.slug for c in project.public_cases}
     unknown = [s for s in slugs if s not in known]
     if unknown:
@@ -69,6 +70,7 @@ def _audited_pdf(project, output: Path, make) -> None:
     the PDF: nothing is written to output and the command exits 1.
     """
     from casebook.build.audit import audit  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
+    from casebook.build.outputs import check_pdf_file  # deferred: as above
     output = Path(output)
     parent = output.resolve().parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -82,6 +84,7 @@ def _audited_pdf(project, output: Path, make) -> None:
             raise CasebookError(
                 f"leak check failed with {len(findings)} finding(s); {output} was not written:\n"
                 + "\n".join(f.format() for f in findings[:20]))
+        check_pdf_file(output)  # none appeared there while it was made
         os.replace(made, output)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
