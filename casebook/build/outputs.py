@@ -305,9 +305,19 @@ def project_inputs(root: Path, *, cases_dir: Path | str, profile: Path | str, co
 def pdf_command_inputs(project) -> Inputs:
     """The inputs ``casebook pdf`` must not overwrite: the project's files and folders,
     mkdocs.yml and what it inherits, its pages and theme folders, the media cases use."""
-
-
     root = Path(project.root)
+    used = [p for c in project.cases for p in referenced_files(c, root)]
+    photo = profile_photo(project)
+    if photo is not None:
+        used.append(photo)
+    return command_inputs(root, project.cases_dir, project.profile_path, used)
+
+
+def command_inputs(root: Path, cases_dir: Path | str = "cases", profile: Path | str = "profile.yaml",
+                   used: Iterable[Path] = ()) -> Inputs:
+    """The inputs a command writing one file must not overwrite, read from the project's
+    mkdocs.yml alone (no case loaded: ``casebook schema`` works while a case is broken)."""
+    root = Path(root)
     configs: list[Path] = []
     docs_dir: str = "docs"
     theme_dirs: list[Path] = []
@@ -324,9 +334,5 @@ def pdf_command_inputs(project) -> Inputs:
             theme = data.get("theme")
             if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
                 theme_dirs.append(path.parent / theme["custom_dir"])
-    used = [p for c in project.cases for p in referenced_files(c, root)]
-    photo = profile_photo(project)
-    if photo is not None:
-        used.append(photo)
-    return project_inputs(root, cases_dir=project.cases_dir, profile=project.profile_path, config_files=configs,
+    return project_inputs(root, cases_dir=cases_dir, profile=profile, config_files=configs,
                           docs_dir=docs_dir, theme_dirs=theme_dirs, used_files=used)
