@@ -52,6 +52,27 @@ def _real_root(root: str) -> Path:
     return Path(os.path.realpath(root))
 
 
+def linked_outside(folder: Path, root: Path) -> str | None:
+    """The first file under ``folder`` (the pages, docs_dir), relative to ``root``, that is or lies in a
+    link to somewhere outside the project and ``folder``: MkDocs follows links and would publish it.
+    Hidden files and folders are skipped, as MkDocs skips them."""
+    top = os.path.abspath(folder)
+    allowed = (str(real_root(root)), os.path.realpath(top))
+    seen: set[str] = set()
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
+        real_dir = os.path.realpath(dirpath)
+        if real_dir in seen:  # a link back up: MkDocs would loop, casebook does not
+            dirnames[:] = []
+            continue
+        seen.add(real_dir)
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(f for f in filenames if not f.startswith(".")):
+            real = os.path.realpath(os.path.join(dirpath, name))
+            if not any(real == a or real.startswith(a + os.sep) for a in allowed):
+                return os.path.relpath(os.path.join(dirpath, name), os.path.abspath(root))
+    return None
+
+
 def probe(path: Path) -> str | None:
     """None when the file is a usable image, else what is wrong with it."""
     from PIL import ImageFile  # deferred: PIL is heavy and loaded only when this runs

@@ -35,6 +35,7 @@ from mkdocs.structure.toc import get_toc
 
 from casebook import reuse
 from casebook.errors import CasebookError
+from casebook.load.media import real_root
 from casebook.render import media as media_mod
 from casebook.load.project import open_project
 from casebook.render import covers
@@ -45,6 +46,27 @@ from . import jinjacache, material, pagecache
 from .plan import CHART_FILES, Site, page_base
 
 log = logging.getLogger("mkdocs.plugins.casebook")
+
+
+def _inside_the_project(files: Files, config: MkDocsConfig, root: Path) -> None:
+    """Refuse a file of the pages folder (docs_dir) that is a link to a file outside the project.
+
+    MkDocs follows links: ``pages/notes.txt`` linked to ``~/secret/notes.txt``,
+    or a linked folder, would be published as it is, past the leak audit's
+    view of the project.  As case files and media linked from outside are
+    (casebook.load), it is refused: PluginError, nothing published.
+    """
+    docs = os.path.abspath(config.docs_dir)
+    allowed = (str(real_root(root)), os.path.realpath(docs))  # docs_dir may lie outside the project itself
+    for file in files:
+        src = file.abs_src_path
+        if not src or file.generated_by or not os.path.abspath(src).startswith(docs + os.sep):
+            continue  # a theme's or a plugin's file
+        real = os.path.realpath(src)
+        if not any(real == top or real.startswith(top + os.sep) for top in allowed):
+            shown = os.path.relpath(os.path.abspath(src), root)
+            raise PluginError(f"{shown}: this file is a link to a file outside the project; "
+                              f"copy the file into the project instead")
 
 
 class _PlacedPages(logging.Filter):
@@ -240,6 +262,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.site is None:
             return None
+        _inside_the_project(files, config, self.project.root)
         self.site.keep_cards(Path(self.project.root) / self.config.cache_dir / "cards", self._case_key)
         plan = self.site.plan()
         self.pages = {}

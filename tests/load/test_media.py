@@ -57,3 +57,19 @@ def test_probe_accepts_a_whole_image_and_says_what_is_wrong_with_others(tmp_path
     Image.new("RGB", (8, 8)).save(buf, format="BMP")  # a format Pillow reads but a case may not use
     (tmp_path / "old.png").write_bytes(buf.getvalue())
     assert probe(tmp_path / "old.png") == "file is not a PNG, JPEG, WebP or GIF image"
+
+
+def test_linked_outside_finds_page_files_linked_from_outside_the_project(tmp_path):
+    from casebook.load.media import linked_outside
+
+    root, outside = tmp_path / "project", tmp_path / "outside"
+    (root / "pages").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "notes.txt").write_text("secret")
+    (root / "shared.md").write_text("# inside the project")
+    (root / "pages" / "shared.md").symlink_to(root / "shared.md")  # inside: published as MkDocs would
+    (root / "pages" / "loop").symlink_to(root / "pages")  # a link back up: no endless walk
+    assert linked_outside(root / "pages", root) is None
+    (root / "pages" / "sub").mkdir()
+    (root / "pages" / "sub" / "out").symlink_to(outside)
+    assert linked_outside(root / "pages", root) == "pages/sub/out/notes.txt"
