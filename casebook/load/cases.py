@@ -162,7 +162,7 @@ def read_document(path: Path, root: Path, kind: str = "case") -> tuple[Located |
     try:
         raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b"\0" * (MAX_FILE_BYTES + 1)
     except OSError as exc:
-        return None, b"", [Problem(shown, 0, 0, "", f"cannot read file: {exc.strerror}")]
+        return None, b"", [Problem(shown, 1, 1, "", f"cannot read file: {exc.strerror}")]
     try:
         located = parse(decode(raw))
     except YamlProblem as exc:

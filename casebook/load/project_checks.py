@@ -68,7 +68,7 @@ def pages_name_problems(cases: list, docs_dir, root, exclude: str = "") -> list:
         try:
             lines = path.read_text("utf-8", errors="replace").splitlines()
         except OSError as exc:
-            out.append(Problem(display_path(path, Path(root)), 0, 0, "", f"cannot read file: {exc.strerror}"))
+            out.append(Problem(display_path(path, Path(root)), 1, 1, "", f"cannot read file: {exc.strerror}"))
             continue
         shown_path = display_path(path, Path(root))
         for hidden in _hits(rules, (padded(rel),)):

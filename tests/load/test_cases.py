@@ -219,3 +219,20 @@ def test_a_hidden_name_in_another_case_is_found_when_the_cases_come_from_the_cac
     result = _load(cached_project)  # zerno from the cache, with its kept texts
     leaks = [p for p in result.problems if p.file.endswith("kazan-coffee-vk.yaml") and "Golden Spoon" in p.message]
     assert leaks and leaks[0].path == "summary"
+
+
+def test_an_unreadable_case_file_is_reported_at_line_1(tmp_path, monkeypatch):
+    """Lines and columns are 1-based in every message an editor jumps to: never 0:0."""
+    from casebook.load.cases import read_document
+
+    case = tmp_path / "cases" / "x.yaml"
+    case.parent.mkdir()
+    case.write_text("slug: x\n", "utf-8")
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", denied)
+    located, _raw, problems = read_document(case, tmp_path)
+    assert located is None
+    assert [p.format() for p in problems] == ["cases/x.yaml:1:1: cannot read file: Permission denied"]
