@@ -119,6 +119,8 @@ def _remove(path: Path) -> None:
             pass
     else:
         shutil.rmtree(path, ignore_errors=True)
+        if os.path.lexists(path):  # a read-only folder in it, say: said, not silent
+            log.warning(f"could not remove all of {path}; the next build tries again")
 
 
 def _carry_hidden(old: Path, new: Path) -> bool:

@@ -81,3 +81,15 @@ def test_a_dot_entry_the_output_also_has_is_kept_where_it_is(tmp_path, caplog):
     recover(target)
     assert (previous / ".git" / "HEAD").read_text() == "mine"
     assert "move what you need from it" in caplog.text
+
+
+def test_a_previous_output_that_cannot_be_removed_is_one_warning(tmp_path, monkeypatch, caplog):
+    target = tmp_path / "site"
+    target.mkdir()
+    (target / "index.html").write_text("old")
+    monkeypatch.setattr(publish.shutil, "rmtree", lambda path, ignore_errors=False: None)  # as a read-only folder
+    with staged(target) as tmp:
+        (tmp / "index.html").write_text("new")
+    assert (target / "index.html").read_text() == "new"
+    warnings = [r.getMessage() for r in caplog.records if "could not remove" in r.getMessage()]
+    assert len(warnings) == 1 and ".site.building-" in warnings[0] and "the next build tries again" in warnings[0]
