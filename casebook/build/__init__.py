@@ -131,9 +131,6 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
 
-    recorded = BuildState(cache)  # never swap away a folder of the user's, nor a file the user added to one
-    check_replaceable(named, {out: recorded.files(out) for out in outputs}, pages=probe_cfg.docs_dir)
-
     for folder in outputs:  # a build killed mid-publish: its previous output back, its leftovers gone
         recover(folder)
     state = BuildState(root / probe_plugin.config.cache_dir)
@@ -146,6 +143,9 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
             for warning in last.get("warnings", []):
                 logging.getLogger("mkdocs.plugins.casebook").warning(warning)
             return BuildResult(target, last.get("pages", 0), last.get("pdfs", 0), pdir, up_to_date=True)
+    # Never swap away a folder of the user's, nor a file the user added to one (a current
+    # output holds exactly the files the last build recorded: an added one makes it not current).
+    check_replaceable(named, {out: state.files(out) for out in outputs}, pages=probe_cfg.docs_dir)
     state.forget(target)  # from here on the output changes: a failed build is never "current"
     # Validate before touching anything: bad input leaves every output alone.
     project = open_project(root, probe_plugin.config.cases_dir, probe_plugin.config.profile,
