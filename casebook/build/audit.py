@@ -1,7 +1,8 @@
 """The leak check: scan public output for what must never be there.
 
 Looks in every file (HTML, JSON search index, sitemap, CSS, JS, SVG, PDF
-text and metadata) for private case slugs, client names that are not
+text and metadata, and what any other file says: casebook.build.auditfiles)
+for private case slugs, client names that are not
 disclosed, absolute paths of the build machine, and resources loaded from
 outside hosts.  ``casebook build`` runs it before publishing; a finding
 fails the build.
@@ -14,7 +15,6 @@ the files that changed (or all of them once the rules change).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import html
 import json
@@ -22,23 +22,24 @@ import os
 import re
 import sys
 import unicodedata
-import zlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from casebook import reuse, store
-from casebook.build import auditentries, auditpages, auditpdf, auditpool, pagescan, pdftext
+from casebook.build import auditentries, auditfiles, auditpages, auditpdf, auditpool, pagescan, pdftext
+from casebook.build.auditfiles import TEXT_SUFFIXES, suffix_of
+from casebook.build.auditfiles import Content as _Content
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
-from casebook.build.pdftext import PDF_TEXT_DIR, cached_pdf_text, pdf_text  # noqa: F401 - pdf_text is the audit's too
+from casebook.build.pdftext import PDF_TEXT_DIR, pdf_text  # noqa: F401 - pdf_text is the audit's too
+from casebook.load import filetext
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
 from casebook.load.names import (Rule, by_longest_word, fold, hidden_names, padded, plain_words, shown_forms,
                                  vocabulary)
 from casebook.load.project import Project
 
-TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".svg", ".map", ".md", ".webmanifest"}
 # attributes and CSS that make a browser fetch something
 RESOURCE_RE = re.compile(
     r"""<(?:script|img|iframe|source|video|audio|embed|object|link|track)\b[^>]*?\s(?:src|href|data|poster|srcset)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
@@ -152,9 +153,10 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 7  # 7: a file's key is made from the sha256 of its bytes (casebook.reuse gives it unread)
+AUDIT_VERSION = 8  # 8: every file read for what it says (casebook.load.filetext), not as Latin-1 bytes only
 VERDICT_GLOB = "verdicts-*.json"
 MACHINE_PATH = "absolute path of the build machine"
+UNREAD = "a file the leak audit cannot read whole"
 
 
 @dataclass(frozen=True)
@@ -188,7 +190,8 @@ class _Rules:
             engine = "none"
         try:
             # how names are folded and which forms they have count as much as the audit's own code
-            modules = (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries, auditpages)
+            modules = (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries, auditpages,
+                       auditfiles, filetext)
             source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules)).hexdigest()
         except OSError:
             source = ""
@@ -294,9 +297,7 @@ def audit(site_dir: Path, project: Project, extra_paths: tuple[str, ...] = (),
     return sorted(set(findings))
 
 
-def _suffix(name: str) -> str:
-    suffix = Path(name).suffix.lower()
-    return Path(Path(name).stem).suffix.lower() if suffix == ".gz" else suffix
+_suffix = suffix_of
 
 
 def _key(rel: str, data: bytes) -> str:
@@ -327,48 +328,6 @@ def _scan_file(path: Path, rel: str, rules: _Rules, cache_dir: Path | None) -> t
     return key, [found, parts.new, {key: parts.pdfs[key]} if key in parts.pdfs else {}]
 
 
-class _Content:
-    """A file's bytes as the audit reads them: gzip undone and text decoded on first use.
-
-    A file whose verdict is cached is usually never decompressed or decoded.
-    """
-
-    def __init__(self, raw: bytes, name: str, cache_dir: Path | None):
-        self.raw, self.cache_dir = raw, cache_dir
-        self.gzipped = Path(name).suffix.lower() == ".gz"
-        self.suffix = _suffix(name)
-        self._data: bytes | None = None if self.gzipped else raw
-        self._ok: bool | None = None if self.gzipped else True
-        self._text: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        """False for a damaged gzip file: only its name is checked."""
-        if self._ok is None:
-            try:
-                self._data, self._ok = gzip.decompress(self.raw), True
-            except (OSError, EOFError, zlib.error):
-                self._data, self._ok = b"", False
-        return self._ok
-
-    @property
-    def data(self) -> bytes:
-        if self._data is None:
-            self.ok  # noqa: B018 - decompresses
-        return self._data
-
-    @property
-    def text(self) -> str:
-        if self._text is None:
-            if self.suffix == ".pdf":
-                self._text = cached_pdf_text(self.data, self.cache_dir)
-            elif self.suffix in TEXT_SUFFIXES:
-                self._text = self.data.decode("utf-8", errors="replace")
-            else:
-                self._text = self.data.decode("latin-1")  # images: catch names in metadata chunks
-        return self._text
-
-
 def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | None = None,
           key: str = "") -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
@@ -392,7 +351,8 @@ def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | No
                                     content.cache_dir, rules.key)
         if entries is not None:
             return sorted(set(findings + [Finding(rel, what, detail) for what, detail in entries]))
-    return sorted(set(findings + _scan_text(rel, content.suffix, content.text, rules)))
+    findings += _scan_text(rel, content.suffix, content.text, rules)  # (which finds what is unread)
+    return sorted(set(findings + [Finding(rel, UNREAD, why) for why in content.unread]))
 
 
 # long: the names and slugs over every piece of every form; the branches share the folded text

@@ -15,6 +15,7 @@ import yaml
 from casebook.errors import Problem, display_path
 
 from .cases import _dotted, load_profile, read_document
+from . import filetext
 from .checks import _hits, _rules_of, _strings, hidden_message, text_forms
 from .names import padded
 
@@ -45,13 +46,20 @@ def profile_name_problems(cases: list, profile_path, root) -> list:
 
 
 PAGE_SUFFIXES = {".md", ".markdown", ".html", ".htm", ".txt"}
+LINES_MAX = 1 << 20  # bytes: another text file (a .csv, a .yml) up to this size is read line by line too
 
 
 def pages_name_problems(cases: list, docs_dir, root, exclude: str = "") -> list:
-    """Hand-written pages (MkDocs' docs_dir) naming a hidden client: one located problem a line.
+    """Files of the pages folder (MkDocs' docs_dir, published) naming a hidden client: located problems.
 
-    A name wrapped over two lines is reported at its first line.  Files
-    ``exclude_docs`` leaves out are not published and not read.
+    A page (``.md``, ``.html``, ``.txt``) or another text file up to 1 MB
+    (``.csv``, ``.yml``; UTF-8, or UTF-16 as Excel saves "Unicode text") is
+    read line by line, one problem a line; a name wrapped over two lines is
+    reported at its first line.  Any other file (a ``.docx``, an image, a
+    larger export) is read as the leak audit reads it
+    (casebook.load.filetext) and reported at its first line, as is what the
+    audit cannot read whole.  Files ``exclude_docs`` leaves out are not
+    published and not read.
     """
 
 
@@ -61,26 +69,41 @@ def pages_name_problems(cases: list, docs_dir, root, exclude: str = "") -> list:
         return []
     skip = _excluded(exclude)
     out = []
-    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES):
+    for path in sorted(p for p in docs_dir.rglob("*") if p.is_file()):
         rel = path.relative_to(docs_dir).as_posix()
         if any(part.startswith(".") for part in Path(rel).parts) or skip(rel):
             continue
-        try:
-            lines = path.read_text("utf-8", errors="replace").splitlines()
-        except OSError as exc:
-            out.append(Problem(display_path(path, Path(root)), 1, 1, "", f"cannot read file: {exc.strerror}"))
-            continue
         shown_path = display_path(path, Path(root))
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            out.append(Problem(shown_path, 1, 1, "", f"cannot read file: {exc.strerror}"))
+            continue
         for hidden in _hits(rules, (padded(rel),)):
             out.append(Problem(shown_path, 1, 1, "", hidden_message(hidden, root, "a published file name")))
-        for i, line in enumerate(lines):
-            found = _hits(rules, text_forms(line))
-            if i + 1 < len(lines):  # a name wrapped onto the next line, reported at its first line
-                wrapped = _hits(rules, text_forms(line + "\n" + lines[i + 1]))
-                below = _hits(rules, text_forms(lines[i + 1])) if wrapped else []
-                found += [h for h in wrapped if h not in found and h not in below]
-            col = len(line) - len(line.lstrip()) + 1
-            out += [Problem(shown_path, i + 1, col, "", hidden_message(h, root, "a published page")) for h in found]
+        text, _kind = filetext.decoded(data) if path.suffix.lower() in PAGE_SUFFIXES or len(data) <= LINES_MAX \
+            else (None, "")
+        if text is not None:
+            out += _page_lines(rules, text.splitlines(), shown_path, root)
+            continue
+        contents = filetext.read(data, path.name)
+        forms = tuple(padded(t) for t in contents.texts)
+        out += [Problem(shown_path, 1, 1, "", hidden_message(h, root, "a published file")) for h in _hits(rules, forms)]
+        out += [Problem(shown_path, 1, 1, "", f"the leak audit cannot read this file whole ({why}), so a build "
+                        "will not publish it; remove it or publish it elsewhere") for why in contents.unread]
+    return out
+
+
+def _page_lines(rules: list, lines: list[str], shown_path: str, root) -> list:
+    out = []
+    for i, line in enumerate(lines):
+        found = _hits(rules, text_forms(line))
+        if i + 1 < len(lines):  # a name wrapped onto the next line, reported at its first line
+            wrapped = _hits(rules, text_forms(line + "\n" + lines[i + 1]))
+            below = _hits(rules, text_forms(lines[i + 1])) if wrapped else []
+            found += [h for h in wrapped if h not in found and h not in below]
+        col = len(line) - len(line.lstrip()) + 1
+        out += [Problem(shown_path, i + 1, col, "", hidden_message(h, root, "a published page")) for h in found]
     return out
 
 
