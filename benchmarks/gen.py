@@ -4,7 +4,9 @@ The mix follows the demo cases in ``cases/``: locales en / ru / en-PH with
 their currencies and platforms, 1-3 platforms a case, before/after numbers
 that pass every cross-field check, monthly series, goals, actions with all
 three kinds of ``when``, testimonials, lessons, media images (small PNGs
-made here, a few shared per media folder), some private cases (NDA) and
+made here, a few shared per media folder; private cases and reports have
+their own folders, since a public case may not publish a private one's
+file), some private cases (NDA) and
 monthly client reports (private by default).
 
 Everything is deterministic for a given (N, seed): the same files every run.
@@ -134,6 +136,13 @@ def make_media(cases_dir: Path, seed: int) -> None:
         (folder / "logo.png").write_bytes(_png(96, 96, rng, alpha=True))
         (folder / "stats.png").write_bytes(_png(360, 220, rng))
         (folder / "post.png").write_bytes(_png(240, 300, rng))
+    other = random.Random(seed + 1)  # the public sets' bytes as before
+    for i in range(MEDIA_FOLDERS):
+        folder = cases_dir / "media" / f"private-{i:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, (w, h, alpha) in {"cover.png": (480, 270, False), "logo.png": (96, 96, True),
+                                    "stats.png": (360, 220, False), "post.png": (240, 300, False)}.items():
+            (folder / name).write_bytes(_png(w, h, other, alpha=alpha))
 
 
 # --------------------------------------------------------------------------
@@ -215,7 +224,8 @@ def make_case(i: int, rng: random.Random, client: tuple[str, str], kind: str, vi
     name = client[1] if ru else client[0]
     disclose = rng.random() < 0.5 and kind != "report" or (kind == "report" and rng.random() < 0.7)
     industry = rng.choice(INDUSTRIES)
-    folder = f"media/set-{rng.randrange(MEDIA_FOLDERS):02d}"
+    # private cases and reports keep their own images: a public case may not publish a private one's file
+    folder = f"media/{'private' if visibility == 'private' else 'set'}-{rng.randrange(MEDIA_FOLDERS):02d}"
     texts = TEXT_RU if ru else TEXT_EN
 
     year = rng.choice([2023, 2024, 2025])

@@ -24,7 +24,7 @@ from casebook import registry
 from casebook.errors import Problem, display_path
 from casebook.settings import MAX_FILE_BYTES
 
-from . import checks
+from . import checks, mediareuse
 from .cache import LoadCache, SlugAt
 from .media import referenced_files
 from .model import Case, Profile
@@ -138,22 +138,23 @@ def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | No
 
 
 def name_problems_across(cases: list[LoadedCase], root: Path) -> list[Problem]:
-    """A private case's or report's client name, or an undisclosed one, in another, public case: located there.
+    """A private case's or report's client name, or an undisclosed one, in another, public case, and a
+    public case's cover or media that is such a client's logo or a private case's file: located there.
 
     The message names both files.  A file whose parsed form came from the
     load cache is parsed again here, only when it has something to report.
     """
-    found = checks.leaks_across(cases)
+    found = [(loaded, loc, checks.hidden_message(hidden, root)) for loaded, loc, hidden in checks.leaks_across(cases)]
+    found += mediareuse.reused_files(cases, root)
     problems = []
     located_of: dict[Path, Any] = {}
-    for loaded, loc, hidden in found:
+    for loaded, loc, message in found:
         if loaded.source not in located_of:
             located, _raw, _problems = read_document(loaded.source, root)
             located_of[loaded.source] = located
         located = located_of[loaded.source]
         line, col = located.where(loc) if located is not None else (1, 1)
-        problems.append(Problem(display_path(loaded.source, root), line, col, _dotted(loc),
-                                checks.hidden_message(hidden, root)))
+        problems.append(Problem(display_path(loaded.source, root), line, col, _dotted(loc), message))
     return problems
 
 

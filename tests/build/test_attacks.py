@@ -285,6 +285,7 @@ def make_media(folder: Path, names: set[str] | None = None) -> None:
         "is-jpeg.png": lambda: _jpeg(color=(20, 20, 150)),
         "named-chunks.png": lambda: _png_with_text("Velvetine Cosmetics", "velvetine-cosmetics"),
         "named-exif.jpg": lambda: _jpeg_with_metadata("Velvetine Cosmetics"),
+        "named-logo.png": lambda: _png_with_text("Velvetine Cosmetics", color=(71, 81, 91)),  # not the cover's file
         "JuniperLane_cover.png": lambda: _png(color=(1, 2, 3)),
         "juniperlane-stats.png": lambda: _png(color=(3, 2, 1)),
         "Zerno-logo.png": lambda: _png(color=(90, 60, 30)),
