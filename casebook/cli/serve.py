@@ -2,13 +2,17 @@
 
 A build that fails does not leave the browser waiting: the served site is
 replaced by one page that shows the error (file, line, message) and
-reloads itself; the next good save brings the site back.
+reloads itself; the next good save brings the site back.  The page names
+the file and what was found, never a hidden client name or private case
+(it may be seen on a shared screen or from the network with ``-a
+0.0.0.0:...``); the terminal shows the whole message.
 """
 
 from __future__ import annotations
 
 import errno
 import logging
+import re
 import socket
 import sys
 from contextlib import contextmanager
@@ -84,6 +88,52 @@ def _console():
             logger.setLevel(level)
 
 
+# What the audit and the loader say when they find a hidden name or a private case: the served page names the
+# file and what was found, never the name (the terminal keeps the whole message).
+_FINDING_RE = re.compile(r"^(?P<file>.+?): (?P<what>undisclosed or private client name|private case"
+                         r"|undisclosed client name in a file name|private case in a file name): .*$")
+_PROBLEM_RE = re.compile(r"^(?P<where>.+?:\d+:\d+: (?:warning: )?(?:[^\s:]+: )?)"
+                         r"(?:mentions |is the logo of |is a file of the private |has the same bytes as ).*$")
+HIDDEN = "an undisclosed or private client name or a private case (the terminal shows which)"
+
+
+def for_the_page(message: str, project=None) -> str:
+    """A failed build's message as the served page shows it: each line naming a hidden client or a private
+    case says where, and what was found, not the name.
+
+    The audit's findings and the loader's name problems are recognised by
+    their form; with the ``project`` the build loaded, any other line
+    holding a hidden name or private slug is replaced whole.
+    """
+    named = _naming(project)
+    out = []
+    for line in message.splitlines():
+        finding, problem = _FINDING_RE.match(line), _PROBLEM_RE.match(line)
+        if finding and finding["what"].endswith("in a file name"):
+            out.append(f"a published file's name: {HIDDEN}")
+        elif finding:
+            out.append(f"{finding['file']}: {HIDDEN}")
+        elif problem:
+            out.append(f"{problem['where']}{HIDDEN}")
+        elif named(line):
+            out.append(f"(a line naming {HIDDEN})")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _naming(project):
+    """A test: whether a line holds a hidden client name or a private slug of ``project`` (none without one)."""
+    if project is None:
+        return lambda line: False
+    from casebook.build.audit import _rules  # deferred: as the build (loaded by then)
+    from casebook.load.names import padded  # deferred: as above
+
+    rules = _rules(project)
+    return lambda line: (any(rule.found_in(padded(line)) for rule in rules.names.values())
+                         or any(rx.search(line) for rx, _needs in rules.slugs.values()))
+
+
 def _show_errors(original):
     """MkDocs' build, made to leave an error page in the served folder instead of failing the rebuild,
     and to link from the last rebuild's folder what did not change (casebook.build.rebuilds)."""
@@ -110,7 +160,9 @@ def _show_errors(original):
                     rebuilds.forget()
                     message = "\n".join(dict.fromkeys(seen.lines)) or str(exc) or type(exc).__name__
                     clean_directory(str(site))
-                    page = render("pages/build_error.html", message=message)  # the template escapes the message
+                    plugin = config.plugins.get("casebook") if hasattr(config, "plugins") else None
+                    shown = for_the_page(message, getattr(plugin, "project", None))
+                    page = render("pages/build_error.html", message=shown)  # the template escapes the message
                     for name in ("index.html", "404.html"):
                         (site / name).write_text(page, encoding="utf-8")
                     click.echo(f"build failed (shown in the browser):\n{message}", err=True)

@@ -24,3 +24,42 @@ def test_the_error_page_shows_the_message_as_text_and_replaces_the_site(tmp_path
         assert "cases/a.yaml:3:1: title: &lt;script&gt;alert(1)&lt;/script&gt; &amp;" in page
         assert "<script>" not in page
     assert not (site / "cases").exists()  # the broken site is not served beside the error
+
+
+def test_the_served_page_says_where_a_hidden_name_was_found_but_not_the_name(tmp_path, capsys):
+    """The page may be seen on a shared screen or from the network (-a 0.0.0.0:8000): the terminal keeps the name."""
+    from casebook.build.audit import audit
+    from casebook.load.project import open_project
+    from sitebuild import copy_demo
+
+    project = open_project(copy_demo(tmp_path / "p"))
+    private = project.private_cases[0].case.slug
+    leaked = tmp_path / "leaked"
+    (leaked / "pdf").mkdir(parents=True)
+    (leaked / "clients").mkdir()
+    (leaked / "clients" / "index.html").write_text("<p>We worked for Зерно.</p>", "utf-8")
+    (leaked / "pdf" / f"{private}.pdf").write_bytes(b"%PDF-1.4")
+    findings = [f.format() for f in audit(leaked, project)]  # the audit's own words
+    assert any("Зерно" in f for f in findings) and any(private in f for f in findings)
+    message = "\n".join([f"leak check failed with {len(findings)} finding(s); the site was emptied:", *findings,
+                         "cases/a.yaml:12:3: summary: mentions the client name 'Зерно', which cases/b.yaml keeps "
+                         "undisclosed; a public case must not name it",
+                         "cases/a.yaml:14:8: cover: is the logo of the client 'Зерно', which cases/b.yaml keeps "
+                         "undisclosed; a public case must not publish it (choose another picture)",
+                         f"something else went wrong near {private}"])
+
+    def failing_build(config, *args, **kwargs):
+        raise ValueError(message)
+
+    site = tmp_path / "site"
+    site.mkdir()
+    config = SimpleNamespace(site_dir=str(site), plugins={"casebook": SimpleNamespace(project=project)})
+    _show_errors(failing_build)(config)
+    page = (site / "index.html").read_text("utf-8")
+    assert "Зерно" not in page and private not in page
+    assert "clients/index.html: an undisclosed or private client name" in page
+    assert "cases/a.yaml:12:3: summary: an undisclosed or private client name" in page
+    assert "cases/a.yaml:14:8: cover: an undisclosed or private client name" in page
+    assert "a published file&#39;s name: an undisclosed or private client name" in page
+    terminal = capsys.readouterr().err
+    assert "clients/index.html: undisclosed or private client name: Зерно" in terminal and private in terminal
