@@ -190,8 +190,8 @@ class _Rules:
             engine = "none"
         try:
             # how names are folded and which forms they have count as much as the audit's own code
-            modules = (sys.modules[__name__], pdftext, pagescan, names_mod, auditpdf, auditentries, auditpages,
-                       auditfiles, filetext)
+            modules = (sys.modules[__name__], pdftext, pagescan, *names_mod.MODULES, auditpdf, auditentries,
+                       auditpages, auditfiles, filetext)
             source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules)).hexdigest()
         except OSError:
             source = ""

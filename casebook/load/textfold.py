@@ -1,0 +1,297 @@
+"""Text folded the way client names are matched: the text side of casebook.load.names.
+
+:func:`fold` is what the module docstring of casebook.load.names describes;
+:func:`vocabulary` is its word set (the audit's pre-filter), :func:`shown`
+markup as a reader sees it.  Split from names.py (the forms of a name and
+the rules that look for them) by concept: how text is read, not what is looked for.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+# Default-ignorable characters that are not format characters (Cf): they
+# render as nothing, so a name with one inside reads as the name.
+_IGNORABLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E, 0x180F, 0x3164, 0xFFA0,
+              *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), *range(0x1BCA0, 0x1BCA4),
+              *range(0x1D173, 0x1D17B), *range(0xFFF0, 0xFFF9), *range(0xE0000, 0xE0100)}
+
+# Letters that look alike, after case folding, mapped to one of them (the
+# Latin one).  Upper-case look-alikes count too: Cyrillic "Н" looks like "H",
+# so its lower case "н" folds to "h".
+_LOOKALIKE = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "һ": "h",
+    "ү": "y", "ѵ": "v", "ɡ": "g",
+    # Greek
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "γ": "y", "ϲ": "c", "ϳ": "j", "μ": "µ",
+    # Latin letters that pass for others
+    "ı": "i", "ȷ": "j", "ɑ": "a", "ο": "o", "ʏ": "y", "ꞵ": "b",
+}
+
+
+_LOOKALIKE_TABLE = {ord(k): v for k, v in _LOOKALIKE.items()}
+_NONWORD_RE = re.compile(r"[\W_]+")
+_WORD_RE = re.compile(r"[^\W_]+")
+# Astral characters that show as nothing (variation selectors, tags...) or are marks
+_ASTRAL_DROPPED = sorted(c for c in _IGNORABLE if c > 0xFFFF) + [*range(0x1D165, 0x1D16A), *range(0x1D16D, 0x1D173)]
+
+
+@lru_cache(maxsize=1)
+def _dropped_re() -> re.Pattern:
+    """Characters dropped before words are split: format characters, marks and the default-ignorables.
+
+    Built once from the Unicode database (the Basic Multilingual Plane, plus
+    the astral ignorables): a regular expression does the work in C.
+    """
+    codes = [c for c in range(0x80, 0x10000)
+             if c in _IGNORABLE or unicodedata.category(chr(c)) in ("Cf", "Mn", "Me", "Mc")]
+    codes += _ASTRAL_DROPPED + [*range(0xE0000, 0xE0080)]
+    ranges = []
+    for c in sorted(set(codes)):
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{parts}]+")
+
+
+@lru_cache(maxsize=1)
+def _latin1_table() -> tuple[bytes, bytes]:
+    """fold() for text of the first 256 code points as a byte table: what fold does to each character alone.
+
+    A character whose fold is not one Latin-1 character (``ß`` is ``ss``)
+    keeps its first; marks and format characters (the soft hyphen) are
+    deleted.
+    """
+    table, dropped = bytearray(range(256)), bytearray()
+    for b in range(256):
+        folded = _fold_any(chr(b))
+        if _dropped_re().fullmatch(chr(b)):
+            dropped.append(b)
+        else:
+            ch = (folded or " ")[0]
+            table[b] = ord(ch) if ord(ch) < 256 else b
+    return bytes(table), bytes(dropped)
+
+
+_BLOCK = 1 << 16
+_SPACE_RE = re.compile(r"\s")
+
+
+def _blocks(text: str):
+    """A long text in blocks of about _BLOCK characters that end at white space (where words end anyway)."""
+    start, n = 0, len(text)
+    while start < n:
+        cut = _SPACE_RE.search(text, start + _BLOCK)
+        stop = cut.start() if cut else n
+        yield text[start:stop]
+        start = stop
+
+
+# Latin-1 characters whose fold is more than one character: replaced before the byte table runs
+_LATIN1_WIDE = (("ß", "ss"), ("¼", "1 4"), ("½", "1 2"), ("¾", "3 4"))
+
+
+_OVERRIDDEN_RE = re.compile("\u202e([^\u202c\n\u2029]*)")
+
+
+def fold(text: str) -> str:
+    """The text's words, normalised (see the module docstring), separated by single spaces.
+
+    Text after a right-to-left override (U+202E) shows reversed; it is
+    folded both as stored and as shown (``\u202eтахраБ`` reads «Бархат»).
+    Every step runs in C (normalisation, case folding, two regular
+    expressions and a translation table): megabytes of a PDF's raw text fold
+    in a fraction of a second.
+    """
+    if "\u202e" in text:
+        text += "\n" + _OVERRIDDEN_RE.sub(lambda m: m.group(1)[::-1], text)
+    if text.isascii():
+        return _NONWORD_RE.sub(" ", text.casefold()).strip()
+    if len(text) > 2 * _BLOCK:  # a PDF's text, then its raw bytes: each block takes the quickest way
+        return " ".join(f for f in map(_fold_block, _blocks(text)) if f)
+    return _fold_block(text)
+
+
+def _fold_block(text: str) -> str:
+    """fold() without the split into blocks: Latin-1 text by a byte table, any other character by character."""
+    if text.isascii():
+        return _NONWORD_RE.sub(" ", text.casefold()).strip()
+    words = _latin1_words(text)
+    return " ".join(words) if words is not None else _fold_any(text)
+
+
+def _latin1_words(text: str) -> list[str] | None:
+    """fold()'s words of Latin-1 text, by the byte table (None: the text is not all Latin-1)."""
+    for wide, folded in _LATIN1_WIDE:
+        if wide in text:
+            text = text.replace(wide, folded)
+    try:
+        raw = text.encode("latin-1")  # a PDF's raw bytes, Western text: one byte a character
+    except UnicodeEncodeError:
+        return None
+    table, dropped = _latin1_table()
+    return raw.translate(table, dropped).decode("latin-1").split()
+
+
+def _fold_any(text: str) -> str:
+    """fold() for any text, character by character in C but without the one-byte shortcut."""
+    text = unicodedata.normalize("NFKD", text).casefold()
+    text = _dropped_re().sub("", text).translate(_LOOKALIKE_TABLE)
+    return _NONWORD_RE.sub(" ", text).strip()
+
+
+_VOCABULARY_CACHE: dict[str, tuple[str, ...]] = {}
+_VOCABULARY_CACHE_MAX = 200_000
+_WIDE_RE = re.compile("[^\x00-\xff]")
+MIXED_FROM = 4096  # characters: a longer text that is not all Latin-1 is read line by line (see by_width)
+
+
+# No letter or digit, but letters or digits in compatibility form (№ ™ ⓩ ㎏ 🄰): Unicode 14 (Python
+# 3.11); tests/load/test_names.py recomputes them from the running Python's database.
+COMPAT_WORD_RANGES = (
+    (0x20A8, 0x20A8), (0x2100, 0x2101), (0x2103, 0x2103), (0x2105, 0x2106), (0x2109, 0x2109), (0x2116, 0x2116),
+    (0x2120, 0x2122), (0x213B, 0x213B), (0x249C, 0x24E9), (0x2E9F, 0x2E9F), (0x2EF3, 0x2EF3), (0x2F00, 0x2FD5),
+    (0x3196, 0x319F), (0x3200, 0x321E), (0x322A, 0x3247), (0x3250, 0x3250), (0x3260, 0x327E), (0x328A, 0x32B0),
+    (0x32C0, 0x33FF), (0xFDFC, 0xFDFC), (0x1F110, 0x1F12E), (0x1F130, 0x1F14F), (0x1F16A, 0x1F16C),
+    (0x1F190, 0x1F190), (0x1F200, 0x1F202), (0x1F210, 0x1F23B), (0x1F240, 0x1F248), (0x1F250, 0x1F251),
+)
+
+
+@lru_cache(maxsize=1)
+def _compat_word_re() -> re.Pattern:
+    """One of COMPAT_WORD_RANGES: a word-by-word fold would lose its words (``Салон №1`` is ``caлoh no1``)."""
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in COMPAT_WORD_RANGES) + "]")
+
+
+def by_width(text: str) -> tuple[str, str]:
+    """The text's lines of the first 256 code points, and its other lines, each joined by line breaks.
+
+    No word runs over a line break and every step of :func:`fold` ends at one:
+    the words are those of the two halves.  A PDF stream's megabytes of bytes
+    then fold by the byte table, and only its few strings character by character.
+    """
+    narrow: list[str] = []
+    wide: list[str] = []
+    search = _WIDE_RE.search
+    for line in text.split("\n"):
+        (wide if search(line) else narrow).append(line)
+    return "\n".join(narrow), "\n".join(wide)
+
+
+def vocabulary(text: str) -> set[str]:
+    """The words of fold(text), as a set, without folding the whole text character by character.
+
+    The text is case folded, its invisible characters dropped and split at
+    non-word characters (in C); then each distinct word is folded on its own,
+    from a cache shared by every file: the audit's pre-filter.  Latin-1 text
+    and the Latin-1 lines of a long text (:func:`by_width`) fold by the byte table.
+    """
+    if "\u202e" in text:
+        return set(fold(text).split())
+    low = text.casefold()
+    if low.isascii():
+        return set(_WORD_RE.findall(low))
+    words = _latin1_words(text)
+    if words is not None:
+        return set(words)
+    if len(text) > MIXED_FROM:
+        narrow, wide = by_width(text)
+        if narrow:
+            return vocabulary(narrow) | _word_by_word(wide, wide.casefold())
+    return _word_by_word(text, low)
+
+
+def _word_by_word(text: str, low: str) -> set[str]:
+    """vocabulary() of a text beyond Latin-1 (``low``: its case fold): each distinct word folded once."""
+    if _compat_word_re().search(low):  # № is "No", ™ "TM", ⓩ "z": words only a whole fold shows
+        return set(fold(text).split())
+    dropped = _dropped_re()
+    if dropped.search(low):
+        low = dropped.sub("", low)
+    words = set(_WORD_RE.findall(low))
+    out: set[str] = set()
+    cache = _VOCABULARY_CACHE
+    for word in words:
+        if word.isascii():
+            out.add(word)
+            continue
+        folded = cache.get(word)
+        if folded is None:
+            if len(cache) >= _VOCABULARY_CACHE_MAX:
+                cache.clear()
+            folded = cache[word] = tuple(fold(word).split())
+        out.update(folded)
+    return out
+
+
+# A Latin-1 character that is a letter or a digit (what [^\W_] matches) stays, any other is a space.
+_PLAIN_TABLE = bytes(b if re.fullmatch(r"[^\W_]", chr(b)) else 0x20 for b in range(256))
+
+
+def plain_words(text: str) -> set[str]:
+    """The letter-and-digit runs of the case-folded text (a slug's words), by a byte table where Latin-1."""
+    return _plain_words(text.casefold())
+
+
+def _plain_words(low: str) -> set[str]:
+    try:
+        raw = low.encode("latin-1")
+    except UnicodeEncodeError:
+        if len(low) > MIXED_FROM:
+            narrow, wide = by_width(low)
+            if narrow:
+                return _plain_words(narrow) | set(_WORD_RE.findall(wide))
+        return set(_WORD_RE.findall(low))
+    return set(raw.translate(_PLAIN_TABLE).decode("latin-1").split())
+
+
+def padded(text: str) -> str:
+    """fold(text) with a space at each end: a form occurs in it as ``f" {form} " in padded``."""
+    return f" {fold(text)} "
+
+
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)", re.DOTALL)
+_BREAK_TAG_RE = re.compile(
+    r"</?(?:br|p|div|li|ul|ol|dl|dt|dd|tr|td|th|table|thead|tbody|h[1-6]|hr|blockquote|pre|section|article|"
+    r"header|footer|nav|aside|main|figure|figcaption|title|option|img)\b[^>]*>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+_BREAK_RE = re.compile(r"<w?br\b[^>]*>", re.IGNORECASE)
+
+
+def shown(markup: str, breaks: bool = True) -> str:
+    """Markup as a reader sees it: comments and inline tags gone, breaking tags a space, entities decoded.
+
+    ``breaks=False`` drops the breaking tags too: ``Урал<br>Строй`` is one
+    word broken over two lines.
+    """
+    if "<" in markup:
+        markup = _COMMENT_RE.sub("", markup)
+        markup = _TAG_RE.sub("", _BREAK_TAG_RE.sub(" ", markup) if breaks else markup)
+    return html.unescape(markup) if "&" in markup else markup
+
+
+def _between_letters(markup: str, m: re.Match) -> bool:
+    before, after = markup[m.start() - 1: m.start()], markup[m.end(): m.end() + 1]
+    return before.isalpha() and after.isalpha()
+
+
+def shown_forms(markup: str) -> list[str]:
+    """Markup as shown (see shown), and with line breaks dropped where one falls inside a word."""
+    forms = [shown(markup)]
+    if "<" in markup and any(_between_letters(markup, m) for m in _BREAK_RE.finditer(markup)):
+        forms.append(shown(markup, breaks=False))
+    return forms
+
+
+__all__ = ["COMPAT_WORD_RANGES", "MIXED_FROM", "by_width", "fold", "padded", "plain_words", "shown", "shown_forms",
+           "vocabulary"]
