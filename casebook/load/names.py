@@ -38,6 +38,10 @@ space.
    also ``Zerno``;
 4. a coined word written in CamelCase (``УралСтройДевелопмент Групп``:
    ``УралСтройДевелопмент``), at least six letters.
+5. for a Cyrillic name, each of these forms of its Latin spellings
+   (casebook.load.translit: the passport's, BGN/PCGN's, GOST 7.79 B's and
+   their mixtures, at most 12): «Зерно» is also ``zerno``, so a slug
+   ``zerno-coffee-vk`` or a link ``vk.com/zerno_kazan`` names it.
 
 A single ordinary word of a longer name (``Thread`` of ``Thread & Tide``) is
 not forbidden on its own: such words occur in any text, and forbidding them
@@ -54,12 +58,14 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from . import textfold
+from .translit import latin_spellings
 from .textfold import (COMPAT_WORD_RANGES, MIXED_FROM, by_width, fold, padded, plain_words,  # noqa: F401 - the API
                        shown, shown_forms, vocabulary)
 
 # Legal forms: left out of a name wherever they stand in it (folded like any text).
 LEGAL_FORMS = """ооо оао зао пао ао нао ип чп тоо нко ано пбоюл гк ltd llc inc corp co gmbh plc llp lp pte pty
-    bv srl sarl sas oü ug corporation incorporated limited""".split()
+    bv srl sarl sas oü ug corporation incorporated limited
+    ip oao zao pao nao chp nko ano""".split()  # the Russian ones in Latin letters too (casebook.load.translit)
 
 # Words that say what kind of business a client is, not which one (and small
 # words): a name's distinctive part is what is left without them.
@@ -101,7 +107,19 @@ def _letters(form: str) -> int:
 
 @lru_cache(maxsize=4096)
 def name_forms(name: str) -> tuple[str, ...]:
-    """The folded forms of a client name that must not be published (see the module docstring), whole name first."""
+    """The folded forms of a client name that must not be published (see the module docstring), whole name first.
+
+    A Cyrillic name's forms are followed by those of its Latin spellings
+    (casebook.load.translit): «Зерно» is also ``zerno``.
+    """
+    forms = list(_forms_as_written(name))
+    for spelling in latin_spellings(name):
+        forms += _forms_as_written(spelling)
+    return tuple(dict.fromkeys(forms))
+
+
+def _forms_as_written(name: str) -> tuple[str, ...]:
+    """name_forms of the name in the letters it is written in."""
     legal, generic = _word_sets()
     words = [w for w in fold(name).split() if w not in legal]
     if not words:

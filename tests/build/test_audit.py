@@ -321,3 +321,17 @@ def test_a_name_with_a_compatibility_sign_is_found(tmp_path, prefilter):
     write(site, "c.html", "<p>Салон красоты 1 и салон красоты № 2</p>")
     found = {f.file for f in audit(site, project) if f.detail == "Салон красоты №1"}
     assert found == {"a.html", "b.html"}
+
+
+def test_a_cyrillic_name_is_found_in_latin_letters(project, tmp_path, prefilter):
+    """The demo once published «Зерно» as its slug zerno-coffee-vk (review finding 1): the sitemap, the search
+    index, a PDF's file name and the links to it, and handles in the text all carry the Latin spelling."""
+    write(tmp_path, "sitemap.xml", "<url><loc>https://anna-smm.example.com/cases/zerno-coffee-vk/</loc></url>")
+    write(tmp_path, "search/search_index.json", '{"docs": [{"location": "cases/zerno-coffee-vk/#before"}]}')
+    write(tmp_path, "a.html", "<p>Пишите: <a href='https://vk.com/zerno_kazan'>сообщество</a></p>")
+    write(tmp_path, "b.html", "<p>A developer, UralStroyDevelopment, in Yekaterinburg</p>")
+    write(tmp_path, "pdf/zerno-coffee-vk.txt", "a PDF's file name")
+    write(tmp_path, "c.html", "<p>Zernov and Bakery Halo are other words.</p>")
+    found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what.startswith("undisclosed")}
+    assert found == {("sitemap.xml", "Зерно"), ("search/search_index.json", "Зерно"), ("a.html", "Зерно"),
+                     ("b.html", "ООО «УралСтройДевелопмент»"), ("pdf/zerno-coffee-vk.txt", "Зерно")}
