@@ -36,7 +36,7 @@ from casebook.build.pdftext import PDF_TEXT_DIR, pdf_text  # noqa: F401 - pdf_te
 from casebook.load import filetext
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import (Rule, by_longest_word, fold, hidden_names, padded, plain_words, shown_forms,
+from casebook.load.names import (Candidates, Rule, fold, hidden_names, padded, plain_words, shown_forms,
                                  vocabulary)
 from casebook.load.project import Project
 
@@ -168,13 +168,12 @@ class _Rules:
 
     @cached_property  # noqa: B019 - asked for every file and search index entry
     def needed_words(self) -> int:
-        return (sum(len(needs) for rule in self.names.values() for needs in rule.needs)
-                + sum(len(needs) for _rx, needs in self.slugs.values()))
+        return sum(len(needs) for _rx, needs in self.slugs.values())  # the names have their own (Candidates)
 
     @cached_property  # noqa: B019
-    def by_word(self) -> tuple[dict, frozenset]:
-        """The names by one word each form needs (its longest), and those with a form needing none."""
-        return by_longest_word(self.names.items())
+    def candidates(self) -> Candidates:
+        """The names a text's words might hold (casebook.load.names.Candidates): whole words and joined ones."""
+        return Candidates(self.names.items())
 
     @cached_property  # noqa: B019 - one rule set a build; a worker computes it once
     def key(self) -> str:
@@ -385,13 +384,9 @@ def _named(texts: list[str], rules: _Rules, slugs: bool = True) -> tuple[set[str
         # each distinct word once, not every character); the piece itself is
         # folded only when all the words of some name's form are in it.
         # Only names with a form whose longest word is in the piece are tried (a necessary condition).
-        by_word, always = rules.by_word
         for each in texts:
             for piece in _pieces(each):
-                words = vocabulary(piece)
-                named = set(always).union(*(by_word[w] for w in by_word.keys() & words))
-                maybe = [(n, rules.names[n]) for n in sorted(named - found_names)
-                         if any(needs <= words for needs in rules.names[n].needs)]
+                maybe = [(n, rules.names[n]) for n in rules.candidates(vocabulary(piece)) if n not in found_names]
                 if maybe:
                     folded_piece = f" {fold(piece)} "
                     found_names |= {n for n, rule in maybe if rule.found_in(folded_piece)}

@@ -19,7 +19,7 @@ from casebook.load.markup import plain
 
 from . import names
 from .model import Case, DateSpan, Metrics, Snapshot
-from .names import Rule, by_longest_word, hidden_names, name_forms, padded
+from .names import Candidates, Rule, hidden_names, name_forms, padded
 
 Issue = tuple[tuple, str, str]  # (path, severity, message)
 
@@ -158,7 +158,7 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
     if not hidden:
         return []
     # a case looks up its own words instead of trying every hidden name (hundreds of each)
-    by_word, always = by_longest_word((i, rule) for i, (_h, rule) in enumerate(hidden))
+    candidates = Candidates((i, rule) for i, (_h, rule) in enumerate(hidden))
     out = []
     seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
     for loaded in cases:
@@ -169,9 +169,9 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
         for _path, forms in fields:
             for form in forms:
                 words.update(form.split())
-        for i in sorted(always.union(*(by_word[w] for w in by_word.keys() & words))):
+        for i in candidates(words):
             h, rule = hidden[i]
-            if h.source is loaded or not any(needs <= words for needs in rule.needs):
+            if h.source is loaded:
                 continue
             for path, forms in fields:
                 # the case's own client name is published only when disclosed, and then it is allowed

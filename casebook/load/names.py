@@ -37,11 +37,19 @@ space.
    something of at least four letters remains: ``Coffee House Zerno`` is
    also ``Zerno``;
 4. a coined word written in CamelCase (``УралСтройДевелопмент Групп``:
-   ``УралСтройДевелопмент``), at least six letters.
-5. for a Cyrillic name, each of these forms of its Latin spellings
+   ``УралСтройДевелопмент``), at least six letters, and its parts apart
+   when each has three letters (``Урал Строй Девелопмент``, ``Урал-Строй-...``);
+5. every form of several words also written as one (a hashtag, a handle, a
+   domain): ``Golden Spoon`` is ``goldenspoon``.  Such a joined form (and a
+   CamelCase word) of at least eight letters (MIN_INSIDE) is matched inside
+   longer words too (``#GoldenSpoonWeek``, ``instagram.com/goldenspoonatx``):
+   it is marked with INSIDE in the forms, and :class:`Candidates` finds the
+   words that may hold one without a substring test per word;
+6. for a Cyrillic name, each of these forms of its Latin spellings
    (casebook.load.translit: the passport's, BGN/PCGN's, GOST 7.79 B's and
-   their mixtures, at most 12): «Зерно» is also ``zerno``, so a slug
-   ``zerno-coffee-vk`` or a link ``vk.com/zerno_kazan`` names it.
+   their mixtures, at most 12) of at least four letters: «Зерно» is also
+   ``zerno``, so a slug ``zerno-coffee-vk`` or a link ``vk.com/zerno_kazan``
+   names it (three Latin letters turn up by chance in a PDF's streams).
 
 A single ordinary word of a longer name (``Thread`` of ``Thread & Tide``) is
 not forbidden on its own: such words occur in any text, and forbidding them
@@ -99,6 +107,7 @@ def _camel(word: str) -> bool:
     return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
 MIN_PART = 3  # letters a quoted part of a name needs to be forbidden on its own
 MIN_REST = 4  # letters the rest of a name without its generic words needs
+MIN_LATIN = 4  # letters a form of a Cyrillic name's Latin spelling needs
 
 
 def _letters(form: str) -> int:
@@ -114,7 +123,8 @@ def name_forms(name: str) -> tuple[str, ...]:
     """
     forms = list(_forms_as_written(name))
     for spelling in latin_spellings(name):
-        forms += _forms_as_written(spelling)
+        # three Latin letters ("lak" for «Лак») turn up by chance in a PDF's compressed streams
+        forms += [f for f in _forms_as_written(spelling) if _letters(f) >= MIN_LATIN]
     return tuple(dict.fromkeys(forms))
 
 
@@ -138,28 +148,109 @@ def _forms_as_written(name: str) -> tuple[str, ...]:
         form = fold(coined)
         if form and form not in generic and " " not in form and _letters(form) >= 6:
             forms.append(form)
-    return tuple(dict.fromkeys(f for f in forms if f))
+            parts = fold(_camel_split(coined)).split()
+            if len(parts) > 1 and min(map(_letters, parts)) >= MIN_PART:
+                forms.append(" ".join(parts))  # Урал Строй Девелопмент, Урал-Строй-Девелопмент
+    forms += [_joined(f) for f in forms if " " in f]
+    for coined in (w for w in _WORDS_RE.findall(name) if _camel(w)):
+        if _letters(fold(coined)) >= MIN_INSIDE:
+            forms.append(INSIDE + fold(coined))
+    inside = {f for f in forms if f.startswith(INSIDE)}  # one inside another is found with it: left out
+    redundant = {f for f in inside if any(o != f and o[1:] in f for o in inside)}
+    return tuple(dict.fromkeys(f for f in forms if f and f not in redundant))
+
+
+INSIDE = "*"  # a form that starts with it is matched inside longer words too (#GoldenSpoonWeek)
+MIN_INSIDE = 8  # letters a joined form needs to be matched inside longer words
+
+
+def _joined(form: str) -> str:
+    """A form of several words written as one (a hashtag, a handle, a domain): inside words once long enough."""
+    joined = form.replace(" ", "")
+    return INSIDE + joined if _letters(joined) >= MIN_INSIDE else joined
+
+
+def _camel_split(word: str) -> str:
+    """A CamelCase word with a space before each upper-case letter that follows a lower-case one."""
+    return "".join(f" {b}" if a.islower() and b.isupper() else b for a, b in zip(" " + word, word))
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One name to look for: what to report, its forms, and the words each form needs."""
+    """One name to look for: what to report, its forms, and the words each whole-word form needs.
+
+    ``whole``: the forms matched as whole words, ``needs`` their words;
+    ``inside``: the forms (joined words, INSIDE-marked in ``forms``) matched inside longer words too.
+    """
 
     label: str
     forms: tuple[str, ...]
     needs: tuple[frozenset[str], ...] = ()
+    whole: tuple[str, ...] = ()
+    inside: tuple[str, ...] = ()
 
     def __post_init__(self):
-        object.__setattr__(self, "needs", tuple(frozenset(f.split()) for f in self.forms))
+        whole = tuple(f for f in self.forms if not f.startswith(INSIDE))
+        object.__setattr__(self, "whole", whole)
+        object.__setattr__(self, "inside", tuple(f[len(INSIDE):] for f in self.forms if f.startswith(INSIDE)))
+        object.__setattr__(self, "needs", tuple(frozenset(f.split()) for f in whole))
 
     def found_in(self, padded_text: str, words: set[str] | None = None) -> bool:
         """Whether a form occurs in a padded folded text (``words``: the text's word set, a quick pre-filter)."""
-        for form, needs in zip(self.forms, self.needs):
+        for form, needs in zip(self.whole, self.needs):
             if words is not None and not needs <= words:
                 continue
             if f" {form} " in padded_text:
                 return True
-        return False
+        return any(form in padded_text for form in self.inside)
+
+
+class Candidates:
+    """Which rules a text might match, from its words: the pre-filter of the audit and of the check across cases.
+
+    A whole-word form needs its words among the text's (looked up by its
+    longest word: by_longest_word).  A form matched inside words needs a
+    word that contains it: each word of at least MIN_INSIDE characters is
+    looked up once, by its MIN_INSIDE-character slices, and the answer kept,
+    so a text costs a few dictionary lookups a long word, not one substring
+    test per word and form.
+    """
+
+    def __init__(self, rules: Iterable[tuple[Any, Rule]]):
+        rules = list(rules)
+        self.rules = dict(rules)
+        self.by_word, self.always = by_longest_word(rules)
+        self.inside: dict[str, dict[str, set]] = {}  # a form's first MIN_INSIDE characters -> form -> keys
+        for key, rule in rules:
+            for form in rule.inside:
+                self.inside.setdefault(form[:MIN_INSIDE], {}).setdefault(form, set()).add(key)
+        self._seen: set[str] = set()  # words looked up
+        self._hits: dict[str, set] = {}  # those that hold a form: the keys of its rules
+
+    def _look_up(self, word: str) -> None:
+        keys: set = set()
+        for at in range(len(word) - MIN_INSIDE + 1):
+            for form, of in self.inside.get(word[at:at + MIN_INSIDE], {}).items():
+                if word.startswith(form, at):
+                    keys |= of
+        if keys:
+            self._hits[word] = keys
+
+    def __call__(self, words: set[str]) -> list:
+        """The keys of the rules worth trying on a text with these words (folded), sorted."""
+        inside: set = set()
+        if self.inside:
+            if len(self._seen) > 500_000:  # a PDF's streams: many one-off words
+                self._seen.clear()
+                self._hits.clear()
+            new = words - self._seen  # set operations in C: most words were seen, and few hold a form
+            for word in new:
+                if len(word) >= MIN_INSIDE:
+                    self._look_up(word)
+            self._seen |= new
+            inside = inside.union(*(self._hits[w] for w in words & self._hits.keys()))
+        keys = inside.union(self.always, *(self.by_word[w] for w in self.by_word.keys() & words))
+        return sorted(k for k in keys if k in inside or any(needs <= words for needs in self.rules[k].needs))
 
 
 def by_longest_word(rules: Iterable[tuple[Any, Rule]]) -> tuple[dict[str, set], frozenset]:
@@ -191,6 +282,8 @@ def word_runs(texts: list[str]) -> set[str]:
         for start in range(len(words)):
             for end in range(start + 1, len(words) + 1):
                 runs.add(" ".join(words[start:end]))
+                if end - start > 1:  # and written as one word (see _joined)
+                    runs.add(_joined(" ".join(words[start:end])))
     return runs
 
 
@@ -215,8 +308,8 @@ def hidden_names(cases: list) -> list[Hidden]:
     A form that a public case discloses (its client name with
     ``disclose_name: true``) is allowed: that name is published anyway.
     """
-    disclosed = word_runs([" ".join(name_forms(c.case.client.name)[:1])
-                           for c in cases if c.case.is_public and c.case.client.disclose_name])
+    disclosed = word_runs([f for c in cases if c.case.is_public and c.case.client.disclose_name
+                           for f in name_forms(c.case.client.name) if not f.startswith(INSIDE)])
     out: list[Hidden] = []
     for loaded in cases:
         case = loaded.case
@@ -239,5 +332,5 @@ def hidden_names(cases: list) -> list[Hidden]:
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
 MODULES = (sys.modules[__name__], textfold)
 
-__all__ = ["GENERIC", "LEGAL_FORMS", "Hidden", "Rule", "by_longest_word", "exempt", "fold", "hidden_names", "name_forms", "padded",
-           "shown", "shown_forms", "vocabulary", "word_runs"]
+__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "by_longest_word", "exempt", "fold",
+           "hidden_names", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]

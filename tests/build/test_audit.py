@@ -335,3 +335,16 @@ def test_a_cyrillic_name_is_found_in_latin_letters(project, tmp_path, prefilter)
     found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what.startswith("undisclosed")}
     assert found == {("sitemap.xml", "Зерно"), ("search/search_index.json", "Зерно"), ("a.html", "Зерно"),
                      ("b.html", "ООО «УралСтройДевелопмент»"), ("pdf/zerno-coffee-vk.txt", "Зерно")}
+
+
+def test_a_name_is_found_joined_into_a_hashtag_handle_or_domain(project, tmp_path, prefilter):
+    """Review finding 2: '#GoldenSpoonWeek' and 'instagram.com/goldenspoonatx' were published for 'Golden Spoon'.
+    A joined form of 8 letters or more is matched inside longer words; the coined word apart is matched too."""
+    write(tmp_path, "a.html", "<p>Menu week: #HaloHaloHausMenu, every Friday.</p>")
+    write(tmp_path, "b.html", "<p>Follow <a href='https://instagram.com/halohalohaus.ph'>us</a></p>")
+    write(tmp_path, "c.html", "<p>Застройщик «Урал-Строй-Девелопмент», Екатеринбург</p>")
+    write(tmp_path, "media/halohalohaus-cover.txt", "a file name")
+    write(tmp_path, "d.html", "<p>Halo-halo at the haus: ordinary words.</p>")
+    found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what.startswith("undisclosed")}
+    assert found == {("a.html", "Halo-Halo Haus"), ("b.html", "Halo-Halo Haus"),
+                     ("c.html", "ООО «УралСтройДевелопмент»"), ("media/halohalohaus-cover.txt", "Halo-Halo Haus")}
