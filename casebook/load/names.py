@@ -45,7 +45,11 @@ space.
    longer words too (``#GoldenSpoonWeek``, ``instagram.com/goldenspoonatx``):
    it is marked with INSIDE in the forms, and :class:`Candidates` finds the
    words that may hold one without a substring test per word;
-6. for a Cyrillic name, each of these forms of its Latin spellings
+6. with its connector written each way (``&``, ``+``, ``and``, ``и``,
+   ``'n'``, ``n``: ``Thread & Tide`` is also ``Thread and Tide``) and its
+   numbers apart or together (``№1``: ``no1``, ``no 1``, ``n1``, ``n 1``,
+   so ``№ 1``, ``No. 1`` and ``N1`` name it; ``studio54``, ``studio 54``);
+7. for a Cyrillic name, each of these forms of its Latin spellings
    (casebook.load.translit: the passport's, BGN/PCGN's, GOST 7.79 B's and
    their mixtures, at most 12) of at least four letters: «Зерно» is also
    ``zerno``, so a slug ``zerno-coffee-vk`` or a link ``vk.com/zerno_kazan``
@@ -59,6 +63,7 @@ matched either.
 
 from __future__ import annotations
 
+import itertools
 import re
 import sys
 from dataclasses import dataclass
@@ -95,7 +100,8 @@ GENERIC = """
 
 @lru_cache(maxsize=1)
 def _word_sets() -> tuple[frozenset[str], frozenset[str]]:
-    return frozenset(fold(" ".join(LEGAL_FORMS)).split()), frozenset(fold(" ".join(GENERIC)).split())
+    generic = " ".join(GENERIC + [spelling for word in GENERIC for spelling in latin_spellings(word)])
+    return frozenset(fold(" ".join(LEGAL_FORMS)).split()), frozenset(fold(generic).split())  # krasoty too
 
 
 _QUOTED_RE = re.compile(r"«([^«»]+)»|“([^“”]+)”|„([^„“”]+)[“”]|\"([^\"]+)\"|‹([^‹›]+)›")
@@ -121,11 +127,43 @@ def name_forms(name: str) -> tuple[str, ...]:
     A Cyrillic name's forms are followed by those of its Latin spellings
     (casebook.load.translit): «Зерно» is also ``zerno``.
     """
-    forms = list(_forms_as_written(name))
+    forms = [f for variant in _connected(name) for f in _forms_as_written(variant)]
     for spelling in latin_spellings(name):
         # three Latin letters ("lak" for «Лак») turn up by chance in a PDF's compressed streams
         forms += [f for f in _forms_as_written(spelling) if _letters(f) >= MIN_LATIN]
-    return tuple(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(v for f in forms for v in _numbered(f)))
+
+
+# "&", "+", "and", "и", "'n'" and "n" between two words of a name: one connector, written any of these ways
+_CONNECTOR_RE = re.compile(r"(?<=\w)(?:\s*(?:&|\+|['’]n['’])\s*|\s+(?:and|и|n)\s+)(?=\w)", re.IGNORECASE)
+CONNECTORS = (" and ", " ", " n ", " и ")  # "&" and "+" fold to nothing, "'n'" to n
+_NUMBERED_RE = re.compile(r"^(no|[^\W\d_]*?)(\d+)$|^(\d+)([^\W\d_]+)$")
+MAX_NUMBERED = 8  # spellings of a form's numbers at most
+
+
+def _connected(name: str) -> list[str]:
+    """The name with its connectors written each way: Thread & Tide, Thread and Tide, Thread 'n' Tide..."""
+    if not _CONNECTOR_RE.search(name):
+        return [name]
+    return [name] + [_CONNECTOR_RE.sub(c, name) for c in CONNECTORS]
+
+
+def _numbered(form: str) -> list[str]:
+    """A form with its numbers written apart and together: «№1» is no1, no 1 (№ 1, No. 1), n1 and n 1 (N1)."""
+    if not any(c.isdigit() for c in form) or form.startswith(INSIDE):
+        return [form]
+    options = []
+    for word in form.split():
+        m = _NUMBERED_RE.match(word)
+        if not m or not (m.group(1) or m.group(4)):
+            options.append((word,))
+        elif m.group(4):  # 54studio
+            options.append((word, f"{m.group(3)} {m.group(4)}"))
+        elif m.group(1) == "no":
+            options.append((word, f"no {m.group(2)}", f"n{m.group(2)}", f"n {m.group(2)}"))
+        else:  # studio54
+            options.append((word, f"{m.group(1)} {m.group(2)}"))
+    return [" ".join(p) for p in itertools.islice(itertools.product(*options), MAX_NUMBERED)]
 
 
 def _forms_as_written(name: str) -> tuple[str, ...]:

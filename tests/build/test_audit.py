@@ -348,3 +348,17 @@ def test_a_name_is_found_joined_into_a_hashtag_handle_or_domain(project, tmp_pat
     found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what.startswith("undisclosed")}
     assert found == {("a.html", "Halo-Halo Haus"), ("b.html", "Halo-Halo Haus"),
                      ("c.html", "ООО «УралСтройДевелопмент»"), ("media/halohalohaus-cover.txt", "Halo-Halo Haus")}
+
+
+def test_a_numbered_name_is_found_with_the_number_apart(tmp_path):
+    """Review finding 3: «Салон красоты №1» was published as «салон красоты № 1», the standard typography."""
+    root = copy_demo(tmp_path / "p")
+    path = root / "cases" / "ural-residential-nda.yaml"
+    path.write_text(path.read_text("utf-8").replace("ООО «УралСтройДевелопмент»", "Салон красоты №1"), "utf-8")
+    project = open_project(root)
+    site = tmp_path / "site"
+    write(site, "a.html", "<p>Before Acme we ran the салон красоты № 1 in Kazan.</p>")
+    write(site, "b.html", "<p>Салон красоты N1, Казань</p>")
+    write(site, "c.html", "<p>Салон красоты № 12 и салон красоты 1</p>")
+    found = {f.file for f in audit(site, project) if f.detail == "Салон красоты №1"}
+    assert found == {"a.html", "b.html"}

@@ -160,6 +160,37 @@ def test_a_short_joined_name_is_a_whole_word_and_ordinary_words_stay_apart():
     assert not _found("Thread & Tide", "threads tidewater")
 
 
+# One connector however written, numbers apart or together (review finding 3)
+CONNECTED = [
+    ("Thread & Tide", "Before Acme we ran Thread and Tide's account"),
+    ("Thread & Tide", "Thread 'n' Tide"),
+    ("Thread & Tide", "Thread’n’Tide"),
+    ("Thread & Tide", "Thread + Tide"),
+    ("Thread and Tide", "Thread & Tide"),
+    ("Thread and Tide", "#ThreadAndTide"),
+    ("Мать и дитя", "клиника «Мать & дитя»"),
+    ("Салон красоты №1", "и салон красоты № 1 в Казани"),
+    ("Салон красоты №1", "Салон красоты No. 1"),
+    ("Салон красоты №1", "Салон красоты N1"),
+    ("Салон красоты №1", "салон красоты №1"),
+    ("Салон красоты №1", "Salon krasoty No 1"),
+    ("Studio54", "Studio 54"),
+    ("Studio 54", "studio54.ph"),
+]
+
+
+@pytest.mark.parametrize("name, text", CONNECTED)
+def test_a_connector_is_one_however_written_and_a_number_apart_or_together(name, text):
+    assert _found(name, text)
+
+
+def test_another_number_or_a_lone_word_is_not_the_name():
+    assert not _found("Салон красоты №1", "салон красоты № 12")
+    assert not _found("Салон красоты №1", "салон красоты 1 и салон красоты № 2")
+    assert not _found("Thread & Tide", "thread or tide")
+    assert not _found("Thread & Tide", "Tide")
+
+
 def test_check_finds_a_joined_name_of_another_file(tmp_path):
     root = copy_demo(tmp_path / "project")
     (root / "cases" / "austin-cafe.yaml").write_text(
