@@ -8,7 +8,9 @@ A name and any text it might hide in go through the same :func:`fold`:
   selector vanishes with them);
 - invisible characters dropped: format characters (soft hyphen, zero-width
   space and joiners, bidirectional overrides and isolates, the byte order
-  mark, tag characters) and the Hangul fillers, which render as nothing;
+  mark, tag characters, the whole Default_Ignorable range U+E0000-U+E0FFF,
+  astral format characters and marks) and the Hangul fillers, which render as
+  nothing, and unassigned or private-use characters between two letters;
   text a right-to-left override reverses is also read reversed, as shown;
 - Latin, Cyrillic and Greek letters that look alike folded to one letter
   (Cyrillic ``е`` and Latin ``e``, ``В`` and ``B``, ``Н`` and ``H``...), so

@@ -17,7 +17,9 @@ from functools import lru_cache
 # render as nothing, so a name with one inside reads as the name.
 _IGNORABLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E, 0x180F, 0x3164, 0xFFA0,
               *range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0), *range(0x1BCA0, 0x1BCA4),
-              *range(0x1D173, 0x1D17B), *range(0xFFF0, 0xFFF9), *range(0xE0000, 0xE0100)}
+              *range(0x1D173, 0x1D17B), *range(0xFFF0, 0xFFF9), *range(0xE0000, 0xE1000)}
+# (U+E0000-U+E0FFF is all Default_Ignorable: tags, variation selectors and the unassigned rest, which a
+# browser shows as nothing too.)
 
 # Letters that look alike, after case folding, mapped to one of them (the
 # Latin one).  Upper-case look-alikes count too: Cyrillic "Н" looks like "H",
@@ -60,6 +62,31 @@ def _dropped_re() -> re.Pattern:
             ranges.append([c, c])
     parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
     return re.compile(f"[{parts}]+")
+
+
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _astral_dropped_re() -> re.Pattern:
+    """The astral format characters and marks (Egyptian hieroglyph controls, Glagolitic combining letters...).
+
+    Apart from _dropped_re: a class of hundreds of astral ranges would be
+    tried on every character; this one runs only on a text with an astral character.
+    """
+    codes = [c for c in range(0x10000, 0x40000) if unicodedata.category(chr(c)) in ("Cf", "Mn", "Me", "Mc")]
+    codes += [*range(0xE0000, 0xE1000)]
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]+")
+
+
+def _drop_astral(text: str) -> str:
+    return _astral_dropped_re().sub("", text) if _ASTRAL_RE.search(text) else text
 
 
 @lru_cache(maxsize=1)
@@ -141,10 +168,43 @@ def _latin1_words(text: str) -> list[str] | None:
     return raw.translate(table, dropped).decode("latin-1").split()
 
 
+@lru_cache(maxsize=1)
+def _gap_res() -> tuple[re.Pattern, re.Pattern]:
+    """(any unassigned or private-use character, or an astral one; a run of them between two letters).
+
+    The Basic Multilingual Plane's are listed (a bitmap in C); an astral
+    character is tested in Python, and only where one stands between letters.
+    """
+    codes = [c for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) in ("Cn", "Co")]
+    ranges: list[list[int]] = []
+    for c in codes:
+        if ranges and c == ranges[-1][1] + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    parts = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "\U00010000-\U0010ffff"
+    return re.compile(f"[{parts}]"), re.compile(f"(?<=[^\\W\\d_])[{parts}]+(?=[^\\W\\d_])")
+
+
+def _unseen(m: re.Match) -> str:
+    run = m.group(0)
+    return "" if all(unicodedata.category(c) in ("Cn", "Co") for c in run) else run
+
+
+def drop_gaps(text: str) -> str:
+    """The text without unassigned or private-use characters between two letters (``Sp\U000f0000oon``).
+
+    A font shows such a character as nothing or as a blank, so the word
+    reads whole; elsewhere it stays (a word break, as any non-letter).
+    """
+    anywhere, between = _gap_res()
+    return between.sub(_unseen, text) if anywhere.search(text) else text
+
+
 def _fold_any(text: str) -> str:
     """fold() for any text, character by character in C but without the one-byte shortcut."""
     text = unicodedata.normalize("NFKD", text).casefold()
-    text = _dropped_re().sub("", text).translate(_LOOKALIKE_TABLE)
+    text = drop_gaps(_drop_astral(_dropped_re().sub("", text))).translate(_LOOKALIKE_TABLE)
     return _NONWORD_RE.sub(" ", text).strip()
 
 
@@ -216,6 +276,7 @@ def _word_by_word(text: str, low: str) -> set[str]:
     dropped = _dropped_re()
     if dropped.search(low):
         low = dropped.sub("", low)
+    low = drop_gaps(_drop_astral(low))
     words = set(_WORD_RE.findall(low))
     out: set[str] = set()
     cache = _VOCABULARY_CACHE

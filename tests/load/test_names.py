@@ -191,6 +191,32 @@ def test_another_number_or_a_lone_word_is_not_the_name():
     assert not _found("Thread & Tide", "Tide")
 
 
+# Characters a browser shows as nothing inside a name (review finding 5)
+UNSEEN = {
+    "tag range beyond the variation selectors": "Golden Sp\U000e0200oon",
+    "last default-ignorable": "Golden Sp\U000e0fffoon",
+    "unassigned (BMP)": "Golden Sp\u0378oon",
+    "private use (BMP)": "Golden Sp\ue000oon",
+    "private use (plane 15)": "Golden Sp\U000f0000oon",
+    "astral format control": "Golden Sp\U00013430oon",
+    "astral combining mark": "Golden Sp\U0001e000oon",
+}
+
+
+@pytest.mark.parametrize("what", sorted(UNSEEN))
+def test_an_unseen_character_inside_a_name_is_dropped(what):
+    assert _found("Golden Spoon", f"Thanks to {UNSEEN[what]}!"), what
+    from casebook.load.names import vocabulary
+
+    assert "spoon" in vocabulary(f"Спасибо {UNSEEN[what]}!"), what  # the audit's pre-filter too
+
+
+def test_an_unseen_character_between_words_still_parts_them():
+    assert fold("Golden\ue000Spoon") == "goldenspoon"  # between letters it is dropped (a joined form matches)
+    assert fold("Spoon \ue000 cafe") == "spoon cafe"
+    assert fold("a\U0001d400b") == "aab"  # an astral letter is a letter
+
+
 def test_check_finds_a_joined_name_of_another_file(tmp_path):
     root = copy_demo(tmp_path / "project")
     (root / "cases" / "austin-cafe.yaml").write_text(
