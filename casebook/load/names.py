@@ -14,7 +14,10 @@ A name and any text it might hide in go through the same :func:`fold`:
   text a right-to-left override reverses is also read reversed, as shown;
 - Latin, Cyrillic and Greek letters that look alike folded to one letter
   (Cyrillic ``е`` and Latin ``e``, ``В`` and ``B``, ``Н`` and ``H``...), so
-  ``Зeрно`` with a Latin ``e`` reads as ``Зерно``;
+  ``Зeрно`` with a Latin ``e`` reads as ``Зерно``; so are the letters of
+  other scripts Unicode's confusables list as a Latin letter
+  (casebook.load.lookalikes: Cherokee ``Ꮐ``, Armenian ``օ``, small capital
+  ``ᴏ``...), and ``3`` and ``0`` beside a Cyrillic letter read as ``з``, ``о``;
 - anything that is not a letter or a digit (quotes, punctuation, dashes,
   underscores, line breaks) becomes one space.
 
@@ -72,7 +75,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from . import textfold
+from . import lookalikes, textfold, translit
 from .translit import latin_spellings
 from .textfold import (COMPAT_WORD_RANGES, MIXED_FROM, by_width, fold, padded, plain_words,  # noqa: F401 - the API
                        shown, shown_forms, vocabulary)
@@ -370,7 +373,7 @@ def hidden_names(cases: list) -> list[Hidden]:
 
 
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
-MODULES = (sys.modules[__name__], textfold)
+MODULES = (sys.modules[__name__], textfold, translit, lookalikes)
 
 __all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "by_longest_word", "exempt", "fold",
            "hidden_names", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from . import lookalikes
+
 # Default-ignorable characters that are not format characters (Cf): they
 # render as nothing, so a name with one inside reads as the name.
 _IGNORABLE = {0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180B, 0x180C, 0x180D, 0x180E, 0x180F, 0x3164, 0xFFA0,
@@ -37,7 +39,11 @@ _LOOKALIKE = {
 }
 
 
-_LOOKALIKE_TABLE = {ord(k): v for k, v in _LOOKALIKE.items()}
+# the letters of other scripts Unicode lists as confusable with a Latin one (casebook.load.lookalikes), then these
+_LOOKALIKE_TABLE = {ord(k): v for k, v in {**lookalikes.table(), **_LOOKALIKE}.items()}
+# 3 and 0 beside a Cyrillic letter stand for з and о (3ерно, Зерн0)
+_CYRILLIC_DIGIT_RE = re.compile("[03](?:(?<=[\u0430-\u044f][03])|(?=[\u0430-\u044f]))")
+_DIGIT_LETTER = {"3": "з", "0": "о"}
 _NONWORD_RE = re.compile(r"[\W_]+")
 _WORD_RE = re.compile(r"[^\W_]+")
 # Astral characters that show as nothing (variation selectors, tags...) or are marks
@@ -204,7 +210,10 @@ def drop_gaps(text: str) -> str:
 def _fold_any(text: str) -> str:
     """fold() for any text, character by character in C but without the one-byte shortcut."""
     text = unicodedata.normalize("NFKD", text).casefold()
-    text = drop_gaps(_drop_astral(_dropped_re().sub("", text))).translate(_LOOKALIKE_TABLE)
+    text = drop_gaps(_drop_astral(_dropped_re().sub("", text)))
+    if "3" in text or "0" in text:
+        text = _CYRILLIC_DIGIT_RE.sub(lambda m: _DIGIT_LETTER[m.group(0)], text)
+    text = text.translate(_LOOKALIKE_TABLE)
     return _NONWORD_RE.sub(" ", text).strip()
 
 

@@ -217,6 +217,32 @@ def test_an_unseen_character_between_words_still_parts_them():
     assert fold("a\U0001d400b") == "aab"  # an astral letter is a letter
 
 
+# Letters of other scripts that look like the name's (review finding 6): Unicode's confusables
+LOOKALIKES = [
+    ("Golden Spoon", "Golden Sp\u0585on"),  # Armenian oh
+    ("Golden Spoon", "\u13c0olden Spoon"),  # Cherokee Ꮐ
+    ("Golden Spoon", "\ua4d6olden Spoon"),  # Lisu ꓖ
+    ("Golden Spoon", "Golden Sp\u1d0f\u1d0fn"),  # small capitals
+    ("Golden Spoon", "Golden \u0405poon"),  # Cyrillic Ѕ
+    ("Zerno", "\u0396erno"),  # Greek Zeta
+    ("Zerno", "\u13c3erno"),  # Cherokee Ꮓ
+    ("Zerno", "Zer\u0578o"),  # Armenian vo
+    ("Zerno", "\u1d22erno"),  # small capital z
+    ("Зерно", "3ерно в Казани"),  # digit three for З
+    ("Зерно", "кофейня Зерн0"),  # digit zero for О
+]
+
+
+@pytest.mark.parametrize("name, text", LOOKALIKES)
+def test_a_look_alike_letter_of_another_script_is_the_letter(name, text):
+    assert _found(name, text)
+
+
+def test_digits_stay_digits_outside_cyrillic_words():
+    assert fold("10 000 рублей, 3 точки, 2030 год") == fold("10 000 рублей") + " 3 " + fold("точки 2030 год")
+    assert fold("Studio 30") == "studio 30"
+
+
 def test_check_finds_a_joined_name_of_another_file(tmp_path):
     root = copy_demo(tmp_path / "project")
     (root / "cases" / "austin-cafe.yaml").write_text(
