@@ -65,6 +65,13 @@ def _zip_ranges(read: list) -> None:
                 export.notes.append(f"covers {lo} to {hi}, the days of the other files in its zip")
 
 
+def _changed_since(target: Path, as_read: bytes) -> bool:
+    try:
+        return target.read_bytes() != as_read
+    except OSError:
+        return True  # gone or unreadable meanwhile: nothing is written over whatever it is now
+
+
 def _read_case(target: Path, root: Path):
     if not target.is_file():
         raise ImportProblem(f"{target}: no such case file; start one with: casebook new SLUG [--report]")
@@ -139,6 +146,7 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
             raise ImportProblem(f"{export.file.name}: the export has a header but no rows")
     result = aggregate(read, snapshots, report)
 
+    as_read = Path(into).read_bytes()  # compared again before writing: an edit saved meanwhile is not lost
     original = Path(into).read_text("utf-8")
     doc = load(original)
     defaults = {
@@ -185,6 +193,9 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
         echo("".join(diff), nl=False)
         echo(f"--dry-run: {into} was not written", err=True)
         return True
+    if _changed_since(Path(into), as_read):
+        raise ImportProblem(f"{display_path(Path(into), root)} changed while the exports were imported (saved in an "
+                            "editor?); it was not written, so that change is kept; run the import again")
     write_atomically(Path(into), text)
     for p in problems:
         echo(p.format(), err=True)

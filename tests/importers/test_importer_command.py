@@ -46,3 +46,25 @@ def test_import_fills_after_and_series_then_changes_nothing(tmp_path):
     before = case.read_text("utf-8")
     assert run_import([ADS], case, root=tmp_path, echo=echo) is False
     assert case.read_text("utf-8") == before
+
+
+def test_an_edit_saved_during_the_import_is_kept(tmp_path, monkeypatch):
+    import pytest
+
+    from casebook.importers import command
+    from casebook.importers.errors import ImportProblem
+
+    (tmp_path / "cases").mkdir()
+    case = tmp_path / "cases" / "ads.yaml"
+    case.write_text(CASE, "utf-8")
+    edited = CASE.replace('"Imported ads"', '"Ads, as I typed it a moment ago"')
+    checked = command.validate_text
+
+    def saved_meanwhile(text, target, root):  # the user saves in an editor while the exports are read
+        case.write_text(edited, "utf-8")
+        return checked(text, target, root)
+
+    monkeypatch.setattr(command, "validate_text", saved_meanwhile)
+    with pytest.raises(ImportProblem, match="changed while the exports were imported"):
+        run_import([ADS], case, root=tmp_path, echo=lambda *a, **k: None)
+    assert case.read_text("utf-8") == edited
