@@ -65,6 +65,10 @@ def _zip_ranges(read: list) -> None:
                 export.notes.append(f"covers {lo} to {hi}, the days of the other files in its zip")
 
 
+def _shown(value) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def _changed_since(target: Path, as_read: bytes) -> bool:
     try:
         return target.read_bytes() != as_read
@@ -155,10 +159,13 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
                                                                                or base_snap.period is None)),
     }
     keys = {"after": ("after",), base_name: base_path}
-    fills = apply(doc, result, keys, report, defaults)
+    replaced: list[tuple[str, object, object]] = []
+    fills = apply(doc, result, keys, report, defaults, replaced)
     record_provenance(doc, result, fills)
     text = keep_spacing(original, dump(doc))
 
+    for field, was, now in replaced:  # a number typed by hand, or an earlier import's, that the exports say otherwise
+        echo(f"replaced {field}: {_shown(was)} (in the file) -> {_shown(now)} (from the exports)", err=True)
     for line in result.duplicates:
         echo(f"duplicates: {line}", err=True)
     for name in skipped:

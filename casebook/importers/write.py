@@ -124,9 +124,14 @@ def _ordered(values: dict[str, float]) -> list[str]:
 
 
 def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str, ...]], report: bool,
-          defaults: dict[str, dict]) -> dict[str, list[str]]:
-    """Fill ``doc`` from ``result``; returns, per export (by id), the blocks it filled."""
+          defaults: dict[str, dict], replaced: list[tuple[str, object, object]] | None = None) -> dict[str, list[str]]:
+    """Fill ``doc`` from ``result``; returns, per export (by id), the blocks it filled.
+
+    ``replaced`` gets (field, value the file held, the export's value) for each
+    number the file already held with another value: the user is told.
+    """
     fills: dict[int, list[str]] = {}
+    replaced = replaced if replaced is not None else []
     for platform, res in result.platforms.items():
         for snap in res.snapshots:
             if not snap.values:
@@ -143,9 +148,10 @@ def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str,
             if not isinstance(target, CommentedMap):
                 target = _flow({})
                 metrics[platform] = target
-            for metric in _ordered(snap.values):
-                target[metric] = _number(metric, snap.values[metric])
             where = ".".join(path) + f".metrics.{platform}"
+            for metric in _ordered(snap.values):
+                _note_replaced(replaced, f"{where}.{metric}", target.get(metric), _number(metric, snap.values[metric]))
+                target[metric] = _number(metric, snap.values[metric])
             for export in _exports_of(res, snap.values):
                 names = [m for m in _ordered(snap.values)
                          if res.contributes(export, m, snap.period.start, snap.period.end if
@@ -159,6 +165,7 @@ def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str,
                 existing = series.get(key)
                 points = dict(existing) if isinstance(existing, dict) else {}
                 for month, value in res.series[metric].items():
+                    _note_replaced(replaced, f"series.{key}.{month}", points.get(month), _number(metric, value))
                     points[month] = _number(metric, value)
                 series[key] = _flow({k: points[k] for k in sorted(points, key=str)})
 
@@ -174,6 +181,11 @@ def apply(doc: CommentedMap, result: Result, snapshot_keys: dict[str, tuple[str,
         if report:
             _top_content(doc, res, fills)
     return fills
+
+
+def _note_replaced(replaced: list, field: str, old, new) -> None:
+    if isinstance(old, (int, float)) and not isinstance(old, bool) and old != new:
+        replaced.append((field, old, new))
 
 
 def _insert_front(node: CommentedMap, key: str, value) -> None:

@@ -68,3 +68,16 @@ def test_an_edit_saved_during_the_import_is_kept(tmp_path, monkeypatch):
     with pytest.raises(ImportProblem, match="changed while the exports were imported"):
         run_import([ADS], case, root=tmp_path, echo=lambda *a, **k: None)
     assert case.read_text("utf-8") == edited
+
+
+def test_a_number_the_exports_replace_is_named_with_both_values(tmp_path):
+    (tmp_path / "cases").mkdir()
+    case = tmp_path / "cases" / "ads.yaml"
+    case.write_text(CASE.replace("after: {}", "after: {metrics: {facebook: {spend: 1000}}}"), "utf-8")
+    said: list[str] = []
+    assert run_import([ADS], case, root=tmp_path, echo=lambda text="", **_how: said.append(text)) is True
+    spend = yaml.safe_load(case.read_text("utf-8"))["after"]["metrics"]["facebook"]["spend"]
+    assert spend != 1000
+    shown = f"{spend:,.0f}" if float(spend).is_integer() else f"{spend:,.2f}"
+    assert f"replaced after.metrics.facebook.spend: 1,000 (in the file) -> {shown} (from the exports)" in said
+    assert not any(line.startswith("replaced series.") for line in said)  # the file had no series: filled, not replaced
