@@ -171,6 +171,31 @@ def _show_errors(original):
     return build
 
 
+def waiting_server(base):
+    """MkDocs' LiveReloadServer, answering every request (not only those under the site's path) once
+    the running rebuild is done.
+
+    MkDocs waits for a rebuild before it serves a file of the site, but a
+    request outside the site's path (a ``site_url`` with a path, such as
+    ``https://x/portfolio/``) got the site's 404.html at once: during a
+    rebuild, a page the audit had not yet read, which could name a hidden
+    client.  The browser's reload polls (``/livereload/``) are left to MkDocs.
+    Where MkDocs' private names are not there (another version), the class is
+    MkDocs' own.
+    """
+
+    class WaitingServer(base):
+        def serve_request(self, environ, start_response):
+            cond = getattr(self, "_epoch_cond", None)
+            if cond is not None and hasattr(self, "_wanted_epoch") \
+                    and not str(environ.get("PATH_INFO", "")).startswith("/livereload/"):
+                with cond:
+                    cond.wait_for(lambda: self._visible_epoch == self._wanted_epoch)
+            return super().serve_request(environ, start_response)
+
+    return WaitingServer
+
+
 @click.command()
 @click.option("-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path), default=Path("mkdocs.yml"),
               show_default=True)
@@ -184,6 +209,7 @@ def serve(config_file: Path, dev_addr: str) -> None:
         raise CasebookError(f"{config_file}: no such file; run casebook init to make a project, or pass -f")
     _port_free(dev_addr)
     mkdocs_serve_module.build = _show_errors(mkdocs_serve_module.build)
+    mkdocs_serve_module.LiveReloadServer = waiting_server(mkdocs_serve_module.LiveReloadServer)
     try:
         with _console():
             # watch_theme=False: it polls every file of the installed Material theme (14,660, most of them

@@ -63,3 +63,34 @@ def test_the_served_page_says_where_a_hidden_name_was_found_but_not_the_name(tmp
     assert "a published file&#39;s name: an undisclosed or private client name" in page
     terminal = capsys.readouterr().err
     assert "clients/index.html: undisclosed or private client name: Зерно" in terminal and private in terminal
+
+
+def test_a_request_outside_the_site_path_waits_for_the_running_rebuild(tmp_path):
+    """With site_url https://x/portfolio/, /elsewhere got the 404.html of a rebuild not yet audited."""
+    import threading
+
+    from mkdocs.livereload import LiveReloadServer
+
+    from casebook.cli.serve import waiting_server
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "404.html").write_text("written by a rebuild the audit has not read", "utf-8")
+    server = waiting_server(LiveReloadServer)(builder=lambda: None, host="127.0.0.1", port=0, root=str(site),
+                                              mount_path="/portfolio/")
+    server.error_handler = lambda code: (site / "404.html").read_bytes()
+    with server._epoch_cond:  # a rebuild has started (as LiveReloadServer marks one)
+        server._wanted_epoch += 1
+    answers: list[bytes] = []
+    asker = threading.Thread(target=lambda: answers.extend(
+        server.serve_request({"PATH_INFO": "/elsewhere"}, lambda status, headers: None)))
+    asker.start()
+    asker.join(0.5)
+    assert asker.is_alive() and not answers  # held while the rebuild runs
+    (site / "404.html").write_text("the audited 404 page", "utf-8")
+    with server._epoch_cond:  # the rebuild is done
+        server._visible_epoch = server._wanted_epoch
+        server._epoch_cond.notify_all()
+    asker.join(5)
+    assert answers == [b"the audited 404 page"]
+    server.server_close()
