@@ -60,14 +60,18 @@ def _dropped_re() -> re.Pattern:
     codes = [c for c in range(0x80, 0x10000)
              if c in _IGNORABLE or unicodedata.category(chr(c)) in ("Cf", "Mn", "Me", "Mc")]
     codes += _ASTRAL_DROPPED + [*range(0xE0000, 0xE0080)]
-    ranges = []
+    return re.compile(f"[{char_class(codes)}]+")
+
+
+def char_class(codes) -> str:
+    """The inside of a regular expression's character class holding these code points, as ranges."""
+    ranges: list[list[int]] = []
     for c in sorted(set(codes)):
         if ranges and c == ranges[-1][1] + 1:
             ranges[-1][1] = c
         else:
             ranges.append([c, c])
-    parts = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
-    return re.compile(f"[{parts}]+")
+    return "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
 
 
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
@@ -82,13 +86,7 @@ def _astral_dropped_re() -> re.Pattern:
     """
     codes = [c for c in range(0x10000, 0x40000) if unicodedata.category(chr(c)) in ("Cf", "Mn", "Me", "Mc")]
     codes += [*range(0xE0000, 0xE1000)]
-    ranges: list[list[int]] = []
-    for c in codes:
-        if ranges and c == ranges[-1][1] + 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    return re.compile("[" + "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "]+")
+    return re.compile(f"[{char_class(codes)}]+")
 
 
 def _drop_astral(text: str) -> str:
@@ -182,13 +180,7 @@ def _gap_res() -> tuple[re.Pattern, re.Pattern]:
     character is tested in Python, and only where one stands between letters.
     """
     codes = [c for c in range(0x80, 0x10000) if unicodedata.category(chr(c)) in ("Cn", "Co")]
-    ranges: list[list[int]] = []
-    for c in codes:
-        if ranges and c == ranges[-1][1] + 1:
-            ranges[-1][1] = c
-        else:
-            ranges.append([c, c])
-    parts = "".join(f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges) + "\U00010000-\U0010ffff"
+    parts = char_class(codes) + "\U00010000-\U0010ffff"
     return re.compile(f"[{parts}]"), re.compile(f"(?<=[^\\W\\d_])[{parts}]+(?=[^\\W\\d_])")
 
 
