@@ -111,14 +111,29 @@ def _name_leaks(case: Case) -> Iterator[Issue]:
     rule = Rule(name, name_forms(name))
     if not rule.forms:
         return
+    inflected = Rule(name, names.inflected_forms(name))
     for path, text in _strings(case, ()):
         if path == ("client", "name"):
             continue
-        if any(rule.found_in(form) for form in text_forms(text)):
+        forms = text_forms(text)
+        if any(rule.found_in(form) for form in forms):
             yield path, "error", (
                 f"mentions the undisclosed client name {name!r}; describe the client instead "
                 "or set client.disclose_name: true"
             )
+        elif inflected.forms and any(inflected.found_in(form) for form in forms):
+            yield path, "warning", (
+                f"may mention the undisclosed client name {name!r} in another grammatical case "
+                f"({_inflected_word(text, inflected)!r}); if it names the client, describe the client instead"
+            )
+
+
+def _inflected_word(text: str, rule: Rule) -> str:
+    """The word of a text an inflected form matched, as typed."""
+    for word in re.findall(r"[^\W\d_]+", text):
+        if rule.found_in(padded(word)):
+            return word
+    return rule.forms[0]
 
 
 _MARKDOWN_MARKS = str.maketrans("", "", "*_`~\\")

@@ -63,7 +63,8 @@ space.
 A single ordinary word of a longer name (``Thread`` of ``Thread & Tide``) is
 not forbidden on its own: such words occur in any text, and forbidding them
 would fail builds for nothing.  Inflected forms (``в Бархате``) are not
-matched either.
+matched either; those of a one-word Cyrillic name (:func:`inflected_forms`)
+are a warning of ``casebook check`` in the name's own case.
 """
 
 from __future__ import annotations
@@ -372,8 +373,33 @@ def hidden_names(cases: list) -> list[Hidden]:
     return out
 
 
+# Russian case endings a one-word name takes in a sentence («для Зерна», «с Зерном»), after its last vowel,
+# й or ь is dropped: a closed list, matched as whole words, never inside longer ones (зерновой is not Зерно)
+ENDINGS = "а я у ю ом ем ём ой ей е и ы ам ям ами ями ах ях ов ев".split()
+MIN_STEM = 3  # letters a stem needs («Лак» is too short: лака, лаку would be any word)
+_STEM_CUT = "аяоеёыиуюйь"
+
+
+def inflected_forms(name: str) -> tuple[str, ...]:
+    """The folded forms of a one-word Cyrillic name in Russian's other cases, not the name's own forms.
+
+    Only warned about (casebook.load.checks): an inflected name can be an
+    ordinary word («Зерна», coffee beans), which an error would forbid.
+    """
+    legal, generic = _word_sets()
+    words = [w for w in _WORDS_RE.findall(name.lower()) if fold(w) not in legal and fold(w) not in generic]
+    if len(words) != 1 or not re.fullmatch(r"[а-яё]+", words[0]):
+        return ()
+    word = words[0]
+    stem = word[:-1] if word[-1] in _STEM_CUT else word
+    if len(stem) < MIN_STEM:
+        return ()
+    own = set(name_forms(name))
+    return tuple(dict.fromkeys(f for f in (fold(stem + e) for e in ENDINGS) if f not in own))
+
+
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
 MODULES = (sys.modules[__name__], textfold, translit, lookalikes)
 
 __all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "by_longest_word", "exempt", "fold",
-           "hidden_names", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]
+           "hidden_names", "inflected_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]

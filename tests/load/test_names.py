@@ -577,3 +577,32 @@ def test_plain_words_of_a_long_mixed_text_are_its_letter_and_digit_runs(seed):
     assert plain_words(text) == set(re.findall(r"[^\W_]+", text.casefold()))
     latin = text.split("\n")[0]
     assert plain_words(latin) == set(re.findall(r"[^\W_]+", latin.casefold()))
+
+
+def test_an_inflected_name_is_a_warning_and_a_longer_word_is_not_it(tmp_path):
+    """«Зерно» undisclosed: «Зерну», «Зерном» may name the client (a warning: «зерна» are also coffee beans),
+    «зерновой» is another word (nothing); the name itself stays an error."""
+    root = copy_demo(tmp_path / "project")
+    (root / "cases" / "nsk-coffee.yaml").write_text(
+        _case("nsk-coffee", "Зерно", False, title="Кофейня: заявки ×2",
+              headline="Мы помогли Зерну вырасти вдвое", summary="Зерновой кофе и выпечка"), "utf-8")
+    result = _check(root)
+    assert result.exit_code == 0, result.stderr
+    assert ("cases/nsk-coffee.yaml:3:11: warning: headline: may mention the undisclosed client name 'Зерно' in "
+            "another grammatical case ('Зерну'); if it names the client, describe the client instead") in result.stderr
+    assert "summary" not in result.stderr
+    (root / "cases" / "nsk-coffee.yaml").write_text(
+        _case("nsk-coffee", "Зерно", False, title="Кофейня: заявки ×2", headline="Кофейня «Зерно»: заявки ×2"),
+        "utf-8")
+    assert _check(root).exit_code == 1
+
+
+def test_inflected_forms_of_one_word_cyrillic_names_only():
+    from casebook.load.names import fold, inflected_forms
+
+    assert {fold(w) for w in ("Зерна", "Зерну", "Зерном", "Зерне")} <= set(inflected_forms("Зерно"))
+    assert fold("Зерно") not in inflected_forms("Зерно")
+    assert fold("Бархата") in inflected_forms("ООО «Бархат»")  # the legal form is not a word of the name
+    assert inflected_forms("Салон красоты №1") == ()  # several words: which one declines is not guessed
+    assert inflected_forms("Glow Lab PH") == ()
+    assert inflected_forms("Ия") == ()  # a stem of one letter would be any word
