@@ -126,9 +126,12 @@ def _remove(path: Path) -> None:
 def _carry_hidden(old: Path, new: Path) -> bool:
     """Move the top-level dot-entries of ``old`` (a previous output) into ``new``.
 
-    True when ``old`` holds none any more and may be removed; False when one
-    could not be moved (``new`` has one of that name, or the move failed):
-    it stays in ``old``, which is then kept, with a warning.
+    One ``new`` also has was written by the build (``exclude_docs: "!.well-known/"``
+    publishes one from the pages): the old copy goes with the old output when it
+    holds the same files; else it is moved aside, under a name no build removes,
+    with a warning.  True when ``old`` may be removed (everything of the user's
+    carried or moved aside); False when a rename failed: ``old`` is then kept,
+    under such a name, with a warning.
     """
     if old.is_symlink() or not old.is_dir():
         return True
@@ -136,19 +139,57 @@ def _carry_hidden(old: Path, new: Path) -> bool:
         names = sorted(name for name in os.listdir(old) if name.startswith("."))
     except OSError:
         return False
-    left = []
+    left, aside = [], None
     for name in names:
-        if os.path.lexists(new / name):
-            left.append(name)
-            continue
         try:
-            os.rename(old / name, new / name)
+            if not os.path.lexists(new / name):
+                os.rename(old / name, new / name)
+            elif not _same_tree(old / name, new / name):
+                aside = aside or _kept_name(new)
+                aside.mkdir(exist_ok=True)
+                os.rename(old / name, aside / name)
         except OSError:
             left.append(name)
+    if aside is not None:
+        log.warning(f"kept {aside}: the previous {new.name}'s {', '.join(sorted(os.listdir(aside)))}, which this "
+                    f"build wrote anew; move what you need from it and remove it")
     if left:
-        log.warning(f"kept {old}: it holds {', '.join(left)} of the previous {new.name}, which could not be "
+        kept = _kept_name(new)
+        try:
+            os.rename(old, kept)
+        except OSError:
+            kept = old
+        log.warning(f"kept {kept}: it holds {', '.join(left)} of the previous {new.name}, which could not be "
                     f"moved into {new}; move what you need from it and remove it")
     return not left
+
+
+def _same_tree(a: Path, b: Path, most: int = 2_000) -> bool:
+    """Whether two files or folders hold the same files with the same bytes (a large tree: not compared, no)."""
+    def listing(root: Path):
+        if not root.is_dir() or root.is_symlink():
+            return [("", root.read_bytes() if root.is_file() else None)]
+        out = []
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames.sort()
+            for name in sorted(filenames):
+                out.append((os.path.relpath(os.path.join(dirpath, name), root), None))
+                if len(out) > most:
+                    raise OSError(errno.EFBIG, "too many files to compare", str(root))
+        return [(rel, (root / rel).read_bytes()) for rel, _ in out]
+    try:
+        return listing(a) == listing(b)
+    except OSError:
+        return False
+
+
+def _kept_name(target: Path) -> Path:
+    """A name beside ``target`` that no build removes (not a staging or previous folder's)."""
+    for n in range(1, 10_000):
+        path = target.with_name(f".{target.name}.kept-{n}")
+        if not os.path.lexists(path):
+            return path
+    raise OSError(errno.EEXIST, "too many kept folders", str(target))
 
 
 def _retire(old: Path, target: Path) -> None:

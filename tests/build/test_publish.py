@@ -72,15 +72,33 @@ def test_dot_entries_left_by_a_killed_publish_go_back_into_the_output(tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
 
 
-def test_a_dot_entry_the_output_also_has_is_kept_where_it_is(tmp_path, caplog):
+def test_a_dot_entry_the_build_wrote_anew_sets_the_old_one_aside_once(tmp_path, caplog):
+    """The output has its own .git (say): the previous one is moved aside, whole, and the rest removed."""
     target = tmp_path / "site"
     (target / ".git").mkdir(parents=True)
     previous = tmp_path / f".site.building-{_dead_pid()}"
     (previous / ".git").mkdir(parents=True)
     (previous / ".git" / "HEAD").write_text("mine")
+    (previous / "index.html").write_text("old")
     recover(target)
-    assert (previous / ".git" / "HEAD").read_text() == "mine"
+    assert (tmp_path / ".site.kept-1" / ".git" / "HEAD").read_text() == "mine"
+    assert not previous.exists()
     assert "move what you need from it" in caplog.text
+    with staged(target) as tmp:  # later builds leave what was set aside alone
+        (tmp / "index.html").write_text("new")
+    assert (tmp_path / ".site.kept-1" / ".git" / "HEAD").read_text() == "mine"
+
+
+def test_a_dot_entry_every_build_writes_the_same_leaves_nothing_behind(tmp_path, caplog):
+    """exclude_docs: "!.well-known/" publishes the pages' .well-known: no copy of the old site piles up."""
+    target = tmp_path / "site"
+    for _build in range(3):
+        with staged(target) as tmp:
+            (tmp / ".well-known").mkdir()
+            (tmp / ".well-known" / "security.txt").write_text("Contact: mailto:a@example.com\n")
+            (tmp / "index.html").write_text("site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+    assert "kept" not in caplog.text
 
 
 def test_a_previous_output_that_cannot_be_removed_is_one_warning(tmp_path, monkeypatch, caplog):
