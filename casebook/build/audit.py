@@ -36,7 +36,7 @@ from casebook.build.pdftext import PDF_TEXT_DIR, pdf_text  # noqa: F401 - pdf_te
 from casebook.load import filetext
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import (Candidates, Rule, fold, hidden_names, padded, plain_words, shown_forms,
+from casebook.load.names import (Candidates, Rule, fold, hidden_names, latin_forms, padded, plain_words, shown_forms,
                                  vocabulary)
 from casebook.load.project import Project
 
@@ -155,6 +155,7 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # the PDFium version are part of the rule set too, as a second guard.)
 AUDIT_VERSION = 8  # 8: every file read for what it says (casebook.load.filetext), not as Latin-1 bytes only
 VERDICT_GLOB = "verdicts-*.json"
+CODE_SUFFIXES = (".js", ".mjs", ".css", ".map")  # searched without a Cyrillic name's Latin spellings (_Rules.for_code)
 MACHINE_PATH = "absolute path of the build machine"
 UNREAD = "a file the leak audit cannot read whole"
 
@@ -174,6 +175,13 @@ class _Rules:
     def candidates(self) -> Candidates:
         """The names a text's words might hold (casebook.load.names.Candidates): whole words and joined ones."""
         return Candidates(self.names.items())
+
+    @cached_property  # noqa: B019
+    def for_code(self) -> _Rules:
+        """The rules for scripts and stylesheets: a Cyrillic name's Latin spellings left out (their minified
+        words hold ``start``, ``more``, ``delta``...: «Старт» would fail every build on the theme's bundle)."""
+        names = {n: Rule(n, tuple(f for f in rule.forms if f not in latin_forms(n))) for n, rule in self.names.items()}
+        return _Rules({n: r for n, r in names.items() if r.forms}, self.slugs, self.machine_paths, self.own_host)
 
     @cached_property  # noqa: B019 - one rule set a build; a worker computes it once
     def key(self) -> str:
@@ -396,6 +404,8 @@ def _named(texts: list[str], rules: _Rules, slugs: bool = True) -> tuple[set[str
 def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]:
     """The findings in the content of one file (or one entry of a search index), read as a file of that suffix."""
     findings: list[Finding] = []
+    if suffix in CODE_SUFFIXES:
+        rules = rules.for_code
     # Names are looked for in the text folded as casebook.load.names folds them
     # (once per file and form): as stored, and for markup as a reader sees it.
     texts = [text]

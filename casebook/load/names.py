@@ -140,6 +140,15 @@ def name_forms(name: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(v for f in forms for v in _numbered(f)))
 
 
+@lru_cache(maxsize=4096)
+def latin_forms(name: str) -> frozenset[str]:
+    """The forms name_forms adds for a Cyrillic name's Latin spellings alone (``zerno`` for «Зерно»; none for a
+    Latin name): the audit does not look for them in scripts and stylesheets, whose minified words include
+    ``start``, ``more`` or ``delta`` («Старт», «Море», «Дельта»)."""
+    own = {v for variant in _connected(name) for f in _forms_as_written(variant) for v in _numbered(f)}
+    return frozenset(f for f in name_forms(name) if f not in own)
+
+
 # "&", "+", "and", "и", "'n'" and "n" between two words of a name: one connector, written any of these ways
 _CONNECTOR_RE = re.compile(r"(?<=\w)(?:\s*(?:&|\+|['’]n['’])\s*|\s+(?:and|и|n)\s+)(?=\w)", re.IGNORECASE)
 CONNECTORS = (" and ", " ", " n ", " и ")  # "&" and "+" fold to nothing, "'n'" to n
@@ -402,4 +411,4 @@ def inflected_forms(name: str) -> tuple[str, ...]:
 MODULES = (sys.modules[__name__], textfold, translit, lookalikes)
 
 __all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "by_longest_word", "exempt", "fold",
-           "hidden_names", "inflected_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]
+           "hidden_names", "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]
