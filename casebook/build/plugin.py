@@ -29,6 +29,7 @@ from .auditahead import audit_ahead
 from .casework import CaseWork, private_pdfs
 from .outputs import check_outputs, config_files, project_inputs
 from .pdfs import build_public_pdfs, warm_up
+from .state import BuildState, output_files
 
 
 WARM_UP_MAX = 2  # PDFs still underway (an edit's) up to which this process loads WeasyPrint while it waits
@@ -110,6 +111,10 @@ class CasebookPlugin(SiteAdapter):
             self._audit(site_dir)  # and prunes the cache when it has published
             # at most hourly, as `casebook build`: serve rebuilds at every save (0.25 s of one at 300 cases)
             prune(self.project.root / self.config.cache_dir, [site_dir], every_ns=BUILD_EVERY_NS)
+            # what it wrote, as `casebook build` records it: a later `casebook build` replaces this site
+            # (it refuses a site holding files no build recorded)
+            site = Path(site_dir).resolve()
+            BuildState(self.project.root / self.config.cache_dir).published(site, output_files(site))
 
     def _meanwhile(self, site_dir: Path) -> None:
         """The pages are written and a worker still makes a PDF (an edit): their audit begins now,

@@ -396,3 +396,18 @@ def test_the_private_folder_is_recorded_like_the_site(project):
     assert result.exit_code == 1, result.output
     assert f"{client.name}/signed-contract.pdf in it is not a file a build wrote" in result.output
     assert (client / "signed-contract.pdf").read_bytes() == b"%PDF-1.4 signed"
+
+
+@slow
+def test_casebook_build_replaces_what_a_plain_mkdocs_build_wrote(project):
+    """The demo's mkdocs.yml says `mkdocs build` works too: a page it published is a build's file, not the user's."""
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    (project / "pages" / "notes.md").write_text("# Notes\n\nSome notes.\n", "utf-8")
+    proc = mkdocs_build(project)
+    assert proc.returncode == 0, proc.stderr
+    assert (project / "site" / "notes" / "index.html").is_file()
+    result = run(project, "build", "--no-pdf", "-q")
+    assert result.exit_code == 0, result.output
+    (project / "pages" / "notes.md").unlink()
+    assert run(project, "build", "--no-pdf", "-q").exit_code == 0
+    assert not (project / "site" / "notes").exists()
