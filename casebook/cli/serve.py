@@ -93,7 +93,8 @@ def _console():
 _FINDING_RE = re.compile(r"^(?P<file>.+?): (?P<what>undisclosed or private client name|private case"
                          r"|undisclosed client name in a file name|private case in a file name): .*$")
 _PROBLEM_RE = re.compile(r"^(?P<where>.+?:\d+:\d+: (?:warning: )?(?:[^\s:]+: )?)"
-                         r"(?:mentions |is the logo of |is a file of the private |has the same bytes as ).*$")
+                         r"(?:mentions |may mention |is the logo of |is a file of the private "
+                         r"|has the same bytes as ).*$")
 HIDDEN = "an undisclosed or private client name or a private case (the terminal shows which)"
 
 
@@ -142,6 +143,8 @@ def _show_errors(original):
 
     rebuilds = Rebuilds()
     load_cache.keep_in_memory()  # every save loads the project again
+    # the last project a rebuild loaded: a save that does not load (a broken case file) still has names to hide
+    loaded: list = [None]
 
     def build(config, *args, **kwargs):
         from mkdocs.utils import clean_directory  # deferred: mkdocs is heavy and loaded only when this runs
@@ -154,14 +157,16 @@ def _show_errors(original):
         site = Path(config.site_dir)
         try:
             with rebuilds.around(site):
+                plugin = config.plugins.get("casebook") if hasattr(config, "plugins") else None
                 try:
                     original(config, *args, **kwargs)
+                    loaded[0] = getattr(plugin, "project", None) or loaded[0]
                 except (Exception, SystemExit) as exc:  # noqa: BLE001 - any failure is shown; the server keeps watching
                     rebuilds.forget()
                     message = "\n".join(dict.fromkeys(seen.lines)) or str(exc) or type(exc).__name__
                     clean_directory(str(site))
-                    plugin = config.plugins.get("casebook") if hasattr(config, "plugins") else None
-                    shown = for_the_page(message, getattr(plugin, "project", None))
+                    loaded[0] = getattr(plugin, "project", None) or loaded[0]
+                    shown = for_the_page(message, loaded[0])
                     page = render("pages/build_error.html", message=shown)  # the template escapes the message
                     for name in ("index.html", "404.html"):
                         (site / name).write_text(page, encoding="utf-8")

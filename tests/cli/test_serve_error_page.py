@@ -94,3 +94,34 @@ def test_a_request_outside_the_site_path_waits_for_the_running_rebuild(tmp_path)
     asker.join(5)
     assert answers == [b"the audited 404 page"]
     server.server_close()
+
+
+def test_a_save_that_does_not_load_still_hides_the_names_the_last_rebuild_knew(tmp_path):
+    """A broken case file is the usual failure: the plugin has no project then, and the page once showed a
+    private case's file name and the loader's warning naming the client."""
+    from casebook.load.project import open_project
+    from sitebuild import copy_demo
+
+    project = open_project(copy_demo(tmp_path / "p"))
+    private = project.private_cases[0].case.slug
+    plugin = SimpleNamespace(project=project)
+    site = tmp_path / "site"
+    site.mkdir()
+    config = SimpleNamespace(site_dir=str(site), plugins={"casebook": plugin})
+    message = "\n".join([f"cases/{private}.yaml:3:1: period: expected a mapping",
+                         "cases/k.yaml:4:12: warning: headline: may mention the undisclosed client name 'Зерно' in "
+                         "another grammatical case ('Зерну'); if it names the client, describe the client instead"])
+    saves = iter([None, ValueError(message)])
+
+    def mkdocs_build(config, *args, **kwargs):
+        failure = next(saves)
+        if failure is not None:
+            raise failure
+
+    build = _show_errors(mkdocs_build)  # one wrapper, as serve keeps it between saves
+    build(config)  # a good rebuild
+    plugin.project = None  # the next save does not load
+    build(config)
+    page = (site / "index.html").read_text("utf-8")
+    assert private not in page and "Зерно" not in page and "Зерну" not in page
+    assert "cases/k.yaml:4:12: warning: headline: an undisclosed or private client name" in page
