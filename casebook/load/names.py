@@ -163,10 +163,17 @@ def _connected(name: str) -> list[str]:
     return [name] + [_CONNECTOR_RE.sub(c, name) for c in CONNECTORS]
 
 
+_APART_RE = re.compile(r"(?<=[^\W\d_]) (?=\d)")  # a word, then a number: «№ 1», "Studio 54"
+
+
 def _numbered(form: str) -> list[str]:
-    """A form with its numbers written apart and together: «№1» is no1, no 1 (№ 1, No. 1), n1 and n 1 (N1)."""
+    """A form with its numbers written apart and together: «№1» is no1, no 1 (№ 1, No. 1), n1 and n 1 (N1),
+    and so is «№ 1» (a name written with the space as the text without it)."""
     if not any(c.isdigit() for c in form) or form.startswith(INSIDE):
         return [form]
+    joined = _APART_RE.sub("", form)
+    if joined != form:
+        return list(dict.fromkeys([form, *_numbered(joined)]))[:MAX_NUMBERED + 1]
     options = []
     for word in form.split():
         m = _NUMBERED_RE.match(word)

@@ -606,3 +606,18 @@ def test_inflected_forms_of_one_word_cyrillic_names_only():
     assert inflected_forms("Салон красоты №1") == ()  # several words: which one declines is not guessed
     assert inflected_forms("Glow Lab PH") == ()
     assert inflected_forms("Ия") == ()  # a stem of one letter would be any word
+
+
+@pytest.mark.parametrize(("name", "found", "not_found"), [
+    ("Салон № 1", ["Салон №1", "салон N1", "Салон No1", "Salon N1"], ["Салон № 12", "салон 1"]),
+    ("Coffee No. 1", ["Coffee №1", "Coffee N1", "Coffee No1"], ["Coffee 1", "Coffee No. 12"]),
+    ("Studio 54", ["Studio54", "STUDIO-54"], ["Studio 5", "Studio 540"]),
+])
+def test_a_name_written_with_its_number_apart_is_found_with_it_together(name, found, not_found):
+    """«№ 1» with a space is how Russian typography writes it; the text may not (a review found only the
+    other way round matched)."""
+    from casebook.load.names import Rule, name_forms, padded
+
+    rule = Rule(name, name_forms(name))
+    assert [t for t in found if not rule.found_in(padded(t))] == []
+    assert [t for t in not_found if rule.found_in(padded(t))] == []
