@@ -118,9 +118,12 @@ def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> st
             from_pages = set(os.listdir(pages)) if pages is not None else set()
         except OSError:
             from_pages = set()
+        # with use_directory_urls: false a page is <name>.html beside the others
+        as_files = {n.rsplit(".", 1)[0] + ".html" for n in from_pages if n.endswith((".md", ".markdown"))}
+        as_files |= {n + ".html" for n in _SITE_NAMES}  # about.html
         for name in names:
             path = folder / name
-            if name.startswith(".") or name in _SITE_NAMES or name in from_pages:
+            if name.startswith(".") or name in _SITE_NAMES or name in from_pages or name in as_files:
                 continue
             if not (path.is_dir() and not path.is_symlink() and (path / "index.html").is_file()):
                 return name

@@ -411,3 +411,19 @@ def test_casebook_build_replaces_what_a_plain_mkdocs_build_wrote(project):
     (project / "pages" / "notes.md").unlink()
     assert run(project, "build", "--no-pdf", "-q").exit_code == 0
     assert not (project / "site" / "notes").exists()
+
+
+def test_a_site_built_with_pages_as_files_may_be_replaced(tmp_path, project):
+    """use_directory_urls: false writes about.html and <page>.html beside index.html (no record after an upgrade
+    or an emptied cache): a build's pages, not the user's files."""
+    from casebook.build.outputs import check_replaceable
+
+    site = tmp_path / "site"
+    (site / "cases").mkdir(parents=True)
+    (project / "pages" / "contact.md").write_text("# Contact\n", "utf-8")
+    for name in ("index.html", "404.html", "sitemap.xml", "about.html", "contact.html", "cases/a.html"):
+        (site / name).write_text("x", "utf-8")
+    check_replaceable([("site folder", site)], pages=project / "pages")
+    (site / "notes.html").write_text("mine", "utf-8")  # no pages/notes.md: the user's
+    with pytest.raises(CasebookError, match=r"such as notes.html\)"):
+        check_replaceable([("site folder", site)], pages=project / "pages")
