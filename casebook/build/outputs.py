@@ -110,7 +110,7 @@ def _foreign_entry(folder: Path, private: bool, pages: Path | None = None) -> st
     folder holds); the private folder: client folders of ``<slug>.pdf`` and
     ``<slug>.html`` only.  A dot-entry is the user's and is kept (casebook.build.publish).
     """
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))  # the dot-entries are kept
     if not private:
         if "index.html" not in names or not any(mark in names for mark in _SITE_MARKS):
             return names[0]
@@ -189,7 +189,9 @@ def check_replaceable(outputs: Iterable[tuple[str, Path | str]],
                         f"refusing to replace the {what} {out}: {added} in it is not a file a build wrote, and "
                         f"would be deleted; nothing was written; move it {where}out of {out}")
                 continue
-            foreign = os.listdir(out) and _foreign_entry(out, "private" in what, _resolve(pages) if pages else None)
+            # only dot-entries (a gh-pages worktree's .git): empty, as far as a build goes; they are kept
+            own = [n for n in os.listdir(out) if not n.startswith(".")]
+            foreign = own and _foreign_entry(out, "private" in what, _resolve(pages) if pages else None)
         except OSError as exc:
             raise CasebookError(f"{out}: {exc.strerror or exc}") from None
         if foreign:

@@ -92,6 +92,10 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
                echo=click.echo) -> bool:
     """Import; returns True when the case file changed (or would change, with dry_run)."""
     root = Path(root)
+    try:  # compared again before writing: an edit saved meanwhile is not lost (nor filled from a stale read)
+        as_read = Path(into).read_bytes()
+    except OSError:
+        as_read = b""  # _read_case says what is wrong
     case = _read_case(Path(into), root)
     if platform is not None and platform not in case.platforms:
         raise ImportProblem(f"--platform {platform}: the case's platforms are {', '.join(case.platforms)}")
@@ -150,7 +154,6 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
             raise ImportProblem(f"{export.file.name}: the export has a header but no rows")
     result = aggregate(read, snapshots, report)
 
-    as_read = Path(into).read_bytes()  # compared again before writing: an edit saved meanwhile is not lost
     original = Path(into).read_text("utf-8")
     doc = load(original)
     defaults = {

@@ -427,3 +427,16 @@ def test_a_site_built_with_pages_as_files_may_be_replaced(tmp_path, project):
     (site / "notes.html").write_text("mine", "utf-8")  # no pages/notes.md: the user's
     with pytest.raises(CasebookError, match=r"such as notes.html\)"):
         check_replaceable([("site folder", site)], pages=project / "pages")
+
+
+def test_a_folder_holding_only_dot_entries_takes_a_first_build(tmp_path):
+    """A gh-pages worktree (its .git alone) as the site folder: the build writes there and keeps the .git."""
+    from casebook.build.outputs import check_replaceable
+
+    site = tmp_path / "site"
+    (site / ".git").mkdir(parents=True)
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n", "utf-8")
+    check_replaceable([("site folder", site)])
+    (site / "notes.txt").write_text("mine", "utf-8")
+    with pytest.raises(CasebookError, match="notes.txt"):
+        check_replaceable([("site folder", site)])

@@ -81,3 +81,27 @@ def test_a_number_the_exports_replace_is_named_with_both_values(tmp_path):
     shown = f"{spend:,.0f}" if float(spend).is_integer() else f"{spend:,.2f}"
     assert f"replaced after.metrics.facebook.spend: 1,000 (in the file) -> {shown} (from the exports)" in said
     assert not any(line.startswith("replaced series.") for line in said)  # the file had no series: filled, not replaced
+
+
+def test_an_edit_saved_between_the_two_reads_is_kept(tmp_path, monkeypatch):
+    """The case's model and the document filled came from two reads: an edit between them was filled over."""
+    import pytest
+
+    from casebook.importers import command
+    from casebook.importers.errors import ImportProblem
+
+    (tmp_path / "cases").mkdir()
+    case = tmp_path / "cases" / "ads.yaml"
+    case.write_text(CASE, "utf-8")
+    edited = CASE.replace('"Imported ads"', '"Ads, saved while the import read the case"')
+    read_case = command._read_case
+
+    def saved_meanwhile(target, root):
+        model = read_case(target, root)
+        case.write_text(edited, "utf-8")
+        return model
+
+    monkeypatch.setattr(command, "_read_case", saved_meanwhile)
+    with pytest.raises(ImportProblem, match="changed while the exports were imported"):
+        run_import([ADS], case, root=tmp_path, echo=lambda *a, **k: None)
+    assert case.read_text("utf-8") == edited
