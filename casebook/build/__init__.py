@@ -19,7 +19,7 @@ from casebook import reuse, store
 from casebook.prune import BUILD_EVERY_NS, prune
 from casebook.build.pdfs import build_private_outputs
 from casebook.errors import CasebookError
-from casebook.load.media import linked_outside, profile_photo, referenced_files
+from casebook.load.media import LINKED_OUTSIDE, linked_outside, profile_photo, referenced_files
 from casebook.load.project import Project, open_project
 from casebook.settings import EPOCH_DEFAULTED, EPOCH_VAR, epoch_text, source_date_epoch
 
@@ -152,8 +152,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
                            cache_dir=probe_plugin.config.cache_dir)
     outside = linked_outside(Path(probe_cfg.docs_dir), root)  # MkDocs would publish it: refused as media are
     if outside:
-        raise CasebookError(f"{outside}: this file is a link to a file outside the project; "
-                            f"copy the file into the project instead")
+        raise CasebookError(f"{outside}: {LINKED_OUTSIDE}")
     used = _used_files(project, root)
     project_in.paths += [("file a case uses", Path(p).resolve()) for p in used]
     check_outputs(named, project_in)  # a media file outside cases/ is an input too

@@ -175,8 +175,7 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
         echo(f"skipped {short(name)}: not an export of numbers casebook uses", err=True)
     for platform_id, res in result.platforms.items():
         for snap in res.snapshots:
-            filled = ", ".join(f"{k} {v:,.0f}" if float(v).is_integer() else f"{k} {v:,.2f}"
-                               for k, v in snap.values.items())
+            filled = ", ".join(f"{k} {_shown(v)}" for k, v in snap.values.items())
             if filled:
                 echo(f"{platform_id} {snap.name} ({snap.period}): {filled}", err=True)
             reasons: dict[str, list[str]] = {}

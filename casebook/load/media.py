@@ -52,12 +52,26 @@ def _real_root(root: str) -> Path:
     return Path(os.path.realpath(root))
 
 
+LINKED_OUTSIDE = "this file is a link to a file outside the project; copy the file into the project instead"
+
+
+def pages_roots(folder: Path | str, root: Path | str) -> tuple[str, ...]:
+    """Where a file of the pages (docs_dir) may really lie: the project, or the pages folder itself."""
+    return str(real_root(root)), os.path.realpath(os.path.abspath(folder))
+
+
+def lies_in(path: str, roots: tuple[str, ...]) -> bool:
+    """Whether a path, links resolved, is one of ``roots`` or inside one."""
+    real = os.path.realpath(path)
+    return any(real == top or real.startswith(top + os.sep) for top in roots)
+
+
 def linked_outside(folder: Path, root: Path) -> str | None:
     """The first file under ``folder`` (the pages, docs_dir), relative to ``root``, that is or lies in a
     link to somewhere outside the project and ``folder``: MkDocs follows links and would publish it.
     Hidden files and folders are skipped, as MkDocs skips them."""
     top = os.path.abspath(folder)
-    allowed = (str(real_root(root)), os.path.realpath(top))
+    allowed = pages_roots(folder, root)
     seen: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(top, followlinks=True):
         real_dir = os.path.realpath(dirpath)
@@ -67,8 +81,7 @@ def linked_outside(folder: Path, root: Path) -> str | None:
         seen.add(real_dir)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(f for f in filenames if not f.startswith(".")):
-            real = os.path.realpath(os.path.join(dirpath, name))
-            if not any(real == a or real.startswith(a + os.sep) for a in allowed):
+            if not lies_in(os.path.join(dirpath, name), allowed):
                 return os.path.relpath(os.path.join(dirpath, name), os.path.abspath(root))
     return None
 

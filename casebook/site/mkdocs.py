@@ -35,7 +35,7 @@ from mkdocs.structure.toc import get_toc
 
 from casebook import reuse
 from casebook.errors import CasebookError
-from casebook.load.media import real_root
+from casebook.load.media import LINKED_OUTSIDE, lies_in, pages_roots
 from casebook.render import media as media_mod
 from casebook.load.project import open_project
 from casebook.render import covers
@@ -57,16 +57,13 @@ def _inside_the_project(files: Files, config: MkDocsConfig, root: Path) -> None:
     (casebook.load), it is refused: PluginError, nothing published.
     """
     docs = os.path.abspath(config.docs_dir)
-    allowed = (str(real_root(root)), os.path.realpath(docs))  # docs_dir may lie outside the project itself
+    allowed = pages_roots(docs, root)  # docs_dir may lie outside the project itself
     for file in files:
         src = file.abs_src_path
         if not src or file.generated_by or not os.path.abspath(src).startswith(docs + os.sep):
             continue  # a theme's or a plugin's file
-        real = os.path.realpath(src)
-        if not any(real == top or real.startswith(top + os.sep) for top in allowed):
-            shown = os.path.relpath(os.path.abspath(src), root)
-            raise PluginError(f"{shown}: this file is a link to a file outside the project; "
-                              f"copy the file into the project instead")
+        if not lies_in(src, allowed):
+            raise PluginError(f"{os.path.relpath(os.path.abspath(src), root)}: {LINKED_OUTSIDE}")
 
 
 class _PlacedPages(logging.Filter):
