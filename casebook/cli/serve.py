@@ -22,6 +22,8 @@ import click
 
 from casebook.errors import CasebookError
 
+from .watching import Watcher
+
 
 def _port_free(dev_addr: str) -> None:
     """A port already in use is one line, not a traceback after the first build."""
@@ -187,9 +189,19 @@ def waiting_server(base):
     client.  The browser's reload polls (``/livereload/``) are left to MkDocs.
     Where MkDocs' private names are not there (another version), the class is
     MkDocs' own.
+
+    It watches files with :class:`casebook.cli.watching.Watcher`: the file
+    system's change events where it sends them, instead of MkDocs' polling
+    (a snapshot of every case file twice a second).
     """
 
     class WaitingServer(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            polled = getattr(self, "observer", None)
+            if polled is not None and hasattr(polled, "schedule"):  # MkDocs' polling observer, no watch yet
+                self.observer = Watcher(getattr(polled, "timeout", 0.5))
+
         def serve_request(self, environ, start_response):
             cond = getattr(self, "_epoch_cond", None)
             if cond is not None and hasattr(self, "_wanted_epoch") \

@@ -1,0 +1,150 @@
+"""casebook serve's watcher: a save is seen at once where the file system reports it, polled elsewhere."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+from casebook.cli import watching
+from casebook.cli.watching import Watcher, file_system
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="inotify is Linux's")
+
+MOUNTINFO = """\
+22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw
+40 22 0:35 / /mnt/c rw,noatime - 9p drvfs rw,dirsync
+41 22 0:36 / /mnt/my\\040share rw - cifs //nas/share rw
+42 22 0:37 / /tmp rw shared:5 - tmpfs tmpfs rw
+"""
+
+
+def test_the_file_system_of_a_path_is_that_of_the_longest_mount_point_holding_it(tmp_path):
+    info = tmp_path / "mountinfo"
+    info.write_text(MOUNTINFO, "utf-8")
+    assert file_system("/mnt/c/Users/me/cases", str(info)) == "9p"
+    assert file_system("/mnt/my share/cases", str(info)) == "cifs"  # the space is \040 in the table
+    assert file_system("/mnt/cx/cases", str(info)) == "ext4"  # /mnt/c is not a folder of it
+    assert file_system("/home/me/cases", str(info)) == "ext4"
+    assert file_system("/tmp", str(info)) == "tmpfs"
+
+
+class Seen:
+    """What a handler was told, with a wait for the next change."""
+
+    def __init__(self) -> None:
+        self.events: list = []
+        self._changed = threading.Event()
+
+    def on_any_event(self, event) -> None:
+        self.events.append(event)
+        if not event.is_directory:
+            self._changed.set()
+
+    def dispatch(self, event) -> None:  # what watchdog calls
+        self.on_any_event(event)
+
+    def wait(self, seconds: float) -> bool:
+        seen = self._changed.wait(seconds)
+        self._changed.clear()
+        return seen
+
+
+def _save(path, text: str) -> None:
+    """As an editor saves: a copy written beside the file, then renamed over it."""
+    tmp = path.with_name(f".{path.name}.swp")
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, path)
+
+
+@pytest.fixture
+def watcher():
+    made: list[Watcher] = []
+
+    def make(interval: float) -> Watcher:
+        made.append(Watcher(interval))
+        return made[-1]
+
+    yield make
+    for w in made:
+        w.stop()
+        w.join(5)
+
+
+@linux_only
+def test_a_save_is_seen_at_once_not_at_the_next_poll(tmp_path, watcher):
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    case = cases / "a.yaml"
+    case.write_text("title: A\n", "utf-8")
+    profile = tmp_path / "profile.yaml"
+    profile.write_text("name: Me\n", "utf-8")
+    w = watcher(600)  # a poll would come in ten minutes
+    seen_cases, seen_profile = Seen(), Seen()
+    assert w.schedule(seen_cases, str(cases), recursive=True)[0] is w.native
+    assert w.schedule(seen_profile, str(profile))[0] is w.native
+    w.start()
+    _save(case, "title: B\n")
+    assert seen_cases.wait(5), "a saved case was not reported"
+    (cases / "new.yaml").write_text("title: C\n", "utf-8")
+    assert seen_cases.wait(5), "a new case was not reported"
+    for text in ("name: You\n", "name: Them\n"):  # a file replaced by rename, twice: both seen
+        _save(profile, text)
+        assert seen_profile.wait(5), f"the save of {text!r} to a watched file was not reported"
+
+
+@linux_only
+def test_reading_the_watched_files_is_not_a_change(tmp_path, watcher):
+    """The build reads every case: were a read a change, every rebuild would start another."""
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    case = tmp_path / "a.yaml"
+    case.write_text("title: A\n", "utf-8")
+    w = watcher(600)
+    seen = Seen()
+    w.schedule(seen, str(tmp_path), recursive=True)
+    w.start()
+    for _ in range(3):
+        assert case.read_text("utf-8") == "title: A\n"
+    assert not seen.wait(1), [e.event_type for e in seen.events]
+    case.write_text("title: B\n", "utf-8")  # and a write still is one
+    assert seen.wait(5)
+
+
+def test_a_folder_on_a_file_system_without_events_is_polled(tmp_path, watcher, monkeypatch):
+    monkeypatch.setattr(watching, "file_system", lambda path: "nfs4")
+    w = watcher(0.2)
+    seen = Seen()
+    observer, _watch = w.schedule(seen, str(tmp_path), recursive=True)
+    assert observer is w.polling
+    w.start()
+    time.sleep(0.3)  # the poll's first snapshot
+    (tmp_path / "a.yaml").write_text("title: A\n", "utf-8")
+    assert seen.wait(5), "the poll did not see the new file"
+
+
+@linux_only
+def test_when_inotify_cannot_start_the_folders_are_polled(tmp_path, watcher, monkeypatch, caplog):
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    w = watcher(0.2)
+    seen = Seen()
+    assert w.schedule(seen, str(tmp_path), recursive=True)[0] is w.native
+
+    def refuse() -> None:
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(w.native, "start", refuse)
+    with caplog.at_level(logging.WARNING, logger="casebook.serve"):
+        w.start()
+    assert "polled" in caplog.text and "max_user_watches" in caplog.text
+    assert w.native is None
+    time.sleep(0.3)
+    (tmp_path / "a.yaml").write_text("title: A\n", "utf-8")
+    assert seen.wait(5), "the poll that took over did not see the new file"
