@@ -109,12 +109,13 @@ class CasebookPlugin(SiteAdapter):
                               portfolio_max=self.config.portfolio_max)
         if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
             self._audit(site_dir)  # and prunes the cache when it has published
-            # at most hourly, as `casebook build`: serve rebuilds at every save (0.25 s of one at 300 cases)
-            prune(self.project.root / self.config.cache_dir, [site_dir], every_ns=BUILD_EVERY_NS)
             # what it wrote, as `casebook build` records it: a later `casebook build` replaces this site
-            # (it refuses a site holding files no build recorded)
+            # (it refuses a site holding files no build recorded); before pruning, which notes the caches
+            # it pruned: the record's own cache, first used after it, made serve's next rebuild prune again
             site = Path(site_dir).resolve()
             BuildState(self.project.root / self.config.cache_dir).published(site, output_files(site))
+            # at most hourly, as `casebook build`: serve rebuilds at every save (0.25 s of one at 300 cases)
+            prune(self.project.root / self.config.cache_dir, [site_dir], every_ns=BUILD_EVERY_NS)
 
     def _meanwhile(self, site_dir: Path) -> None:
         """The pages are written and a worker still makes a PDF (an edit): their audit begins now,
