@@ -74,7 +74,27 @@ def sends_events(path: str) -> bool:
 def _changes() -> list[type]:
     from watchdog import events  # deferred: watchdog is loaded by MkDocs' server, only when serving
 
-    return [events.FileCreatedEvent, events.FileModifiedEvent, events.FileMovedEvent, events.FileDeletedEvent]
+    return [events.FileCreatedEvent, events.FileModifiedEvent, events.FileMovedEvent, events.FileDeletedEvent,
+            events.DirMovedEvent, events.DirDeletedEvent]
+
+
+class _FoldersAsFiles:
+    """MkDocs' handler, told of a folder moved or removed as of a file.
+
+    MkDocs counts only files' events.  A folder moved out of a watched one
+    (a media folder dragged elsewhere) is one event of the folder's under
+    inotify, where polling reported each file that went with it.
+    """
+
+    def __init__(self, handler: Any) -> None:
+        self.handler = handler
+
+    def dispatch(self, event: Any) -> None:
+        if event.is_directory:
+            from watchdog.events import FileDeletedEvent  # deferred: as above
+
+            event = FileDeletedEvent(event.src_path)
+        self.handler.dispatch(event)
 
 
 class Watcher:
@@ -98,7 +118,8 @@ class Watcher:
     def schedule(self, handler: Any, path: str, recursive: bool = False) -> tuple[Any, Any]:
         if self.native is not None and os.path.exists(path) and sends_events(path):
             try:  # (a server already watching starts the new watch at once: inotify's limits may refuse it)
-                watch = self.native.schedule(handler, path, recursive=recursive, event_filter=_changes())
+                watch = self.native.schedule(_FoldersAsFiles(handler), path, recursive=recursive,
+                                             event_filter=_changes())
             except OSError as exc:
                 log.warning("casebook: changes in %s are polled (%s)", path, exc)
             else:

@@ -100,6 +100,22 @@ def test_a_save_is_seen_at_once_not_at_the_next_poll(tmp_path, watcher):
 
 
 @linux_only
+def test_a_folder_moved_out_of_a_watched_one_is_a_change(tmp_path, watcher):
+    """inotify reports it as the folder's event alone, which MkDocs' handler (files only) ignores."""
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    cases = tmp_path / "cases"
+    (cases / "media" / "client").mkdir(parents=True)
+    (cases / "media" / "client" / "logo.png").write_bytes(b"png")
+    w = watcher(600)
+    seen = Seen()
+    w.schedule(seen, str(cases), recursive=True)
+    w.start()
+    os.rename(cases / "media" / "client", tmp_path / "client")
+    assert seen.wait(5), [(e.event_type, e.src_path) for e in seen.events]
+
+
+@linux_only
 def test_reading_the_watched_files_is_not_a_change(tmp_path, watcher):
     """The build reads every case: were a read a change, every rebuild would start another."""
     if not watching.sends_events(str(tmp_path)):
