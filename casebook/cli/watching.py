@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import threading
 from contextlib import suppress
 from typing import Any
 
@@ -71,11 +72,51 @@ def sends_events(path: str) -> bool:
     return sys.platform.startswith("linux") and file_system(path) in LOCAL_FILE_SYSTEMS
 
 
+def plain_tree(path: str) -> bool:
+    """No symbolic link at or under ``path``, and no other file system mounted under it.
+
+    inotify watches the folders themselves: a change behind a link (a
+    linked media folder, a case file linked from elsewhere) or on a file
+    system mounted inside reaches it not, where polling, which follows
+    links, saw it.
+    """
+    if os.path.islink(path):
+        return False
+    try:
+        device = os.stat(path).st_dev
+    except OSError:
+        return False
+    if not os.path.isdir(path):
+        return True
+    folders = [path]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_symlink():
+                        return False
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.stat(follow_symlinks=False).st_dev != device:
+                            return False
+                        folders.append(entry.path)
+        except OSError:
+            continue  # a folder gone or unreadable meanwhile: polling would not see into it either
+    return True
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _changes() -> list[type]:
     from watchdog import events  # deferred: watchdog is loaded by MkDocs' server, only when serving
 
     return [events.FileCreatedEvent, events.FileModifiedEvent, events.FileMovedEvent, events.FileDeletedEvent,
-            events.DirMovedEvent, events.DirDeletedEvent]
+            events.FileAttribEvent, events.DirMovedEvent, events.DirDeletedEvent]  # attrib: `touch` to rebuild
 
 
 class _FoldersAsFiles:
@@ -97,12 +138,27 @@ class _FoldersAsFiles:
         self.handler.dispatch(event)
 
 
+class _Watch:
+    """One scheduled path: who is told, where it is watched, and which folder it was when scheduled."""
+
+    def __init__(self, handler: Any, path: str, recursive: bool) -> None:
+        self.handler, self.path, self.recursive = handler, path, recursive
+        self.observer: Any = None
+        self.watch: Any = None
+        self.identity = _identity(path)
+
+
 class Watcher:
     """An observer for MkDocs' LiveReloadServer: native events where they work, polling elsewhere.
 
     It has the observer methods the server calls: ``schedule``,
-    ``unschedule``, ``start``, ``stop``, ``join``.
+    ``unschedule``, ``start``, ``stop``, ``join``.  A path watched through
+    inotify that is replaced (a folder renamed away and another renamed
+    into its place) is watched again: inotify follows the folder, not the
+    name; a thread checks the names once a second.
     """
+
+    CHECK_SECONDS = 1.0
 
     def __init__(self, polling_interval: float = 0.5) -> None:
         from watchdog.observers.polling import PollingObserver  # deferred: as above
@@ -113,26 +169,36 @@ class Watcher:
 
             self.native = InotifyObserver()
         self.polling = PollingObserver(timeout=polling_interval)
-        self._native_watches: list[tuple[Any, str, bool]] = []
+        self._watches: list[_Watch] = []
+        self._stopped = threading.Event()
+        self._checker: threading.Thread | None = None
 
-    def schedule(self, handler: Any, path: str, recursive: bool = False) -> tuple[Any, Any]:
-        if self.native is not None and os.path.exists(path) and sends_events(path):
+    def schedule(self, handler: Any, path: str, recursive: bool = False) -> _Watch:
+        one = _Watch(handler, path, recursive)
+        self._place(one)
+        self._watches.append(one)
+        return one
+
+    def _place(self, one: _Watch) -> None:
+        if self.native is not None and sends_events(one.path) and plain_tree(one.path):
             try:  # (a server already watching starts the new watch at once: inotify's limits may refuse it)
-                watch = self.native.schedule(_FoldersAsFiles(handler), path, recursive=recursive,
-                                             event_filter=_changes())
+                one.watch = self.native.schedule(_FoldersAsFiles(one.handler), one.path, recursive=one.recursive,
+                                                 event_filter=_changes())
+                one.observer = self.native
+                return
             except OSError as exc:
-                log.warning("casebook: changes in %s are polled (%s)", path, exc)
-            else:
-                self._native_watches.append((handler, path, recursive))
-                return self.native, watch
-        return self.polling, self.polling.schedule(handler, path, recursive=recursive)
+                log.warning("casebook: changes in %s are polled (%s)", one.path, exc)
+        one.observer, one.watch = self.polling, self.polling.schedule(one.handler, one.path, recursive=one.recursive)
 
-    def unschedule(self, ref: tuple[Any, Any]) -> None:
-        observer, watch = ref
-        observer.unschedule(watch)
+    def unschedule(self, one: _Watch) -> None:
+        if one in self._watches:
+            self._watches.remove(one)
+        with suppress(KeyError):
+            one.observer.unschedule(one.watch)
 
     def start(self) -> None:
-        if self.native is not None and self._native_watches:
+        native = [one for one in self._watches if one.observer is self.native and self.native is not None]
+        if native:
             try:
                 self.native.start()
             except OSError as exc:  # inotify's limits (watches, instances): those folders are polled
@@ -141,16 +207,46 @@ class Watcher:
                 with suppress(Exception):  # the emitters that did start, stopped
                     self.native.unschedule_all()
                 self.native = None
-                for handler, path, recursive in self._native_watches:
-                    self.polling.schedule(handler, path, recursive=recursive)
+                for one in native:
+                    self._place(one)
+            else:
+                self._checker = threading.Thread(target=self._check_names, name="casebook-watch-names", daemon=True)
+                self._checker.start()
         self.polling.start()
 
+    def _check_names(self) -> None:
+        """Every second: a watched path that is now another folder or file is watched anew, and a change."""
+        from watchdog.events import FileDeletedEvent  # deferred: as above
+
+        while not self._stopped.wait(self.CHECK_SECONDS):
+            for one in list(self._watches):
+                if one.observer is self.polling or self.native is None:  # polling sees a replaced folder itself
+                    continue
+                now = _identity(one.path)
+                if now == one.identity:
+                    continue
+                one.identity = now
+                if one.observer is not None:
+                    with suppress(KeyError):
+                        one.observer.unschedule(one.watch)
+                    one.observer = one.watch = None  # gone: watched again when it is back
+                if now is not None:
+                    try:
+                        self._place(one)
+                    except OSError as exc:  # gone again meanwhile: the next check sees it back
+                        log.warning("casebook: %s is not watched (%s)", one.path, exc)
+                        one.identity = None
+                one.handler.dispatch(FileDeletedEvent(one.path))
+
     def stop(self) -> None:
+        self._stopped.set()
         for observer in (self.native, self.polling):
             if observer is not None and observer.is_alive():
                 observer.stop()
 
     def join(self, timeout: float | None = None) -> None:
+        if self._checker is not None:
+            self._checker.join(timeout)
         for observer in (self.native, self.polling):
             if observer is not None and observer.is_alive():
                 observer.join(timeout)

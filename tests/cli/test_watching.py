@@ -87,8 +87,8 @@ def test_a_save_is_seen_at_once_not_at_the_next_poll(tmp_path, watcher):
     profile.write_text("name: Me\n", "utf-8")
     w = watcher(600)  # a poll would come in ten minutes
     seen_cases, seen_profile = Seen(), Seen()
-    assert w.schedule(seen_cases, str(cases), recursive=True)[0] is w.native
-    assert w.schedule(seen_profile, str(profile))[0] is w.native
+    assert w.schedule(seen_cases, str(cases), recursive=True).observer is w.native
+    assert w.schedule(seen_profile, str(profile)).observer is w.native
     w.start()
     _save(case, "title: B\n")
     assert seen_cases.wait(5), "a saved case was not reported"
@@ -137,8 +137,7 @@ def test_a_folder_on_a_file_system_without_events_is_polled(tmp_path, watcher, m
     monkeypatch.setattr(watching, "file_system", lambda path: "nfs4")
     w = watcher(0.2)
     seen = Seen()
-    observer, _watch = w.schedule(seen, str(tmp_path), recursive=True)
-    assert observer is w.polling
+    assert w.schedule(seen, str(tmp_path), recursive=True).observer is w.polling
     w.start()
     time.sleep(0.3)  # the poll's first snapshot
     (tmp_path / "a.yaml").write_text("title: A\n", "utf-8")
@@ -151,7 +150,7 @@ def test_when_inotify_cannot_start_the_folders_are_polled(tmp_path, watcher, mon
         pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
     w = watcher(0.2)
     seen = Seen()
-    assert w.schedule(seen, str(tmp_path), recursive=True)[0] is w.native
+    assert w.schedule(seen, str(tmp_path), recursive=True).observer is w.native
 
     def refuse() -> None:
         raise OSError(28, "inotify watch limit reached")
@@ -164,3 +163,69 @@ def test_when_inotify_cannot_start_the_folders_are_polled(tmp_path, watcher, mon
     time.sleep(0.3)
     (tmp_path / "a.yaml").write_text("title: A\n", "utf-8")
     assert seen.wait(5), "the poll that took over did not see the new file"
+
+
+@linux_only
+def test_a_tree_holding_a_symbolic_link_is_polled_and_a_change_behind_the_link_seen(tmp_path, watcher):
+    """inotify does not follow links: a media folder linked from elsewhere was never watched."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "logo.png").write_bytes(b"png")
+    cases = tmp_path / "cases"
+    (cases / "media").mkdir(parents=True)
+    (cases / "a.yaml").write_text("title: A\n", "utf-8")
+    (cases / "media" / "client").symlink_to(shared)
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    w = watcher(0.2)
+    seen = Seen()
+    assert w.schedule(seen, str(cases), recursive=True).observer is w.polling
+    if watching.sends_events(str(plain)):
+        assert w.schedule(Seen(), str(plain), recursive=True).observer is w.native
+    w.start()
+    time.sleep(0.3)  # the poll's first snapshot
+    (shared / "logo.png").write_bytes(b"a new logo")
+    assert seen.wait(5), "a change behind the link was not seen"
+
+
+@linux_only
+def test_touch_is_a_change(tmp_path, watcher):
+    """`touch` is how one asks for a rebuild; inotify reports it as a change of attributes."""
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    case = tmp_path / "a.yaml"
+    case.write_text("title: A\n", "utf-8")
+    w = watcher(600)
+    seen = Seen()
+    assert w.schedule(seen, str(tmp_path), recursive=True).observer is w.native
+    w.start()
+    os.utime(case)
+    assert seen.wait(5), [e.event_type for e in seen.events]
+
+
+@linux_only
+def test_a_watched_folder_replaced_by_rename_is_watched_again(tmp_path, watcher):
+    """inotify follows the folder, not its name: after `mv cases cases.old; mv cases.new cases`
+    the saves to cases/ were missed."""
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    cases, new = tmp_path / "cases", tmp_path / "cases.new"
+    for folder in (cases, new):
+        folder.mkdir()
+        (folder / "a.yaml").write_text("title: A\n", "utf-8")
+    w = watcher(600)
+    w.CHECK_SECONDS = 0.1
+    seen = Seen()
+    assert w.schedule(seen, str(cases), recursive=True).observer is w.native
+    w.start()
+    os.rename(cases, tmp_path / "cases.old")
+    os.rename(new, cases)
+    assert seen.wait(5), "the swap was not seen"
+    time.sleep(0.3)
+    seen.wait(0)  # what the swap itself reported
+    _save(cases / "a.yaml", "title: B\n")
+    assert seen.wait(5), "a save in the new folder was not seen"
+    time.sleep(0.3)
+    seen.wait(0)  # the save's other events
+    (tmp_path / "cases.old" / "a.yaml").write_text("title: old\n", "utf-8")  # the old one is not the project's
+    assert not seen.wait(1)
