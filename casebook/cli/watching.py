@@ -124,16 +124,21 @@ class _FoldersAsFiles:
 
     MkDocs counts only files' events.  A folder moved out of a watched one
     (a media folder dragged elsewhere) is one event of the folder's under
-    inotify, where polling reported each file that went with it.
+    inotify, where polling reported each file that went with it.  The
+    watched folder itself removed or moved away marks its watch lost: the
+    name check watches the path again once it is back, even as a new folder
+    with the old one's inode number (a folder removed and made again at once).
     """
 
-    def __init__(self, handler: Any) -> None:
-        self.handler = handler
+    def __init__(self, handler: Any, one: "_Watch") -> None:
+        self.handler, self.one = handler, one
 
     def dispatch(self, event: Any) -> None:
         if event.is_directory:
             from watchdog.events import FileDeletedEvent  # deferred: as above
 
+            if os.path.abspath(event.src_path) == os.path.abspath(self.one.path):
+                self.one.identity = None  # lost
             event = FileDeletedEvent(event.src_path)
         self.handler.dispatch(event)
 
@@ -182,7 +187,7 @@ class Watcher:
     def _place(self, one: _Watch) -> None:
         if self.native is not None and sends_events(one.path) and plain_tree(one.path):
             try:  # (a server already watching starts the new watch at once: inotify's limits may refuse it)
-                one.watch = self.native.schedule(_FoldersAsFiles(one.handler), one.path, recursive=one.recursive,
+                one.watch = self.native.schedule(_FoldersAsFiles(one.handler, one), one.path, recursive=one.recursive,
                                                  event_filter=_changes())
                 one.observer = self.native
                 return

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import sys
 import threading
 import time
@@ -229,3 +230,25 @@ def test_a_watched_folder_replaced_by_rename_is_watched_again(tmp_path, watcher)
     seen.wait(0)  # the save's other events
     (tmp_path / "cases.old" / "a.yaml").write_text("title: old\n", "utf-8")  # the old one is not the project's
     assert not seen.wait(1)
+
+
+@linux_only
+def test_a_watched_folder_removed_and_made_again_is_watched_again(tmp_path, watcher):
+    """Made again at once, the new folder often has the old one's inode number: the removal marks the watch lost."""
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    (cases / "a.yaml").write_text("title: A\n", "utf-8")
+    w = watcher(600)
+    w.CHECK_SECONDS = 0.1
+    seen = Seen()
+    assert w.schedule(seen, str(cases), recursive=True).observer is w.native
+    w.start()
+    shutil.rmtree(cases)
+    cases.mkdir()
+    assert seen.wait(5), "the removal was not seen"
+    time.sleep(0.4)
+    seen.wait(0)  # what the removal and the new watch reported
+    (cases / "a.yaml").write_text("title: B\n", "utf-8")
+    assert seen.wait(5), "a save in the folder made again was not seen"
