@@ -10,8 +10,10 @@ half a second before it is even seen.  :class:`Watcher` takes its place:
   overlay...) is watched through inotify: a save is seen at once, and
   nothing runs while nothing changes;
 * everywhere else (network and virtual-machine shares such as NFS, SMB,
-  9p or WSL's drives, FUSE, other systems), and where inotify cannot be
-  started (its watch limit reached), it is polled as MkDocs polls it.
+  9p or WSL's drives, FUSE, other systems), for a folder holding a
+  symbolic link or another mounted file system (inotify does not see
+  behind them), and where inotify cannot be started (its watch limit
+  reached), it is polled as MkDocs polls it.
 
 Only changes count: inotify also reports a file opened or closed unwritten,
 which the build itself does to every case it reads, and which would start

@@ -63,6 +63,13 @@ def _save(path, text: str) -> None:
 
 
 @pytest.fixture
+def inotify_here(tmp_path):
+    """The test's folder is on a file system whose changes reach inotify (else the test is skipped)."""
+    if not watching.sends_events(str(tmp_path)):
+        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+
+
+@pytest.fixture
 def watcher():
     made: list[Watcher] = []
 
@@ -77,9 +84,7 @@ def watcher():
 
 
 @linux_only
-def test_a_save_is_seen_at_once_not_at_the_next_poll(tmp_path, watcher):
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+def test_a_save_is_seen_at_once_not_at_the_next_poll(tmp_path, inotify_here, watcher):
     cases = tmp_path / "cases"
     cases.mkdir()
     case = cases / "a.yaml"
@@ -101,10 +106,8 @@ def test_a_save_is_seen_at_once_not_at_the_next_poll(tmp_path, watcher):
 
 
 @linux_only
-def test_a_folder_moved_out_of_a_watched_one_is_a_change(tmp_path, watcher):
+def test_a_folder_moved_out_of_a_watched_one_is_a_change(tmp_path, inotify_here, watcher):
     """inotify reports it as the folder's event alone, which MkDocs' handler (files only) ignores."""
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
     cases = tmp_path / "cases"
     (cases / "media" / "client").mkdir(parents=True)
     (cases / "media" / "client" / "logo.png").write_bytes(b"png")
@@ -117,10 +120,8 @@ def test_a_folder_moved_out_of_a_watched_one_is_a_change(tmp_path, watcher):
 
 
 @linux_only
-def test_reading_the_watched_files_is_not_a_change(tmp_path, watcher):
+def test_reading_the_watched_files_is_not_a_change(tmp_path, inotify_here, watcher):
     """The build reads every case: were a read a change, every rebuild would start another."""
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
     case = tmp_path / "a.yaml"
     case.write_text("title: A\n", "utf-8")
     w = watcher(600)
@@ -146,9 +147,7 @@ def test_a_folder_on_a_file_system_without_events_is_polled(tmp_path, watcher, m
 
 
 @linux_only
-def test_when_inotify_cannot_start_the_folders_are_polled(tmp_path, watcher, monkeypatch, caplog):
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
+def test_when_inotify_cannot_start_the_folders_are_polled(tmp_path, inotify_here, watcher, monkeypatch, caplog):
     w = watcher(0.2)
     seen = Seen()
     assert w.schedule(seen, str(tmp_path), recursive=True).observer is w.native
@@ -190,10 +189,8 @@ def test_a_tree_holding_a_symbolic_link_is_polled_and_a_change_behind_the_link_s
 
 
 @linux_only
-def test_touch_is_a_change(tmp_path, watcher):
+def test_touch_is_a_change(tmp_path, inotify_here, watcher):
     """`touch` is how one asks for a rebuild; inotify reports it as a change of attributes."""
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
     case = tmp_path / "a.yaml"
     case.write_text("title: A\n", "utf-8")
     w = watcher(600)
@@ -205,11 +202,9 @@ def test_touch_is_a_change(tmp_path, watcher):
 
 
 @linux_only
-def test_a_watched_folder_replaced_by_rename_is_watched_again(tmp_path, watcher):
+def test_a_watched_folder_replaced_by_rename_is_watched_again(tmp_path, inotify_here, watcher):
     """inotify follows the folder, not its name: after `mv cases cases.old; mv cases.new cases`
     the saves to cases/ were missed."""
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
     cases, new = tmp_path / "cases", tmp_path / "cases.new"
     for folder in (cases, new):
         folder.mkdir()
@@ -233,10 +228,8 @@ def test_a_watched_folder_replaced_by_rename_is_watched_again(tmp_path, watcher)
 
 
 @linux_only
-def test_a_watched_folder_removed_and_made_again_is_watched_again(tmp_path, watcher):
+def test_a_watched_folder_removed_and_made_again_is_watched_again(tmp_path, inotify_here, watcher):
     """Made again at once, the new folder often has the old one's inode number: the removal marks the watch lost."""
-    if not watching.sends_events(str(tmp_path)):
-        pytest.skip(f"{file_system(str(tmp_path))} sends no inotify events")
     cases = tmp_path / "cases"
     cases.mkdir()
     (cases / "a.yaml").write_text("title: A\n", "utf-8")
