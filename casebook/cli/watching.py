@@ -150,6 +150,9 @@ class _Watch:
 
     def __init__(self, handler: Any, path: str, recursive: bool) -> None:
         self.handler, self.path, self.recursive = handler, path, recursive
+        # a single file is watched through its folder (watchdog): an editor's save gives it a new inode
+        # every time, which is no reason to watch it anew, nor a second change
+        self.folder = os.path.isdir(path)
         self.observer: Any = None
         self.watch: Any = None
         self.identity = _identity(path)
@@ -222,28 +225,31 @@ class Watcher:
         self.polling.start()
 
     def _check_names(self) -> None:
-        """Every second: a watched path that is now another folder or file is watched anew, and a change."""
+        while not self._stopped.wait(self.CHECK_SECONDS):
+            self.check_names()
+
+    def check_names(self) -> None:
+        """A watched folder that is now another folder is watched anew, and that is a change (every second)."""
         from watchdog.events import FileDeletedEvent  # deferred: as above
 
-        while not self._stopped.wait(self.CHECK_SECONDS):
-            for one in list(self._watches):
-                if one.observer is self.polling or self.native is None:  # polling sees a replaced folder itself
-                    continue
-                now = _identity(one.path)
-                if now == one.identity:
-                    continue
-                one.identity = now
-                if one.observer is not None:
-                    with suppress(KeyError):
-                        one.observer.unschedule(one.watch)
-                    one.observer = one.watch = None  # gone: watched again when it is back
-                if now is not None:
-                    try:
-                        self._place(one)
-                    except OSError as exc:  # gone again meanwhile: the next check sees it back
-                        log.warning("casebook: %s is not watched (%s)", one.path, exc)
-                        one.identity = None
-                one.handler.dispatch(FileDeletedEvent(one.path))
+        for one in list(self._watches):
+            if one.observer is self.polling or self.native is None or not one.folder:  # polling sees it itself
+                continue
+            now = _identity(one.path)
+            if now == one.identity:
+                continue
+            one.identity = now
+            if one.observer is not None:
+                with suppress(KeyError):
+                    one.observer.unschedule(one.watch)
+                one.observer = one.watch = None  # gone: watched again when it is back
+            if now is not None:
+                try:
+                    self._place(one)
+                except OSError as exc:  # gone again meanwhile: the next check sees it back
+                    log.warning("casebook: %s is not watched (%s)", one.path, exc)
+                    one.identity = None
+            one.handler.dispatch(FileDeletedEvent(one.path))
 
     def stop(self) -> None:
         self._stopped.set()

@@ -245,3 +245,24 @@ def test_a_watched_folder_removed_and_made_again_is_watched_again(tmp_path, inot
     seen.wait(0)  # what the removal and the new watch reported
     (cases / "a.yaml").write_text("title: B\n", "utf-8")
     assert seen.wait(5), "a save in the folder made again was not seen"
+
+
+@linux_only
+def test_an_editors_save_of_a_watched_file_is_one_change_not_two(tmp_path, inotify_here, watcher):
+    """Each save by rename gives mkdocs.yml a new inode: the folder check must not take that for a
+    replaced folder and report the save again a second later (a second rebuild)."""
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: A\n", "utf-8")
+    w = watcher(600)
+    w.CHECK_SECONDS = 600  # the check runs when the test calls it
+    seen = Seen()
+    assert w.schedule(seen, str(config)).observer is w.native
+    w.start()
+    _save(config, "site_name: B\n")
+    assert seen.wait(5), "the save was not reported"
+    time.sleep(0.3)
+    seen.wait(0)  # the save's other events
+    w.check_names()
+    assert not seen.wait(0.5), [(e.event_type, e.src_path) for e in seen.events[-3:]]
+    _save(config, "site_name: C\n")  # and the next save is still seen
+    assert seen.wait(5)
