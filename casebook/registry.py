@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-import yaml
 
-from .settings import DATA_DIR, LOCALES_DIR
+from .settings import DATA_DIR, LOCALES_DIR, package_yaml
 
 
 @dataclass(frozen=True)
@@ -63,14 +62,14 @@ class MetricInfo:
 
 @lru_cache(maxsize=None)
 def platforms() -> dict[str, Platform]:
-    raw = yaml.safe_load((DATA_DIR / "platforms.yaml").read_text("utf-8"))
+    raw = package_yaml(DATA_DIR / "platforms.yaml")
     return {key: Platform(id=key, **value) for key, value in raw.items()}
 
 
 @lru_cache(maxsize=None)
 def metrics() -> dict[str, MetricInfo]:
     """Every metric, in the order of data/metrics.yaml."""
-    raw = yaml.safe_load((DATA_DIR / "metrics.yaml").read_text("utf-8"))
+    raw = package_yaml(DATA_DIR / "metrics.yaml")
     out = {}
     for key, value in raw.items():
         value = dict(value)

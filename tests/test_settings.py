@@ -35,3 +35,12 @@ def test_one_size_limit_for_input_files():
     from casebook.load import yamlsrc
 
     assert yamlsrc.MAX_BYTES == settings.MAX_FILE_BYTES == 1_000_000
+
+
+def test_casebook_s_own_data_files_read_the_same_with_libyaml_as_with_pyyaml():
+    import yaml
+
+    files = sorted(settings.DATA_DIR.glob("*.yaml")) + sorted(settings.LOCALES_DIR.glob("*.yaml"))
+    assert len(files) >= 5
+    for path in files:
+        assert settings.package_yaml(path) == yaml.safe_load(path.read_text("utf-8")), path.name

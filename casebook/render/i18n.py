@@ -13,13 +13,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from babel import Locale
 from babel.dates import format_date, format_skeleton
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
 
 from casebook.compute.metrics import rounded
-from casebook.settings import LOCALES_DIR
+from casebook.settings import LOCALES_DIR, package_yaml
 
 
 @lru_cache(maxsize=None)
@@ -27,7 +26,7 @@ def _texts(language: str) -> dict[str, Any]:
     path = LOCALES_DIR / f"{language}.yaml"
     if not path.is_file():
         return {}
-    return yaml.safe_load(path.read_text("utf-8")) or {}
+    return package_yaml(path) or {}
 
 
 def _lookup(tree: dict, key: str) -> Any:
