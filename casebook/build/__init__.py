@@ -209,10 +209,10 @@ def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None
                 f"leak check failed with {len(findings)} finding(s); nothing was published:\n"
                 + "\n".join(f.format() for f in findings[:20])
             )
-        pages = sum(1 for _ in tmp.rglob("index.html"))
-        pdfs = sum(1 for _ in tmp.rglob("*.pdf"))
         session.check()  # what was audited is what is published, linked files included
         written = state.publishing(target, tmp)  # what the next build may replace
+        pages = sum(1 for name in written if name.rpartition("/")[2] == "index.html")  # counted from that list:
+        pdfs = sum(1 for name in written if name.endswith(".pdf"))  # two more walks were 75 ms at 1,000 cases
     state.published(target, written)
     session.save()  # published, the previous site gone: what the next build may link
     result = BuildResult(target, pages, pdfs)
