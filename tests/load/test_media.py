@@ -73,3 +73,28 @@ def test_linked_outside_finds_page_files_linked_from_outside_the_project(tmp_pat
     (root / "pages" / "sub").mkdir()
     (root / "pages" / "sub" / "out").symlink_to(outside)
     assert linked_outside(root / "pages", root) == "pages/sub/out/notes.txt"
+
+
+def test_an_image_broken_after_it_was_checked_is_checked_again_even_with_its_old_time_put_back(tmp_path):
+    """probe remembers its verdict per file (a logo named by many cases is decoded once), but
+    never across a change: here the same size and modification time, other bytes."""
+    import os
+
+    path = _png(tmp_path / "logo.png")
+    assert probe(path) is None
+    before = os.stat(path)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (before.st_size - 8))  # broken, same length
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_mtime_ns == before.st_mtime_ns and os.stat(path).st_size == before.st_size
+    assert probe(path) is not None
+
+
+def test_the_same_image_named_twice_is_decoded_once(tmp_path, monkeypatch):
+    from casebook.load import media
+
+    path = _png(tmp_path / "cover.png")
+    decoded = []
+    real = media._probe
+    monkeypatch.setattr(media, "_probe", lambda p: decoded.append(p) or real(p))
+    assert probe(path) is None and probe(path) is None
+    assert decoded == [path]
