@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-
 from .settings import DATA_DIR, LOCALES_DIR, package_yaml
 
 
