@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import stat
 from pathlib import Path
 from typing import Callable, Iterable
@@ -44,6 +45,7 @@ from casebook.errors import CasebookError
 
 VERSION = "1"
 _sessions: dict[str, "Session"] = {}  # staging folder (absolute path) -> its session
+HIDDEN = ".casebook-last-rebuild"  # in place: the last output while MkDocs empties the folder
 NAMED = object()  # place()'s digest for a file named by the content key of what it holds
 
 
@@ -65,6 +67,8 @@ class Session:
         self.linking = True  # False: every file written (another plugin may write into what it finds)
         self.linked = self.written = 0
         self._made: set[str] = set()  # folders of the staging folder known to exist
+        self.hidden: str | None = None  # in place: where the last output waits while MkDocs empties the folder
+        self.before: dict[str, list] | None = None  # in place: every file the folder held, as restored
 
     def _load(self) -> dict[str, list]:
         if self.cache is None or not self.target.is_dir():
@@ -109,6 +113,9 @@ class Session:
             st = os.lstat(src)
             if not stat.S_ISREG(st.st_mode) or _identity(st) != old[:4]:
                 return False  # changed, replaced or touched since it was published
+            if self.before is not None:  # in place: the file is already where it goes
+                self.placed[rel] = (old[4], *old[:4])
+                return True
             self._folder(os.path.dirname(dest))
             try:
                 os.link(src, dest, follow_symlinks=False)
@@ -172,6 +179,75 @@ class Session:
         doc = {"target": os.path.realpath(self.target), "files": self.placed_in(self.target)}
         self.cache.write_quietly(self.key, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode())
 
+    # -- in place (`casebook serve`'s rebuilds) --------------------------------
+    def hide(self) -> bool:
+        """Move the folder's files into a hidden folder inside it, which MkDocs leaves when it
+        empties the folder (it never writes nor removes a name starting with a dot)."""
+        top = str(self.staging)
+        hidden = os.path.join(top, HIDDEN)
+        moved: list[str] = []
+        try:
+            os.mkdir(hidden, 0o700)
+            for name in os.listdir(top):
+                if not name.startswith("."):
+                    os.rename(os.path.join(top, name), os.path.join(hidden, name))
+                    moved.append(name)
+        except OSError:  # written whole, as on a first build
+            for name in moved:
+                try:
+                    os.rename(os.path.join(hidden, name), os.path.join(top, name))
+                except OSError:
+                    pass
+            self._drop_hidden(hidden)
+            self.previous = {}
+            return False
+        self.hidden = hidden
+        return True
+
+    def restore(self) -> None:
+        """Before anything is placed: the hidden files back where they were, each noted as it is
+        (what this build neither places nor writes is removed by :meth:`sweep`)."""
+        hidden, self.hidden = self.hidden, None
+        if hidden is None:
+            return
+        top = str(self.staging)
+        try:
+            for name in os.listdir(hidden):
+                os.rename(os.path.join(hidden, name), os.path.join(top, name))
+        except OSError:
+            self.previous = {}  # what did not come back is written again; what did is swept as stale
+        self._drop_hidden(hidden)
+        self.before = _files_in(top)
+
+    def sweep(self) -> None:
+        """After the site is written, before it is checked: every file of the last output this
+        build did not place and MkDocs did not write again (unchanged since restored) is removed,
+        and with it any folder that leaves empty, as a fresh folder would not hold them."""
+        before, self.before = self.before, None
+        if not before:
+            return
+        top = str(self.staging)
+        now = _files_in(top)
+        emptied = set()
+        for rel, identity in now.items():
+            if rel not in self.placed and before.get(rel) == identity:
+                try:
+                    os.unlink(os.path.join(top, rel))
+                except FileNotFoundError:
+                    continue
+                emptied.add(os.path.dirname(rel))
+        for folder in sorted(emptied, key=len, reverse=True):
+            while folder:
+                try:
+                    os.rmdir(os.path.join(top, folder))
+                except OSError:  # not empty
+                    break
+                folder = os.path.dirname(folder)
+
+    @staticmethod
+    def _drop_hidden(hidden: str) -> None:
+        shutil.rmtree(hidden, ignore_errors=True)
+
     def placed_in(self, folder: Path) -> dict[str, list]:
         """The placed files as ``folder`` holds them now, with their identities there: what a next
         session may link (unlinking a linked file's other name changes its change time, so this
@@ -203,8 +279,54 @@ def begin_from(staging: Path, previous: Path, files: dict[str, list]) -> Session
     return session
 
 
+def begin_in_place(site: Path, files: dict[str, list]) -> Session:
+    """`casebook serve`'s rebuild into the folder its last rebuild wrote: ``files`` (that
+    session's :meth:`Session.placed_in`) stay where they are while they hold the same bytes.
+    The folder's files are hidden from MkDocs' emptying now, put back (:func:`restore`) before
+    anything is placed, and what this rebuild does not make again is removed (:func:`sweep`)."""
+    session = begin(site, site, None)
+    session.previous = dict(files)
+    if session.previous:
+        session.hide()
+    return session
+
+
+def restore(site: Path) -> None:
+    session = session_for(site)
+    if session is not None:
+        session.restore()
+
+
+def sweep(site: Path) -> None:
+    session = session_for(site)
+    if session is not None:
+        session.sweep()
+
+
 def end(session: Session) -> None:
     _sessions.pop(session._top, None)
+    if session.hidden is not None:  # the rebuild stopped before anything was placed
+        session._drop_hidden(session.hidden)
+        session.hidden = None
+
+
+def _files_in(top: str) -> dict[str, list]:
+    """Every regular file under ``top`` (relative, with /), with its identity."""
+    files = {}
+    cut = len(top) + 1
+    for folder, dirs, names in os.walk(top):
+        if folder == top:  # MkDocs neither writes nor empties a name starting with a dot: neither does a rebuild
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            names = [n for n in names if not n.startswith(".")]
+        for name in names:
+            path = os.path.join(folder, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                files[path[cut:].replace(os.sep, "/")] = _identity(st)
+    return files
 
 
 def session_for(path: Path) -> Session | None:

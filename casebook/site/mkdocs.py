@@ -199,6 +199,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
 
     def _finish(self, site_dir: Path) -> None:
         """After the site's files are written (chart images and media included)."""
+        reuse.sweep(site_dir)  # serve: what the last rebuild wrote and this one did not
 
     def _meanwhile(self, site_dir: Path) -> None:
         """While the build waits for its workers (a PDF), with the pages written."""
@@ -260,6 +261,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if not self.config.enabled or self.site is None:
             return None
         _inside_the_project(files, config, self.project.root)
+        reuse.restore(Path(config.site_dir))  # serve: the last rebuild's files, hidden while MkDocs emptied the folder
         self.site.keep_cards(Path(self.project.root) / self.config.cache_dir / "cards", self._case_key)
         plan = self.site.plan()
         self.pages = {}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from casebook.site.plan import CHART_FILES
 from sitebuild import REPO
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incremental")]
@@ -253,6 +254,69 @@ def test_serve_rebuilds_only_what_an_edit_reaches(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+SERVE_REBUILDS = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from casebook.cli.serve import _show_errors
+rebuild = _show_errors(build)  # casebook serve's rebuild, as MkDocs' server calls it at each save
+for line in sys.stdin:
+    config = load_config(config_file="mkdocs.yml", site_dir=sys.argv[1])
+    rebuild(config)
+    print("built", flush=True)
+"""
+
+
+def test_serve_rebuilds_in_place_write_what_a_fresh_build_writes(tmp_path):
+    """Each of serve's rebuilds keeps the last one's unchanged files where they are; after an edit, a
+    deleted case and a case made private, the served folder holds, byte for byte, what a rebuild into
+    an empty folder by a new server with a new cache holds: nothing stale, nothing hidden left."""
+    root = make_project(tmp_path / "served")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "XDG_CACHE_HOME": str(tmp_path / "home")}
+    site = tmp_path / "served-site"
+    server = subprocess.Popen([sys.executable, "-c", SERVE_REBUILDS, str(site)], cwd=root, env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def rebuilt() -> dict[str, str]:
+        server.stdin.write("save\n")
+        server.stdin.flush()
+        assert server.stdout.readline().strip() == "built"
+        assert not (site / "index.html").read_text("utf-8").count("build-error")
+        return digests(site)
+
+    def fresh(k: int) -> dict[str, str]:
+        cold = tmp_path / f"cold-{k}"
+        shutil.copytree(root, cold, ignore=shutil.ignore_patterns(".cache"))
+        out = tmp_path / f"cold-site-{k}"
+        proc = subprocess.run([sys.executable, "-c", SERVE_REBUILDS, str(out)], cwd=cold, input="save\n", text=True,
+                              env={**env, "XDG_CACHE_HOME": str(tmp_path / f"cold-home-{k}")}, capture_output=True)
+        assert proc.returncode == 0 and proc.stdout.strip() == "built", proc.stderr
+        return digests(out)
+
+    def charts() -> dict[str, int]:
+        return {p.name: p.stat().st_ino for p in (site / CHART_FILES).glob("*.svg")}
+
+    try:
+        rebuilt()
+        first = charts()
+        edits = [
+            lambda: replace(root / "cases" / "thread-and-tide-instagram.yaml", 'title: "Thread & Tide:',
+                            'title: "Thread & Tide (renamed):'),
+            lambda: (root / "cases" / "glowlab-ph-tiktok.yaml").unlink(),
+            lambda: replace(root / "cases" / "kazan-coffee-vk.yaml", "visibility: public", "visibility: private"),
+        ]
+        for k, edit in enumerate(edits):
+            edit()
+            served = rebuilt()
+            assert served == fresh(k), k
+        still = {name: ino for name, ino in charts().items() if name in first}
+        assert still and still == {name: first[name] for name in still}  # unchanged charts stayed, not written again
+        assert "cases/kazan-coffee-vk/index.html" not in served and "cases/glowlab-ph-tiktok/index.html" not in served
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
 
 
 COUNT_VIEWS = """
