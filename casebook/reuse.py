@@ -113,7 +113,7 @@ class Session:
             st = os.lstat(src)
             if not stat.S_ISREG(st.st_mode) or _identity(st) != old[:4]:
                 return False  # changed, replaced or touched since it was published
-            if self.before is not None:  # in place: the file is already where it goes
+            if self.staging == self.target:  # in place (serve): the file is already where it goes
                 self.placed[rel] = (old[4], *old[:4])
                 return True
             self._folder(os.path.dirname(dest))
@@ -267,15 +267,6 @@ def begin(staging: Path, target: Path, cache_root: Path | None) -> Session:
     """Files placed under ``staging`` (the next ``target``) may come from ``target`` as it is."""
     session = Session(staging, target, cache_root)
     _sessions[session._top] = session
-    return session
-
-
-def begin_from(staging: Path, previous: Path, files: dict[str, list]) -> Session:
-    """Files placed under ``staging`` may come from the folder ``previous``, which this process
-    filled in its last session: ``files`` is what that session's :meth:`Session.placed_in` gave,
-    kept in memory, so no record is read (`casebook serve`'s rebuilds)."""
-    session = begin(staging, previous, None)
-    session.previous = dict(files)
     return session
 
 
