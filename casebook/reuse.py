@@ -24,6 +24,11 @@ without reading either copy.  A path MkDocs writes itself is never linked
 too: :meth:`Session.release`).  The leak audit takes a placed file's
 sha256 from here while the file is still the one placed (:func:`known`).
 
+`casebook serve` rebuilds in place (:func:`begin_in_place`): its staging
+folder is the folder its last rebuild wrote, a file placed then that still
+holds the same bytes stays where it is, and what the rebuild does not make
+again is removed before the audit (:meth:`Session.sweep`).
+
 The record is written after the new folder is published and the previous
 one removed (linking and unlinking change a file's change time), so it
 holds each file's final identity.  A build that fails leaves a record
