@@ -80,17 +80,33 @@ def find_case_files(paths: list[Path], root: Path | None = None) -> tuple[list[P
             found.append(p)
         else:
             problems.append(Problem(str(p), 0, 0, "", "no such file or folder"))
+    real = real_paths(found)
     if root is not None:
-        found, problems = _inside(found, Path(root).resolve(), problems)
-    return sorted(dict.fromkeys(f.resolve() for f in found)), problems
+        found, problems = _inside(found, real, Path(root).resolve(), problems)
+    return sorted(dict.fromkeys(real[f] for f in found)), problems
 
 
-def _inside(found: list[Path], root: Path, problems: list[Problem]) -> tuple[list[Path], list[Problem]]:
+def real_paths(files: list[Path]) -> dict[Path, Path]:
+    """Each file's resolved path, as ``Path.resolve`` gives it: each folder resolved once for all
+    its files, a file resolved itself only when it is a link.  (Resolving walks every part of
+    the path: three times a case, it was a third of loading 1,000 cases from the load cache.)"""
+    folders: dict[Path, Path] = {}
+    real = {}
+    for f in files:
+        folder = folders.get(f.parent)
+        if folder is None:
+            folder = folders[f.parent] = f.parent.resolve()
+        real[f] = f.resolve() if f.name in ("", ".", "..") or os.path.islink(f) else folder / f.name
+    return real
+
+
+def _inside(found: list[Path], real: dict[Path, Path], root: Path,
+            problems: list[Problem]) -> tuple[list[Path], list[Problem]]:
     """Drop (with a problem) files that lie in the project but link outside it."""
     kept = []
     for f in found:
         lexical = Path(os.path.abspath(f))
-        if lexical.is_relative_to(root) and not f.resolve().is_relative_to(root):
+        if lexical.is_relative_to(root) and not real[f].is_relative_to(root):
             problems.append(Problem(
                 lexical.relative_to(root).as_posix(), 1, 1, "",
                 "this case file is a link to a file outside the project; copy the file into the project instead",
@@ -110,7 +126,7 @@ def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | No
     if cache_dir is not None:
         cache = LoadCache(cache_dir)
     for path in files:
-        loaded, file_problems, located = load_case_file(path, root, cache)
+        loaded, file_problems, located = _load_resolved(path, root, cache)
         result.problems.extend(file_problems)
         if loaded is None:
             continue
@@ -182,7 +198,11 @@ _KIND_OF_DOCUMENT = {list: "a list", str: "plain text", int: "a number", float: 
 
 
 def load_case_file(path: Path, root: Path, cache: Any = None) -> tuple[LoadedCase | None, list[Problem], Any]:
-    path = Path(path).resolve()
+    return _load_resolved(Path(path).resolve(), root, cache)
+
+
+def _load_resolved(path: Path, root: Path, cache: Any) -> tuple[LoadedCase | None, list[Problem], Any]:
+    """load_case_file of a path already resolved (find_case_files gives them so)."""
     if cache is not None:
         try:
             raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b""

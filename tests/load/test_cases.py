@@ -236,3 +236,25 @@ def test_an_unreadable_case_file_is_reported_at_line_1(tmp_path, monkeypatch):
     located, _raw, problems = read_document(case, tmp_path)
     assert located is None
     assert [p.format() for p in problems] == ["cases/x.yaml:1:1: cannot read file: Permission denied"]
+
+
+def test_real_paths_are_what_resolve_gives_for_plain_files_links_and_linked_folders(tmp_path):
+    """find_case_files resolves each folder once and a file only when it is a link: the same
+    paths as Path.resolve, so a link leading out of the project is still seen for what it is."""
+    from casebook.load.cases import real_paths
+
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.yaml").write_text("a", "utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "b.yaml").write_text("b", "utf-8")
+    (tmp_path / "real" / "link-out.yaml").symlink_to(tmp_path / "elsewhere" / "b.yaml")
+    (tmp_path / "real" / "link-in.yaml").symlink_to("a.yaml")
+    (tmp_path / "real" / "dangling.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    (tmp_path / "linked-folder").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    files = [tmp_path / "real" / "a.yaml", tmp_path / "real" / "link-out.yaml", tmp_path / "real" / "link-in.yaml",
+             tmp_path / "real" / "dangling.yaml", tmp_path / "linked-folder" / "b.yaml",
+             tmp_path / "real" / ".." / "real" / "a.yaml", tmp_path / "real" / "missing.yaml"]
+    real = real_paths(files)
+    assert real == {f: f.resolve() for f in files}
+    assert real[tmp_path / "linked-folder" / "b.yaml"] == (tmp_path / "elsewhere" / "b.yaml").resolve()
+    assert real[tmp_path / "real" / "link-out.yaml"] == (tmp_path / "elsewhere" / "b.yaml").resolve()
