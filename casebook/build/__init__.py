@@ -137,7 +137,7 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     options = {"pdf": pdf, "private": str(pdir) if pdir else "", "epoch": epoch_text()}
     inputs = _inputs(probe_cfg, probe_plugin, root, config_file, options)
     if not force:
-        extra = list(state.builds.get(str(target), {}).get("extra", []))
+        extra = list(state.entry(target).get("extra", []))
         last = state.current(target, _with_extra(inputs, extra), outputs)
         if last is not None:
             for warning in last.get("warnings", []):

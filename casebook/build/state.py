@@ -1,7 +1,8 @@
 """Is the last build still current?  A cheap answer before any work is done.
 
-After a successful ``casebook build`` the state file
-(``cache_dir/state/builds.json``, signed) records, for that output folder, a signature of
+After a successful ``casebook build`` the state (``cache_dir/state/``, one signed
+entry per output folder, so two builds sharing a cache never overwrite each
+other's record) keeps, for that output folder, a signature of
 the inputs (every file under the cases folder and the docs folder, the
 profile and its photo, ``mkdocs.yml`` and every file it ``INHERIT``s, the
 values of the environment variables its ``!ENV`` tags read, the files cases
@@ -37,7 +38,7 @@ from casebook import store
 from casebook.settings import PACKAGE_DIR, theme_dir
 from casebook.store import _versions
 
-STATE_VERSION = 2  # 2: a signed entry of the cache folder's "state" (store.Cache), no longer a bare builds.json
+STATE_VERSION = 3  # 2: a signed entry of the cache folder's "state" (store.Cache); 3: one entry per output folder
 
 
 def _walk(folder: Path, own_only: bool = False) -> Iterable[tuple[str, int, int]]:
@@ -98,16 +99,24 @@ class BuildState:
 
     def __init__(self, cache_dir: Path):
         self.cache = store.Cache(cache_dir, "state", STATE_VERSION)
-        self.path = self.cache.path("builds.json")
-        try:  # missing, changed, planted or of another version: no state, the build is a real one
-            data = json.loads(self.cache.read("builds.json") or b"{}")
-            self.builds: dict[str, Any] = data.get("builds", {})
-        except (OSError, ValueError, AttributeError):
-            self.builds = {}
+
+    def _build_key(self, target: Path) -> str:
+        return "build-" + hashlib.sha256(str(target).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
+
+    def entry(self, target: Path) -> dict:
+        """What the last build of ``target`` recorded ({} when none, or when missing, changed,
+        planted or of another version: the build is a real one)."""
+        try:
+            data = json.loads(self.cache.read(self._build_key(target)) or b"null")
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("target") != str(target) or not isinstance(data.get("build"), dict):
+            return {}
+        return data["build"]
 
     def current(self, target: Path, inputs: str, outputs: list[Path]) -> dict | None:
         """The last build's record when its inputs are these and its outputs are untouched."""
-        entry = self.builds.get(str(target))
+        entry = self.entry(target)
         if not entry or entry.get("inputs") != inputs:
             return None
         if entry.get("outputs") != files_signature(outputs, own_only=True):
@@ -115,8 +124,13 @@ class BuildState:
         return entry
 
     def record(self, target: Path, inputs: str, outputs: list[Path], **facts: Any) -> None:
-        self.builds[str(target)] = {"inputs": inputs, "outputs": files_signature(outputs, own_only=True), **facts}
-        self._save()
+        """This build of ``target``: written to its own entry, the other outputs' records left as they are."""
+        build = {"inputs": inputs, "outputs": files_signature(outputs, own_only=True), **facts}
+        doc = {"target": str(target), "build": build}
+        try:
+            self.cache.write(self._build_key(target), json.dumps(doc, indent=1).encode("utf-8"))
+        except OSError:
+            pass  # no state: the next build is a real one
 
     def _files_key(self, folder: Path) -> str:
         return "files-" + hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
@@ -150,11 +164,4 @@ class BuildState:
             pass  # not recorded: the next build judges the folder by what it holds at the top
 
     def forget(self, target: Path) -> None:
-        if self.builds.pop(str(target), None) is not None:
-            self._save()
-
-    def _save(self) -> None:
-        try:
-            self.cache.write("builds.json", json.dumps({"builds": self.builds}, indent=1).encode("utf-8"))
-        except OSError:
-            pass  # no state: the next build is a real one
+        self.cache.remove(self._build_key(target))

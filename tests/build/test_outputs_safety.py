@@ -165,9 +165,9 @@ def _why_not_current(project: Path) -> str:
 
     state = BuildState(project / ".casebook-cache")
     site = str((project / "site").resolve())
-    entry = state.builds.get(site)
-    if entry is None:
-        return f"no record of {site}; recorded: {sorted(state.builds)}"
+    entry = state.entry(Path(site))
+    if not entry:
+        return f"no record of {site}"
     same = entry.get("outputs") == files_signature([Path(site)], own_only=True)
     return f"the site's files {'match' if same else 'differ from'} the record; otherwise the inputs changed"
 

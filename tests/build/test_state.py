@@ -38,3 +38,20 @@ def test_the_users_dot_entries_in_the_output_do_not_make_a_build_stale(tmp_path)
     (out / "cases").mkdir()
     (out / "cases" / ".hidden").write_text("below the top: the build's folder, compared")
     assert BuildState(tmp_path / "cache").current(out, "inputs-1", [out]) is None
+
+
+def test_two_builds_sharing_a_cache_keep_each_others_record(tmp_path):
+    """Two projects (or two test workers) building at once into one cache: each one's
+    "nothing changed" survives the other's record, whichever finishes last."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out in (one, two):
+        out.mkdir()
+        (out / "index.html").write_text(out.name)
+    first, second = BuildState(tmp_path / "cache"), BuildState(tmp_path / "cache")  # both opened before either records
+    first.record(one, "inputs-1", [one], pages=1, pdfs=0)
+    second.record(two, "inputs-2", [two], pages=2, pdfs=0)
+    assert BuildState(tmp_path / "cache").current(one, "inputs-1", [one])["pages"] == 1
+    assert BuildState(tmp_path / "cache").current(two, "inputs-2", [two])["pages"] == 2
+    second.forget(two)
+    assert BuildState(tmp_path / "cache").current(one, "inputs-1", [one]) is not None
+    assert BuildState(tmp_path / "cache").current(two, "inputs-2", [two]) is None
