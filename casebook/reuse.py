@@ -224,6 +224,15 @@ class Session:
         self._drop_hidden(hidden)
         self.before = _files_in(top)
 
+    def discard(self) -> None:
+        """Instead of :meth:`restore`: the hidden files dropped, the folder left as MkDocs emptied
+        it (a build another plugin or hook also writes into: it may write a file only when it
+        does not find it, or add to one it finds), and nothing for :meth:`sweep` to remove."""
+        hidden, self.hidden = self.hidden, None
+        self.previous = {}
+        if hidden is not None:
+            self._drop_hidden(hidden)
+
     def sweep(self) -> None:
         """After the site is written, before it is checked: every file of the last output this
         build did not place and MkDocs did not write again (unchanged since restored) is removed,
@@ -291,6 +300,12 @@ def restore(site: Path) -> None:
     session = session_for(site)
     if session is not None:
         session.restore()
+
+
+def discard(site: Path) -> None:
+    session = session_for(site)
+    if session is not None:
+        session.discard()
 
 
 def sweep(site: Path) -> None:

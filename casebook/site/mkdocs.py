@@ -261,7 +261,12 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if not self.config.enabled or self.site is None:
             return None
         _inside_the_project(files, config, self.project.root)
-        reuse.restore(Path(config.site_dir))  # serve: the last rebuild's files, hidden while MkDocs emptied the folder
+        # another plugin or hook may write into a file it finds: nothing is linked nor kept (casebook.reuse)
+        usable = pagecache.usable(config)
+        if usable:  # serve: the last rebuild's files, hidden while MkDocs emptied the folder, back in place
+            reuse.restore(Path(config.site_dir))
+        else:  # ... or dropped: the folder as MkDocs emptied it
+            reuse.discard(Path(config.site_dir))
         self.site.keep_cards(Path(self.project.root) / self.config.cache_dir / "cards", self._case_key)
         plan = self.site.plan()
         self.pages = {}
@@ -269,9 +274,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         self._keys, self._hits, self._made = {}, {}, {}
         self._charts_written = set()
         self.kept = None
-        if pagecache.usable(config):
+        if usable:
             self.kept = pagecache.PageCache(Path(self.project.root) / self.config.cache_dir / "finished")
-        else:  # another plugin or hook may write into a file it finds: nothing is linked (casebook.reuse)
+        else:
             session = reuse.session_for(Path(config.site_dir))
             if session is not None:
                 session.linking = False

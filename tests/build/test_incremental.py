@@ -319,6 +319,47 @@ def test_serve_rebuilds_in_place_write_what_a_fresh_build_writes(tmp_path):
         server.wait(timeout=60)
 
 
+
+STAMP_HOOK = """
+import os
+def on_env(env, config, files):
+    stamp = os.path.join(config.site_dir, "extra", "stamp.txt")
+    if not os.path.exists(stamp):  # MkDocs empties the folder before each build: made each time
+        os.makedirs(os.path.dirname(stamp), exist_ok=True)
+        with open(stamp, "a", encoding="utf-8") as out:
+            out.write("made by a hook\\n")
+"""
+
+
+def test_serve_rebuilds_with_a_hook_serve_what_the_hook_writes(tmp_path):
+    """A hook (or another plugin) may write a file only when it does not find it: MkDocs emptied the
+    folder before each rebuild, so it writes it each time.  Serve's rebuilds leave such a project's
+    folder as MkDocs emptied it: the hook's file is served after every save, written once each time."""
+    root = make_project(tmp_path / "hooked")
+    (root / "hook.py").write_text(STAMP_HOOK, "utf-8")
+    with (root / "mkdocs.yml").open("a", encoding="utf-8") as config:
+        config.write("\nhooks:\n  - hook.py\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home")}
+    site = tmp_path / "served-site"
+    server = subprocess.Popen([sys.executable, "-c", SERVE_REBUILDS, str(site)], cwd=root, env=env, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        for save in range(3):
+            server.stdin.write("save\n")
+            server.stdin.flush()
+            assert server.stdout.readline().strip() == "built"
+            assert "build-error" not in (site / "index.html").read_text("utf-8"), save
+            assert (site / "extra" / "stamp.txt").read_text("utf-8") == "made by a hook\n", save
+            assert (site / "cases" / "kazan-coffee-vk" / "index.html").is_file(), save
+            if save == 0:
+                replace(root / "cases" / "thread-and-tide-instagram.yaml", 'title: "Thread & Tide:',
+                        'title: "Thread & Tide (renamed):')
+        assert "(renamed)" in (site / "cases" / "thread-and-tide-instagram" / "index.html").read_text("utf-8")
+    finally:
+        server.stdin.close()
+        server.wait(timeout=60)
+
+
 COUNT_VIEWS = """
 import atexit, json, os, sys
 import casebook.site.plan as plan

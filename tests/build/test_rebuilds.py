@@ -121,3 +121,19 @@ def test_a_folder_whose_files_cannot_be_moved_is_written_whole(tmp_path, monkeyp
     rebuild(rebuilds, site, {"a.svg": b"<svg>b</svg>"})
     assert tree(site) == {"a.svg": b"<svg>b</svg>"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_rebuild_that_discards_starts_from_the_folder_mkdocs_emptied(tmp_path):
+    """With a hook or another plugin (which may write a file only when it does not find it), the
+    last rebuild's files are dropped, not put back: the folder is as MkDocs emptied it."""
+    site = tmp_path / "site"
+    site.mkdir()
+    rebuilds = Rebuilds()
+    rebuild(rebuilds, site, {"charts/a.svg": b"<svg>a</svg>"}, mkdocs={"extra/stamp.txt": b"by a hook"})
+    with rebuilds.around(site):
+        clean_directory(str(site))
+        reuse.discard(site)  # the site adapter's first step when pages cannot be kept
+        assert [p for p in site.rglob("*")] == []  # nothing found, nothing hidden left
+        reuse.place_bytes(site / "charts/a.svg", b"<svg>a</svg>")
+        reuse.sweep(site)
+    assert tree(site) == {"charts/a.svg": b"<svg>a</svg>"}
