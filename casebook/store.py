@@ -245,10 +245,12 @@ class Cache:
         mac = hmac.new(key(), signed.encode("utf-8"), "sha256").hexdigest()
         return f"{_MAGIC} {self.name} {self.version} {generation} {digest} {mac}\n"
 
-    def read(self, key: str) -> bytes | None:
-        """The entry's bytes when its record vouches for them in this version, else None."""
+    def read(self, key: str, *, any_build: bool = False) -> bytes | None:
+        """The entry's bytes when its record vouches for them in this version, else None
+        (``any_build``: also one an earlier build wrote, inside a forced one: bookkeeping such
+        as the files an output holds, never an output to reuse)."""
         path = self._where(key)
-        found = self._record(path)
+        found = self._record(path, any_build)
         try:
             data = _read_file(path) if found is not None else None
         except (OSError, ValueError):
@@ -277,7 +279,7 @@ class Cache:
         self._used(path, key)
         return digest
 
-    def _record(self, path: str) -> tuple[str, str] | None:
+    def _record(self, path: str, any_build: bool = False) -> tuple[str, str] | None:
         """An entry's record and the build that signed it (None: no record, or one a forced
         build must not take)."""
         _hold(self.root)
@@ -286,7 +288,7 @@ class Cache:
         except (OSError, UnicodeDecodeError, ValueError):
             return None
         generation = (record.split() + [""] * 5)[4]
-        if _generation != "-" and generation != _generation:
+        if not any_build and _generation != "-" and generation != _generation:
             return None  # written before this forced build
         return record, generation
 

@@ -138,7 +138,8 @@ class BuildState:
     def files(self, folder: Path) -> list[str] | None:
         """The files the builds of this state put in an output folder (None: no build recorded it)."""
         try:
-            data = json.loads(self.cache.read(self._files_key(folder)) or b"null")
+            # read in a forced build too: its record must still cover the files the last build left
+            data = json.loads(self.cache.read(self._files_key(folder), any_build=True) or b"null")
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("folder") != str(folder) or not isinstance(data.get("files"), list):

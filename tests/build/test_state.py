@@ -55,3 +55,20 @@ def test_two_builds_sharing_a_cache_keep_each_others_record(tmp_path):
     second.forget(two)
     assert BuildState(tmp_path / "cache").current(one, "inputs-1", [one]) is not None
     assert BuildState(tmp_path / "cache").current(two, "inputs-2", [two]) is None
+
+
+def test_a_forced_build_records_the_last_builds_files_beside_its_own_while_it_publishes(tmp_path):
+    """`--force` reads no output of an earlier build, but the list of files the last build put in
+    the folder still counts: killed mid-publish, the record covers the old files and the new, and
+    the next build does not take the old ones for files the user added."""
+    from casebook import store
+
+    out, staged = tmp_path / "site", tmp_path / "staged"
+    for folder, name in ((out, "old.html"), (staged, "new.html")):
+        folder.mkdir()
+        (folder / name).write_text(name)
+    BuildState(tmp_path / "cache").published(out, ["old.html"])
+    with store.fresh(True):  # what `casebook build --force` runs in
+        state = BuildState(tmp_path / "cache")
+        assert state.publishing(out, staged) == ["new.html"]
+    assert BuildState(tmp_path / "cache").files(out) == ["new.html", "old.html"]
