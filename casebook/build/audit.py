@@ -36,8 +36,8 @@ from casebook.build.pdftext import PDF_TEXT_DIR, pdf_text  # noqa: F401 - pdf_te
 from casebook.load import filetext
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import (Candidates, Rule, fold, hidden_names, latin_forms, padded, plain_words, shown_forms,
-                                 vocabulary)
+from casebook.load.names import (Candidates, Rule, decoded_addresses, fold, hidden_names, latin_forms, padded,
+                                 plain_words, shown_forms, vocabulary, written_forms)
 from casebook.load.project import Project
 
 # attributes and CSS that make a browser fetch something
@@ -153,7 +153,8 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 8  # 8: every file read for what it says (casebook.load.filetext), not as Latin-1 bytes only
+AUDIT_VERSION = 9  # 8: every file read for what it says (casebook.load.filetext), not as Latin-1 bytes only;
+# 9: encoded addresses decoded, hashtags and handles apart (casebook.load.textfold.written_forms)
 VERDICT_GLOB = "verdicts-*.json"
 CODE_SUFFIXES = (".js", ".mjs", ".css", ".map")  # searched without a Cyrillic name's Latin spellings (_Rules.for_code)
 MACHINE_PATH = "absolute path of the build machine"
@@ -180,7 +181,8 @@ class _Rules:
     def for_code(self) -> _Rules:
         """The rules for scripts and stylesheets: a Cyrillic name's Latin spellings left out (their minified
         words hold ``start``, ``more``, ``delta``...: «Старт» would fail every build on the theme's bundle)."""
-        names = {n: Rule(n, tuple(f for f in rule.forms if f not in latin_forms(n))) for n, rule in self.names.items()}
+        names = {n: Rule(n, tuple(f for f in rule.forms if f not in latin_forms(n)), rule.allowed)
+                 for n, rule in self.names.items()}
         return _Rules({n: r for n, r in names.items() if r.forms}, self.slugs, self.machine_paths, self.own_host)
 
     @cached_property  # noqa: B019 - one rule set a build; a worker computes it once
@@ -205,7 +207,7 @@ class _Rules:
         spec = {
             "version": AUDIT_VERSION,
             "source": source,
-            "names": [[n, list(rule.forms)] for n, rule in sorted(self.names.items())],
+            "names": [[n, list(rule.forms), list(rule.allowed)] for n, rule in sorted(self.names.items())],
             "slugs": [[s, rx.pattern, sorted(needs)] for s, (rx, needs) in sorted(self.slugs.items())],
             "machine_paths": sorted(self.machine_paths),
             "own_host": self.own_host,
@@ -219,8 +221,10 @@ class _Rules:
 
 def _rules(project: Project) -> _Rules:
     names: dict[str, tuple[str, ...]] = {}
+    allowed: dict[str, tuple[str, ...]] = {}
     for hidden in hidden_names(project.cases):
         names[hidden.name] = tuple(dict.fromkeys(names.get(hidden.name, ()) + hidden.forms))
+        allowed[hidden.name] = tuple(dict.fromkeys(allowed.get(hidden.name, ()) + hidden.allowed))
     private_slugs = {c.case.slug for c in project.private_cases} - {c.case.slug for c in project.public_cases}
     machine_paths = {p for p in (str(project.root), str(Path.home())) if p and p not in ("/", "/root")} | {"/root/"}
     # Names are matched as casebook.load.names folds them: every form of a name
@@ -232,7 +236,8 @@ def _rules(project: Project) -> _Rules:
     # That keeps the audit linear in the size of the output, not in files ×
     # names.
     return _Rules(
-        names={n: Rule(n, forms) for n, forms in sorted(names.items())},
+        names={n: Rule(n, forms, tuple(sorted(allowed[n], key=lambda f: (-len(f.lstrip("*")), f))))
+               for n, forms in sorted(names.items())},
         slugs={s: (_word_re(s), _needs(s)) for s in sorted(private_slugs)},
         machine_paths=frozenset(machine_paths),
         own_host=urlsplit(project.profile.site_url).netloc if project.profile and project.profile.site_url else "",
@@ -416,6 +421,10 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
                 texts += shown_forms(json.dumps(json.loads(text), ensure_ascii=False))
             except ValueError:
                 pass
+    # what a reader also reads there: encoded web addresses decoded, hashtags and handles apart
+    # (not in scripts and stylesheets, whose #ids and @rules are no one's handles)
+    texts += dict.fromkeys(w for t in texts for w in (written_forms(t) if suffix not in CODE_SUFFIXES
+                                                         else [decoded_addresses(t)]) if w)
     if suffix in (".html", ".htm") and len(text) > auditpages.FROM and auditpages.current is not None:
         # a long page (the index) piece by piece, each piece's answer kept (casebook.build.auditpages)
         found_names, found_slugs = auditpages.named(texts, lambda piece, stored: _named([piece], rules, stored),

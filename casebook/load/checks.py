@@ -151,6 +151,8 @@ def text_forms(text: str) -> tuple[str, ...]:
         forms |= {padded(seen), padded(seen.translate(_MARKDOWN_MARKS))}
     if "[" in text or "<" in text:
         forms.add(padded(plain(text)))
+    for seen in list(names.shown_forms(text)):  # encoded addresses decoded, hashtags and handles apart
+        forms |= {padded(w) for w in names.written_forms(seen)}
     return tuple(forms)
 
 
@@ -169,7 +171,7 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
     one of its forms occur somewhere in the case.
     """
 
-    hidden = [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
+    hidden = [(h, Rule(h.name, h.forms, h.allowed)) for h in hidden_names(cases)]
     if not hidden:
         return []
     # a case looks up its own words instead of trying every hidden name (hundreds of each)
@@ -323,7 +325,7 @@ def _hits(rules: list, forms: tuple[str, ...]) -> list:
 
 
 def _rules_of(cases: list) -> list:
-    return [(h, Rule(h.name, h.forms)) for h in hidden_names(cases)]
+    return [(h, Rule(h.name, h.forms, h.allowed)) for h in hidden_names(cases)]
 
 
 def _shown(value: float) -> str:

@@ -78,8 +78,8 @@ from typing import Any, Iterable
 
 from . import lookalikes, textfold, translit
 from .translit import latin_spellings
-from .textfold import (COMPAT_WORD_RANGES, MIXED_FROM, by_width, fold, padded, plain_words,  # noqa: F401 - the API
-                       shown, shown_forms, vocabulary)
+from .textfold import (COMPAT_WORD_RANGES, MIXED_FROM, by_width, decoded_addresses, fold, padded,  # noqa: F401 - API
+                       plain_words, shown, shown_forms, split_tags, vocabulary, written_forms)
 
 # Legal forms: left out of a name wherever they stand in it (folded like any text).
 LEGAL_FORMS = """ооо оао зао пао ао нао ип чп тоо нко ано пбоюл гк ltd llc inc corp co gmbh plc llp lp pte pty
@@ -198,6 +198,8 @@ def _forms_as_written(name: str) -> tuple[str, ...]:
     # as written too, legal form and all (one in the middle breaks the words' run), and as markup shows it
     forms += [fold(name), fold(shown(name))]
     for groups in _QUOTED_RE.findall(name):
+        if any(c in "".join(groups) for c in "<>="):  # markup between two quotes ("><img src=x ...="): no name
+            continue
         part = [w for w in fold("".join(groups)).split() if w not in legal]
         if _letters("".join(part)) >= MIN_PART:
             forms.append(" ".join(part))
@@ -211,6 +213,9 @@ def _forms_as_written(name: str) -> tuple[str, ...]:
             parts = fold(_camel_split(coined)).split()
             if len(parts) > 1 and min(map(_letters, parts)) >= MIN_PART:
                 forms.append(" ".join(parts))  # Урал Строй Девелопмент, Урал-Строй-Девелопмент
+                forms += _partly_joined(parts)  # Уралстрой Девелопмент, Урал Стройдевелопмент
+    if 2 < len(words) <= MAX_GROUPED:
+        forms += _partly_joined(words)  # goldenspoon catering
     forms += [_joined(f) for f in forms if " " in f]
     for coined in (w for w in _WORDS_RE.findall(name) if _camel(w)):
         if _letters(fold(coined)) >= MIN_INSIDE:
@@ -218,6 +223,20 @@ def _forms_as_written(name: str) -> tuple[str, ...]:
     inside = {f for f in forms if f.startswith(INSIDE)}  # one inside another is found with it: left out
     redundant = {f for f in inside if any(o != f and o[1:] in f for o in inside)}
     return tuple(dict.fromkeys(f for f in forms if f and f not in redundant))
+
+
+MAX_GROUPED = 4  # words a name may have to be looked for with some of them joined, not all (2**3 - 2 ways)
+
+
+def _partly_joined(parts: list[str]) -> list[str]:
+    """The parts with some neighbours written as one word, not all and not none: urals troy..."""
+    if len(parts) > MAX_GROUPED:
+        return []
+    out = []
+    for cuts in itertools.product((" ", ""), repeat=len(parts) - 1):
+        if " " in cuts and "" in cuts:
+            out.append(parts[0] + "".join(c + p for c, p in zip(cuts, parts[1:])))
+    return out
 
 
 INSIDE = "*"  # a form that starts with it is matched inside longer words too (#GoldenSpoonWeek)
@@ -245,6 +264,7 @@ class Rule:
 
     label: str
     forms: tuple[str, ...]
+    allowed: tuple[str, ...] = ()  # disclosed names that hold a form: where they stand, it is theirs (allowed_in)
     needs: tuple[frozenset[str], ...] = ()
     whole: tuple[str, ...] = ()
     inside: tuple[str, ...] = ()
@@ -256,13 +276,32 @@ class Rule:
         object.__setattr__(self, "needs", tuple(frozenset(f.split()) for f in whole))
 
     def found_in(self, padded_text: str, words: set[str] | None = None) -> bool:
-        """Whether a form occurs in a padded folded text (``words``: the text's word set, a quick pre-filter)."""
+        """Whether a form occurs in a padded folded text (``words``: the text's word set, a quick pre-filter),
+        not counting where it is part of a disclosed name that holds it (``allowed``)."""
+        if self.allowed:
+            padded_text = _masked(padded_text, self.allowed)
         for form, needs in zip(self.whole, self.needs):
             if words is not None and not needs <= words:
                 continue
             if f" {form} " in padded_text:
                 return True
         return any(form in padded_text for form in self.inside)
+
+
+MASK = "\ue002"  # where a disclosed name stood (a private-use character: no folded text holds one)
+
+
+def _masked(padded_text: str, allowed: tuple[str, ...]) -> str:
+    """The text with each disclosed name in ``allowed`` replaced by MASK (as a whole word run, and a
+    joined one as it stands inside a word), longest first."""
+    for form in allowed:
+        if " " in form or not form.startswith(INSIDE):
+            whole = f" {form.lstrip(INSIDE)} "
+            while whole in padded_text:  # twice in a row: the space between them serves both
+                padded_text = padded_text.replace(whole, f" {MASK} ")
+        else:
+            padded_text = padded_text.replace(form[len(INSIDE):], MASK)
+    return padded_text
 
 
 class Candidates:
@@ -352,24 +391,51 @@ def exempt(forms: tuple[str, ...], disclosed: set[str]) -> tuple[str, ...]:
     return tuple(f for f in forms if f not in disclosed)
 
 
+def allowed_in(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
+    """The forms of disclosed names (``disclosed``) that hold one of ``forms`` and are longer: where one
+    of them stands, the form is part of a name that is published anyway («Зерно» in «Зерно Маркет»),
+    and nowhere else.  Longest first, as they are masked (_masked)."""
+    own = {f.lstrip(INSIDE) for f in forms}
+    out = set()
+    for form in disclosed:
+        bare = form.lstrip(INSIDE)
+        if bare in own:
+            continue
+        if " " in bare:  # a run of its words, or of them joined
+            runs = {r.lstrip(INSIDE) for r in word_runs([bare])}
+            holds = any(f in runs for f in own)
+        else:  # a joined name: inside it
+            holds = any(f.replace(" ", "") in bare and _letters(f) >= MIN_PART for f in own)
+        if holds:
+            out.add(form)
+    return tuple(sorted(out, key=lambda f: (-len(f.lstrip(INSIDE)), f)))
+
+
 @dataclass(frozen=True)
 class Hidden:
-    """A client name public output must not contain, and why."""
+    """A client name public output must not contain, and why (``allowed``: disclosed names that hold a
+    form of it, where that form is theirs: see allowed_in)."""
 
     name: str
     forms: tuple[str, ...]
     source: object  # the LoadedCase it comes from
     why: str  # "undisclosed" or "private"
+    allowed: tuple[str, ...] = ()
 
 
 def hidden_names(cases: list) -> list[Hidden]:
     """Names public output must not contain: of private cases and reports (and their branding), and undisclosed ones.
 
-    A form that a public case discloses (its client name with
-    ``disclose_name: true``) is allowed: that name is published anyway.
+    A public case's client name with ``disclose_name: true`` is published
+    anyway: a hidden name that is that name (a private report of that
+    client) is not looked for in the forms it shares with it; one that is
+    another client's but a part of it («Зерно» of «Зерно Маркет») is looked
+    for everywhere but inside the disclosed name.
     """
-    disclosed = word_runs([f for c in cases if c.case.is_public and c.case.client.disclose_name
-                           for f in name_forms(c.case.client.name) if not f.startswith(INSIDE)])
+    disclosed_names = [c.case.client.name for c in cases if c.case.is_public and c.case.client.disclose_name]
+    disclosed_forms = list(dict.fromkeys(f for n in disclosed_names for f in name_forms(n)))
+    same_client = {name_forms(n)[0] for n in disclosed_names if name_forms(n)}
+    disclosed = word_runs([f for f in disclosed_forms if not f.startswith(INSIDE)])
     out: list[Hidden] = []
     for loaded in cases:
         case = loaded.case
@@ -383,9 +449,13 @@ def hidden_names(cases: list) -> list[Hidden]:
         for name, why in names:
             if len(name.strip()) < 2:
                 continue
-            forms = exempt(name_forms(name), disclosed)
-            if forms:
-                out.append(Hidden(name, forms, loaded, why))
+            forms = name_forms(name)
+            if forms and forms[0] in same_client:  # this very client is published: what it shares with that
+                forms = exempt(forms, disclosed)
+                if forms:
+                    out.append(Hidden(name, forms, loaded, why))
+            elif forms:
+                out.append(Hidden(name, forms, loaded, why, allowed_in(forms, disclosed_forms)))
     return out
 
 
@@ -417,5 +487,6 @@ def inflected_forms(name: str) -> tuple[str, ...]:
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
 MODULES = (sys.modules[__name__], textfold, translit, lookalikes)
 
-__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "by_longest_word", "exempt", "fold",
-           "hidden_names", "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs"]
+__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "allowed_in", "by_longest_word", "exempt", "fold",
+           "hidden_names", "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs",
+           "decoded_addresses", "split_tags", "written_forms"]

@@ -355,5 +355,75 @@ def shown_forms(markup: str) -> list[str]:
     return forms
 
 
-__all__ = ["COMPAT_WORD_RANGES", "MIXED_FROM", "by_width", "fold", "padded", "plain_words", "shown", "shown_forms",
-           "vocabulary"]
+# A web address's words as it encodes them: %-escapes (vk.com/%D0%97%D0%B5... is vk.com/Зе..., zer%6Eo is zerno)
+# and IDNA labels (xn--e1adtei.xn--p1ai is зерно.рф); a browser, a PDF viewer and a copied link show them decoded.
+# (two patterns, each starting with a literal: the regular expression engine then skips to it, which one
+# with an alternative or ignoring case cannot; a PDF's texts all hold "%", and the audit reads megabytes)
+_ESCAPES_RE = re.compile(r"%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
+_IDNA_RE = re.compile(r"xn--", re.IGNORECASE)
+# the characters of an address around them (printable ASCII but white space, quotes, brackets): a PDF's binary
+# streams, where "%" and two hex digits turn up by chance, end such a run at once
+_ADDRESS_RE = re.compile(r"[!#-&*-;=?-Z^-z~]{0,2048}")
+_IDNA_LABEL_RE = re.compile(r"xn--[a-z0-9-]+", re.IGNORECASE)
+# a hashtag or handle with its words marked by capitals: #ЗерноКазань, @GoldenSpoonATX
+# (a lower-case letter then a capital, in Latin or Cyrillic letters: the markets' scripts)
+_TAGGED = r"(?:[^\W_]|_)*?[a-zà-ÿа-яё][A-ZÀ-ÞА-ЯЁ](?:[^\W_]|_)*"
+_TAGGED_RES = (re.compile("#" + _TAGGED), re.compile("@" + _TAGGED))  # each from a literal (see _ESCAPES_RE)
+
+
+def decoded_addresses(text: str) -> str:
+    """Each word of ``text`` that holds a %-escape or an IDNA label (``xn--``), decoded as a browser shows
+    it, one a line ("" when there is none): what the names are looked for in besides the text itself."""
+    idna = "xn--" in text or "XN--" in text or "xN--" in text or "Xn--" in text
+    if "%" not in text and not idna:
+        return ""
+    found = list(_ESCAPES_RE.finditer(text)) if "%" in text else []
+    if idna:
+        found = sorted(found + list(_IDNA_RE.finditer(text)), key=lambda m: m.start())
+    out, end = [], 0
+    for m in found:
+        if m.start() < end:
+            continue
+        if m.group(0)[0] == "%" and not any(c.isalpha() for c in _unquoted(m.group(0))):
+            continue  # no letter in it: %20, %2F, or bytes of a binary stream
+        head = _ADDRESS_RE.match(text[max(0, m.start() - 2048):m.start()][::-1])
+        end = _ADDRESS_RE.match(text, m.end()).end()
+        out.append(_decoded(text[m.start() - head.end():end]))
+    return "\n".join(out)
+
+
+def _unquoted(escapes: str) -> str:
+    from urllib.parse import unquote  # deferred: only a text with an encoded address needs it
+
+    return unquote(escapes, errors="replace")
+
+
+def _decoded(word: str) -> str:
+    word = _unquoted(word)
+    return _IDNA_LABEL_RE.sub(_idna, word) if "xn--" in word.lower() else word
+
+
+def _idna(m: re.Match) -> str:
+    try:
+        return m.group(0)[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return m.group(0)
+
+
+def split_tags(text: str) -> str:
+    """The hashtags and handles of ``text`` whose words are marked by capitals, their words apart, one a
+    line ("" when there is none): ``#ЗерноКазань`` is ``Зерно Казань``, so a short name in it is a word."""
+    if "#" not in text and "@" not in text:
+        return ""
+    return "\n".join("".join(f" {b}" if a.islower() and b.isupper() else b for a, b in zip(" " + word, word))
+                     for rx in _TAGGED_RES for word in (m.group(0)[1:] for m in rx.finditer(text)))
+
+
+def written_forms(text: str) -> list[str]:
+    """What a text also says to a reader besides its characters: its encoded addresses decoded and its
+    hashtags and handles apart (:func:`decoded_addresses`, :func:`split_tags`), those there are."""
+    return [t for t in (decoded_addresses(text), split_tags(text)) if t]
+
+
+__all__ = ["COMPAT_WORD_RANGES", "MIXED_FROM", "by_width", "decoded_addresses", "fold", "padded", "plain_words",
+           "shown", "shown_forms", "split_tags", "vocabulary", "written_forms"]

@@ -80,10 +80,11 @@ def test_names_are_found_however_the_words_are_joined(project, tmp_path, prefilt
     write(tmp_path, "a.html", "<p>" + "-".join(words) + "</p>")
     write(tmp_path, "b.txt", "_".join(words).upper())
     write(tmp_path, "c.html", "<p>" + "\n".join(words) + "</p>")
-    # one word, quotes dropped too (a quoted part stands alone as a word): not the name
+    # two of its words joined (Halo-HaloHaus): the name with a space left out, found since session 20
     write(tmp_path, "d.html", "<p>" + "".join(w.strip("«»") for w in words) + "</p>")
+    write(tmp_path, "e.html", "<p>" + " ".join(words[1:]) + "</p>")  # a part of it: not the name
     found = {f.file for f in audit(tmp_path, project) if f.detail == name}
-    assert found == {"a.html", "b.txt", "c.html"}
+    assert name == "Halo-Halo Haus" and found == {"a.html", "b.txt", "c.html", "d.html"}
 
 
 def test_pdf_text_is_read_once_per_pdf(project, tmp_path, monkeypatch):
@@ -161,7 +162,10 @@ def test_a_pdf_pdfium_cannot_open_is_scanned_raw(project, tmp_path):
     with pytest.raises(pypdfium2.PdfiumError):
         pypdfium2.PdfDocument(data)
     write(tmp_path, "broken.pdf", data)
-    assert {(f.file, f.what, f.detail) for f in audit(tmp_path, project)} == {("broken.pdf", "private case", private)}
+    # the private report's slug holds its client's name, two of its words joined (halohalo haus)
+    assert private == "halohalo-haus-report-2025-11"
+    assert {(f.file, f.what, f.detail) for f in audit(tmp_path, project)} == {
+        ("broken.pdf", "private case", private), ("broken.pdf", "undisclosed or private client name", "Halo-Halo Haus")}
 
 
 # --------------------------------------------------------------------------
@@ -300,8 +304,9 @@ def test_a_big_audit_shared_out_among_workers_finds_what_one_process_finds(proje
     monkeypatch.setenv("CASEBOOK_PDF_WORKERS", "0")
     alone = audit(site, project)
     assert pooled == alone
+    # (the search index links the private report, whose slug holds its client's name: halohalo-haus-...)
     assert {f.file for f in alone if f.what == "undisclosed or private client name"} == \
-        {f"cases/c{i}/index.html" for i in range(40) if i % 7 == 3}
+        {f"cases/c{i}/index.html" for i in range(40) if i % 7 == 3} | {"search/search_index.json"}
     assert {f.what for f in alone} >= {"private case", "absolute path of the build machine",
                                        "resource from an outside host", "private case in a file name"}
     assert audit(site, project, cache_dir=tmp_path / "cache") == alone  # from the verdicts the workers made
@@ -378,3 +383,44 @@ def test_latin_spellings_are_not_looked_for_in_scripts_and_stylesheets(tmp_path,
     write(site, "a.html", "<p>Our client Start grew its reach</p>")
     found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
     assert found == {("assets/javascripts/custom.js", "Старт"), ("a.html", "Старт")}
+
+
+def test_a_name_in_an_encoded_address_or_a_hashtag_is_found(project, tmp_path, prefilter):
+    """Attack review (session 20): a link a browser shows as vk.com/Зерно was written %-encoded, a domain
+    зерно.рф as its IDNA form, the NDA client's name with two of its three parts joined, and «Зерно» as
+    a word of a hashtag; the pages, the PDFs' link targets and the search index passed the audit."""
+    write(tmp_path, "a.html", "<a href='https://vk.com/%D0%97%D0%B5%D1%80%D0%BD%D0%BE'>VK</a>")
+    write(tmp_path, "b.html", "<a href='https://vk.com/zer%6Eo_kazan'>VK</a>")
+    write(tmp_path, "c.html", "<a href='https://xn--e1adtei.xn--p1ai/'>site</a>")
+    write(tmp_path, "d.html", "<p>Девелопер Уралстрой Девелопмент, Екатеринбург</p>")
+    write(tmp_path, "e.html", "<p>Uralstroj Development</p>")
+    write(tmp_path, "f.html", "<p>Мы в соцсетях: #ЗерноКазань</p>")
+    write(tmp_path, "search/search_index.json", '{"docs": [{"text": "https://vk.com/%D0%97%D0%B5%D1%80%D0%BD%D0%BE"}]}')
+    write(tmp_path, "g.html", "<p>100% growth, 50%+ reach, #BigWeek, xn-- alone, vk.com/%D0%B4%D0%B0</p>")
+    found = {(f.file, f.detail) for f in audit(tmp_path, project) if f.what.startswith("undisclosed")}
+    nda = "ООО «УралСтройДевелопмент»"
+    assert found == {("a.html", "Зерно"), ("b.html", "Зерно"), ("c.html", "Зерно"), ("d.html", nda), ("e.html", nda),
+                     ("f.html", "Зерно"), ("search/search_index.json", "Зерно")}
+
+
+def test_an_encoded_address_in_a_pdf_link_is_found(project, tmp_path):
+    write(tmp_path, "a.pdf", _pdf('<p><a href="https://vk.com/%D0%97%D0%B5%D1%80%D0%BD%D0%BE">our VK</a></p>'))
+    assert {(f.file, f.detail) for f in audit(tmp_path, project)} == {("a.pdf", "Зерно")}
+
+
+def test_a_hidden_name_inside_a_disclosed_one_is_allowed_there_only(tmp_path, prefilter):
+    """Attack review (session 20): a public client «Зерно Маркет», disclosed, made «Зерно» (another client,
+    undisclosed) allowed everywhere. Now it is allowed where it is part of «Зерно Маркет», nowhere else."""
+    root = copy_demo(tmp_path / "p")
+    (root / "cases" / "zerno-market.yaml").write_text(
+        (root / "cases" / "glowlab-ph-tiktok.yaml").read_text("utf-8")
+        .replace("slug: glowlab-ph-tiktok", "slug: zerno-market")
+        .replace('name: "Glow Lab PH"', 'name: "Зерно Маркет"'), "utf-8")
+    project = open_project(root)
+    assert any(c.case.client.name == "Зерно Маркет" and c.case.client.disclose_name for c in project.public_cases)
+    site = tmp_path / "site"
+    write(site, "a.html", "<p>Зерно Маркет: заказы ×2. Магазин «Зерно Маркет» и #ЗерноМаркет</p>")
+    write(site, "b.html", "<p>Зерно — сеть кофеен в Казани, три точки</p>")
+    write(site, "c.html", "<p>Зерно Маркет и Зерно</p>")
+    found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
+    assert found == {("b.html", "Зерно"), ("c.html", "Зерно")}

@@ -621,3 +621,37 @@ def test_a_name_written_with_its_number_apart_is_found_with_it_together(name, fo
     rule = Rule(name, name_forms(name))
     assert [t for t in found if not rule.found_in(padded(t))] == []
     assert [t for t in not_found if rule.found_in(padded(t))] == []
+
+
+@pytest.mark.parametrize("text", ["[VK](https://vk.com/%D0%97%D0%B5%D1%80%D0%BD%D0%BE)", "vk.com/zer%6Eo_kazan",
+                                  "https://xn--e1adtei.xn--p1ai/", "Мы в соцсетях: #ЗерноКазань"])
+def test_check_rejects_a_name_in_an_encoded_address_or_a_hashtag(tmp_path, text):
+    """Attack review (session 20): the name as a browser shows an encoded link or an IDNA domain, and as a word
+    of a hashtag whose words start with capitals."""
+    root = copy_demo(tmp_path / "project")
+    (root / "cases" / "other.yaml").write_text(
+        _case("other", "Acme Spa", True, title="Spa growth", summary=f"Our work: {text}"), "utf-8")
+    result = _check(root)
+    assert result.exit_code == 1
+    assert ("cases/other.yaml:3:10: summary: mentions the client name 'Зерно', which cases/kazan-coffee-vk.yaml "
+            "keeps undisclosed; a public case must not name it") in result.stderr
+
+
+def test_a_name_is_found_with_some_of_its_words_joined():
+    """«УралСтройДевелопмент» with two of its three parts joined, in Cyrillic and in Latin letters."""
+    forms = name_forms("ООО «УралСтройДевелопмент»")
+    for text in ("Уралстрой Девелопмент", "Урал Стройдевелопмент", "Uralstroj Development", "uralstroy-development"):
+        assert any(f" {f} " in f" {fold(text)} " for f in forms), text
+    for text in ("Урал Строй", "URAL STROI", "Девелопмент"):  # a part of the name is not the name
+        assert not any(f" {f} " in f" {fold(text)} " for f in forms if not f.startswith("*")), text
+
+
+def test_a_hidden_name_inside_a_disclosed_one_is_looked_for_outside_it():
+    from casebook.load.names import Rule, allowed_in, padded
+
+    forms = name_forms("Зерно")
+    rule = Rule("Зерно", forms, allowed_in(forms, list(name_forms("Зерно Маркет"))))
+    assert not rule.found_in(padded("Магазин «Зерно Маркет», Zerno Market, #ЗерноМаркет, zernomarket.ru"))
+    assert rule.found_in(padded("Зерно — сеть кофеен в Казани"))
+    assert rule.found_in(padded("Зерно Маркет Зерно Маркет и Зерно"))
+    assert rule.found_in(padded("Zerno"))
