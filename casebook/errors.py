@@ -6,6 +6,7 @@ prints them and exits 1.  Nothing here raises for bad input.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,3 +50,12 @@ def display_path(path: Path, root: Path | None = None) -> str:
         except ValueError:
             continue
     return str(path)
+
+
+def not_a_file(path: Path) -> str:
+    """Why a path named like an input is none: a link to nothing, a folder, or a pipe, socket or device."""
+    if os.path.islink(path) and not os.path.exists(path):
+        return "a link to a file that does not exist; point it at a file or remove it"
+    if os.path.isdir(path):
+        return "a folder, not a file; rename it or move what it holds"
+    return "not a regular file (a pipe, socket or device); casebook reads only files"

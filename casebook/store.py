@@ -388,6 +388,8 @@ def file_digest(path: Path) -> str:
         st = os.stat(path)
     except OSError:
         return "missing"
+    if not stat.S_ISREG(st.st_mode):  # a folder, or a pipe whose read would wait for ever
+        return "not a file"
     stamp = (str(path), st.st_size, st.st_mtime_ns)
     digest = _FILE_DIGESTS.get(stamp)
     if digest is None:

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from casebook import registry
-from casebook.errors import Problem, display_path
+from casebook.errors import Problem, display_path, not_a_file
 from casebook.settings import MAX_FILE_BYTES
 
 from . import checks, mediareuse
@@ -70,16 +70,18 @@ def find_case_files(paths: list[Path], root: Path | None = None) -> tuple[list[P
     for p in paths:
         p = Path(p)
         if p.is_dir():
-            found.extend(
-                f
-                for f in sorted(p.rglob("*"))
-                if f.suffix in CASE_SUFFIXES and f.is_file() and not f.name.startswith(("_", "."))
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            for f in sorted(p.rglob("*")):
+                if f.suffix not in CASE_SUFFIXES or f.name.startswith(("_", ".")) or \
+                        any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.is_file():
+                    found.append(f)
+                else:  # never passed over in silence: a case left out of the site unsaid
+                    problems.append(Problem(str(f), 0, 0, "", not_a_file(f)))
         elif p.is_file():
             found.append(p)
         else:
-            problems.append(Problem(str(p), 0, 0, "", "no such file or folder"))
+            problems.append(Problem(str(p), 0, 0, "", not_a_file(p) if os.path.lexists(p) else "no such file or folder"))
     real = real_paths(found)
     if root is not None:
         found, problems = _inside(found, real, Path(root).resolve(), problems)

@@ -6,12 +6,13 @@ same result whichever way a build starts.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from casebook.errors import CasebookError, Problem
+from casebook.errors import CasebookError, Problem, not_a_file
 
 from .cases import LoadedCase, load_cases, load_profile
 from .model import Profile
@@ -58,6 +59,9 @@ def open_project(root: Path, cases_dir: str | Path = "cases", profile: str | Pat
     if profile_path.is_file():
         prof, prof_problems = load_profile(profile_path, root)
         problems.extend(prof_problems)
+    elif os.path.lexists(root / profile):  # there, but no file to read (reading a pipe would wait for ever)
+        shown = profile_path.relative_to(root) if profile_path.is_relative_to(root) else profile_path
+        problems.append(Problem(str(shown), 0, 0, "", not_a_file(root / profile)))
     else:  # optional, but without it the site and PDFs name nobody: say which file to create
         shown = profile_path.relative_to(root) if profile_path.is_relative_to(root) else profile_path
         problems.append(Problem(str(shown), 0, 0, "", "not found: the home page, About page and PDFs show no "

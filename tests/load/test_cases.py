@@ -258,3 +258,26 @@ def test_real_paths_are_what_resolve_gives_for_plain_files_links_and_linked_fold
     assert real == {f: f.resolve() for f in files}
     assert real[tmp_path / "linked-folder" / "b.yaml"] == (tmp_path / "elsewhere" / "b.yaml").resolve()
     assert real[tmp_path / "real" / "link-out.yaml"] == (tmp_path / "elsewhere" / "b.yaml").resolve()
+
+
+def test_a_case_name_that_is_no_file_is_an_error_not_left_out(tmp_path):
+    """A review found a case file turned into a pipe, a folder or a link to nothing silently left out
+    of `casebook check` (exit 0) and of the published site."""
+    import os
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    _write(cases, "kept.yaml", "slug: kept\n")
+    os.mkfifo(cases / "piped.yaml")
+    (cases / "folder.yaml").mkdir()
+    (cases / "dangling.yaml").symlink_to(tmp_path / "drafts" / "gone.yaml")
+    (cases / "_draft.yaml").mkdir()  # a draft is skipped whatever it is
+    found, problems = find_case_files([cases], tmp_path)
+    assert [f.name for f in found] == ["kept.yaml"]
+    assert sorted((Path(p.file).name, p.message) for p in problems) == [
+        ("dangling.yaml", "a link to a file that does not exist; point it at a file or remove it"),
+        ("folder.yaml", "a folder, not a file; rename it or move what it holds"),
+        ("piped.yaml", "not a regular file (a pipe, socket or device); casebook reads only files")]
+    assert all(p.is_error for p in problems)
+    _found, named = find_case_files([cases / "piped.yaml"], tmp_path)  # named on the command line
+    assert [p.message for p in named] == ["not a regular file (a pipe, socket or device); casebook reads only files"]
