@@ -147,9 +147,40 @@ def _replace(path: Path, data: bytes, mode: int | None = None, fsync: bool = Fal
                 os.fsync(f.fileno())
         os.chmod(tmp, _file_mode() if mode is None else mode)
         os.replace(tmp, path)  # atomic: a reader never sees half a file
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        _name_it(exc, path)
         raise
+
+
+def _name_it(exc: BaseException, path: Path) -> None:
+    """A write's error (a full disk) without a file name: raised again naming the file it was for."""
+    if isinstance(exc, OSError) and exc.filename is None and exc.errno is not None:
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
+def create_file(path: Path, data: bytes) -> None:
+    """A new file written whole, never over anything there (a file, a link, even one to nothing):
+    FileExistsError then.  Written aside and linked into place, so a full disk leaves no empty
+    or half file behind."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, _file_mode())
+        try:
+            os.link(tmp, path)  # fails on any name already there, and never follows a link
+        except OSError as exc:  # a file system without hard links: created exclusively, then written
+            if isinstance(exc, FileExistsError):
+                raise
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, _file_mode()), "wb") as f:
+                f.write(data)
+    except BaseException as exc:
+        _name_it(exc, path)
+        raise
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def write_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool = False) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from casebook import store
 from casebook.settings import SCAFFOLD_DIR
 
 from .model import MAX_SLUG, _locale, _not_reserved
@@ -25,8 +26,9 @@ def write_new_case(slug: str, locale: str, directory: Path, report: bool = False
         template = SCAFFOLD_DIR / f"{kind}.en.yaml"
     directory.mkdir(parents=True, exist_ok=True)
     target = directory / f"{slug}.yaml"
-    if target.exists():
-        raise ValueError(f"{target} already exists; choose another slug")
     text = template.read_text("utf-8").replace("__SLUG__", slug).replace("__LOCALE__", locale)
-    target.write_text(text, encoding="utf-8")
+    try:  # never over a file or a link there; a full disk leaves nothing behind
+        store.create_file(target, text.encode("utf-8"))
+    except FileExistsError:
+        raise ValueError(f"{target} already exists; choose another slug") from None
     return target
