@@ -86,6 +86,17 @@ def _read_case(target: Path, root: Path):
     return loaded.case
 
 
+def _written(into: Path, root: Path) -> Path:
+    """The file an import writes: a case that is a link within the project is edited where it lies (replacing
+    the link by a copy would leave the linked file with the old numbers); one linking outside it, never."""
+    if not into.is_symlink():
+        return into
+    real = into.resolve()
+    if not real.is_relative_to(Path(root).resolve()):
+        raise ImportProblem(f"{into}: a link to {real}, outside the project; import into the file itself")
+    return real
+
+
 # long: the import's steps in order (read, aggregate, merge, validate, write), each reporting to the user as it goes
 def run_import(exports: list[Path], into: Path, platform: str | None = None, mapping: Path | None = None,
                year: int | None = None, dry_run: bool = False, root: Path = Path("."),
@@ -205,7 +216,7 @@ def run_import(exports: list[Path], into: Path, platform: str | None = None, map
     if _changed_since(Path(into), as_read):
         raise ImportProblem(f"{display_path(Path(into), root)} changed while the exports were imported (saved in an "
                             "editor?); it was not written, so that change is kept; run the import again")
-    write_atomically(Path(into), text)
+    write_atomically(_written(Path(into), root), text)
     for p in problems:
         echo(p.format(), err=True)
     names = ", ".join(shown_name(e) for e in read)

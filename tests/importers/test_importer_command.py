@@ -105,3 +105,27 @@ def test_an_edit_saved_between_the_two_reads_is_kept(tmp_path, monkeypatch):
     with pytest.raises(ImportProblem, match="changed while the exports were imported"):
         run_import([ADS], case, root=tmp_path, echo=lambda *a, **k: None)
     assert case.read_text("utf-8") == edited
+
+
+def test_import_into_a_linked_case_edits_the_linked_file(tmp_path):
+    """A review found an import into cases/x.yaml, a link to drafts/x.yaml, replacing the link by a copy:
+    the two files then held different numbers. The linked file is edited and the link stays; a link out of
+    the project is refused."""
+    import pytest
+
+    from casebook.importers.command import ImportProblem
+
+    (tmp_path / "cases").mkdir()
+    (tmp_path / "drafts").mkdir()
+    real = tmp_path / "drafts" / "ads.yaml"
+    real.write_text(CASE, "utf-8")
+    link = tmp_path / "cases" / "ads.yaml"
+    link.symlink_to("../drafts/ads.yaml")
+    assert run_import([ADS], link, root=tmp_path, echo=lambda *a, **k: None) is True
+    assert link.is_symlink() and "spend" in real.read_text("utf-8")
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text(CASE, "utf-8")
+    (tmp_path / "cases" / "out.yaml").symlink_to(outside)
+    with pytest.raises(ImportProblem):
+        run_import([ADS], tmp_path / "cases" / "out.yaml", root=tmp_path, echo=lambda *a, **k: None)
+    assert outside.read_text("utf-8") == CASE
