@@ -103,11 +103,18 @@ def preload(names) -> None:
 
 def _start_worker(build_pid: int, generation: str) -> None:
     die_with_parent(build_pid)
+    # Ctrl-C reaches every process of the terminal's group: the build says "interrupted" once and
+    # stops its pools; a worker just ends (a worker waiting for a task printed a traceback).
+    signal.signal(signal.SIGINT, _end_quietly)
     store._generation = generation
     # What the worker inherited from a forked build (the project, its views, the libraries)
     # is never collected here: out of the collector's sight, its pages stay shared with the
     # build instead of being copied when a collection walks them.
     gc.freeze()
+
+
+def _end_quietly(_signum, _frame) -> None:
+    os._exit(130)
 
 
 def _build_runs(parent: int, build_pid: int) -> bool:

@@ -15,3 +15,31 @@ def test_worker_ends_when_its_build_is_gone():
     started = time.monotonic()
     worker = subprocess.run([sys.executable, "-c", code], timeout=20)
     assert worker.returncode != 0 and time.monotonic() - started < 20
+
+
+CTRL_C = """
+import os, signal, time
+from casebook.build.lifeline import worker_pool
+pool = worker_pool(2)
+pids = set()
+while len(pids) < 2:  # both workers started, then idle: waiting for a task
+    pids |= {f.result() for f in [pool.submit(os.getpid) for _ in range(4)]}
+    time.sleep(0.05)
+time.sleep(0.3)
+for pid in pids:
+    os.kill(pid, signal.SIGINT)  # as Ctrl-C reaches every process of the terminal's group
+time.sleep(1)
+try:
+    pool.shutdown(wait=True)
+except Exception:
+    pass
+print("ended")
+"""
+
+
+def test_ctrl_c_ends_a_worker_without_a_traceback():
+    """A review pressed Ctrl-C during a build: besides "casebook: interrupted", each idle worker printed
+    "Process ForkProcess-3:" and a KeyboardInterrupt traceback."""
+    done = subprocess.run([sys.executable, "-c", CTRL_C], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "ended"
+    assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
