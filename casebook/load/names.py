@@ -43,7 +43,9 @@ space.
    also ``Zerno``;
 4. a coined word written in CamelCase (``УралСтройДевелопмент Групп``:
    ``УралСтройДевелопмент``), at least six letters, and its parts apart
-   when each has three letters (``Урал Строй Девелопмент``, ``Урал-Строй-...``);
+   when each has three letters (``Урал Строй Девелопмент``, ``Урал-Строй-...``),
+   or some of them joined (``Уралстрой Девелопмент``; a name of three or four
+   words too: ``goldenspoon catering``);
 5. every form of several words also written as one (a hashtag, a handle, a
    domain): ``Golden Spoon`` is ``goldenspoon``.  Such a joined form (and a
    CamelCase word) of at least eight letters (MIN_INSIDE) is matched inside
@@ -59,6 +61,15 @@ space.
    their mixtures, at most 12) of at least four letters: «Зерно» is also
    ``zerno``, so a slug ``zerno-coffee-vk`` or a link ``vk.com/zerno_kazan``
    names it (three Latin letters turn up by chance in a PDF's streams).
+
+Texts are read besides as a reader also reads them (casebook.load.textfold.written_forms):
+web addresses with their %-escapes and ``xn--`` labels decoded, and hashtags and handles
+whose words start with capitals split into their words (``#ЗерноКазань``).
+
+A hidden name that is part of a name a public case discloses («Зерно» of
+«Зерно Маркет») is looked for everywhere but inside that name (``allowed_in``:
+the disclosed name is masked before the hidden one is looked for); the very
+name a public case discloses is not looked for in the forms it shares with it.
 
 A single ordinary word of a longer name (``Thread`` of ``Thread & Tide``) is
 not forbidden on its own: such words occur in any text, and forbidding them
@@ -229,7 +240,7 @@ MAX_GROUPED = 4  # words a name may have to be looked for with some of them join
 
 
 def _partly_joined(parts: list[str]) -> list[str]:
-    """The parts with some neighbours written as one word, not all and not none: urals troy..."""
+    """The parts with some neighbours written as one word, not all and not none (урал стройдевелопмент...)."""
     if len(parts) > MAX_GROUPED:
         return []
     out = []
@@ -386,11 +397,6 @@ def word_runs(texts: list[str]) -> set[str]:
     return runs
 
 
-def exempt(forms: tuple[str, ...], disclosed: set[str]) -> tuple[str, ...]:
-    """The forms no disclosed name contains (``disclosed``: their word_runs): those may be published."""
-    return tuple(f for f in forms if f not in disclosed)
-
-
 def allowed_in(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
     """The forms of disclosed names (``disclosed``) that hold one of ``forms`` and are longer: where one
     of them stands, the form is part of a name that is published anyway («Зерно» in «Зерно Маркет»),
@@ -451,7 +457,7 @@ def hidden_names(cases: list) -> list[Hidden]:
                 continue
             forms = name_forms(name)
             if forms and forms[0] in same_client:  # this very client is published: what it shares with that
-                forms = exempt(forms, disclosed)
+                forms = tuple(f for f in forms if f not in disclosed)  # the runs of the disclosed names
                 if forms:
                     out.append(Hidden(name, forms, loaded, why))
             elif forms:
@@ -487,6 +493,6 @@ def inflected_forms(name: str) -> tuple[str, ...]:
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
 MODULES = (sys.modules[__name__], textfold, translit, lookalikes)
 
-__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "allowed_in", "by_longest_word", "exempt", "fold",
+__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "allowed_in", "by_longest_word", "fold",
            "hidden_names", "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs",
            "decoded_addresses", "split_tags", "written_forms"]
