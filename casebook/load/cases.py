@@ -76,7 +76,7 @@ def find_case_files(paths: list[Path], root: Path | None = None) -> tuple[list[P
                     continue
                 if f.is_file():
                     found.append(f)
-                else:  # never passed over in silence: a case left out of the site unsaid
+                elif not f.is_dir():  # a folder is searched as any; a pipe or a link to nothing: never unsaid
                     problems.append(Problem(str(f), 0, 0, "", not_a_file(f)))
         elif p.is_file():
             found.append(p)
