@@ -27,7 +27,7 @@ from . import standby
 from .audit import audit as run_audit  # not `audit`: that name is the submodule casebook.build.audit
 from .casework import standby_task
 from .outputs import check_outputs, check_replaceable, config_files, env_signature, project_inputs
-from .publish import recover
+from .publish import recover, writing
 from .publish import staged as _staged
 from .state import BuildState, code_signature, files_signature
 
@@ -107,7 +107,6 @@ def _used_files(project: Project, root: Path) -> list[str]:
     return sorted(used)
 
 
-# long: the build's steps in their safe order (check inputs, stage, build, audit, publish, record); split, the order would be harder to see
 def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: bool = False,
           private_dir: Path | None = None, site_dir: Path | None = None, quiet: bool = False,
           force: bool = False) -> BuildResult:
@@ -131,6 +130,15 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
 
+    with writing(cache, outputs):  # a second build of these outputs meanwhile stops at once, saying so
+        return _build_outputs(config_file, root, target, pdir, pdf, force, probe_cfg, probe_plugin, project_in,
+                              named, outputs, cache)
+
+
+def _build_outputs(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, force: bool,
+                   probe_cfg, probe_plugin, project_in, named: list, outputs: list[Path], cache: Path) -> BuildResult:
+    """The build's steps in their safe order once its outputs are its own: recover, compare with the last
+    build, check inputs and outputs, build (stage, audit, publish), record."""
     for folder in outputs:  # a build killed mid-publish: its previous output back, its leftovers gone
         recover(folder)
     state = BuildState(root / probe_plugin.config.cache_dir)

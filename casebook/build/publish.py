@@ -32,6 +32,7 @@ warning: nothing of the user's is removed.
 from __future__ import annotations
 
 import errno
+import hashlib
 import logging
 import os
 import re
@@ -39,6 +40,13 @@ import shutil
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+
+from casebook.errors import CasebookError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: builds are not locked
+    fcntl = None  # type: ignore[assignment]
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -280,3 +288,43 @@ def _located(exc: OSError, where: Path, staging: Path | None = None) -> OSError:
     located = OSError(exc.errno, exc.strerror or str(exc), str(where))
     located.__cause__ = exc
     return located
+
+
+@contextmanager
+def writing(cache: Path, outputs: list[Path]):
+    """While a build writes these outputs: another build of them (a second terminal, a script run
+    twice) stops at once saying so, instead of failing halfway over files the first one moves.
+    A lock per output folder in the cache folder (``.writing/``), held until the block ends; where
+    none can be taken (a read-only cache, a file system without locks) the build goes on unlocked."""
+    held: list[int] = []
+    try:
+        for out in outputs:
+            fd = _writing_lock(Path(cache), Path(out))
+            if fd is None:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                raise CasebookError(f"{out}: another casebook build is writing it now; build again once it has "
+                                    f"finished") from None
+            except OSError:
+                os.close(fd)
+                continue
+            held.append(fd)
+        yield
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def _writing_lock(cache: Path, out: Path) -> int | None:
+    if fcntl is None:  # pragma: no cover - not POSIX
+        return None
+    try:
+        folder = cache / ".writing"
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        name = hashlib.sha256(str(out).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+        return os.open(folder / name, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None

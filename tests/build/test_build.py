@@ -103,6 +103,39 @@ def test_interrupted_build_keeps_the_old_site(project):
     assert not list(project.glob(".site.*"))
 
 
+
+def test_a_second_build_of_the_same_site_meanwhile_stops_at_once_saying_so(project):
+    """A review ran two builds of one project at once: one or both failed with misleading messages ("a
+    chart image is missing from the cache ... build again with the cache folder writable"). The second
+    now stops before touching anything; the first publishes; a build after it runs as usual."""
+    code = (
+        "import sys, time, mkdocs.commands.build as b\n"
+        "orig = b.build\n"
+        "def slow(*a, **k):\n"
+        "    print('BUILDING', flush=True); sys.stdin.readline(); return orig(*a, **k)\n"
+        "b.build = slow\n"
+        "from casebook.cli import main\n"
+        "sys.exit(main(['build', '--no-pdf', '-q', '--force']))\n"
+    )
+    first = subprocess.Popen([sys.executable, "-c", code], cwd=project, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert first.stdout.readline().strip() == "BUILDING"
+        second = subprocess.run([sys.executable, "-m", "casebook.cli", "build", "--no-pdf", "-q", "--force"],
+                                cwd=project, capture_output=True, text=True, timeout=120)
+        assert second.returncode == 1 and "Traceback" not in second.stderr
+        assert second.stderr.strip().splitlines()[-1] == (
+            f"casebook: {(project / 'site').resolve()}: another casebook build is writing it now; "
+            "build again once it has finished")
+    finally:
+        first.stdin.write("go\n")
+        first.stdin.close()
+        first.wait(timeout=300)
+    assert first.returncode == 0, first.stderr.read()
+    assert "Anna Smirnova" in (project / "site" / "index.html").read_text("utf-8")
+    assert run_build(project, "--force").exit_code == 0  # the lock went with the first build
+
+
 # -- rebuilds: nothing changed, one case changed ------------------------------
 
 
