@@ -53,7 +53,10 @@ def display_path(path: Path, root: Path | None = None) -> str:
 
 
 def not_a_file(path: Path) -> str:
-    """Why a path named like an input is none: a link to nothing, a folder, or a pipe, socket or device."""
+    """Why a path named like an input is none: nothing there, a link to nothing, a folder, or a pipe,
+    socket or device."""
+    if not os.path.lexists(path):
+        return "no such file or folder"
     if os.path.islink(path) and not os.path.exists(path):
         return "a link to a file that does not exist; point it at a file or remove it"
     if os.path.isdir(path):

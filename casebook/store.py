@@ -174,7 +174,8 @@ def create_file(path: Path, data: bytes) -> None:
         except OSError as exc:  # a file system without hard links: created exclusively, then written
             if isinstance(exc, FileExistsError):
                 raise
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, _file_mode()), "wb") as f:
+            out = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, _file_mode())
+            with os.fdopen(out, "wb") as f:
                 f.write(data)
     except BaseException as exc:
         _name_it(exc, path)

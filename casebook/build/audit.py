@@ -236,8 +236,7 @@ def _rules(project: Project) -> _Rules:
     # That keeps the audit linear in the size of the output, not in files ×
     # names.
     return _Rules(
-        names={n: Rule(n, forms, tuple(sorted(allowed[n], key=lambda f: (-len(f.lstrip("*")), f))))
-               for n, forms in sorted(names.items())},
+        names={n: Rule(n, forms, allowed[n]) for n, forms in sorted(names.items())},
         slugs={s: (_word_re(s), _needs(s)) for s in sorted(private_slugs)},
         machine_paths=frozenset(machine_paths),
         own_host=urlsplit(project.profile.site_url).netloc if project.profile and project.profile.site_url else "",

@@ -18,7 +18,6 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from casebook import reuse
 from casebook.errors import CasebookError
 from casebook.pdf.compose import Context
 from casebook.site.mkdocs import SiteAdapter, SiteConfig
@@ -108,7 +107,7 @@ class CasebookPlugin(SiteAdapter):
             build_public_pdfs(self.project, self.site, site_dir,
                               cache_dir=self.project.root / self.config.cache_dir,
                               portfolio_max=self.config.portfolio_max)
-        reuse.sweep(site_dir)  # serve: what the last rebuild wrote and this one did not, before the audit
+        super()._finish(site_dir)  # serve: what the last rebuild wrote and this one did not goes, before the audit
         if self.preloaded is None:  # a plain `mkdocs build`: `casebook build` audits its staged output itself
             self._audit(site_dir)  # and prunes the cache when it has published
             # what it wrote, as `casebook build` records it: a later `casebook build` replaces this site

@@ -100,14 +100,16 @@ class BuildState:
     def __init__(self, cache_dir: Path):
         self.cache = store.Cache(cache_dir, "state", STATE_VERSION)
 
-    def _build_key(self, target: Path) -> str:
-        return "build-" + hashlib.sha256(str(target).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
+    @staticmethod
+    def _key(kind: str, folder: Path) -> str:
+        """The entry of one output folder: ``build-`` its last build's record, ``files-`` the files it holds."""
+        return f"{kind}-" + hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
 
     def entry(self, target: Path) -> dict:
         """What the last build of ``target`` recorded ({} when none, or when missing, changed,
         planted or of another version: the build is a real one)."""
         try:
-            data = json.loads(self.cache.read(self._build_key(target)) or b"null")
+            data = json.loads(self.cache.read(self._key("build", target)) or b"null")
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("target") != str(target) or not isinstance(data.get("build"), dict):
@@ -128,18 +130,15 @@ class BuildState:
         build = {"inputs": inputs, "outputs": files_signature(outputs, own_only=True), **facts}
         doc = {"target": str(target), "build": build}
         try:
-            self.cache.write(self._build_key(target), json.dumps(doc, indent=1).encode("utf-8"))
+            self.cache.write(self._key("build", target), json.dumps(doc, indent=1).encode("utf-8"))
         except OSError:
             pass  # no state: the next build is a real one
-
-    def _files_key(self, folder: Path) -> str:
-        return "files-" + hashlib.sha256(str(folder).encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".json"
 
     def files(self, folder: Path) -> list[str] | None:
         """The files the builds of this state put in an output folder (None: no build recorded it)."""
         try:
             # read in a forced build too: its record must still cover the files the last build left
-            data = json.loads(self.cache.read(self._files_key(folder), any_build=True) or b"null")
+            data = json.loads(self.cache.read(self._key("files", folder), any_build=True) or b"null")
         except (OSError, ValueError):
             return None
         if not isinstance(data, dict) or data.get("folder") != str(folder) or not isinstance(data.get("files"), list):
@@ -160,9 +159,9 @@ class BuildState:
     def _set_files(self, folder: Path, files: list[str]) -> None:
         doc = {"folder": str(folder), "files": files}
         try:
-            self.cache.write(self._files_key(folder), json.dumps(doc, separators=(",", ":")).encode("utf-8"))
+            self.cache.write(self._key("files", folder), json.dumps(doc, separators=(",", ":")).encode("utf-8"))
         except OSError:
             pass  # not recorded: the next build judges the folder by what it holds at the top
 
     def forget(self, target: Path) -> None:
-        self.cache.remove(self._build_key(target))
+        self.cache.remove(self._key("build", target))

@@ -81,7 +81,7 @@ def find_case_files(paths: list[Path], root: Path | None = None) -> tuple[list[P
         elif p.is_file():
             found.append(p)
         else:
-            problems.append(Problem(str(p), 0, 0, "", not_a_file(p) if os.path.lexists(p) else "no such file or folder"))
+            problems.append(Problem(str(p), 0, 0, "", not_a_file(p)))
     real = real_paths(found)
     if root is not None:
         found, problems = _inside(found, real, Path(root).resolve(), problems)

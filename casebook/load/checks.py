@@ -149,10 +149,9 @@ def text_forms(text: str) -> tuple[str, ...]:
     forms = {padded(text)}
     for seen in names.shown_forms(text):  # the names module's forms, not this module's shown_forms
         forms |= {padded(seen), padded(seen.translate(_MARKDOWN_MARKS))}
+        forms |= {padded(w) for w in names.written_forms(seen)}  # encoded addresses decoded, hashtags apart
     if "[" in text or "<" in text:
         forms.add(padded(plain(text)))
-    for seen in list(names.shown_forms(text)):  # encoded addresses decoded, hashtags and handles apart
-        forms |= {padded(w) for w in names.written_forms(seen)}
     return tuple(forms)
 
 

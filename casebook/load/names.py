@@ -285,6 +285,8 @@ class Rule:
         object.__setattr__(self, "whole", whole)
         object.__setattr__(self, "inside", tuple(f[len(INSIDE):] for f in self.forms if f.startswith(INSIDE)))
         object.__setattr__(self, "needs", tuple(frozenset(f.split()) for f in whole))
+        # masked longest first (_masked): a disclosed name inside a longer one is masked with it
+        object.__setattr__(self, "allowed", tuple(sorted(set(self.allowed), key=lambda f: (-len(f.lstrip(INSIDE)), f))))
 
     def found_in(self, padded_text: str, words: set[str] | None = None) -> bool:
         """Whether a form occurs in a padded folded text (``words``: the text's word set, a quick pre-filter),
@@ -400,7 +402,7 @@ def word_runs(texts: list[str]) -> set[str]:
 def allowed_in(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
     """The forms of disclosed names (``disclosed``) that hold one of ``forms`` and are longer: where one
     of them stands, the form is part of a name that is published anyway («Зерно» in «Зерно Маркет»),
-    and nowhere else.  Longest first, as they are masked (_masked)."""
+    and nowhere else."""
     own = {f.lstrip(INSIDE) for f in forms}
     out = set()
     for form in disclosed:
@@ -414,7 +416,7 @@ def allowed_in(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
             holds = any(f.replace(" ", "") in bare and _letters(f) >= MIN_PART for f in own)
         if holds:
             out.add(form)
-    return tuple(sorted(out, key=lambda f: (-len(f.lstrip(INSIDE)), f)))
+    return tuple(sorted(out))
 
 
 @dataclass(frozen=True)

@@ -56,14 +56,13 @@ def open_project(root: Path, cases_dir: str | Path = "cases", profile: str | Pat
     result = load_cases([cases_path], root, cache_dir=(root / cache_dir) if cache_dir is not None else None)
     problems = list(result.problems)
     prof = None
+    shown = profile_path.relative_to(root) if profile_path.is_relative_to(root) else profile_path
     if profile_path.is_file():
         prof, prof_problems = load_profile(profile_path, root)
         problems.extend(prof_problems)
     elif os.path.lexists(root / profile):  # there, but no file to read (reading a pipe would wait for ever)
-        shown = profile_path.relative_to(root) if profile_path.is_relative_to(root) else profile_path
         problems.append(Problem(str(shown), 0, 0, "", not_a_file(root / profile)))
     else:  # optional, but without it the site and PDFs name nobody: say which file to create
-        shown = profile_path.relative_to(root) if profile_path.is_relative_to(root) else profile_path
         problems.append(Problem(str(shown), 0, 0, "", "not found: the home page, About page and PDFs show no "
                                 "name or contacts; create it (casebook init writes a commented one)", "warning"))
     errors = [p for p in problems if p.is_error]
