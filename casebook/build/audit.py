@@ -36,8 +36,8 @@ from casebook.build.pdftext import PDF_TEXT_DIR, pdf_text  # noqa: F401 - pdf_te
 from casebook.load import filetext
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import (Candidates, Rule, decoded_addresses, fold, hidden_names, latin_forms, padded,
-                                 plain_words, shown_forms, vocabulary, written_forms)
+from casebook.load.names import (NOT_CUT, Candidates, Rule, decoded_addresses, fold, hidden_names, latin_forms,
+                                 padded, plain_words, shown_forms, vocabulary, written_forms)
 from casebook.load.project import Project
 
 # attributes and CSS that make a browser fetch something
@@ -71,8 +71,9 @@ PIECE_OVERLAP = 2048  # more than any name or slug with the spaces between its w
 _SPACE_RE = re.compile(r"\s")
 
 
-def _pieces(text: str):
-    """A long text in overlapping pieces that begin and end at white space.
+def _pieces(text: str, cut: tuple[bool, bool] = NOT_CUT):
+    """A long text in overlapping pieces that begin and end at white space, each with which of its edges
+    are cuts (``cut``: the text's own, when it was cut from a longer one; casebook.load.masking).
 
     In a whole search index or a long PDF every word of many names occurs
     somewhere, so the word pre-filter lets through nearly every name and
@@ -84,18 +85,18 @@ def _pieces(text: str):
     """
     n = len(text)
     if n <= 4 * PIECE:
-        yield text
+        yield text, cut
         return
     start = 0
     while True:
         following = _SPACE_RE.search(text, start + PIECE)  # where the next piece starts
         if following is None:
-            yield text[start:]
+            yield text[start:], (cut[0] or start > 0, cut[1])
             return
         nxt = following.start()
         stop = _SPACE_RE.search(text, nxt + PIECE_OVERLAP)  # this one runs that far past it
         stop_at = stop.start() if stop else n
-        yield text[start:stop_at]
+        yield text[start:stop_at], (cut[0] or start > 0, cut[1] or stop_at < n)
         if stop_at >= n:
             return
         start = nxt
@@ -153,8 +154,9 @@ def _write_atomic(path: Path, content: bytes) -> None:
 # Bump when what the audit reads or how it matches changes: verdicts cached
 # under an older version are then never reused.  (The hash of this file and
 # the PDFium version are part of the rule set too, as a second guard.)
-AUDIT_VERSION = 9  # 8: every file read for what it says (casebook.load.filetext), not as Latin-1 bytes only;
-# 9: encoded addresses decoded, hashtags and handles apart (casebook.load.textfold.written_forms)
+AUDIT_VERSION = 10  # 8: every file read for what it says (casebook.load.filetext), not as Latin-1 bytes only;
+# 9: encoded addresses decoded, hashtags and handles apart (casebook.load.textfold.written_forms);
+# 10: a disclosed name cut at a piece's edge masked there (casebook.load.masking)
 VERDICT_GLOB = "verdicts-*.json"
 CODE_SUFFIXES = (".js", ".mjs", ".css", ".map")  # searched without a Cyrillic name's Latin spellings (_Rules.for_code)
 MACHINE_PATH = "absolute path of the build machine"
@@ -354,7 +356,8 @@ def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | No
     if not content.ok:
         return findings
     if content.suffix == ".pdf" and parts is not None:  # part by part, each part's verdict kept
-        found = auditpdf.scan(content.data, key, lambda t: [[f.what, f.detail] for f in _scan_text(rel, ".pdf", t, rules)],
+        found = auditpdf.scan(content.data, key,
+                              lambda t, cut: [[f.what, f.detail] for f in _scan_text(rel, ".pdf", t, rules, cut)],
                               parts, content.cache_dir)
         return sorted(set(findings + [Finding(rel, what, detail) for what, detail in found]))
     if content.suffix == ".json" and auditentries.is_index(rel):  # entry by entry, each verdict kept
@@ -367,8 +370,10 @@ def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | No
 
 
 # long: the names and slugs over every piece of every form; the branches share the folded text
-def _named(texts: list[str], rules: _Rules, slugs: bool = True) -> tuple[set[str], set[str]]:
-    """The undisclosed names in every text, and (``slugs``) the private slugs in the first (as stored)."""
+def _named(texts: list[str], rules: _Rules, slugs: bool = True,
+           cut: tuple[bool, bool] = NOT_CUT) -> tuple[set[str], set[str]]:
+    """The undisclosed names in every text, and (``slugs``) the private slugs in the first (as stored);
+    ``cut``: which edges of the texts were cut from a longer text."""
     text = texts[0]
     found_names: set[str] = set()
     found_slugs: set[str] = set()
@@ -387,7 +392,7 @@ def _named(texts: list[str], rules: _Rules, slugs: bool = True) -> tuple[set[str
             return _has(needs, words)
     prepare = _words if many else str.casefold
     if slugs and rules.slugs:
-        for piece in _pieces(text):
+        for piece, _cut in _pieces(text):
             words = prepare(piece)
             found_slugs |= {s for s, (rx, needs) in rules.slugs.items()
                             if s not in found_slugs and might(needs, piece, words) and rx.search(piece)}
@@ -397,16 +402,17 @@ def _named(texts: list[str], rules: _Rules, slugs: bool = True) -> tuple[set[str
         # folded only when all the words of some name's form are in it.
         # Only names with a form whose longest word is in the piece are tried (a necessary condition).
         for each in texts:
-            for piece in _pieces(each):
+            for piece, edges in _pieces(each, cut):
                 maybe = [(n, rules.names[n]) for n in rules.candidates(vocabulary(piece)) if n not in found_names]
                 if maybe:
                     folded_piece = f" {fold(piece)} "
-                    found_names |= {n for n, rule in maybe if rule.found_in(folded_piece)}
+                    found_names |= {n for n, rule in maybe if rule.found_in(folded_piece, cut=edges)}
     return found_names, found_slugs
 
 
-def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]:
-    """The findings in the content of one file (or one entry of a search index), read as a file of that suffix."""
+def _scan_text(rel: str, suffix: str, text: str, rules: _Rules, cut: tuple[bool, bool] = NOT_CUT) -> list[Finding]:
+    """The findings in the content of one file (or one entry of a search index, or a piece of a PDF's text:
+    ``cut`` says which of its edges were cut from a longer text), read as a file of that suffix."""
     findings: list[Finding] = []
     if suffix in CODE_SUFFIXES:
         rules = rules.for_code
@@ -426,10 +432,11 @@ def _scan_text(rel: str, suffix: str, text: str, rules: _Rules) -> list[Finding]
                                                          else [decoded_addresses(t)]) if w)
     if suffix in (".html", ".htm") and len(text) > auditpages.FROM and auditpages.current is not None:
         # a long page (the index) piece by piece, each piece's answer kept (casebook.build.auditpages)
-        found_names, found_slugs = auditpages.named(texts, lambda piece, stored: _named([piece], rules, stored),
-                                                    PIECE_OVERLAP)
+        def named_in(piece: str, as_stored: bool, edges: tuple[bool, bool]) -> tuple[set[str], set[str]]:
+            return _named([piece], rules, as_stored, edges)
+        found_names, found_slugs = auditpages.named(texts, named_in, PIECE_OVERLAP)
     else:
-        found_names, found_slugs = _named(texts, rules)
+        found_names, found_slugs = _named(texts, rules, cut=cut)
     findings += [Finding(rel, "undisclosed or private client name", n) for n in found_names]
     findings += [Finding(rel, "private case", s) for s in found_slugs]
     if suffix in TEXT_SUFFIXES or suffix == ".pdf":

@@ -70,8 +70,9 @@ def cuts(text: str) -> list[int]:
     return out
 
 
-def pieces(text: str, overlap: int) -> list[str]:
-    """The text from each cut to white space at least ``overlap`` characters past the next cut."""
+def pieces(text: str, overlap: int) -> list[tuple[str, tuple[bool, bool]]]:
+    """The text from each cut to white space at least ``overlap`` characters past the next cut, with which
+    of its edges are cuts (casebook.load.masking)."""
     starts = cuts(text)
     out = []
     for i, start in enumerate(starts):
@@ -79,7 +80,7 @@ def pieces(text: str, overlap: int) -> list[str]:
         if i + 1 < len(starts):
             stop = _SPACE_RE.search(text, starts[i + 1] + overlap)
             end = stop.start() if stop else len(text)
-        out.append(text[start:end])
+        out.append((text[start:end], (start > 0, end < len(text))))
     return out
 
 
@@ -128,23 +129,25 @@ def _load(path: Path, fingerprint: str) -> dict[str, list]:
         return {}
 
 
-def named(texts: list[str], named_in: Callable[[str, bool], tuple[set[str], set[str]]],
+def named(texts: list[str], named_in: Callable[[str, bool, tuple[bool, bool]], tuple[set[str], set[str]]],
           overlap: int) -> tuple[set[str], set[str]]:
     """The names in every form of a long page and the slugs in the first (as stored), piece by piece.
 
-    ``named_in(piece, as_stored)`` searches one piece: its names, and its
-    slugs when ``as_stored``.  Each piece's answer is kept in ``current``.
+    ``named_in(piece, as_stored, cut)`` searches one piece: its names, and
+    its slugs when ``as_stored``; ``cut`` says which of its edges are cuts.
+    Each piece's answer is kept in ``current``.
     """
     record = current
     names: set[str] = set()
     slugs: set[str] = set()
     for i, text in enumerate(texts):
         kind = b"stored\0" if i == 0 else b"shown\0"
-        for piece in pieces(text, overlap):
-            key = hashlib.sha256(kind + piece.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+        for piece, cut in pieces(text, overlap):
+            edges = b"%d%d\0" % cut  # the same words at another place are searched otherwise
+            key = hashlib.sha256(kind + edges + piece.encode("utf-8", "surrogatepass")).hexdigest()[:40]
             verdict = record.get(key) if record is not None else None
             if verdict is None:
-                found_names, found_slugs = named_in(piece, i == 0)
+                found_names, found_slugs = named_in(piece, i == 0, cut)
                 verdict = [sorted(found_names), sorted(found_slugs)]
                 if record is not None:
                     record.put(key, verdict)

@@ -18,7 +18,10 @@ PDF is cut where its own content says, not where the build joined it:
 
 That is the text a whole scan reads (casebook.build.pdftext.pdf_text), in
 pieces: every match there is whole in one piece, since a stream's bytes sit
-between the keywords ``stream`` and ``endstream``.  The findings of each
+between the keywords ``stream`` and ``endstream``.  A page's text and a
+window are cut out of the document's text, and a disclosed name broken at
+such an edge is masked there (casebook.load.masking), since the piece that
+overlaps it holds it whole.  The findings of each
 kept piece are held in one signed record (casebook.store) per rule set: an
 edited or unsigned record reads as empty and every part is searched again.
 It holds the parts of the PDFs the last audit saw (so it does not grow),
@@ -36,6 +39,7 @@ from pathlib import Path
 from typing import Callable
 
 from casebook import store
+from casebook.load.masking import NOT_CUT
 
 from .pdftext import STREAM_RE, _text_strings, cached_pdfium
 
@@ -125,30 +129,33 @@ def _stream_text(body: bytes) -> str:
     return "\n".join(texts + [s for t in texts for s in _text_strings(t)])
 
 
-def scan(data: bytes, file_key: str, scan_text: Callable[[str], list], parts: Parts,
+def scan(data: bytes, file_key: str, scan_text: Callable[[str, tuple[bool, bool]], list], parts: Parts,
          cache_dir: Path | None) -> list:
     """[what, detail] of every leak in a PDF, part by part; new parts' findings go into ``parts``.
 
-    scan_text(text) searches one text the way the audit searches a PDF's.
+    scan_text(text, cut) searches one text the way the audit searches a PDF's (``cut``: which of its edges
+    were cut from the document's text, casebook.load.masking).
     """
     found: list = []
     keys: list[str] = []
 
-    def kept(kind: str, key_data: bytes, text: Callable[[], str]) -> None:
-        key = _key(kind, key_data)
+    def kept(kind: str, key_data: bytes, text: Callable[[], str], cut: tuple[bool, bool] = NOT_CUT) -> None:
+        key = _key(f"{kind}{cut[0]:d}{cut[1]:d}", key_data)
         keys.append(key)
         verdict = parts.found.get(key)
         if verdict is None:
-            verdict = parts.found[key] = parts.new[key] = [list(f) for f in scan_text(text())]
+            verdict = parts.found[key] = parts.new[key] = [list(f) for f in scan_text(text(), cut)]
         found.extend(tuple(f) for f in verdict)
 
     read = cached_pdfium(data, cache_dir)
     pages = read["pages"]
     for i, page in enumerate(pages):
-        kept("page", page.encode("utf-8", "surrogatepass"), lambda page=page: page)
+        # a page's edges are cuts of the document's text (but its very start): the window across each page
+        # break, cut inside the pages on either side, holds what stands at a break whole
+        kept("page", page.encode("utf-8", "surrogatepass"), lambda page=page: page, (i > 0, True))
         if i:
             window = _tail(pages[i - 1]) + "\n" + _head(page)
-            kept("break", window.encode("utf-8", "surrogatepass"), lambda window=window: window)
+            kept("break", window.encode("utf-8", "surrogatepass"), lambda window=window: window, (True, True))
     outside: list[str] = []
     last = 0
     for m in STREAM_RE.finditer(data):
@@ -159,6 +166,6 @@ def scan(data: bytes, file_key: str, scan_text: Callable[[str], list], parts: Pa
     outside.append(data[last:].decode("latin-1"))
     rest = "\n".join(outside)
     fresh = "\n".join([(_tail(pages[-1]) if pages else ""), *read["extra"], *_text_strings(rest), rest])
-    found.extend(tuple(f) for f in scan_text(fresh))
+    found.extend(tuple(f) for f in scan_text(fresh, (bool(pages), False)))
     parts.pdfs[file_key] = keys
     return [list(f) for f in sorted(set(found))]

@@ -87,7 +87,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
-from . import lookalikes, textfold, translit
+from . import lookalikes, masking, textfold, translit
+from .masking import INSIDE, MASK, NOT_CUT, masked  # noqa: F401 - API
 from .translit import latin_spellings
 from .textfold import (COMPAT_WORD_RANGES, MIXED_FROM, by_width, decoded_addresses, fold, padded,  # noqa: F401 - API
                        plain_words, shown, shown_forms, split_tags, vocabulary, written_forms)
@@ -250,7 +251,6 @@ def _partly_joined(parts: list[str]) -> list[str]:
     return out
 
 
-INSIDE = "*"  # a form that starts with it is matched inside longer words too (#GoldenSpoonWeek)
 MIN_INSIDE = 8  # letters a joined form needs to be matched inside longer words
 
 
@@ -285,36 +285,21 @@ class Rule:
         object.__setattr__(self, "whole", whole)
         object.__setattr__(self, "inside", tuple(f[len(INSIDE):] for f in self.forms if f.startswith(INSIDE)))
         object.__setattr__(self, "needs", tuple(frozenset(f.split()) for f in whole))
-        # masked longest first (_masked): a disclosed name inside a longer one is masked with it
+        # masked longest first (masking.masked): a disclosed name inside a longer one is masked with it
         object.__setattr__(self, "allowed", tuple(sorted(set(self.allowed), key=lambda f: (-len(f.lstrip(INSIDE)), f))))
 
-    def found_in(self, padded_text: str, words: set[str] | None = None) -> bool:
+    def found_in(self, padded_text: str, words: set[str] | None = None, cut: tuple[bool, bool] = NOT_CUT) -> bool:
         """Whether a form occurs in a padded folded text (``words``: the text's word set, a quick pre-filter),
-        not counting where it is part of a disclosed name that holds it (``allowed``)."""
+        not counting where it is part of a disclosed name that holds it (``allowed``; ``cut``: which edges
+        of the text were cut from a longer one, casebook.load.masking)."""
         if self.allowed:
-            padded_text = _masked(padded_text, self.allowed)
+            padded_text = masked(padded_text, self.allowed, cut)
         for form, needs in zip(self.whole, self.needs):
             if words is not None and not needs <= words:
                 continue
             if f" {form} " in padded_text:
                 return True
         return any(form in padded_text for form in self.inside)
-
-
-MASK = "\ue002"  # where a disclosed name stood (a private-use character: no folded text holds one)
-
-
-def _masked(padded_text: str, allowed: tuple[str, ...]) -> str:
-    """The text with each disclosed name in ``allowed`` replaced by MASK (as a whole word run, and a
-    joined one as it stands inside a word), longest first."""
-    for form in allowed:
-        if " " in form or not form.startswith(INSIDE):
-            whole = f" {form.lstrip(INSIDE)} "
-            while whole in padded_text:  # twice in a row: the space between them serves both
-                padded_text = padded_text.replace(whole, f" {MASK} ")
-        else:
-            padded_text = padded_text.replace(form[len(INSIDE):], MASK)
-    return padded_text
 
 
 class Candidates:
@@ -493,7 +478,7 @@ def inflected_forms(name: str) -> tuple[str, ...]:
 
 
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
-MODULES = (sys.modules[__name__], textfold, translit, lookalikes)
+MODULES = (sys.modules[__name__], textfold, translit, lookalikes, masking)
 
 __all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "allowed_in", "by_longest_word", "fold",
            "hidden_names", "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -265,9 +266,12 @@ def test_a_long_text_is_searched_in_pieces_without_losing_or_inventing_a_name(pr
 
     name = next(n for n in sorted(forbidden_names(project)) if len(n.split()) > 1)
     filler = ("lorem ipsum dolor sit amet " * 40000)  # ~1 MB, many pieces
-    pieces = list(audit_mod._pieces(filler))
+    pieces = [piece for piece, _cut in audit_mod._pieces(filler)]
     assert len(pieces) > 4
     assert all(p[0].isspace() for p in pieces[1:]), "a piece starts at white space"
+    edges = [cut for _piece, cut in audit_mod._pieces(filler)]  # its edges but the text's own are cuts
+    assert edges == [(False, True)] + [(True, True)] * (len(pieces) - 2) + [(True, False)]
+    assert {cut for _piece, cut in audit_mod._pieces(filler, (True, True))} == {(True, True)}
     boundary = len(pieces[0]) - audit_mod.PIECE_OVERLAP  # about where the second piece starts
     found_at = set()
     for i, at in enumerate(range(boundary - 40, boundary + 40, 7)):
@@ -424,3 +428,36 @@ def test_a_hidden_name_inside_a_disclosed_one_is_allowed_there_only(tmp_path, pr
     write(site, "c.html", "<p>Зерно Маркет и Зерно</p>")
     found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
     assert found == {("b.html", "Зерно"), ("c.html", "Зерно")}
+
+
+def _shared_word_project(root):
+    """The demo and two public cases of different clients sharing «Лунмирзор»: one disclosed, one not."""
+    root = copy_demo(root)
+    source = (root / "cases" / "glowlab-ph-tiktok.yaml").read_text("utf-8")
+    for slug, name, disclose in (("coffee", "Кофейня «Лунмирзор»", "true"),
+                                 ("gym", "Фитнес-клуб «Лунмирзор»", "false")):
+        (root / "cases" / f"{slug}.yaml").write_text(
+            source.replace("slug: glowlab-ph-tiktok", f"slug: {slug}").replace('name: "Glow Lab PH"', f'name: "{name}"')
+            .replace("disclose_name: true", f"disclose_name: {disclose}\n  description: a fitness club in Kazan"),
+            "utf-8")
+    return open_project(root)
+
+
+def test_a_disclosed_name_cut_where_a_long_text_is_cut_in_pieces_is_not_a_leak(tmp_path):
+    """At 1,000 generated cases the build failed: a piece of the search index began «Лунмирзор»: ...» (its
+    «Кофейня» in the piece before), and read as the undisclosed «Фитнес-клуб «Лунмирзор»»."""
+    project = _shared_word_project(tmp_path / "p")
+    site = tmp_path / "site"
+    cards = "Кофейня «Лунмирзор»: охват ×3 " * 12_000  # 360,000 characters: searched in pieces
+    write(site, "search/search_index.json", json.dumps({"docs": [{"location": "", "title": "Кейсы", "text": cards}]}))
+    lines = "".join(f"Кофейня\n«Лунмирзор», кейс {i}\n" for i in range(10_000))
+    write(site, "index.html", f"<p>{lines}</p>")  # a long page, cut at line ends
+    assert [f for f in audit(site, project) if f.what.startswith("undisclosed")] == []
+    # the hidden client, anywhere in the same texts, is found
+    half = len(cards) // 2
+    write(site, "search/search_index.json", json.dumps({"docs": [
+        {"location": "", "title": "Кейсы", "text": cards[:half] + " Фитнес-клуб\n«Лунмирзор» " + cards[half:]}]}))
+    middle = lines.index("\n", len(lines) // 2) + 1
+    write(site, "index.html", f"<p>{lines[:middle]}в «Лунмирзор»\n{lines[middle:]}</p>")
+    found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
+    assert found == {("search/search_index.json", "Фитнес-клуб «Лунмирзор»"), ("index.html", "Фитнес-клуб «Лунмирзор»")}

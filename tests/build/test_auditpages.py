@@ -52,9 +52,11 @@ def test_pieces_begin_and_end_at_white_space_and_hold_every_short_stretch_whole(
     rng = random.Random(3)
     text = "".join(_page(rng, 3000))
     assert len(text) > 4 * auditpages.CUT_MAX
-    pieces = auditpages.pieces(text, PIECE_OVERLAP)
+    pieces = [piece for piece, _cut in auditpages.pieces(text, PIECE_OVERLAP)]
     starts = auditpages.cuts(text)
     assert len(pieces) == len(starts) > 5
+    edges = [cut for _piece, cut in auditpages.pieces(text, PIECE_OVERLAP)]  # its edges but the text's own are cuts
+    assert edges == [(False, True)] + [(True, True)] * (len(pieces) - 2) + [(True, False)]
     for start, piece in zip(starts, pieces):
         assert text.startswith(piece, start)
         assert start == 0 or text[start].isspace()
@@ -73,7 +75,7 @@ def test_an_edit_moves_only_the_cuts_near_it():
     before = auditpages.pieces("".join(cards), PIECE_OVERLAP)
     cards[1500] = _card(random.Random(99), 1500).replace("<p>", "<p>a much longer headline than before, " * 3)
     after = auditpages.pieces("".join(cards), PIECE_OVERLAP)
-    assert len(set(after) - set(before)) <= 3  # the piece with the card, and the cuts around it
+    assert len({p for p, _ in after} - {p for p, _ in before}) <= 3  # the piece with the card, and the cuts around it
 
 
 def test_names_and_slugs_are_found_piece_by_piece_as_a_whole_read_finds_them(project, tmp_path):

@@ -11,6 +11,7 @@ import pytest
 from casebook.build import audit as audit_mod
 from casebook.build.audit import audit, forbidden_names, pdf_text
 from casebook.build.auditpdf import PARTS_GLOB
+from casebook.build.pdftext import _pdfium_read
 from casebook.load.project import open_project
 from sitebuild import copy_demo
 
@@ -102,3 +103,21 @@ def test_a_tampered_parts_record_does_not_hide_a_leak(project, tmp_path):
     (site / "joined.pdf").write_bytes(_join(_pdf("<p>cover</p>"), case))
     found = audit(site, project, cache_dir=cache)
     assert ("undisclosed or private client name", name) in _found(found, "joined.pdf")
+
+
+def test_a_disclosed_name_broken_across_a_page_break_is_not_a_leak_and_a_hidden_one_is(tmp_path):
+    """A page's text is searched on its own: one that began «Лунмирзор»...» (the disclosed «Кофейня
+    «Лунмирзор»» broken across the break) read as the undisclosed «Фитнес-клуб «Лунмирзор»»."""
+    from test_audit import _shared_word_project
+
+    project = _shared_word_project(tmp_path / "p")
+    filler = " ".join(["охват и заявки"] * 170)  # a page's text is longer than the window across a break
+    site = tmp_path / "site"
+    (site / "pdf").mkdir(parents=True)
+    broken = '<p>{f} {a}</p><p style="page-break-before: always">{b} {f}</p>'
+    (site / "pdf" / "a.pdf").write_bytes(_pdf(broken.format(f=filler, a="Кофейня", b="«Лунмирзор»: кейс 168")))
+    (site / "pdf" / "b.pdf").write_bytes(_pdf(broken.format(f=filler, a="Фитнес-клуб", b="«Лунмирзор»: кейс 7")))
+    pages = _pdfium_read((site / "pdf" / "a.pdf").read_bytes())["pages"]
+    assert pages[0].rstrip().endswith("Кофейня") and pages[1].startswith("«Лунмирзор»")  # broken across pages
+    found = {(f.file, f.detail) for f in audit(site, project, cache_dir=tmp_path / "cache")}
+    assert found == {("pdf/b.pdf", "Фитнес-клуб «Лунмирзор»")}
