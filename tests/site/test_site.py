@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from casebook.build.audit import audit, forbidden_names, pdf_text
+from casebook.render.templates import platform_label
 from sitebuild import copy_demo, demo_build
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
@@ -56,6 +58,12 @@ def test_search_finds_each_case_on_its_own_page_not_on_the_lists(built):
     for case in (c.case for c in built.project.public_cases):
         entries = [d for d in search["docs"] if d["location"].split("#")[0] == f"cases/{case.slug}/"]
         assert any(d["text"] for d in entries), case.slug
+        # the facts' labels and values are words apart (the index drops the tags): a search for the
+        # client finds the case, and "КлиентШкола" read as the word of no one
+        words = set(html.unescape(re.sub(r"<[^>]+>", " ", " ".join(d["text"] for d in entries))).split())
+        if case.client.disclose_name:
+            assert set(case.client.name.split()) <= words, case.slug
+        assert {w for p in case.platforms for w in platform_label(p).split()} <= words, case.slug
 
 
 def test_no_private_case_or_hidden_name_anywhere_in_the_site(built):
