@@ -421,9 +421,10 @@ def hidden_names(cases: list) -> list[Hidden]:
 
     A public case's client name with ``disclose_name: true`` is published
     anyway: a hidden name that is that name (a private report of that
-    client) is not looked for in the forms it shares with it; one that is
-    another client's but a part of it («Зерно» of «Зерно Маркет») is looked
-    for everywhere but inside the disclosed name.
+    client), or the branding of such a report, is not looked for in the
+    forms it shares with it; one that is another client's but a part of it
+    («Зерно» of «Зерно Маркет») is looked for everywhere but inside the
+    disclosed name.
     """
     disclosed_names = [c.case.client.name for c in cases if c.case.is_public and c.case.client.disclose_name]
     disclosed_forms = list(dict.fromkeys(f for n in disclosed_names for f in name_forms(n)))
@@ -439,11 +440,15 @@ def hidden_names(cases: list) -> list[Hidden]:
             names.append((case.client.name, "private"))
         if not case.is_public and case.report and case.report.branding and case.report.branding.name:
             names.append((case.report.branding.name, "private"))
+        client = name_forms(case.client.name)
+        published = bool(client) and client[0] in same_client  # this case's client is disclosed by a public case
         for name, why in names:
             if len(name.strip()) < 2:
                 continue
             forms = name_forms(name)
-            if forms and forms[0] in same_client:  # this very client is published: what it shares with that
+            # this very client is published, or this is the branding of its report («Отчёт SMM · Школа
+            # «Юлфалвел»»): not what it shares with that («Юлфалвел» is the disclosed client's word)
+            if forms and published:
                 forms = tuple(f for f in forms if f not in disclosed)  # the runs of the disclosed names
                 if forms:
                     out.append(Hidden(name, forms, loaded, why))

@@ -461,3 +461,24 @@ def test_a_disclosed_name_cut_where_a_long_text_is_cut_in_pieces_is_not_a_leak(t
     write(site, "index.html", f"<p>{lines[:middle]}в «Лунмирзор»\n{lines[middle:]}</p>")
     found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
     assert found == {("search/search_index.json", "Фитнес-клуб «Лунмирзор»"), ("index.html", "Фитнес-клуб «Лунмирзор»")}
+
+
+def test_the_branding_of_a_disclosed_client_s_report_is_hidden_whole_not_in_the_client_s_own_words(tmp_path):
+    """At 1,000 generated cases: a public case disclosing «Школа «Юлфалвел»» and a private report of that
+    client branded «Отчёт SMM · Школа «Юлфалвел»». The client's own word, «Юлфалвел», is published by the
+    case; it read as the report's branding wherever the whole client name was not around it."""
+    root = copy_demo(tmp_path / "p")
+    client = "Школа «Юлфалвел»"
+    case = (root / "cases" / "glowlab-ph-tiktok.yaml").read_text("utf-8")
+    (root / "cases" / "school.yaml").write_text(
+        case.replace("slug: glowlab-ph-tiktok", "slug: school").replace('name: "Glow Lab PH"', f'name: "{client}"'),
+        "utf-8")
+    report = root / "cases" / "lak-studio-report-2025-10.yaml"
+    report.write_text(report.read_text("utf-8").replace("Студия маникюра «Лак»", client)
+                      .replace("Студия «Лак» · отчёт SMM", f"Отчёт SMM · {client}"), "utf-8")
+    project = open_project(root)
+    site = tmp_path / "site"
+    write(site, "a.html", f"<p>{client}: охват ×3. Юлфалвел набрала 3 604 подписчика.</p><p>КлиентШкола «Юлфалвел»</p>")
+    write(site, "b.html", f"<h1>Отчёт SMM · {client}</h1>")
+    found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
+    assert found == {("b.html", f"Отчёт SMM · {client}")}
