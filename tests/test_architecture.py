@@ -1,7 +1,7 @@
 """The shape of the package: one direction of imports, no cycles, modules and functions a reader can hold.
 
 The layer rule (docs/architecture.md) is import-linter's contract in
-pyproject.toml: cli > build | importers > site | pdf > render > compute >
+pyproject.toml: __main__ > cli > build | importers > site | pdf > render > compute >
 load > store > registry > errors | settings.  It is run here as the real
 ``lint-imports`` command, so a wrong-way import anywhere fails the suite.
 """
