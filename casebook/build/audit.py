@@ -34,9 +34,11 @@ from casebook.build.auditfiles import Content as _Content
 from casebook.build.pagescan import SCRIPT_HOST, _css_of, _is_link_only, _script_hosts
 from casebook.build.pdftext import PDF_TEXT_DIR, pdf_text  # noqa: F401 - pdf_text is the audit's too
 from casebook.load import filetext
+from casebook.load import hidden as hidden_mod
 from casebook.load import names as names_mod
 from casebook.load.checks import visible
-from casebook.load.names import (NOT_CUT, Candidates, Rule, decoded_addresses, fold, hidden_names, latin_forms,
+from casebook.load.hidden import hidden_names
+from casebook.load.names import (NOT_CUT, Candidates, Rule, decoded_addresses, fold, latin_forms,
                                  padded, plain_words, shown_forms, vocabulary, written_forms)
 from casebook.load.project import Project
 
@@ -59,7 +61,7 @@ class Finding:
 
 
 def forbidden_names(project: Project) -> set[str]:
-    """Client names public output must not contain (casebook.load.names.hidden_names)."""
+    """Client names public output must not contain (casebook.load.hidden.hidden_names)."""
     return {h.name for h in hidden_names(project.cases)}
 
 
@@ -201,7 +203,7 @@ class _Rules:
             engine = "none"
         try:
             # how names are folded and which forms they have count as much as the audit's own code
-            modules = (sys.modules[__name__], pdftext, pagescan, *names_mod.MODULES, auditpdf, auditentries,
+            modules = (sys.modules[__name__], pdftext, pagescan, *names_mod.MODULES, hidden_mod, auditpdf, auditentries,
                        auditpages, auditfiles, filetext)
             source = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in modules)).hexdigest()
         except OSError:

@@ -19,7 +19,8 @@ from casebook.load.markup import plain
 
 from . import names
 from .model import Case, DateSpan, Metrics, Snapshot
-from .names import Candidates, Rule, hidden_names, name_forms, padded
+from .hidden import hidden_names
+from .names import Candidates, Rule, name_forms, padded
 
 Issue = tuple[tuple, str, str]  # (path, severity, message)
 
@@ -161,7 +162,7 @@ def case_text_forms(case: Case) -> list[tuple[tuple, tuple[str, ...]]]:
 
 
 def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
-    """(public case, path of the field, casebook.load.names.Hidden) for every public case naming another case's hidden client.
+    """(public case, path of the field, casebook.load.hidden.Hidden) for every public case naming another case's hidden client.
 
     The names of private cases and reports, and undisclosed names, are
     looked for in every text of every other public case.  A case's own
@@ -303,7 +304,7 @@ __all__ = ["case_text_forms", "check_case", "leaks_across", "month_start", "name
 
 
 def hidden_message(hidden, root, where: str = "a public case") -> str:
-    """The message for a hidden client name (casebook.load.names.Hidden) found in a public text, naming its source file."""
+    """The message for a hidden client name (casebook.load.hidden.Hidden) found in a public text, naming its source file."""
     source = display_path(hidden.source.source, root)
     if hidden.why == "undisclosed":
         what = f"the client name {hidden.name!r}, which {source} keeps undisclosed"

@@ -67,7 +67,7 @@ web addresses with their %-escapes and ``xn--`` labels decoded, and hashtags and
 whose words start with capitals split into their words (``#ЗерноКазань``).
 
 A hidden name that is part of a name a public case discloses («Зерно» of
-«Зерно Маркет») is looked for everywhere but inside that name (``allowed_in``:
+«Зерно Маркет») is looked for everywhere but inside that name (casebook.load.hidden:
 the disclosed name is masked before the hidden one is looked for); the very
 name a public case discloses is not looked for in the forms it shares with it.
 
@@ -275,7 +275,7 @@ class Rule:
 
     label: str
     forms: tuple[str, ...]
-    allowed: tuple[str, ...] = ()  # disclosed names that hold a form: where they stand, it is theirs (allowed_in)
+    allowed: tuple[str, ...] = ()  # disclosed names that hold a form: where they stand, it is theirs (hidden.allowed_in)
     needs: tuple[frozenset[str], ...] = ()
     whole: tuple[str, ...] = ()
     inside: tuple[str, ...] = ()
@@ -365,98 +365,6 @@ def by_longest_word(rules: Iterable[tuple[Any, Rule]]) -> tuple[dict[str, set], 
     return index, frozenset(always)
 
 
-def word_runs(texts: list[str]) -> set[str]:
-    """Every run of consecutive words of each text folded: ``form in word_runs(ts)`` is
-    ``any(f" {form} " in padded(t) for t in ts)`` for a form (folded, so words and single spaces).
-
-    A folded text is its words with single spaces between them, so a form
-    occurs in it exactly when it is one of these runs; a name has a few
-    words, so the set is small.
-    """
-    runs: set[str] = set()
-    for text in texts:
-        words = fold(text).split()
-        for start in range(len(words)):
-            for end in range(start + 1, len(words) + 1):
-                runs.add(" ".join(words[start:end]))
-                if end - start > 1:  # and written as one word (see _joined)
-                    runs.add(_joined(" ".join(words[start:end])))
-    return runs
-
-
-def allowed_in(forms: tuple[str, ...], disclosed: list[str]) -> tuple[str, ...]:
-    """The forms of disclosed names (``disclosed``) that hold one of ``forms`` and are longer: where one
-    of them stands, the form is part of a name that is published anyway («Зерно» in «Зерно Маркет»),
-    and nowhere else."""
-    own = {f.lstrip(INSIDE) for f in forms}
-    out = set()
-    for form in disclosed:
-        bare = form.lstrip(INSIDE)
-        if bare in own:
-            continue
-        if " " in bare:  # a run of its words, or of them joined
-            runs = {r.lstrip(INSIDE) for r in word_runs([bare])}
-            holds = any(f in runs for f in own)
-        else:  # a joined name: inside it
-            holds = any(f.replace(" ", "") in bare and _letters(f) >= MIN_PART for f in own)
-        if holds:
-            out.add(form)
-    return tuple(sorted(out))
-
-
-@dataclass(frozen=True)
-class Hidden:
-    """A client name public output must not contain, and why (``allowed``: disclosed names that hold a
-    form of it, where that form is theirs: see allowed_in)."""
-
-    name: str
-    forms: tuple[str, ...]
-    source: object  # the LoadedCase it comes from
-    why: str  # "undisclosed" or "private"
-    allowed: tuple[str, ...] = ()
-
-
-def hidden_names(cases: list) -> list[Hidden]:
-    """Names public output must not contain: of private cases and reports (and their branding), and undisclosed ones.
-
-    A public case's client name with ``disclose_name: true`` is published
-    anyway: a hidden name that is that name (a private report of that
-    client), or the branding of such a report, is not looked for in the
-    forms it shares with it; one that is another client's but a part of it
-    («Зерно» of «Зерно Маркет») is looked for everywhere but inside the
-    disclosed name.
-    """
-    disclosed_names = [c.case.client.name for c in cases if c.case.is_public and c.case.client.disclose_name]
-    disclosed_forms = list(dict.fromkeys(f for n in disclosed_names for f in name_forms(n)))
-    same_client = {name_forms(n)[0] for n in disclosed_names if name_forms(n)}
-    disclosed = word_runs([f for f in disclosed_forms if not f.startswith(INSIDE)])
-    out: list[Hidden] = []
-    for loaded in cases:
-        case = loaded.case
-        names = []
-        if not case.client.disclose_name:
-            names.append((case.client.name, "undisclosed"))
-        elif not case.is_public:
-            names.append((case.client.name, "private"))
-        if not case.is_public and case.report and case.report.branding and case.report.branding.name:
-            names.append((case.report.branding.name, "private"))
-        client = name_forms(case.client.name)
-        published = bool(client) and client[0] in same_client  # this case's client is disclosed by a public case
-        for name, why in names:
-            if len(name.strip()) < 2:
-                continue
-            forms = name_forms(name)
-            # this very client is published, or this is the branding of its report («Отчёт SMM · Школа
-            # «Юлфалвел»»): not what it shares with that («Юлфалвел» is the disclosed client's word)
-            if forms and published:
-                forms = tuple(f for f in forms if f not in disclosed)  # the runs of the disclosed names
-                if forms:
-                    out.append(Hidden(name, forms, loaded, why))
-            elif forms:
-                out.append(Hidden(name, forms, loaded, why, allowed_in(forms, disclosed_forms)))
-    return out
-
-
 # Russian case endings a one-word name takes in a sentence («для Зерна», «с Зерном»), after its last vowel,
 # й or ь is dropped: a closed list, matched as whole words, never inside longer ones (зерновой is not Зерно)
 ENDINGS = "а я у ю ом ем ём ой ей е и ы ам ям ами ями ах ях ов ев".split()
@@ -485,6 +393,6 @@ def inflected_forms(name: str) -> tuple[str, ...]:
 # The modules whose code decides what matches: the audit's cached verdicts depend on all of them.
 MODULES = (sys.modules[__name__], textfold, translit, lookalikes, masking)
 
-__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Hidden", "Rule", "allowed_in", "by_longest_word", "fold",
-           "hidden_names", "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary", "word_runs",
+__all__ = ["GENERIC", "INSIDE", "LEGAL_FORMS", "Candidates", "Rule", "by_longest_word", "fold",
+           "inflected_forms", "latin_forms", "name_forms", "padded", "shown", "shown_forms", "vocabulary",
            "decoded_addresses", "split_tags", "written_forms"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from casebook.load.masking import MASK, masked
-from casebook.load.names import Rule, allowed_in, name_forms, padded
+from casebook.load.hidden import allowed_in
+from casebook.load.names import Rule, name_forms, padded
 
 DISCLOSED = "Кофейня «Лунмирзор»"
 HIDDEN = "Фитнес-клуб «Лунмирзор»"

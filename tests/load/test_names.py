@@ -647,7 +647,8 @@ def test_a_name_is_found_with_some_of_its_words_joined():
 
 
 def test_a_hidden_name_inside_a_disclosed_one_is_looked_for_outside_it():
-    from casebook.load.names import Rule, allowed_in, padded
+    from casebook.load.hidden import allowed_in
+    from casebook.load.names import Rule, padded
 
     forms = name_forms("Зерно")
     rule = Rule("Зерно", forms, allowed_in(forms, list(name_forms("Зерно Маркет"))))
