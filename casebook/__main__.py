@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import sys
 
+from casebook.errors import INTERRUPTED
+
 
 def run() -> None:
     try:
         from casebook.cli import run as command  # deferred: a Ctrl-C while it loads is caught here
     except KeyboardInterrupt:
-        sys.stderr.write("casebook: interrupted; the previous output is left as it was\n")
+        sys.stderr.write(f"casebook: {INTERRUPTED}\n")
         raise SystemExit(130) from None
     command()
 

@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+INTERRUPTED = "interrupted; the previous output is left as it was"  # what a command says on Ctrl-C, at any moment
 
 @dataclass(frozen=True, order=True)
 class Problem:

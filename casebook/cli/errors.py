@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from casebook.errors import CasebookError, Problem, display_path
+from casebook.errors import INTERRUPTED, CasebookError, Problem, display_path
 
 
 def print_problems(problems: list[Problem]) -> None:
@@ -34,7 +34,7 @@ class Group(click.Group):
             click.echo(f"casebook: {exc}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("casebook: interrupted; the previous output is left as it was", err=True)
+            click.echo(f"casebook: {INTERRUPTED}", err=True)
             ctx.exit(130)
         except OSError as exc:  # the machine's fault (read-only, full disk, a file gone): no traceback
             click.echo(f"casebook: {os_problem(exc)}", err=True)
