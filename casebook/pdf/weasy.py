@@ -13,6 +13,13 @@ WeasyPrint needs on a glibc system (the names it then loads are the same).
 Where that is not enough (a system whose libraries only gcc's search
 finds), WeasyPrint is imported again with ctypes' own search, as if this
 module were not there.
+
+It also spares WeasyPrint's font subsetting a C parser run per font: it
+asks cffi for arrays by a type that names their length
+(``hb_codepoint_t[137]``), and cffi parses each new such string with
+pycparser, about 4 ms, where ``hb_codepoint_t[]`` with the same items is
+parsed once.  :class:`_OpenArrays` hands cffi the second form, which makes
+the same array.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from __future__ import annotations
 import contextlib
 import ctypes.util
 import io
+import re
 import sys
+from typing import Any
 
 
 def _load() -> None:
@@ -46,4 +55,32 @@ def _load() -> None:
     import weasyprint  # noqa: F401,F811 - the full search; its own message where a library is missing
 
 
+_SIZED_ARRAY = re.compile(r"([A-Za-z_][\w ]*?)\s*\[(\d+)\]")
+
+
+class _OpenArrays:
+    """A cffi ``FFI`` whose ``new("T[n]", items)`` is ``new("T[]", items)`` when there are n items."""
+
+    def __init__(self, ffi: Any):
+        self._ffi = ffi
+
+    def new(self, cdecl: Any, init: Any = None) -> Any:
+        if isinstance(cdecl, str) and isinstance(init, (list, tuple, range)):
+            sized = _SIZED_ARRAY.fullmatch(cdecl)
+            if sized is not None and int(sized.group(2)) == len(init):
+                return self._ffi.new(f"{sized.group(1)}[]", init)
+        return self._ffi.new(cdecl, init)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ffi, name)
+
+
+def _subset_arrays_parsed_once() -> None:
+    fonts = sys.modules.get("weasyprint.pdf.fonts")
+    ffi = getattr(fonts, "ffi", None)
+    if ffi is not None and not isinstance(ffi, _OpenArrays):
+        fonts.ffi = _OpenArrays(ffi)
+
+
 _load()
+_subset_arrays_parsed_once()
