@@ -41,8 +41,10 @@ from casebook.pdf.compose import Context, PdfDoc
 from casebook.pdf.engine import render_html, roots_of, worker_count
 from casebook.settings import CACHE_DIR_NAME
 
+from .audit import AUDIT_VERSION
 from .casework import CaseWork, private_pdfs
 from .lifeline import preload, worker_pool
+from .pdftext import keep_layout
 
 log = logging.getLogger("casebook.pdf")
 
@@ -198,8 +200,9 @@ def _portfolio(work: CaseWork, cases: list[LoadedCase], out_path: Path, total: i
         work.pdf_data(loaded, "case")
     counts = _page_counts(work, cases, parts)
     roots = roots_of(work.project, work.pdf_ctx.charts, work.cache_dir)
+    audit_dir = work.cache_dir / "audit"  # the plugin's audit cache folder (the project's cache, "audit")
     pages = assemble_portfolio(work.pdf_ctx, cases, parts, counts, cached, roots, out_path.stem, _view_of(work),
-                               total)
+                               total, joined=lambda data, made_of: keep_layout(data, made_of, audit_dir, AUDIT_VERSION))
     reuse.place_entry(cached, out_path)
     return pages
 

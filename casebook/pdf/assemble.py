@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Callable
 
 from casebook import store
 from casebook.errors import CasebookError
@@ -31,8 +32,12 @@ PAGE_LINK = "casebook-page:"
 
 def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path], page_counts: list[int],
                        out_path: Path, roots: tuple[str, ...], name: str = "portfolio", view_of=None,
-                       total: int = 0) -> int:
-    """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages."""
+                       total: int = 0, joined: Callable[[bytes, list[tuple[bytes, int]]], None] | None = None) -> int:
+    """Write the portfolio of ``cases`` (their PDFs are ``parts``) to out_path; return its pages.
+
+    ``joined(data, parts)`` is told what was written and the parts it is made of, in order: each part's
+    bytes and the pages it gave (the cover, the contents, the case PDFs).
+    """
     import pikepdf  # deferred: pikepdf is heavy and loaded only when this runs
 
     memo = Path(out_path).parent / "portfolio-cover-pages.json"  # what the last cover of this size took
@@ -50,6 +55,7 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
 
     with pikepdf.Pdf.open(io.BytesIO(results[0].data)) as pdf:
         sources = []
+        made_of = [(results[0].data, len(pdf.pages))]
         try:
             # the contents' other parts, then the cases; from bytes: qpdf reads a
             # source again when it writes, and a thousand open files would run
@@ -57,6 +63,7 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
             for data in [r.data for r in results[1:]] + [_part(part) for part in parts]:
                 src = pikepdf.Pdf.open(io.BytesIO(data))
                 sources.append(src)
+                made_of.append((data, len(src.pages)))
                 pdf.pages.extend(src.pages)
             _link_contents(pdf, cover_pages)
             with pdf.open_outline() as outline:
@@ -76,6 +83,8 @@ def assemble_portfolio(ctx: Context, cases: list[LoadedCase], parts: list[Path],
             for src in sources:
                 src.close()
     store.write(Path(out_path), buf.getvalue())  # a cache entry, copied out by the caller
+    if joined is not None:
+        joined(buf.getvalue(), made_of)
     return pages
 
 

@@ -1,10 +1,17 @@
-"""casebook.build.pdftext: a name hidden in a PDF's raw and compressed strings is still read."""
+"""casebook.build.pdftext: a name hidden in a PDF's raw and compressed strings is still read; a joined PDF's
+pages are read from its parts where the join kept which they are, as a whole read reads them."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import zlib
 
-from casebook.build.pdftext import _raw_streams, _text_strings
+import pytest
+
+from casebook.build.audit import AUDIT_VERSION
+from casebook.build.pdftext import (LAYOUT_SUFFIX, PDF_TEXT_DIR, _known_pages, _pdfium_cache_path, _pdfium_read,
+                                    _raw_streams, _text_strings, cached_pdfium, keep_layout)
 
 
 def test_utf16_strings_in_compressed_streams_are_decoded():
@@ -12,3 +19,101 @@ def test_utf16_strings_in_compressed_streams_are_decoded():
     pdf = b"%PDF-1.7\n1 0 obj\n<< /Length 1 >>\nstream\n" + content + b"\nendstream\nendobj\n"
     raw = _raw_streams(pdf)
     assert "Zerno" in "".join(_text_strings(raw))
+
+
+# -- a joined PDF read from its parts (keep_layout) ---------------------------------------------------------------
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=f"<html lang=en><body>{html}</body></html>").write_pdf()
+
+
+def _join(*parts: bytes) -> bytes:
+    """PDFs joined the way casebook.pdf.assemble joins a portfolio: pages copied with pikepdf."""
+    import io
+
+    import pikepdf
+
+    out = pikepdf.Pdf.new()
+    sources = [pikepdf.Pdf.open(io.BytesIO(p)) for p in parts]
+    for src in sources:
+        out.pages.extend(src.pages)
+    buf = io.BytesIO()
+    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return buf.getvalue()
+
+
+def _pages_loaded(monkeypatch) -> list[int]:
+    """The page indexes PDFium is asked to load from now on."""
+    import pypdfium2
+
+    loaded: list[int] = []
+    get_page = pypdfium2.PdfDocument.get_page
+    monkeypatch.setattr(pypdfium2.PdfDocument, "get_page", lambda doc, i: loaded.append(i) or get_page(doc, i))
+    return loaded
+
+
+def _audit_cache(tmp_path):
+    from casebook import store
+
+    cache = tmp_path / "audit"
+    store.Cache(cache, PDF_TEXT_DIR, AUDIT_VERSION)  # as the audit registers it
+    return cache
+
+
+@pytest.fixture(scope="module")
+def parts():
+    cover = _pdf("<h1>Portfolio</h1><p>Contents</p>")
+    cases = [_pdf(f"<h1>Case {i}</h1><p>Reach x{i + 2}</p><p style='break-before: page'>Leads at {i}0 PHP</p>")
+             for i in range(3)]
+    return cover, cases
+
+
+def test_a_joined_pdf_is_read_from_its_parts_and_reads_as_pdfium_reads_it_whole(parts, tmp_path, monkeypatch):
+    cover, cases = parts
+    joined = _join(cover, *cases)
+    cache = _audit_cache(tmp_path)
+    for case in cases:  # the audit reads each case PDF of the site
+        cached_pdfium(case, cache)
+    keep_layout(joined, [(cover, 1)] + [(c, 2) for c in cases], cache, AUDIT_VERSION)
+    loaded = _pages_loaded(monkeypatch)
+    read = cached_pdfium(joined, cache)
+    assert loaded == [0]  # the cover alone: the cases' pages are their parts' pages
+    monkeypatch.undo()
+    assert read == _pdfium_read(joined)
+    assert any("Leads at 20 PHP" in page for page in read["pages"])
+
+
+def test_a_layout_whose_pages_or_record_do_not_hold_is_not_used(parts, tmp_path):
+    cover, cases = parts
+    cache = _audit_cache(tmp_path)
+    for case in cases:
+        cached_pdfium(case, cache)
+    other = _pdf("<p>Thanks to Zerno Market</p><p style='break-before: page'>and its team</p>")
+    layout = [(cover, 1)] + [(c, 2) for c in cases]
+    # said to be the cover and three cases (7 pages), the PDF has 5: every page is read
+    shorter = _join(cover, cases[0], other)
+    keep_layout(shorter, layout, cache, AUDIT_VERSION)
+    assert cached_pdfium(shorter, cache) == _pdfium_read(shorter)
+    # a record written again by hand (its signature does not hold): every page is read
+    edited = _join(cover, cases[0], other, cases[2])
+    keep_layout(edited, layout, cache, AUDIT_VERSION)
+    [record] = (cache / PDF_TEXT_DIR).glob(hashlib.sha256(edited).hexdigest() + LAYOUT_SUFFIX)
+    record.write_text(json.dumps([[hashlib.sha256(d).hexdigest(), n] for d, n in layout]) + " ")
+    read = cached_pdfium(edited, cache)
+    assert read == _pdfium_read(edited) and "Zerno Market" in "".join(read["pages"])
+
+
+def test_the_demo_portfolio_and_tag_pdfs_read_from_their_parts_as_whole():
+    from sitebuild import CACHE, demo_build
+
+    built = demo_build()
+    joined = [p for p in sorted((built.site / "pdf").rglob("*.pdf")) if p.parent.name == "tags"
+              or p.name == "portfolio.pdf"]
+    assert len(joined) > 10
+    for path in joined:
+        data = path.read_bytes()
+        total, known = _known_pages(_pdfium_cache_path(data, CACHE / "audit"), CACHE / "audit")
+        whole = _pdfium_read(data)
+        assert total == len(whole["pages"]) and len(known) >= total - 3, path.name  # all but cover and contents
+        assert _pdfium_read(data, (total, known)) == whole, path.name
