@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import random
 
@@ -13,31 +12,13 @@ from casebook.build.audit import audit, forbidden_names, pdf_text
 from casebook.build.auditpdf import PARTS_GLOB
 from casebook.build.pdftext import _pdfium_read
 from casebook.load.project import open_project
+from pdfjoin import join, pdf_of
 from sitebuild import copy_demo
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     return open_project(copy_demo(tmp_path_factory.mktemp("auditpdf") / "p"))
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=f"<html lang=en><body>{html}</body></html>").write_pdf()
-
-
-def _join(*parts: bytes) -> bytes:
-    """PDFs joined the way casebook.pdf.assemble joins the portfolio: pages copied with pikepdf."""
-    import pikepdf
-
-    out = pikepdf.Pdf.new()
-    sources = [pikepdf.Pdf.open(io.BytesIO(p)) for p in parts]
-    for src in sources:
-        out.pages.extend(src.pages)
-    buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buf.getvalue()
 
 
 def _whole(project, rel: str, data: bytes) -> set:
@@ -59,10 +40,10 @@ def test_a_name_in_any_part_of_a_joined_pdf_is_found_as_a_whole_read_finds_it(pr
     for i in range(4):
         leak = f"<p>Client: {names[i]}</p>" if i % 2 else ""
         filler = " ".join(rng.choice(["reach", "leads", "budget", "growth"]) for _ in range(400))
-        cases.append(_pdf(f"<h1>Case {i}</h1><p>{filler}</p>{leak}<p style='break-before: page'>{filler}</p>"))
+        cases.append(pdf_of(f"<h1>Case {i}</h1><p>{filler}</p>{leak}<p style='break-before: page'>{filler}</p>"))
         (site / "pdf" / f"case-{i}.pdf").write_bytes(cases[i])
-    cover = _pdf(f"<h1>Portfolio</h1><p>Made for {names[5]}</p>")
-    joined = _join(cover, *cases)
+    cover = pdf_of(f"<h1>Portfolio</h1><p>Made for {names[5]}</p>")
+    joined = join(cover, *cases)
     (site / "pdf" / "tags" / "all.pdf").write_bytes(joined)
     cache = tmp_path / "cache"
     first = audit(site, project, cache_dir=cache)
@@ -72,9 +53,9 @@ def test_a_name_in_any_part_of_a_joined_pdf_is_found_as_a_whole_read_finds_it(pr
     for i in range(4):
         assert _found(first, f"pdf/case-{i}.pdf") == _whole(project, f"pdf/case-{i}.pdf", cases[i])
     # the case PDFs' parts are kept: a joined PDF made again of them is found the same without reading them
-    (site / "pdf" / "tags" / "all.pdf").write_bytes(_join(*cases[::-1]))
+    (site / "pdf" / "tags" / "all.pdf").write_bytes(join(*cases[::-1]))
     again = audit(site, project, cache_dir=cache)
-    assert _found(again, "pdf/tags/all.pdf") == _whole(project, "pdf/tags/all.pdf", _join(*cases[::-1]))
+    assert _found(again, "pdf/tags/all.pdf") == _whole(project, "pdf/tags/all.pdf", join(*cases[::-1]))
     assert ("undisclosed or private client name", names[1]) in _found(again, "pdf/tags/all.pdf")
 
 
@@ -82,7 +63,7 @@ def test_a_name_broken_across_a_page_break_is_found(project, tmp_path):
     name = next(n for n in sorted(forbidden_names(project)) if " " in n)
     first, rest = name.split(" ", 1)
     long_text = " ".join(["words"] * 900)  # the break falls far from either page's edges
-    data = _pdf(f"<p>{long_text} {first}</p><p style='break-before: page'>{rest} {long_text}</p>")
+    data = pdf_of(f"<p>{long_text} {first}</p><p style='break-before: page'>{rest} {long_text}</p>")
     assert ("undisclosed or private client name", name) in _whole(project, "x.pdf", data)
     (tmp_path / "x.pdf").write_bytes(data)
     found = audit(tmp_path, project, cache_dir=tmp_path / "cache")
@@ -91,7 +72,7 @@ def test_a_name_broken_across_a_page_break_is_found(project, tmp_path):
 
 def test_a_tampered_parts_record_does_not_hide_a_leak(project, tmp_path):
     name = sorted(forbidden_names(project))[0]
-    case = _pdf(f"<p>Thanks to {name}</p>")
+    case = pdf_of(f"<p>Thanks to {name}</p>")
     site, cache = tmp_path / "site", tmp_path / "cache"
     site.mkdir()
     (site / "case.pdf").write_bytes(case)
@@ -100,7 +81,7 @@ def test_a_tampered_parts_record_does_not_hide_a_leak(project, tmp_path):
     doc = json.loads(record.read_text())
     doc["parts"] = {k: [] for k in doc["parts"]}  # every part "clean"
     record.write_text(json.dumps(doc))
-    (site / "joined.pdf").write_bytes(_join(_pdf("<p>cover</p>"), case))
+    (site / "joined.pdf").write_bytes(join(pdf_of("<p>cover</p>"), case))
     found = audit(site, project, cache_dir=cache)
     assert ("undisclosed or private client name", name) in _found(found, "joined.pdf")
 
@@ -115,8 +96,8 @@ def test_a_disclosed_name_broken_across_a_page_break_is_not_a_leak_and_a_hidden_
     site = tmp_path / "site"
     (site / "pdf").mkdir(parents=True)
     broken = '<p>{f} {a}</p><p style="page-break-before: always">{b} {f}</p>'
-    (site / "pdf" / "a.pdf").write_bytes(_pdf(broken.format(f=filler, a="Кофейня", b="«Лунмирзор»: кейс 168")))
-    (site / "pdf" / "b.pdf").write_bytes(_pdf(broken.format(f=filler, a="Фитнес-клуб", b="«Лунмирзор»: кейс 7")))
+    (site / "pdf" / "a.pdf").write_bytes(pdf_of(broken.format(f=filler, a="Кофейня", b="«Лунмирзор»: кейс 168")))
+    (site / "pdf" / "b.pdf").write_bytes(pdf_of(broken.format(f=filler, a="Фитнес-клуб", b="«Лунмирзор»: кейс 7")))
     pages = _pdfium_read((site / "pdf" / "a.pdf").read_bytes())["pages"]
     assert pages[0].rstrip().endswith("Кофейня") and pages[1].startswith("«Лунмирзор»")  # broken across pages
     found = {(f.file, f.detail) for f in audit(site, project, cache_dir=tmp_path / "cache")}

@@ -8,6 +8,7 @@ import json
 import zlib
 
 import pytest
+from pdfjoin import join, pdf_of
 
 from casebook.build.audit import AUDIT_VERSION
 from casebook.build.pdftext import (LAYOUT_SUFFIX, PDF_TEXT_DIR, _known_pages, _pdfium_cache_path, _pdfium_read,
@@ -22,25 +23,6 @@ def test_utf16_strings_in_compressed_streams_are_decoded():
 
 
 # -- a joined PDF read from its parts (keep_layout) ---------------------------------------------------------------
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=f"<html lang=en><body>{html}</body></html>").write_pdf()
-
-
-def _join(*parts: bytes) -> bytes:
-    """PDFs joined the way casebook.pdf.assemble joins a portfolio: pages copied with pikepdf."""
-    import io
-
-    import pikepdf
-
-    out = pikepdf.Pdf.new()
-    sources = [pikepdf.Pdf.open(io.BytesIO(p)) for p in parts]
-    for src in sources:
-        out.pages.extend(src.pages)
-    buf = io.BytesIO()
-    out.save(buf, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return buf.getvalue()
 
 
 def _pages_loaded(monkeypatch) -> list[int]:
@@ -63,15 +45,15 @@ def _audit_cache(tmp_path):
 
 @pytest.fixture(scope="module")
 def parts():
-    cover = _pdf("<h1>Portfolio</h1><p>Contents</p>")
-    cases = [_pdf(f"<h1>Case {i}</h1><p>Reach x{i + 2}</p><p style='break-before: page'>Leads at {i}0 PHP</p>")
+    cover = pdf_of("<h1>Portfolio</h1><p>Contents</p>")
+    cases = [pdf_of(f"<h1>Case {i}</h1><p>Reach x{i + 2}</p><p style='break-before: page'>Leads at {i}0 PHP</p>")
              for i in range(3)]
     return cover, cases
 
 
 def test_a_joined_pdf_is_read_from_its_parts_and_reads_as_pdfium_reads_it_whole(parts, tmp_path, monkeypatch):
     cover, cases = parts
-    joined = _join(cover, *cases)
+    joined = join(cover, *cases)
     cache = _audit_cache(tmp_path)
     for case in cases:  # the audit reads each case PDF of the site
         cached_pdfium(case, cache)
@@ -89,14 +71,14 @@ def test_a_layout_whose_pages_or_record_do_not_hold_is_not_used(parts, tmp_path)
     cache = _audit_cache(tmp_path)
     for case in cases:
         cached_pdfium(case, cache)
-    other = _pdf("<p>Thanks to Zerno Market</p><p style='break-before: page'>and its team</p>")
+    other = pdf_of("<p>Thanks to Zerno Market</p><p style='break-before: page'>and its team</p>")
     layout = [(cover, 1)] + [(c, 2) for c in cases]
     # said to be the cover and three cases (7 pages), the PDF has 5: every page is read
-    shorter = _join(cover, cases[0], other)
+    shorter = join(cover, cases[0], other)
     keep_layout(shorter, layout, cache, AUDIT_VERSION)
     assert cached_pdfium(shorter, cache) == _pdfium_read(shorter)
     # a record written again by hand (its signature does not hold): every page is read
-    edited = _join(cover, cases[0], other, cases[2])
+    edited = join(cover, cases[0], other, cases[2])
     keep_layout(edited, layout, cache, AUDIT_VERSION)
     [record] = (cache / PDF_TEXT_DIR).glob(hashlib.sha256(edited).hexdigest() + LAYOUT_SUFFIX)
     record.write_text(json.dumps([[hashlib.sha256(d).hexdigest(), n] for d, n in layout]) + " ")
