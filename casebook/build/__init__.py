@@ -13,6 +13,7 @@ import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from casebook import reuse, store
@@ -171,7 +172,8 @@ def _build_outputs(config_file: Path, root: Path, target: Path, pdir: Path | Non
         os.environ[EPOCH_DEFAULTED] = "1"
     try:
         with store.fresh(force):  # --force: no output of an earlier build is read from the cache
-            result = _build(config_file, root, target, pdir, pdf, project, cache, state)
+            charts_dir = root / probe_plugin.config.cache_dir / "charts" if probe_plugin.config.charts else None
+            result = _build(config_file, root, target, pdir, pdf, project, cache, state, charts_dir)
     finally:
         if not epoch_was_set:  # this process's next build decides its own epoch again
             os.environ.pop(EPOCH_VAR, None)
@@ -186,9 +188,10 @@ def _build_outputs(config_file: Path, root: Path, target: Path, pdir: Path | Non
 
 
 def _build(config_file: Path, root: Path, target: Path, pdir: Path | None, pdf: bool, project: Project,
-           cache: Path, state: BuildState) -> BuildResult:
+           cache: Path, state: BuildState, charts_dir: Path | None = None) -> BuildResult:
     if pdf:  # WeasyPrint imported on the other core while MkDocs plans the site (an edit's one PDF)
-        standby.start(project, standby_task)
+        # ... and the edited case's page charts drawn ahead (standby.draw_ahead)
+        standby.start(project, standby_task, partial(standby.draw_ahead, project, charts_dir) if charts_dir else None)
     try:
         return _build_staged(config_file, root, target, pdir, pdf, project, cache, state)
     finally:

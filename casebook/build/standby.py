@@ -14,6 +14,9 @@ for it is the one the build asks for (the same inputs), and answers
 itself.  A build with more PDFs to make (a cold build) or none stops it
 unused, before its own workers fork.
 
+Before it imports WeasyPrint it draws the page charts of the case an edit
+changed (:func:`draw_ahead`), for the worker that renders that page.
+
 Only where a worker may be forked: one thread in the build, two cores or
 more, ``CASEBOOK_PDF_WORKERS`` not 0.  Like the pool workers it dies with
 the build (casebook.build.lifeline) and reads the cache as the build does
@@ -37,9 +40,10 @@ _current: "Standby | None" = None
 class Standby:
     """The forked worker, and (once it has its task) the future of that task's result."""
 
-    def __init__(self, project: Project, make: Callable[..., dict], ctx: Any):
+    def __init__(self, project: Project, make: Callable[..., dict], ctx: Any, first: Callable[[], None] | None = None):
         mine, theirs = ctx.Pipe()
-        self.process = ctx.Process(target=_serve, args=(theirs, mine, project, make, os.getpid(), store._generation),
+        self.process = ctx.Process(target=_serve, args=(theirs, mine, project, make, os.getpid(), store._generation,
+                                                        first),
                                    name="casebook-standby", daemon=True)
         self.process.start()
         theirs.close()
@@ -78,9 +82,10 @@ class Standby:
         self.conn.close()
 
 
-def start(project: Project, make: Callable[..., dict]) -> None:
+def start(project: Project, make: Callable[..., dict], first: Callable[[], None] | None = None) -> None:
     """Fork the standby where a worker may be forked now (else nothing).  It answers its task
-    with ``make(project, task, cache_dir, charts, key)`` (casebook.build.casework.standby_task)."""
+    with ``make(project, task, cache_dir, charts, key)`` (casebook.build.casework.standby_task);
+    ``first`` is run before it loads WeasyPrint (casebook.build.casework.draw_ahead)."""
     stop()
     if worker_count(2) < 2:  # one core, or CASEBOOK_PDF_WORKERS 0 or 1
         return
@@ -89,7 +94,7 @@ def start(project: Project, make: Callable[..., dict]) -> None:
         return
     global _current
     try:
-        _current = Standby(project, make, ctx)
+        _current = Standby(project, make, ctx, first)
     except OSError:  # no process to spare: the build forks its workers when it needs them, as before
         _current = None
 
@@ -109,14 +114,46 @@ def stop() -> None:
 
 
 def _serve(conn: Any, builds_end: Any, project: Project, make: Callable[..., dict], build_pid: int,
-           generation: str) -> None:
+           generation: str, first: Callable[[], None] | None = None) -> None:
     from .lifeline import _start_worker, preload  # deferred: the parent has it loaded; only the child runs this
 
     builds_end.close()  # closed by the build too, this end then reads the end of the pipe
     _start_worker(build_pid, generation)  # as a pool worker starts: dies with the build, reads the cache as it does
+    if first is not None:
+        try:
+            first()
+        except Exception:  # noqa: BLE001 - only a head start: what it did not do is done where it is needed
+            pass
     preload(("casebook.pdf.weasy", "casebook.pdf.compose", "casebook.render.charts.static", "casebook.render.views"))
     try:
         task, cache_dir, charts, key = conn.recv()
     except (EOFError, OSError):
         return
     conn.send(make(project, task, Path(cache_dir), charts, key))
+
+
+AHEAD_MAX = 3  # cases loaded afresh from which no charts are drawn ahead: not an edit (a cold build)
+
+
+def draw_ahead(project: Project, charts_dir: Path) -> None:
+    """The page charts of the public cases loaded afresh (an edit's), drawn into the chart cache by the
+    standby before it loads WeasyPrint.
+
+    The worker that renders the edited case's page drew them itself, and its
+    first chart started vl-convert's JavaScript engine: 0.6 s, while the build
+    waited for the page (0.5-0.7 s at 300 cases).  The standby, forked after
+    loading, is idle until its PDF task arrives, and may run the engine's
+    threads since it forks nothing; the page's worker then finds the images
+    in the cache, and the standby's own PDF charts find the engine running.
+    Drawn by content key, an image is the same whoever draws it.
+    """
+    fresh = [c for c in project.cases if not c.from_cache and c.case.is_public]
+    if not fresh or len(fresh) > AHEAD_MAX:
+        return
+    from casebook.render.charts.static import ChartRenderer  # deferred: only the standby process runs this
+    from casebook.render.views import case_view  # deferred: as above
+    from casebook.site.plan import page_charts  # deferred: as above
+
+    renderer = ChartRenderer(charts_dir)
+    for loaded in fresh:
+        page_charts(renderer, case_view(loaded))

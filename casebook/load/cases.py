@@ -38,11 +38,11 @@ class LoadedCase:
     case: Case
     source: Path  # absolute path of the YAML file
     digest: str = ""  # sha256 of the file's bytes: the cache key of everything made from it
-    # Worked out once per case and kept with it in the load cache (a build asks for them
-    # every time, for every case): the files it points to, under a project root, and
-    # its texts' folded forms (casebook.load.checks.case_text_forms)
+    # Worked out once per case and kept with it in the load cache (a build asks for them every time, for
+    # every case): the files it points to, under a project root, and its texts' folded forms (checks.case_text_forms)
     refs: tuple[Path, list[Path]] | None = field(default=None, compare=False, repr=False)
     text_forms: list | None = field(default=None, compare=False, repr=False)
+    from_cache: bool = field(default=False, compare=False, repr=False)  # unchanged since a build loaded it
 
 
 @dataclass
@@ -213,8 +213,8 @@ def _load_resolved(path: Path, root: Path, cache: Any) -> tuple[LoadedCase | Non
         hit = cache.get(path, root, raw) if raw else None
         if hit is not None:
             model, warnings, slug_at, refs, forms = hit
-            loaded = LoadedCase(model, path, hashlib.sha256(raw).hexdigest(), refs=(root, refs), text_forms=forms)
-            return loaded, list(warnings), SlugAt(slug_at)
+            return (LoadedCase(model, path, hashlib.sha256(raw).hexdigest(), refs=(root, refs), text_forms=forms,
+                               from_cache=True), list(warnings), SlugAt(slug_at))
     located, raw, problems = read_document(path, root)
     if located is None:
         return None, problems, Located(None)

@@ -364,8 +364,7 @@ class Site:
         case = view.case
         options = embed_options(case.locale, case.currency)
         blocks = []
-        for chart in build_charts(view.facts, view.t, cache_dir=self.charts.specs_dir):
-            still = self.charts.svg_file(chart, case.locale, case.currency)
+        for chart, still in page_charts(self.charts, view):
             blocks.append({
                 "chart": chart,
                 "static_src": f"{base}{CHART_FILES}/{still['name']}",
@@ -377,7 +376,14 @@ class Site:
         return blocks
 
 
-__all__ = ["Site", "SitePage", "SiteAsset", "SitePlan", "page_base", "case_url", "plain"]
+def page_charts(renderer: Any, view: CaseView) -> list[tuple[Any, dict]]:
+    """A case page's charts, each with its static image in the chart cache (drawn where it is not there)."""
+    case = view.case
+    return [(chart, renderer.svg_file(chart, case.locale, case.currency))
+            for chart in build_charts(view.facts, view.t, cache_dir=renderer.specs_dir)]
+
+
+__all__ = ["Site", "SitePage", "SiteAsset", "SitePlan", "page_base", "case_url", "page_charts", "plain"]
 
 
 def _growth(kept: Any) -> tuple[float, str] | None | bool:

@@ -141,3 +141,49 @@ def test_a_build_with_nothing_to_make_ends_the_standby_at_once(demo, tmp_path):
     started, gone, exitcode = proc.stdout.split()[-3:]
     assert started == "True" and gone == "True"
     assert exitcode not in ("None", "0")  # killed unused, before the build went on
+
+
+# -- the edited case's page charts drawn ahead (standby.draw_ahead) -------------------------------------------------
+def _edit(root, slug: str) -> None:
+    path = next((root / "cases").glob(f"{slug}.yaml"))
+    path.write_text(path.read_text("utf-8") + "\n# edited\n", "utf-8")
+
+
+def _page_charts_drawn(cases, charts) -> tuple[int, int]:
+    """(conversions, cache hits) of a fresh renderer drawing these cases' page charts with the cache ``charts``."""
+    from casebook.render.charts.static import ChartRenderer
+    from casebook.render.views import case_view
+    from casebook.site.plan import page_charts
+
+    renderer = ChartRenderer(charts)
+    for loaded in cases:
+        page_charts(renderer, case_view(loaded))
+    return renderer.conversions, renderer.hits
+
+
+def test_an_edited_case_s_page_charts_are_drawn_ahead_and_found_by_its_page(tmp_path):
+    from casebook.build.standby import draw_ahead
+    from casebook.load.project import open_project
+
+    root = copy_demo(tmp_path / "p")
+    open_project(root, cache_dir=".load")  # the load cache a build leaves
+    slug = "kazan-coffee-vk"
+    _edit(root, slug)
+    project = open_project(root, cache_dir=".load")
+    assert [c.case.slug for c in project.cases if not c.from_cache] == [slug]
+    draw_ahead(project, tmp_path / "charts")
+    drawn = len(list((tmp_path / "charts").glob("*.svg")))
+    edited = [c for c in project.public_cases if c.case.slug == slug]
+    assert drawn > 0 and _page_charts_drawn(edited, tmp_path / "charts") == (0, drawn)  # its page draws nothing
+    others = [c for c in project.public_cases if c.case.slug != slug]
+    assert _page_charts_drawn(others[:1], tmp_path / "charts")[0] > 0  # the cases not edited were not drawn
+
+
+def test_a_cold_build_draws_nothing_ahead(tmp_path):
+    from casebook.build.standby import AHEAD_MAX, draw_ahead
+    from casebook.load.project import open_project
+
+    project = open_project(copy_demo(tmp_path / "p"), cache_dir=".load")
+    assert len([c for c in project.public_cases if not c.from_cache]) > AHEAD_MAX
+    draw_ahead(project, tmp_path / "charts")
+    assert not list((tmp_path / "charts").glob("*.svg"))
