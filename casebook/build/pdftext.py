@@ -211,15 +211,18 @@ def keep_layout(joined: bytes, parts: list[tuple[bytes, int]], cache_dir: Path, 
     ``version``: the audit's (its cache of PDFium's reads is kept under it)."""
     store.Cache(Path(cache_dir), PDF_TEXT_DIR, version)  # as the audit registers it: pruned with it
     layout = [[hashlib.sha256(data).hexdigest(), pages] for data, pages in parts]
-    path = _pdfium_cache_path(joined, cache_dir)
-    store.write_quietly(path.with_name(path.name[:-len(".json")] + LAYOUT_SUFFIX),
-                        json.dumps(layout).encode("ascii"))
+    store.write_quietly(_layout_path(_pdfium_cache_path(joined, cache_dir)), json.dumps(layout).encode("ascii"))
+
+
+def _layout_path(read_path: Path) -> Path:
+    """Where the layout of the PDF whose PDFium read is kept at ``read_path`` is kept: beside it."""
+    return read_path.with_name(read_path.name[:-len(".json")] + LAYOUT_SUFFIX)
 
 
 def _known_pages(path: Path, cache_dir: Path) -> tuple[int, dict[int, str]]:
     """The joined PDF's page count and the pages (by index) its parts' kept reads give; (0, {}) without a
     layout kept for it."""
-    raw = store.read(path.with_name(path.name[:-len(".json")] + LAYOUT_SUFFIX))  # None: none, edited, unsigned
+    raw = store.read(_layout_path(path))  # None: none, edited, unsigned
     known: dict[int, str] = {}
     try:
         layout = json.loads(raw) if raw is not None else []

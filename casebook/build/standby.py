@@ -85,7 +85,7 @@ class Standby:
 def start(project: Project, make: Callable[..., dict], first: Callable[[], None] | None = None) -> None:
     """Fork the standby where a worker may be forked now (else nothing).  It answers its task
     with ``make(project, task, cache_dir, charts, key)`` (casebook.build.casework.standby_task);
-    ``first`` is run before it loads WeasyPrint (casebook.build.casework.draw_ahead)."""
+    ``first`` is run before it loads WeasyPrint (:func:`draw_ahead`)."""
     stop()
     if worker_count(2) < 2:  # one core, or CASEBOOK_PDF_WORKERS 0 or 1
         return
