@@ -41,33 +41,64 @@ from casebook.store import _versions
 STATE_VERSION = 3  # 2: a signed entry of the cache folder's "state" (store.Cache); 3: one entry per output folder
 
 
+def _listing(path: str) -> list[os.DirEntry]:
+    """A folder's entries by name ([] when it cannot be read, as os.walk skips it)."""
+    try:
+        with os.scandir(path) as entries:
+            return sorted(entries, key=lambda entry: entry.name)
+    except OSError:
+        return []
+
+
+def _is_dir(entry: os.DirEntry, follow: bool = True) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=follow)
+    except OSError:
+        return False
+
+
+# Both walks build each relative path from its folder's, by os.scandir: at 1,000 cases the site holds
+# 9,000 files, and os.walk with os.path.relpath for each (which makes both paths absolute) took 0.14 s a
+# walk, three walks an edit; this way 0.02 s (output_files) and 0.09 s (_walk, which stats every file).
 def _walk(folder: Path, own_only: bool = False) -> Iterable[tuple[str, int, int]]:
-    """(path, size, mtime) of the files under ``folder``; ``own_only``: not under its top-level
-    dot-entries (an output's ``.git``, ``.nojekyll``: the user's, no build writes them)."""
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__")
-        if own_only and dirpath == str(folder):
-            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-            filenames = [f for f in filenames if not f.startswith(".")]
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
+    """(path, size, mtime) of the files under ``folder``, each folder's files by name and then its
+    folders by name (links to folders are not followed, nor listed); ``own_only``: not under its
+    top-level dot-entries (an output's ``.git``, ``.nojekyll``: the user's, no build writes them)."""
+
+    def walk(path: str, prefix: str) -> Iterable[tuple[str, int, int]]:
+        folders = []
+        for entry in _listing(path):
+            if own_only and not prefix and entry.name.startswith("."):
+                continue
+            if _is_dir(entry):
+                if entry.name != "__pycache__" and not entry.is_symlink():
+                    folders.append(entry)
+                continue
             try:
-                st = os.stat(path)
+                st = entry.stat()
             except OSError:
                 continue
-            yield os.path.relpath(path, folder), st.st_size, st.st_mtime_ns
+            yield prefix + entry.name, st.st_size, st.st_mtime_ns
+        for entry in folders:
+            yield from walk(entry.path, f"{prefix}{entry.name}/")
+
+    return walk(str(folder), "")
 
 
 def output_files(folder: Path) -> list[str]:
     """The files (and links) under an output folder, relative, its top-level dot-entries left out."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(folder):
-        top = dirpath == str(folder)
-        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]  # listed, never followed
-        dirnames[:] = [d for d in dirnames if d not in links and not (top and d.startswith("."))]
-        for name in filenames + links:
-            if not (top and name.startswith(".")):
-                found.append(os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/"))
+    found: list[str] = []
+
+    def walk(path: str, prefix: str) -> None:
+        for entry in _listing(path):
+            if not prefix and entry.name.startswith("."):
+                continue
+            if _is_dir(entry, follow=False):  # a link to a folder is listed, never followed
+                walk(entry.path, f"{prefix}{entry.name}/")
+            else:
+                found.append(prefix + entry.name)
+
+    walk(str(folder), "")
     return sorted(found)
 
 

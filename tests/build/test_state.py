@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from casebook.build.state import BuildState, files_signature
+from casebook.build.state import BuildState, _walk, files_signature, output_files
 
 
 def test_recorded_build_is_current_until_an_output_changes(tmp_path):
@@ -72,3 +72,42 @@ def test_a_forced_build_records_the_last_builds_files_beside_its_own_while_it_pu
         state = BuildState(tmp_path / "cache")
         assert state.publishing(out, staged) == ["new.html"]
     assert BuildState(tmp_path / "cache").files(out) == ["new.html", "old.html"]
+
+
+def _tree(root):
+    """An output folder with what a user's site can hold: nested pages, dot-entries at the top and
+    below, a link to a folder outside (a user's `ln -s`), a link to a file and a broken link."""
+    (root / "cases" / "a").mkdir(parents=True)
+    (root / "cases" / "a" / "index.html").write_text("page")
+    (root / "cases" / ".hidden").write_text("below the top")
+    (root / "index.html").write_text("index")
+    (root / ".git").mkdir()
+    (root / ".git" / "HEAD").write_text("ref")
+    (root / ".nojekyll").write_text("")
+    (root / "__pycache__").mkdir()
+    (root / "__pycache__" / "x.pyc").write_text("")
+    outside = root.parent / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("not the site's")
+    (root / "assets").symlink_to(outside, target_is_directory=True)
+    (root / "same.html").symlink_to(root / "index.html")
+    (root / "gone.html").symlink_to(root / "nowhere.html")
+
+
+def test_an_outputs_files_are_listed_with_links_named_never_followed(tmp_path):
+    """What a build's record says it wrote: a link to a folder is one entry (a later build
+    removes the link, never what it points to); the user's top-level dot-entries are not listed."""
+    _tree(tmp_path / "site")
+    assert output_files(tmp_path / "site") == ["__pycache__/x.pyc", "assets", "cases/.hidden", "cases/a/index.html",
+                                               "gone.html", "index.html", "same.html"]
+    assert output_files(tmp_path / "no-site") == []
+
+
+def test_the_signature_walk_stats_files_in_order_and_skips_linked_folders(tmp_path):
+    """The walk behind "nothing changed": each folder's files by name, then its folders; a linked
+    folder and a broken link are not walked; a linked file counts by its target's size."""
+    _tree(tmp_path / "site")
+    walked = [(rel, size) for rel, size, _mtime in _walk(tmp_path / "site", own_only=True)]
+    assert walked == [("index.html", 5), ("same.html", 5), ("cases/.hidden", 13), ("cases/a/index.html", 4)]
+    everything = [rel for rel, _size, _mtime in _walk(tmp_path / "site")]
+    assert everything == [".nojekyll", "index.html", "same.html", ".git/HEAD", "cases/.hidden", "cases/a/index.html"]
