@@ -43,7 +43,7 @@ from casebook.pdf.engine import (ENGINE_VERSION, _mp_context, _os_threads, _prog
 from casebook.site.plan import CHART_FILES
 
 from . import standby
-from .fingerprint import case_key, project_digest
+from .fingerprint import case_inputs, case_key, project_digest
 from .lifeline import preload, worker_pool
 
 log = logging.getLogger("casebook")
@@ -93,6 +93,7 @@ class CaseWork:
         self.shared = project_digest(project.root, project.profile_path, profile_photo(project))
         self.stats = WorkStats()
         self._keys: dict[tuple, str] = {}  # one key per output for the whole build
+        self._inputs: dict[tuple, Any] = {}  # per case: fingerprint.case_inputs, hashed once
         self._vouched: set[Path] = set()  # cached PDFs found good in this build
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[tuple[str, str], tuple[Task, Any]] = {}
@@ -107,7 +108,7 @@ class CaseWork:
         if memo not in self._keys:
             site = self.site
             self._keys[memo] = case_key(loaded, self.project.root, self.shared, "page", PAGE_VERSION, base,
-                                        site.locale, bool(site.charts), bool(site.pdf))
+                                        site.locale, bool(site.charts), bool(site.pdf), inputs=self._case_inputs(loaded))
         return self._keys[memo]
 
     def pdf_key(self, loaded: LoadedCase, kind: str) -> str:
@@ -115,8 +116,14 @@ class CaseWork:
         if memo not in self._keys:
             charts = self.pdf_ctx.charts is not None if self.pdf_ctx is not None else False
             self._keys[memo] = case_key(loaded, self.project.root, self.shared, "pdf", kind, ENGINE_VERSION,
-                                        sorted(pdf_options().items()), charts)
+                                        sorted(pdf_options().items()), charts, inputs=self._case_inputs(loaded))
         return self._keys[memo]
+
+    def _case_inputs(self, loaded: LoadedCase) -> Any:
+        memo = (loaded.case.slug, loaded.digest, loaded.source)
+        if memo not in self._inputs:
+            self._inputs[memo] = case_inputs(loaded, self.project.root, self.shared)
+        return self._inputs[memo]
 
     def page_path(self, loaded: LoadedCase, base: str) -> Path:
         return self.cache_dir / "pages" / f"{self.page_key(loaded, base)}.html"
