@@ -201,3 +201,22 @@ def test_a_file_named_by_its_content_key_is_linked_without_asking_the_cache(tmp_
     assert (staging / "charts" / "k1.svg").stat().st_ino == (tmp_path / "site" / "charts" / "k1.svg").stat().st_ino
     assert (staging / "charts" / "k2.svg").read_bytes() == b"<svg>two</svg>"
     assert not (staging / "charts" / "k4.svg").exists()
+
+
+def test_a_destination_given_as_a_relative_string_is_the_same_file_as_its_path(tmp_path, monkeypatch):
+    """The chart images are placed by string paths (6,300 an edit at 1,000 cases): one relative to
+    the working folder is linked, written and recorded exactly as the absolute Path would be."""
+    cache = tmp_path / "cache"
+    publish(tmp_path, {"charts/k1.svg": b"<svg>one</svg>"}, cache)
+    session, staging = staged_session(tmp_path, cache)
+    monkeypatch.chdir(tmp_path)
+    try:
+        assert reuse.place(os.path.join(".site.building", "charts", "k1.svg"), lambda: None, reuse.NAMED)
+        assert reuse.place(os.path.join(".site.building", "charts", "k2.svg"), lambda: b"<svg>two</svg>", reuse.NAMED)
+        assert reuse.place("elsewhere.svg", lambda: b"<svg>outside</svg>", reuse.NAMED)  # in no staging folder
+    finally:
+        reuse.end(session)
+    assert (session.linked, session.written) == (1, 1)
+    assert sorted(session.placed) == ["charts/k1.svg", "charts/k2.svg"]
+    assert (staging / "charts" / "k1.svg").stat().st_ino == (tmp_path / "site" / "charts" / "k1.svg").stat().st_ino
+    assert (tmp_path / "elsewhere.svg").read_bytes() == b"<svg>outside</svg>"

@@ -192,7 +192,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             return False
         # a chart's name is the content key of what it is drawn from: the previous site's file of
         # that name as published, else only what the cache's signed record vouches for
-        if not reuse.place(site_dir / CHART_FILES / name, lambda: renderer.file_bytes(name), reuse.NAMED):
+        if not reuse.place(os.path.join(site_dir, CHART_FILES, name), lambda: renderer.file_bytes(name), reuse.NAMED):
             return False
         self._charts_written.add(name)
         return True
