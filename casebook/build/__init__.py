@@ -27,6 +27,7 @@ from casebook.settings import EPOCH_DEFAULTED, EPOCH_VAR, epoch_text, source_dat
 from . import standby
 from .audit import audit as run_audit  # not `audit`: that name is the submodule casebook.build.audit
 from .casework import standby_task
+from .lifeline import collecting_less
 from .outputs import check_outputs, check_replaceable, config_files, env_signature, project_inputs
 from .publish import recover, writing
 from .publish import staged as _staged
@@ -131,7 +132,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     check_outputs(named + [("cache folder (cache_dir in mkdocs.yml)", cache)], project_in)
     outputs = [target] + ([pdir] if pdir else [])
 
-    with writing(cache, outputs):  # a second build of these outputs meanwhile stops at once, saying so
+    # a second build of these outputs meanwhile stops at once, saying so; garbage collected less often meanwhile
+    with writing(cache, outputs), collecting_less():
         return _build_outputs(config_file, root, target, pdir, pdf, force, probe_cfg, probe_plugin, project_in,
                               named, outputs, cache)
 

@@ -43,3 +43,26 @@ def test_ctrl_c_ends_a_worker_without_a_traceback():
     done = subprocess.run([sys.executable, "-c", CTRL_C], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "ended"
     assert "Traceback" not in done.stderr and "KeyboardInterrupt" not in done.stderr, done.stderr
+
+
+COLLECTING = """
+import gc
+from casebook.build.lifeline import BUILD_THRESHOLDS, collecting_less, worker_pool
+default = gc.get_threshold()
+seen = {}
+with collecting_less():
+    seen["build"] = gc.get_threshold()
+    with worker_pool(2) as pool:
+        seen["worker"] = pool.submit(gc.get_threshold).result()
+seen["after"] = gc.get_threshold()
+print(seen["build"] == BUILD_THRESHOLDS != default, seen["worker"] == default, seen["after"] == default)
+"""
+
+
+def test_the_build_collects_garbage_less_often_and_its_workers_as_python_does():
+    """The build's process, which keeps what it loads until it ends, collects less often; a worker
+    forked from it (hundreds of PDFs, each leaving cycles) collects as usual, and so does the
+    process once the build is over."""
+    out = subprocess.run([sys.executable, "-c", COLLECTING], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True", "True"]
