@@ -7,6 +7,7 @@ The bottom layer with :mod:`casebook.errors`: it imports nothing of casebook.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -35,9 +36,26 @@ def epoch_text() -> str:
 
 
 def source_date_epoch() -> int | None:
-    """SOURCE_DATE_EPOCH in seconds, None when unset or not a whole number."""
+    """SOURCE_DATE_EPOCH in seconds, None when unset or not a whole number (see epoch_problem)."""
     text = epoch_text().strip()
-    return int(text) if text.isdigit() else None
+    return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def epoch_problem() -> str | None:
+    """What is wrong with SOURCE_DATE_EPOCH as set, in a sentence (None: unset, or a whole number).
+
+    The build dates everything by it, and MkDocs reads it too: set empty (``export SOURCE_DATE_EPOCH=``)
+    or to anything but seconds, MkDocs stopped with a traceback.  The commands that build say this
+    instead, before they write anything.
+    """
+    text = os.environ.get(EPOCH_VAR)
+    if text is None or _WHOLE_NUMBER.fullmatch(text.strip()):
+        return None
+    return (f"{EPOCH_VAR} is {text[:40]!r}, not a whole number of seconds since 1970-01-01 "
+            f"(e.g. 1735689600 for 2025-01-01); set it so, or unset it")
 
 
 def epoch_from_public_cases() -> bool:

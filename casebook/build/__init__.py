@@ -22,7 +22,7 @@ from casebook.build.pdfs import build_private_outputs
 from casebook.errors import CasebookError
 from casebook.load.media import LINKED_OUTSIDE, linked_outside, profile_photo, referenced_files
 from casebook.load.project import Project, open_project
-from casebook.settings import EPOCH_DEFAULTED, EPOCH_VAR, epoch_text, source_date_epoch
+from casebook.settings import EPOCH_DEFAULTED, EPOCH_VAR, epoch_problem, epoch_text, source_date_epoch
 
 from . import standby
 from .audit import audit as run_audit  # not `audit`: that name is the submodule casebook.build.audit
@@ -115,6 +115,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     config_file = Path(config_file).resolve()
     if not config_file.is_file():
         raise CasebookError(f"no MkDocs configuration at {config_file}")
+    if epoch_problem():
+        raise CasebookError(epoch_problem())
     root = config_file.parent
     if quiet:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
