@@ -7,8 +7,7 @@ case (its page and its PDF together, so its charts are built once), and
 keeps every result on disk under :func:`casebook.build.fingerprint.case_key`:
 
 * ``cache_dir/pages/<key>.html``: the case page's content (site pages);
-* ``cache_dir/pdf/<key>.pdf``, ``.json`` (page count, refused reads) and,
-  for private outputs, ``.html`` (the standalone print HTML).
+* ``cache_dir/pdf/<key>.pdf``, ``.json`` (page count, refused reads), ``.html`` (a private output's print HTML).
 
 An unchanged case costs a file read on the next build; an edited one is
 made again alone.  Every entry goes through :mod:`casebook.store`: it is
