@@ -370,7 +370,7 @@ def place(dest: Path, produce: Callable[[], bytes | None], digest: Callable[[], 
     cases).  The cache is read only when the previous output does not hold it.
     """
     where = os.path.abspath(dest)
-    session = _session_at(where) if _sessions else None  # a file in a staging folder: below its top
+    session = _session_at(where)  # a file in a staging folder: below its top
     if session is not None:
         return session.place(where, digest, produce)
     data = produce()

@@ -35,13 +35,13 @@ def epoch_text() -> str:
     return os.environ.get(EPOCH_VAR, "")
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
 def source_date_epoch() -> int | None:
     """SOURCE_DATE_EPOCH in seconds, None when unset or not a whole number (see epoch_problem)."""
     text = epoch_text().strip()
     return int(text) if _WHOLE_NUMBER.fullmatch(text) else None
-
-
-_WHOLE_NUMBER = re.compile(r"[0-9]+")
 
 
 def epoch_problem() -> str | None:

@@ -115,8 +115,8 @@ def build(config_file: Path = Path("mkdocs.yml"), *, pdf: bool = True, private: 
     config_file = Path(config_file).resolve()
     if not config_file.is_file():
         raise CasebookError(f"no MkDocs configuration at {config_file}")
-    if epoch_problem():
-        raise CasebookError(epoch_problem())
+    if problem := epoch_problem():
+        raise CasebookError(problem)
     root = config_file.parent
     if quiet:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)

@@ -31,8 +31,8 @@ def pdf(tags: tuple[str, ...], slugs: tuple[str, ...], output: Path, title: str,
     from casebook.registry import interface_languages  # deferred: as above
     from casebook.build.outputs import check_output_file, check_pdf_file, pdf_command_inputs  # deferred: the build loads MkDocs and WeasyPrint (a second); --help and check stay quick
 
-    if epoch_problem():  # the PDF's date would silently be today's
-        raise CasebookError(epoch_problem())
+    if problem := epoch_problem():  # the PDF's date would silently be today's
+        raise CasebookError(problem)
     if lang and lang.split("-")[0] not in interface_languages():
         raise click.UsageError(f"--lang {lang!r} is not a language casebook speaks; "
                                f"use one of: {', '.join(interface_languages())}")

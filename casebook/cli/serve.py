@@ -225,8 +225,8 @@ def serve(config_file: Path, dev_addr: str) -> None:
 
     if not config_file.is_file():
         raise CasebookError(f"{config_file}: no such file; run casebook init to make a project, or pass -f")
-    if epoch_problem():
-        raise CasebookError(epoch_problem())
+    if problem := epoch_problem():
+        raise CasebookError(problem)
     _port_free(dev_addr)
     mkdocs_serve_module.build = _show_errors(mkdocs_serve_module.build)
     mkdocs_serve_module.LiveReloadServer = waiting_server(mkdocs_serve_module.LiveReloadServer)
