@@ -97,8 +97,7 @@ class CaseWork:
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[tuple[str, str], tuple[Task, Any]] = {}
         self._queue: list[Task] = []  # tasks for the pools still to come (see ROTATE)
-        self._ctx: Any = None
-        self._workers = 0
+        self._ctx, self._workers = None, 0  # the pools' start method and size
         self._progress: Any = None
 
     # -- keys and paths --------------------------------------------------------
@@ -464,6 +463,7 @@ def _work(task: Task) -> dict:
     assert _CURRENT is not None, "a case worker runs in a process forked from a build"
     # The build's batch came along with the fork: a worker waits for nothing, forks nothing.
     _CURRENT._pending, _CURRENT._queue, _CURRENT._pool = {}, [], None
+    standby.wait_for_charts()  # an edit's page: its charts, which the standby is drawing
     result = _guarded(_CURRENT, task)
     _CURRENT._forget(task.slug)
     return result

@@ -187,3 +187,83 @@ def test_a_cold_build_draws_nothing_ahead(tmp_path):
     assert len([c for c in project.public_cases if not c.from_cache]) > AHEAD_MAX
     draw_ahead(project, tmp_path / "charts")
     assert not list((tmp_path / "charts").glob("*.svg"))
+
+
+# -- a page's worker waits for the charts the standby draws (standby.wait_for_charts) --------------------------------
+_WAIT = """
+import json, os, sys, time
+from pathlib import Path
+from casebook.build import casework, standby
+from casebook.load.project import open_project
+
+root, marker, how = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+standby.DRAWN_WAIT = 600  # a wait that did not end with the standby's drawing would outlast the test's timeout
+
+def first():  # the standby's drawing: slow, then done (or the standby gone midway)
+    time.sleep(1.5)
+    if how == "dies":
+        os._exit(1)
+    marker.write_text("drawn")
+
+project = open_project(root)
+standby.start(project, casework.standby_task, first)
+started = standby._current is not None
+pid = os.fork()  # as the pool worker for the edited case's page is forked, after the standby
+if pid == 0:
+    standby.wait_for_charts()
+    os._exit(0 if marker.exists() else 3)
+_, status = os.waitpid(pid, 0)
+standby.stop()
+print(json.dumps({"started": started, "worker": os.waitstatus_to_exitcode(status)}))
+"""
+
+
+@pytest.mark.parametrize("how, worker", [("draws", 0), ("dies", 3)])
+def test_a_page_s_worker_waits_for_the_standby_s_charts_or_its_end(demo, tmp_path, how, worker):
+    """Waiting, it finds the images the standby drew instead of starting a chart engine of its own (0.6 s); a
+    standby gone before it drew them ends the wait at once: the worker then draws them itself, as before."""
+    proc = subprocess.run([sys.executable, "-c", _WAIT, str(demo), str(tmp_path / "drawn"), how],
+                          capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CASEBOOK_PDF_WORKERS": "2"})
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1]) == {"started": True, "worker": worker}
+
+
+_ONE_ENGINE = """
+import json, os, random, re, sys
+from pathlib import Path
+from casebook.build import build, standby
+from casebook.render.charts.static import ChartRenderer
+
+root, log = Path(sys.argv[1]), Path(sys.argv[2])
+build(root / "mkdocs.yml", pdf=True, quiet=True)  # the site an edit starts from (charts from the shared cache)
+case = root / "cases" / "kazan-coffee-vk.yaml"
+reach = random.randrange(20000, 21000)  # a chart no earlier run put into the shared cache
+case.write_text(re.sub(r"2025-03: 21400", f"2025-03: {reach}", case.read_text("utf-8")), "utf-8")
+
+convert, ahead = ChartRenderer._convert, standby.draw_ahead
+def counted(self, *args):
+    with log.open("a") as f:
+        f.write(f"convert {os.getpid()}\\n")
+    return convert(self, *args)
+def drawing(*args):
+    with log.open("a") as f:
+        f.write(f"ahead {os.getpid()}\\n")
+    return ahead(*args)
+ChartRenderer._convert, standby.draw_ahead = counted, drawing
+build(root / "mkdocs.yml", pdf=True, quiet=True)
+lines = [line.split() for line in log.read_text().splitlines()]
+print(json.dumps({"ahead": sorted({p for what, p in lines if what == "ahead"}),
+                  "convert": sorted({p for what, p in lines if what == "convert"})}))
+"""
+
+
+def test_an_edit_starts_one_chart_engine(tmp_path):
+    """An edit's build draws the edited case's charts in the standby only: its page's worker waits for them."""
+    root = copy_demo(tmp_path / "p")
+    proc = subprocess.run([sys.executable, "-c", _ONE_ENGINE, str(root), str(tmp_path / "log")],
+                          capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "CASEBOOK_PDF_WORKERS": "2", "SOURCE_DATE_EPOCH": "1767225600"})
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout.splitlines()[-1])
+    assert len(got["ahead"]) == 1 and got["convert"] == got["ahead"]
