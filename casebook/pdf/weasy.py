@@ -20,21 +20,44 @@ asks cffi for arrays by a type that names their length
 pycparser, about 4 ms, where ``hb_codepoint_t[]`` with the same items is
 parsed once.  :class:`_OpenArrays` hands cffi the second form, which makes
 the same array.
+
+And it imports two fontTools modules only when WeasyPrint first uses them
+(:func:`_font_tools_later`): ``fontTools.subset``, its font subsetting where
+HarfBuzz cannot subset, and ``fontTools.varLib.instancer``, for a variable
+font.  WeasyPrint imports both up front, with lxml and fontTools' CFF and
+variation tables: about 0.3 s of each import, in a build that uses neither
+(its fonts are static and HarfBuzz subsets them).
 """
 
 from __future__ import annotations
 
 import contextlib
 import ctypes.util
+import importlib
 import io
 import re
 import sys
+import types
 from typing import Any
 
 
 def _load() -> None:
     if "weasyprint" in sys.modules:
         return
+    try:
+        with _font_tools_later():
+            _import()
+    except ImportError:  # a fontTools that needs one of them as WeasyPrint loads: loaded as it was
+        _forget("weasyprint")
+        _import()
+
+
+def _forget(package: str) -> None:
+    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        del sys.modules[name]
+
+
+def _import() -> None:
     quick = getattr(ctypes.util, "_findSoname_ldconfig", None)  # Linux (glibc) only
     if quick is None:
         import weasyprint  # noqa: F401 - loaded for its importers
@@ -48,11 +71,49 @@ def _load() -> None:
             import weasyprint  # noqa: F401 - loaded for its importers
         return
     except Exception:  # noqa: BLE001 - a library ldconfig does not list: searched again below
-        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
-            del sys.modules[name]
+        _forget("weasyprint")
     finally:
         ctypes.util.find_library = full
     import weasyprint  # noqa: F401,F811 - the full search; its own message where a library is missing
+
+
+class _Later(types.ModuleType):
+    """Stands in for a module while WeasyPrint is imported; the module itself is imported when first used."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if sys.modules.get(self.__name__) is self:  # used while WeasyPrint is still being imported
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+def _instantiate_variable_font(*args: Any, **kwargs: Any) -> Any:
+    from fontTools.varLib.instancer import instantiateVariableFont  # deferred: for a variable font only
+
+    return instantiateVariableFont(*args, **kwargs)
+
+
+@contextlib.contextmanager
+def _font_tools_later():
+    """While WeasyPrint is imported, fontTools.subset and fontTools.varLib.instancer are stand-ins
+    (and fontTools.varLib, which imports the latter); afterwards the names are free again, and a
+    first use imports the real module."""
+    stand_ins = {name: _Later(name) for name in ("fontTools.subset", "fontTools.varLib",
+                                                 "fontTools.varLib.instancer") if name not in sys.modules}
+    if "fontTools.varLib.instancer" in stand_ins:
+        stand_ins["fontTools.varLib.instancer"].instantiateVariableFont = _instantiate_variable_font
+    sys.modules.update(stand_ins)
+    try:
+        yield
+    finally:
+        for name, stand_in in stand_ins.items():
+            if sys.modules.get(name) is stand_in:
+                del sys.modules[name]
+        package = sys.modules.get("fontTools")
+        for attr in ("subset", "varLib"):
+            if isinstance(getattr(package, attr, None), _Later):
+                delattr(package, attr)
 
 
 _SIZED_ARRAY = re.compile(r"([A-Za-z_][\w ]*?)\s*\[(\d+)\]")

@@ -83,3 +83,60 @@ def test_font_subsetting_makes_the_same_pdf_without_a_c_parser_run_per_font():
     assert quick["digest"] == plain["digest"]
     assert plain["sized"] >= 4  # what the plain import parses (the test shows the difference it claims)
     assert quick["sized"] == 0
+
+
+# fontTools.subset (subsetting where HarfBuzz cannot) and fontTools.varLib.instancer (variable fonts): imported by
+# WeasyPrint up front, used by a build never (static fonts, HarfBuzz subsetting); loaded when first used.
+LATER = """
+import json, sys
+{before}
+import casebook.pdf.weasy
+from weasyprint import HTML
+pdf = HTML(string="<p>Привет, Mabuhay</p>").write_pdf()
+later = ("fontTools.subset", "fontTools.varLib", "fontTools.varLib.instancer")
+loaded = [name for name in later if name in sys.modules]
+import weasyprint.pdf.fonts as fonts
+from fontTools.ttLib import TTFont
+try:  # the deferred function is the real one: a static font is refused as fontTools refuses it
+    fonts.instantiateVariableFont(TTFont("theme/fonts/NotoSans-Regular.ttf"), {{"wght": 400}})
+    refused = ""
+except ValueError as exc:
+    refused = str(exc)
+import fontTools.varLib.instancer as instancer
+print(json.dumps({{"pdf": pdf[:5].decode(), "loaded": loaded, "refused": refused,
+                   "options": type(fonts.subset.Options()).__module__,
+                   "instancer": instancer.instantiateVariableFont.__module__,
+                   "varlib_package": hasattr(sys.modules["fontTools.varLib"], "__path__")}}))
+"""
+
+
+def _later(before: str = "") -> dict:
+    from sitebuild import REPO
+
+    out = subprocess.run([sys.executable, "-c", LATER.format(before=before)], capture_output=True, text=True,
+                         timeout=120, check=True, cwd=REPO)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_font_tools_modules_weasyprint_never_uses_here_are_loaded_only_when_used():
+    got = _later()
+    assert got["pdf"] == "%PDF-" and got["loaded"] == []  # a PDF of Cyrillic and Latin text, without them
+    # used, they are the real modules
+    assert got["refused"] == "Missing required table fvar"
+    assert got["options"] == "fontTools.subset" and got["instancer"] == "fontTools.varLib.instancer"
+    assert got["varlib_package"]
+
+
+def test_a_font_tools_that_needs_them_while_weasyprint_loads_gets_them():
+    # as if a fontTools release imported a part of fontTools.varLib from a module WeasyPrint imports: the
+    # stand-ins are not packages, so that import fails, and WeasyPrint is loaded again without them
+    needs = ("import importlib, importlib.abc\n"
+             "class Needs(importlib.abc.MetaPathFinder):\n"
+             "    def find_spec(self, name, path=None, target=None):\n"
+             "        if name == 'weasyprint.text.fonts':\n"
+             "            importlib.import_module('fontTools.varLib.models')\n"
+             "        return None\n"
+             "sys.meta_path.insert(0, Needs())")
+    got = _later(needs)
+    assert got["pdf"] == "%PDF-" and "fontTools.varLib" in got["loaded"]
+    assert got["refused"] == "Missing required table fvar" and got["varlib_package"]
