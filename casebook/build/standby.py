@@ -93,7 +93,7 @@ class Standby:
             self.process.kill()
         self.process.join(5)
         self.conn.close()
-        if _drawn is not None and _drawn == self.drawn:
+        if _drawn == self.drawn:
             _drawn = None
         _close(self.drawn)
         self.drawn = None

@@ -107,13 +107,9 @@ def _font_tools_later():
     try:
         yield
     finally:
-        for name, stand_in in stand_ins.items():
+        for name, stand_in in stand_ins.items():  # (found in sys.modules, they never became package attributes)
             if sys.modules.get(name) is stand_in:
                 del sys.modules[name]
-        package = sys.modules.get("fontTools")
-        for attr in ("subset", "varLib"):
-            if isinstance(getattr(package, attr, None), _Later):
-                delattr(package, attr)
 
 
 _SIZED_ARRAY = re.compile(r"([A-Za-z_][\w ]*?)\s*\[(\d+)\]")
