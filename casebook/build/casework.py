@@ -473,11 +473,10 @@ def standby_task(project: Project, task: Task, cache_dir: Path, charts: bool, ke
     """The standby worker's task (casebook.build.standby): one PDF, made only when its key here is
     ``key``, the build's (else ``{"mismatch": True}``: the build makes it itself)."""
     from casebook.pdf.compose import Context  # deferred: only the standby process runs this
-    from casebook.render import covers, media  # deferred: as above
+    from casebook.render import caches  # deferred: as above
     from casebook.render.charts.static import ChartRenderer  # deferred: as above
 
-    media.use_cache(cache_dir / "media")  # as the build's plugin sets them (it did so after this fork)
-    covers.use_cache(cache_dir / "covers")
+    caches.use(cache_dir)  # as the build's plugin sets them (it did so after this fork)
     work = CaseWork(project, cache_dir, pdf_ctx=Context(project, charts=ChartRenderer(cache_dir / "charts")
                                                           if charts else None))
     loaded = work.by_slug.get(task.slug)

@@ -36,9 +36,8 @@ from mkdocs.structure.toc import get_toc
 from casebook import reuse
 from casebook.errors import CasebookError
 from casebook.load.media import LINKED_OUTSIDE, lies_in, pages_roots
-from casebook.render import media as media_mod
 from casebook.load.project import open_project
-from casebook.render import covers
+from casebook.render import caches
 from casebook.render.charts.static import ChartRenderer
 from casebook.settings import CACHE_DIR_NAME, theme_dir
 
@@ -233,8 +232,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             raise PluginError(f"{lines}\n{exc}" if lines else str(exc)) from None
         for warning in self.project.warnings:
             log.warning(warning.format())
-        media_mod.use_cache(root / self.config.cache_dir / "media")
-        covers.use_cache(root / self.config.cache_dir / "covers")
+        caches.use(root / self.config.cache_dir)
         renderer = None
         if self.config.charts:
             renderer = ChartRenderer(root / self.config.cache_dir / "charts")
