@@ -19,6 +19,7 @@ no load cache.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 import sys
@@ -95,6 +96,26 @@ class LoadCache:
         key = self._key(path, root, raw)
         self.cache.write_quietly(key, body)
         _remember(key, body)
+
+    # -- the check across cases (casebook.load.checks.leaks_across) -----------------------------
+    def _across_key(self, inputs: str) -> str:
+        return store.content_key(_code(), "across", inputs) + ".json"
+
+    def across(self, inputs: str) -> dict[str, list] | None:
+        """Each public case's findings of another case's hidden name, by ``file\\0sha256``, as the last
+        build with these hidden-name ``inputs`` kept them ({} when none; None without a key)."""
+        if self.key is None:
+            return None
+        body = self.cache.read(self._across_key(inputs))  # signed: a planted "nothing found" is a miss
+        try:
+            table = json.loads(body) if body is not None else {}
+        except ValueError:
+            return {}
+        return table if isinstance(table, dict) else {}
+
+    def keep_across(self, inputs: str, table: dict[str, list]) -> None:
+        if self.key is not None:
+            self.cache.write_quietly(self._across_key(inputs), json.dumps(table, sort_keys=True).encode("utf-8"))
 
 
 # `casebook serve` loads the project again at every save, and read each case's signed entry again (0.2 s at

@@ -148,21 +148,21 @@ def load_cases(paths: list[Path], root: Path | None = None, cache_dir: Path | No
             continue
         first_slug[slug] = (path, line)
         result.cases.append(loaded)
-    result.problems.extend(name_problems_across(result.cases, root))
+    result.problems.extend(name_problems_across(result.cases, root, cache))
     result.problems.sort(key=lambda p: (p.file, p.line, p.column))
     if result.errors:
         result.cases = []  # no partial output: a build needs every case valid
     return result
 
 
-def name_problems_across(cases: list[LoadedCase], root: Path) -> list[Problem]:
+def name_problems_across(cases: list[LoadedCase], root: Path, cache: Any = None) -> list[Problem]:
     """A private case's or report's client name, or an undisclosed one, in another, public case, and a
     public case's cover or media that is such a client's logo or a private case's file: located there.
 
-    The message names both files.  A file whose parsed form came from the
-    load cache is parsed again here, only when it has something to report.
+    The message names both files; a case from the load ``cache`` is parsed again only when it has something to say.
     """
-    found = [(loaded, loc, checks.hidden_message(hidden, root)) for loaded, loc, hidden in checks.leaks_across(cases)]
+    leaks = checks.leaks_across(cases, cache)  # the cache keeps each case's answer for the next build
+    found = [(loaded, loc, checks.hidden_message(hidden, root)) for loaded, loc, hidden in leaks]
     found += mediareuse.reused_files(cases, root)
     problems = []
     located_of: dict[Path, Any] = {}

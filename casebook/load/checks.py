@@ -7,9 +7,11 @@ and dates, where the user needs to see which field broke the rule.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -161,7 +163,7 @@ def case_text_forms(case: Case) -> list[tuple[tuple, tuple[str, ...]]]:
     return [(path, text_forms(text)) for path, text in _strings(case, ())]
 
 
-def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
+def leaks_across(cases: list, memo: Any = None) -> list[tuple[object, tuple, object]]:
     """(public case, path of the field, casebook.load.hidden.Hidden) for every public case naming another case's hidden client.
 
     The names of private cases and reports, and undisclosed names, are
@@ -169,35 +171,70 @@ def leaks_across(cases: list) -> list[tuple[object, tuple, object]]:
     undisclosed name is _name_leaks' business.  Each public case is folded
     once; a name is looked for field by field only when all the words of
     one of its forms occur somewhere in the case.
-    """
 
+    ``memo`` (casebook.load.cache.LoadCache) keeps each case's answer, by
+    its file and bytes, under what the hidden names are made of
+    (:func:`_hidden_inputs`): an edit looks in the edited case only, and in
+    none when no case names a hidden client (0.42 s of loading 1,000 cases).
+    """
+    inputs = _hidden_inputs(cases) if memo is not None else ""
+    table = memo.across(inputs) if memo is not None else None
+    public = [loaded for loaded in cases if loaded.case.is_public]
+    keys = [f"{loaded.source}\0{loaded.digest}" if loaded.digest else "" for loaded in public]
+    if table is not None and all(key and table.get(key) == [] for key in keys):
+        return []  # nothing found, as before, in any of these very cases
     hidden = [(h, Rule(h.name, h.forms, h.allowed)) for h in hidden_names(cases)]
-    if not hidden:
-        return []
-    # a case looks up its own words instead of trying every hidden name (hundreds of each)
-    candidates = Candidates((i, rule) for i, (_h, rule) in enumerate(hidden))
+    kept: dict[str, list] = {}
     out = []
     seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
-    for loaded in cases:
-        if not loaded.case.is_public:
-            continue
-        fields = loaded.text_forms if getattr(loaded, "text_forms", None) is not None else case_text_forms(loaded.case)
-        words: set[str] = set()
-        for _path, forms in fields:
-            for form in forms:
-                words.update(form.split())
-        for i in candidates(words):
-            h, rule = hidden[i]
-            if h.source is loaded:
-                continue
-            for path, forms in fields:
-                # the case's own client name is published only when disclosed, and then it is allowed
-                if path != ("client", "name") and any(rule.found_in(form) for form in forms):
-                    key = (id(loaded), path, id(h.source))
-                    if key not in seen:
-                        seen.add(key)
-                        out.append((loaded, path, h))
+    candidates = None
+    for loaded, key in zip(public, keys):
+        found = table.get(key) if table is not None and key else None
+        if found is None:
+            if candidates is None:  # a case looks up its own words instead of trying every hidden name
+                candidates = Candidates((i, rule) for i, (_h, rule) in enumerate(hidden))
+            found = [[list(path), i] for path, i in _named_in(loaded, hidden, candidates)]
+        if key and all(type(part) in (str, int) for path, _i in found for part in path):  # as JSON keeps them
+            kept[key] = found
+        for path, i in found:
+            h = hidden[i][0]
+            seen_key = (id(loaded), tuple(path), id(h.source))
+            if seen_key not in seen:
+                seen.add(seen_key)
+                out.append((loaded, tuple(path), h))
+    if memo is not None and kept != table:
+        memo.keep_across(inputs, kept)
     return out
+
+
+def _named_in(loaded: Any, hidden: list, candidates: Candidates) -> list[tuple[tuple, int]]:
+    """(path of the field, index in ``hidden``) for each other case's hidden name in a public case's texts."""
+    fields = loaded.text_forms if getattr(loaded, "text_forms", None) is not None else case_text_forms(loaded.case)
+    words: set[str] = set()
+    for _path, forms in fields:
+        for form in forms:
+            words.update(form.split())
+    found = []
+    for i in sorted(candidates(words)):
+        h, rule = hidden[i]
+        if h.source is loaded:
+            continue
+        # the case's own client name is published only when disclosed, and then it is allowed
+        found += [(path, i) for path, forms in fields
+                  if path != ("client", "name") and any(rule.found_in(form) for form in forms)]
+    return found
+
+
+def _hidden_inputs(cases: list) -> str:
+    """What :func:`casebook.load.hidden.hidden_names` makes its list from, in order, as a key: each case's
+    file, client name, whether that is disclosed, whether the case is public, and its report's branding."""
+    digest = hashlib.sha256()
+    for loaded in cases:
+        case = loaded.case
+        branding = case.report.branding.name if case.report and case.report.branding else None
+        digest.update(repr((str(loaded.source), case.client.name, case.client.disclose_name, case.is_public,
+                            branding)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def visible(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ def test_second_load_comes_from_the_cache_and_a_forged_entry_is_ignored(tmp_path
 
 LOADS_ONLY = """
 import json, sys
+import json
 from pathlib import Path
 from casebook.load.project import open_project
 open_project(Path(sys.argv[1]), cache_dir=sys.argv[2])  # every case parsed, checked and kept
@@ -117,3 +119,63 @@ def test_while_serving_a_case_loaded_before_is_not_read_from_disk_again(tmp_path
         reads.clear()
         load_cases([root / "cases"], root, cache_dir=cache)
         assert [k for k in reads if k.endswith(".pickle")]
+
+
+def _private_copy(root: Path, client: str) -> None:
+    """A private case of ``client``, made from a public one of the demo without its files."""
+    import yaml
+
+    data = yaml.safe_load((root / "cases" / "ledgerly-linkedin-b2b.yaml").read_text("utf-8"))
+    for field in ("cover", "media", "testimonial"):
+        data.pop(field, None)
+    data["client"].pop("logo", None)
+    data.update(slug="blue-lantern-private", visibility="private")
+    data["client"]["name"] = client
+    (root / "cases" / "blue-lantern-private.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+
+
+def _across(root: Path, cache: Path) -> list[str]:
+    return [p.format() for p in load_cases([root / "cases"], root, cache_dir=cache).errors]
+
+
+def test_a_case_kept_as_naming_no_hidden_client_is_looked_at_again_when_a_hidden_name_is_added(tmp_path, monkeypatch):
+    """The check across cases keeps each case's answer; an unchanged case must still be flagged for a
+    hidden name that a new private case brings, and only the cases that changed are looked at again."""
+    from casebook.load import checks
+
+    root = copy_demo(tmp_path / "p")
+    cache = tmp_path / "cache"
+    tide = root / "cases" / "thread-and-tide-instagram.yaml"
+    tide.write_text(tide.read_text("utf-8").replace(
+        "summary: |\n", "summary: |\n  Packaging by Blue Lantern Studio.\n", 1), "utf-8")
+    assert _across(root, cache) == []  # no such hidden client yet: kept as naming none
+    _private_copy(root, "Blue Lantern Studio")
+    flagged = _across(root, cache)
+    assert len(flagged) == 1 and flagged[0].startswith("cases/thread-and-tide-instagram.yaml:")
+    assert "summary" in flagged[0] and "blue-lantern-private.yaml" in flagged[0]
+    assert _across(root, cache) == flagged  # kept: the same answer without looking
+
+    looked_at = []
+    named_in = checks._named_in
+    monkeypatch.setattr(checks, "_named_in",
+                        lambda loaded, *a: looked_at.append(loaded.case.slug) or named_in(loaded, *a))
+    ledgerly = root / "cases" / "ledgerly-linkedin-b2b.yaml"
+    ledgerly.write_text(ledgerly.read_text("utf-8").replace("four", "five", 1), "utf-8")
+    assert _across(root, cache) == flagged
+    assert looked_at == ["ledgerly-linkedin-b2b"]  # the one case edited, not every public case
+
+
+def test_a_planted_answer_of_the_check_across_cases_is_not_believed(tmp_path):
+    root = copy_demo(tmp_path / "p")
+    cache = tmp_path / "cache"
+    tide = root / "cases" / "thread-and-tide-instagram.yaml"
+    tide.write_text(tide.read_text("utf-8").replace(
+        "summary: |\n", "summary: |\n  Packaging by Blue Lantern Studio.\n", 1), "utf-8")
+    _private_copy(root, "Blue Lantern Studio")
+    flagged = _across(root, cache)
+    assert len(flagged) == 1
+    [entry] = [p for p in (cache / "load").glob("*.json")]
+    table = json.loads(entry.read_bytes())
+    assert any(table.values())
+    entry.write_text(json.dumps({key: [] for key in table}), "utf-8")  # "nothing found", unsigned
+    assert _across(root, cache) == flagged
