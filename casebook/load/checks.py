@@ -21,7 +21,7 @@ from casebook.load.markup import plain
 
 from . import names
 from .model import Case, DateSpan, Metrics, Snapshot
-from .hidden import hidden_names
+from .hidden import Hidden, hidden_names, remember
 from .names import Candidates, Rule, name_forms, padded
 
 Issue = tuple[tuple, str, str]  # (path, severity, message)
@@ -172,24 +172,33 @@ def leaks_across(cases: list, memo: Any = None) -> list[tuple[object, tuple, obj
     once; a name is looked for field by field only when all the words of
     one of its forms occur somewhere in the case.
 
-    ``memo`` (casebook.load.cache.LoadCache) keeps each case's answer, by
-    its file and bytes, under what the hidden names are made of
-    (:func:`_hidden_inputs`): an edit looks in the edited case only, and in
-    none when no case names a hidden client (0.42 s of loading 1,000 cases).
+    ``memo`` (casebook.load.cache.LoadCache) keeps, under what the hidden
+    names are made of (:func:`_hidden_inputs`), their list and each case's
+    answer by its file and bytes: an edit looks in the edited case only, and
+    lists no hidden name (0.42 s of loading 1,000 cases, with the list).
     """
     inputs = _hidden_inputs(cases) if memo is not None else ""
-    table = memo.across(inputs) if memo is not None else None
+    table = (memo.across(inputs) or {}) if memo is not None else {}
+    answers = table.get("found") if isinstance(table.get("found"), dict) else {}
+    kept_hidden = _hidden_from(table.get("hidden"), cases)
+    if kept_hidden is not None:  # the hidden names as listed with these inputs: for the audit too
+        remember(cases, kept_hidden)
     public = [loaded for loaded in cases if loaded.case.is_public]
     keys = [f"{loaded.source}\0{loaded.digest}" if loaded.digest else "" for loaded in public]
-    if table is not None and all(key and table.get(key) == [] for key in keys):
-        return []  # nothing found, as before, in any of these very cases
-    hidden = [(h, Rule(h.name, h.forms, h.allowed)) for h in hidden_names(cases)]
+    if kept_hidden is not None and (not kept_hidden or all(key and answers.get(key) == [] for key in keys)):
+        return []  # no hidden name, or nothing found, as before, in any of these very cases
+    listed = kept_hidden if kept_hidden is not None else hidden_names(cases)
+    if not listed:
+        if memo is not None:
+            memo.keep_across(inputs, {"hidden": [], "found": {}})
+        return []
+    hidden = [(h, Rule(h.name, h.forms, h.allowed)) for h in listed]
     kept: dict[str, list] = {}
     out = []
     seen: set[tuple] = set()  # a report's client and branding name found in one field: said once
     candidates = None
     for loaded, key in zip(public, keys):
-        found = table.get(key) if table is not None and key else None
+        found = answers.get(key) if key else None
         if found is None:
             if candidates is None:  # a case looks up its own words instead of trying every hidden name
                 candidates = Candidates((i, rule) for i, (_h, rule) in enumerate(hidden))
@@ -202,9 +211,23 @@ def leaks_across(cases: list, memo: Any = None) -> list[tuple[object, tuple, obj
             if seen_key not in seen:
                 seen.add(seen_key)
                 out.append((loaded, tuple(path), h))
-    if memo is not None and kept != table:
-        memo.keep_across(inputs, kept)
+    if memo is not None:
+        index = {id(loaded): i for i, loaded in enumerate(cases)}
+        now = {"hidden": [[h.name, list(h.forms), index[id(h.source)], h.why, list(h.allowed)] for h in listed],
+               "found": kept}
+        if now != table:
+            memo.keep_across(inputs, now)
     return out
+
+
+def _hidden_from(kept: Any, cases: list) -> list | None:
+    """hidden_names(cases) as :func:`leaks_across` kept it for these inputs (None: not kept)."""
+    if not isinstance(kept, list):
+        return None
+    try:
+        return [Hidden(name, tuple(forms), cases[i], why, tuple(allowed)) for name, forms, i, why, allowed in kept]
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _named_in(loaded: Any, hidden: list, candidates: Candidates) -> list[tuple[tuple, int]]:

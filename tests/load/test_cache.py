@@ -155,14 +155,16 @@ def test_a_case_kept_as_naming_no_hidden_client_is_looked_at_again_when_a_hidden
     assert "summary" in flagged[0] and "blue-lantern-private.yaml" in flagged[0]
     assert _across(root, cache) == flagged  # kept: the same answer without looking
 
-    looked_at = []
+    looked_at, listed = [], []
     named_in = checks._named_in
     monkeypatch.setattr(checks, "_named_in",
                         lambda loaded, *a: looked_at.append(loaded.case.slug) or named_in(loaded, *a))
+    monkeypatch.setattr(checks, "hidden_names", lambda cases: listed.append(len(cases)) or [])
     ledgerly = root / "cases" / "ledgerly-linkedin-b2b.yaml"
     ledgerly.write_text(ledgerly.read_text("utf-8").replace("four", "five", 1), "utf-8")
     assert _across(root, cache) == flagged
     assert looked_at == ["ledgerly-linkedin-b2b"]  # the one case edited, not every public case
+    assert listed == []  # and the hidden names as kept, not listed again
 
 
 def test_a_planted_answer_of_the_check_across_cases_is_not_believed(tmp_path):
@@ -176,6 +178,7 @@ def test_a_planted_answer_of_the_check_across_cases_is_not_believed(tmp_path):
     assert len(flagged) == 1
     [entry] = [p for p in (cache / "load").glob("*.json")]
     table = json.loads(entry.read_bytes())
-    assert any(table.values())
-    entry.write_text(json.dumps({key: [] for key in table}), "utf-8")  # "nothing found", unsigned
+    assert any(table["found"].values())
+    table["found"] = {key: [] for key in table["found"]}  # "nothing found", unsigned
+    entry.write_text(json.dumps(table), "utf-8")
     assert _across(root, cache) == flagged

@@ -53,3 +53,27 @@ def test_a_part_of_a_disclosed_name_is_allowed_only_in_the_forms_that_hold_it():
     assert fold("Зерно Маркет") in allowed and fold("Zerno Market") in allowed
     assert not any(fold("Лунмирзор") in form for form in allowed)
     assert allowed_in(name_forms("Зерно Маркет"), DisclosedForms(disclosed)) == ()  # the name itself: not "longer"
+
+
+def test_the_same_cases_asked_again_get_the_same_answer_and_others_their_own(tmp_path, monkeypatch):
+    """A build asks for the hidden names of one project three times (loading, the audit twice): the
+    answer is worked out once for those very case objects, and again for any other list."""
+    from casebook.load import hidden
+    from casebook.load.cases import load_cases
+
+    from sitebuild import copy_demo
+
+    root = copy_demo(tmp_path / "p")
+    cases = load_cases([root / "cases"], root).cases
+    monkeypatch.setattr(hidden, "_last", None)  # loading asked already (for the check across cases)
+    worked = []
+    work = hidden._hidden_names
+    monkeypatch.setattr(hidden, "_hidden_names", lambda cs: worked.append(len(cs)) or work(cs))
+    first = hidden.hidden_names(cases)
+    assert {h.name for h in first} >= {"Halo-Halo Haus"} and worked == [len(cases)]
+    assert hidden.hidden_names(cases) == first and worked == [len(cases)]
+    fewer = [c for c in cases if c.case.client.name != "Halo-Halo Haus"]
+    assert "Halo-Halo Haus" not in {h.name for h in hidden.hidden_names(fewer)}
+    again = load_cases([root / "cases"], root).cases  # the project loaded again: other objects
+    assert [(h.name, h.forms) for h in hidden.hidden_names(again)] == [(h.name, h.forms) for h in first]
+    assert worked == [len(cases), len(fewer), len(again)]
