@@ -101,9 +101,10 @@ class LoadCache:
     def _across_key(self, inputs: str) -> str:
         return store.content_key(_code(), "across", inputs) + ".json"
 
-    def across(self, inputs: str) -> dict[str, list] | None:
-        """Each public case's findings of another case's hidden name, by ``file\\0sha256``, as the last
-        build with these hidden-name ``inputs`` kept them ({} when none; None without a key)."""
+    def across(self, inputs: str) -> dict[str, Any] | None:
+        """What the check across cases kept with these hidden-name ``inputs``: the hidden names
+        (``hidden``) and each public case's findings by ``file\\0sha256`` (``found``); {} when
+        nothing is kept, None without a key."""
         if self.key is None:
             return None
         body = self.cache.read(self._across_key(inputs))  # signed: a planted "nothing found" is a miss
@@ -113,7 +114,7 @@ class LoadCache:
             return {}
         return table if isinstance(table, dict) else {}
 
-    def keep_across(self, inputs: str, table: dict[str, list]) -> None:
+    def keep_across(self, inputs: str, table: dict[str, Any]) -> None:
         if self.key is not None:
             self.cache.write_quietly(self._across_key(inputs), json.dumps(table, sort_keys=True).encode("utf-8"))
 
