@@ -93,7 +93,7 @@ class Hidden:
 
 
 # The last list of cases asked about (the very objects) and its answer: a build asks three times about
-# the same project (loading, and the leak audit twice), 0.05-0.19 s each at 1,000 cases.
+# the same project (loading, and the leak audit twice, with the cases sorted), 0.05-0.19 s each at 1,000 cases.
 _last: tuple[list, list[Hidden]] | None = None
 
 
@@ -107,11 +107,25 @@ def hidden_names(cases: list) -> list[Hidden]:
     («Зерно» of «Зерно Маркет») is looked for everywhere but inside the
     disclosed name.
     """
-    if _last is not None and len(_last[0]) == len(cases) and all(a is b for a, b in zip(_last[0], cases)):
-        return list(_last[1])
+    if _last is not None and len(_last[0]) == len(cases):
+        if all(a is b for a, b in zip(_last[0], cases)):
+            return list(_last[1])
+        ids = {id(c) for c in cases}
+        if len(ids) == len(cases) and ids == {id(c) for c in _last[0]}:
+            return _in_order(_last[1], cases)  # the very cases, sorted (the project's order, not loading's)
     out = _hidden_names(cases)
     remember(cases, out)
     return out
+
+
+def _in_order(hidden: list[Hidden], cases: list) -> list[Hidden]:
+    """``hidden``, listed for the same cases in another order, as _hidden_names lists it for ``cases``: case
+    by case.  What a case's names are depends on which cases there are, never on their order (``allowed``
+    is sorted)."""
+    by_case: dict[int, list[Hidden]] = {}
+    for h in hidden:
+        by_case.setdefault(id(h.source), []).append(h)
+    return [h for loaded in cases for h in by_case.get(id(loaded), ())]
 
 
 def remember(cases: list, hidden: list[Hidden]) -> None:

@@ -77,3 +77,32 @@ def test_the_same_cases_asked_again_get_the_same_answer_and_others_their_own(tmp
     again = load_cases([root / "cases"], root).cases  # the project loaded again: other objects
     assert [(h.name, h.forms) for h in hidden.hidden_names(again)] == [(h.name, h.forms) for h in first]
     assert worked == [len(cases), len(fewer), len(again)]
+
+
+def test_the_same_cases_in_the_projects_order_get_the_answer_loading_worked_out(tmp_path, monkeypatch):
+    """Loading lists the hidden names for the cases in the order it read them; the project sorts them, and
+    the leak audit asks with that list: the same objects, so the same names, in the order a fresh answer
+    for the sorted list would have them, with nothing worked out again."""
+    from casebook.load import hidden
+    from casebook.load.cases import load_cases
+
+    from sitebuild import copy_demo
+
+    root = copy_demo(tmp_path / "p")
+    cases = load_cases([root / "cases"], root).cases
+    monkeypatch.setattr(hidden, "_last", None)
+    first = hidden.hidden_names(cases)
+    reordered = sorted(cases, key=lambda c: c.case.slug, reverse=True)
+    assert [c.case.slug for c in reordered] != [c.case.slug for c in cases]
+    worked = []
+    work = hidden._hidden_names
+    monkeypatch.setattr(hidden, "_hidden_names", lambda cs: worked.append(len(cs)) or work(cs))
+    answer = hidden.hidden_names(reordered)
+    assert worked == []
+    fresh = work(reordered)
+    assert [(h.name, h.forms, h.source, h.why, h.allowed) for h in answer] == \
+        [(h.name, h.forms, h.source, h.why, h.allowed) for h in fresh]
+    assert sorted(h.name for h in answer) == sorted(h.name for h in first)
+    twice = reordered[:1] + reordered[:-1]  # as many cases, one of them twice: not the same cases
+    hidden.hidden_names(twice)
+    assert worked == [len(twice)]
