@@ -158,10 +158,11 @@ class Session:
             except OSError:
                 pass
 
-    def known(self, path: Path) -> str | None:
-        """The sha256 of a placed file, while it is still the file placed (its change time too)."""
+    def known(self, path: Path) -> tuple[str, int] | None:
+        """The sha256 and size of a placed file, while it is still the file placed (its change time too)."""
         rel = self._rel(path)
-        return self._known(rel, path) if rel is not None else None
+        digest = self._known(rel, path) if rel is not None else None
+        return (digest, self.placed[rel][2]) if digest is not None else None
 
     def _known(self, rel: str, path: str | Path) -> str | None:
         placed = self.placed.get(rel)
@@ -392,7 +393,8 @@ def place_bytes(dest: Path, data: bytes) -> None:
     place(dest, lambda: data, lambda: hashlib.sha256(data).hexdigest())
 
 
-def known(path: Path) -> str | None:
-    """The sha256 of a file a staged build placed, while it is still the file placed."""
+def known(path: Path) -> tuple[str, int] | None:
+    """The sha256 and size of a file a staged build placed, while it is still the file placed (the
+    audit lists every file of a site: its own stat of each, 9,241 at 1,000 cases, was a third of that)."""
     session = session_for(path) if _sessions else None
     return session.known(path) if session is not None else None

@@ -107,13 +107,13 @@ def test_a_path_mkdocs_writes_itself_is_unlinked_first_so_the_previous_file_stay
     assert (target / "assets" / "x.js").read_bytes() == b"one"
 
 
-def test_the_audit_is_told_a_placed_files_digest_only_while_it_is_the_file_placed(tmp_path):
+def test_the_audit_is_told_a_placed_files_digest_and_size_only_while_it_is_the_file_placed(tmp_path):
     staging = tmp_path / "stage"
     staging.mkdir()
     session = reuse.begin(staging, tmp_path / "site", tmp_path / "cache")
     try:
         reuse.place_bytes(staging / "a.html", b"<p>placed</p>")
-        assert reuse.known(staging / "a.html") == sha(b"<p>placed</p>")
+        assert reuse.known(staging / "a.html") == (sha(b"<p>placed</p>"), len(b"<p>placed</p>"))
         (staging / "a.html").write_bytes(b"<p>changed, a longer text</p>")
         assert reuse.known(staging / "a.html") is None
         (staging / "b.html").write_bytes(b"not placed")
@@ -154,7 +154,7 @@ def test_a_linked_file_edited_in_place_during_the_build_stops_the_publish(tmp_pa
     try:
         reuse.place_bytes(staging / "pdf" / "a.pdf", b"%PDF good")
         assert session.linked == 1
-        assert reuse.known(staging / "pdf" / "a.pdf") == sha(b"%PDF good")
+        assert reuse.known(staging / "pdf" / "a.pdf") == (sha(b"%PDF good"), len(b"%PDF good"))
         edit_in_place(tmp_path / "site" / "pdf" / "a.pdf", b"%PDF evil")
         assert reuse.known(staging / "pdf" / "a.pdf") is None  # the audit reads it
         with pytest.raises(CasebookError, match="changed in the site folder during the build"):

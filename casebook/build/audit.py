@@ -325,9 +325,9 @@ def _key_of(rel: str, digest: str) -> str:
 
 
 def _file_key(path: str, rel: str) -> tuple[str, str, str, int]:
-    digest = reuse.known(path)  # a file the build placed, still as placed: not read again
-    if digest is not None:
-        return path, rel, _key_of(rel, digest), os.path.getsize(path)
+    known = reuse.known(path)  # a file the build placed, still as placed: not read again
+    if known is not None:
+        return path, rel, _key_of(rel, known[0]), known[1]
     with open(path, "rb") as f:
         data = f.read()
     return path, rel, _key(rel, data), len(data)

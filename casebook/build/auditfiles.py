@@ -24,9 +24,20 @@ TEXT_SUFFIXES = {".html", ".htm", ".js", ".json", ".xml", ".css", ".txt", ".svg"
 
 
 def suffix_of(name: str) -> str:
-    """A file's suffix, lower case; a gzipped file's is the one before ``.gz``."""
-    suffix = Path(name).suffix.lower()
-    return Path(Path(name).stem).suffix.lower() if suffix == ".gz" else suffix
+    """A file's suffix, lower case; a gzipped file's is the one before ``.gz``.
+
+    As pathlib says it (``Path(name).suffix``: none for ".hidden" or "name."),
+    read off the string: the audit asks twice for each file of a site (9,241
+    at 1,000 cases), and two Path objects a file took 0.08 s of an edit.
+    """
+    base = name.rstrip("/").rpartition("/")[2]
+    suffix = _suffix(base)
+    return _suffix(base[:-len(suffix)]) if suffix == ".gz" else suffix
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 class Content:

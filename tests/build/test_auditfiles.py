@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from PIL import Image, PngImagePlugin
 
 from casebook.build.audit import UNREAD, audit
+from casebook.build.auditfiles import suffix_of
 from casebook.load.project import open_project
 from sitebuild import copy_demo
 
@@ -98,3 +100,17 @@ def test_cached_verdicts_keep_what_the_files_said(project, tmp_path):
     first = audit(site, project, cache_dir=tmp_path / "cache")
     assert [f.file for f in first] == ["files/leads.csv"]
     assert audit(site, project, cache_dir=tmp_path / "cache") == first
+
+
+@pytest.mark.parametrize("name, suffix", [
+    ("index.html", ".html"), ("cases/A.HTML", ".html"), ("sitemap.xml.gz", ".xml"), ("a.JSON.GZ", ".json"),
+    ("x.gz", ""), (".gz", ""), ("a..gz", ""), ("assets/.hidden", ""), ("name.", ""), ("a.b.", ""), ("..", ""),
+    ("a..b", ".b"), ("dir.d/file", ""), ("dir.d/file.pdf", ".pdf"), ("folder.d/", ".d"), ("", ""),
+    ("x/.html.gz", ""), ("a.tar.gz", ".tar"), ("a.b c", ".b c"),
+])
+def test_a_files_suffix_is_the_one_pathlib_gives_and_a_gzipped_files_the_one_before(name, suffix):
+    """What the audit reads a file as: its suffix as pathlib says it (none for a name starting with its
+    only dot or ending with a dot), the one before .gz for a gzipped file."""
+    assert suffix_of(name) == suffix
+    plain = Path(name).suffix.lower()
+    assert suffix_of(name) == (Path(Path(name).stem).suffix.lower() if plain == ".gz" else plain)
