@@ -434,6 +434,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if not self.config.enabled or self.site is None:
             return
         site_dir = Path(config.site_dir)
+        self.site.keep_card_html()  # every page is rendered
         if self.site.work is not None:
             if self.site.work.busy():  # the pages are written: what needs only them is done while it waits
                 self._meanwhile(site_dir)

@@ -21,6 +21,7 @@ from casebook.load.cases import LoadedCase
 from casebook.load.markup import plain
 from casebook.load.project import Project
 from casebook.render import covers
+from casebook.site.cardhtml import CardHtml
 from casebook.render.charts import build_charts, embed_options, script_json
 from casebook.render.i18n import Translator, translator
 from casebook.render.templates import render
@@ -110,12 +111,20 @@ class Site:
         self._card_views: dict[str, CardView] = {}
         self._card_cache: store.Cache | None = None
         self._card_key: Callable[[LoadedCase], str | None] | None = None
+        self._card_html: CardHtml | None = None
 
     def keep_cards(self, folder: Path, key: Callable[[LoadedCase], str | None]) -> None:
         """Keep each case's card values in ``folder`` (a :class:`casebook.store.Cache`) under
-        ``key(loaded)``, which must cover everything the view is made of (None: not kept)."""
+        ``key(loaded)``, which must cover everything the view is made of (None: not kept), and
+        beside it each card's HTML (casebook.site.cardhtml), until :meth:`keep_card_html`."""
         self._card_cache = store.Cache(folder.parent, folder.name, CARD_VERSION)
         self._card_key = key
+        self._card_html = CardHtml(folder.parent / "cardhtml")
+
+    def keep_card_html(self) -> None:
+        """The cards rendered or used now kept for the next build (the pages are rendered)."""
+        if self._card_html is not None and self._card_html.used:  # no card shown: nothing changes
+            self._card_html.save({c["key"] for c in self._cards() if c["key"]})
 
     # -- data --------------------------------------------------------------
     def view(self, loaded: LoadedCase) -> CaseView:
@@ -323,6 +332,7 @@ class Site:
                 "date": c.period.end.isoformat(),
                 "change": v.change,
                 "lang": c.locale.split("-")[0],
+                "key": self._card_key(loaded) if self._card_key is not None else None,
             })
         self._card_list = cards
         return cards
@@ -336,12 +346,22 @@ class Site:
         industries = sorted({(c["industry"], c["industry_label"]) for c in cards})
         return render(
             "pages/index.html",
-            base=base, cards=cards, t=self.t, tag=tag,
+            base=base, cards=cards, card_html=[self._card_html_of(c, base) for c in cards], t=self.t, tag=tag,
             platforms=platforms, industries=industries, tags=self.tags(),
             profile=self.project.profile, photo=self.profile_photo(),
             pdf_url=(f"pdf/tags/{tag}.pdf" if tag else "pdf/portfolio.pdf") if self.pdf and cards else "",
             pdf_cases=min(len(cards), self.pdf_max) if self.pdf_max > 0 else len(cards),
         )
+
+    def _card_html_of(self, card: dict[str, Any], base: str) -> Markup:
+        """One card (partials/card.html) for a page at ``base``: as kept under its key, else rendered."""
+        keeper, key = self._card_html, card["key"]
+        html = keeper.get(base, key) if keeper is not None and key else None
+        if html is None:
+            html = render("partials/card.html", c=card, base=base)
+            if keeper is not None and key:
+                keeper.put(base, key, html)
+        return Markup(html)
 
     def render_about(self, base: str) -> str:
         return render("pages/about.html", base=base, t=self.t, profile=self.project.profile,

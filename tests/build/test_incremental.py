@@ -421,6 +421,50 @@ def test_an_edit_with_pdfs_makes_one_case_view_for_the_covers_too(tmp_path):
     assert views_made(root, home, "--private") == ["kazan-coffee-vk"]
 
 
+COUNT_CARDS = """
+import atexit, json, sys
+import casebook.site.plan as plan
+from casebook.cli import main
+made, real = [], plan.render
+def counted(template, **context):
+    if template == "partials/card.html":
+        made.append(context["c"]["view"].case.slug)
+    return real(template, **context)
+plan.render = counted
+atexit.register(lambda: print("CARDS " + json.dumps(sorted(set(made)))))
+sys.argv = ["casebook", "build", "-q", "--no-pdf"]
+main()
+"""
+
+
+def cards_rendered(root: Path, home: Path) -> list[str]:
+    """Build the site and say whose cards (on the index and the tag pages) were rendered, not kept."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600", "XDG_CACHE_HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-c", COUNT_CARDS], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads([x for x in proc.stdout.splitlines() if x.startswith("CARDS ")][-1][len("CARDS "):])
+
+
+def test_an_edit_renders_one_card_and_tampered_card_html_is_not_published(tmp_path):
+    """The index and the tag pages take every other case's card HTML from the cache: an edit renders
+    the edited case's card alone; kept HTML whose signed record does not vouch for it is rendered again."""
+    root = make_project(tmp_path / "p")
+    home = tmp_path / "home"
+    public = cards_rendered(root, home)
+    assert len(public) == 4 and "kazan-coffee-vk" in public  # a cold build renders every card
+    replace(root / "cases" / "kazan-coffee-vk.yaml", "summary: |\n  Сообщество", "summary: |\n  Edited. Сообщество")
+    assert cards_rendered(root, home) == ["kazan-coffee-vk"]
+    entries = [p for p in (root / ".cache" / "cardhtml").iterdir() if p.name.startswith("base-")
+               and not p.name.endswith(".sig")]
+    assert len(entries) == 2  # the index's base, the tag pages' base
+    for entry in entries:
+        entry.write_text(entry.read_text("utf-8").replace("cb-card__title", "cb-card__title data-tampered"), "utf-8")
+    replace(root / "cases" / "glowlab-ph-tiktok.yaml", "summary: |\n  A Cebu", "summary: |\n  Again. A Cebu")
+    assert cards_rendered(root, home) == public  # every tampered card rendered again
+    assert not any("data-tampered" in p.read_text("utf-8", "replace") for p in (root / "site").rglob("*.html"))
+    assert "cb-card__title" in (root / "site" / "index.html").read_text("utf-8")
+
+
 AHEAD = """
 import atexit, json, sys
 import casebook.build.plugin as plugin
