@@ -26,7 +26,6 @@ import re
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,7 @@ from casebook.site.plan import CHART_FILES
 from . import standby
 from .fingerprint import case_inputs, case_key, project_digest
 from .lifeline import preload, worker_pool
+from .worktask import Task, WorkStats
 
 log = logging.getLogger("casebook")
 
@@ -55,22 +55,6 @@ def private_pdfs(project: Project) -> list[tuple[LoadedCase, str]]:
     """Every private output as (case, PDF kind): a client report names its client
     ("report"); a private case (NDA work) stays anonymous ("private")."""
     return [(c, "report" if c.case.kind == "report" else "private") for c in project.private_cases]
-
-
-@dataclass
-class Task:
-    slug: str
-    page_base: str | None = None  # make the page with this relative base
-    pdf_kind: str | None = None  # make this PDF
-
-
-@dataclass
-class WorkStats:
-    made: int = 0  # tasks run (pages and PDFs made)
-    pages_cached: int = 0
-    pdfs_cached: int = 0
-    seconds: float = 0.0
-    refused: list[str] = field(default_factory=list)
 
 
 class CaseWork:
