@@ -233,7 +233,9 @@ def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None
     result = BuildResult(target, pages, pdfs)
     if pdir is not None:
         with staged(pdir) as ptmp, _reusing(ptmp, pdir, cache) as psession:
-            build_private_outputs(project, ptmp, cache_dir=root / plugin.config.cache_dir)
+            work = plugin.site.work if plugin.site is not None else None  # what it found good need not be read again
+            build_private_outputs(project, ptmp, cache_dir=root / plugin.config.cache_dir,
+                                  vouched=work.vouched if work is not None else frozenset())
             psession.check()
             written = state.publishing(pdir, ptmp)
         state.published(pdir, written)

@@ -65,7 +65,8 @@ class CaseWork:
     None when that kind of output is not wanted.
     """
 
-    def __init__(self, project: Project, cache_dir: Path, *, site: Any = None, pdf_ctx: Any = None):
+    def __init__(self, project: Project, cache_dir: Path, *, site: Any = None, pdf_ctx: Any = None,
+                 vouched: frozenset[Path] = frozenset()):
         self.project = project
         self.cache_dir = Path(cache_dir)
         store.Cache(self.cache_dir, "pages", PAGE_VERSION)  # entries of another version: misses, pruned
@@ -77,7 +78,7 @@ class CaseWork:
         self.stats = WorkStats()
         self._keys: dict[tuple, str] = {}  # one key per output for the whole build
         self._inputs: dict[tuple, Any] = {}  # per case: fingerprint.case_inputs, hashed once
-        self._vouched: set[Path] = set()  # cached PDFs found good in this build
+        self._vouched: set[Path] = set(vouched)  # cached PDFs found good in this build (by another CaseWork too)
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[tuple[str, str], tuple[Task, Any]] = {}
         self._queue: list[Task] = []  # tasks for the pools still to come (see ROTATE)
@@ -149,6 +150,11 @@ class CaseWork:
         if kind == "case":
             return store.digest(path) is not None and path.is_file() and store.valid(path.with_suffix(".json"))
         return all(store.valid(path.with_suffix(s)) for s in (".pdf", ".json", ".html"))
+
+    @property
+    def vouched(self) -> frozenset[Path]:
+        """The cached PDFs found good so far in this build (the private outputs' work need not read them)."""
+        return frozenset(self._vouched)
 
     def pdf_data(self, loaded: LoadedCase, kind: str) -> bytes:
         """A cached PDF's bytes, only as its signed record vouches for them; made again here when
