@@ -334,13 +334,18 @@ def _file_key(path: str, rel: str) -> tuple[str, str, str, int]:
 
 
 def _scan_file(path: Path, rel: str, rules: _Rules, cache_dir: Path | None) -> tuple[str, list]:
-    """One file's key, findings, and the PDF parts it searched (runs in a worker, or here)."""
+    """One file's key, findings, the PDF parts and the long page's pieces it searched (runs in a worker,
+    or here)."""
     data = Path(path).read_bytes()
     key = _key(rel, data)
     parts = auditpdf.current or auditpdf.Parts(None, rules.key)  # a spawned worker keeps nothing
     parts.new = {}
+    pieces = auditpages.current  # a forked worker's: the record it inherited
+    if pieces is not None:
+        pieces.new = {}
     found = [[f.what, f.detail] for f in _scan(rel, _Content(data, Path(path).name, cache_dir), rules, parts, key)]
-    return key, [found, parts.new, {key: parts.pdfs[key]} if key in parts.pdfs else {}]
+    return key, [found, parts.new, {key: parts.pdfs[key]} if key in parts.pdfs else {},
+                 pieces.new if pieces is not None else {}]
 
 
 def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | None = None,

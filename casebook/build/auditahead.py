@@ -45,7 +45,7 @@ def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
         return 0
     auditpages.begin(cache_dir, rules.key)  # a long page (the index) piece by piece
     for path, rel, _key, _size in fresh:
-        got, (found, _parts, _pdfs) = _scan_file(path, rel, rules, cache_dir)
+        got, (found, _parts, _pdfs, _pieces) = _scan_file(path, rel, rules, cache_dir)
         verdicts[got] = found
     auditpages.finish()
     save_verdicts(cache_file, verdicts)

@@ -22,7 +22,8 @@ unsigned record reads as empty and every piece is searched again.  The rest
 of a page (outside hosts, scripts, CSS, machine paths) is searched whole, as
 before.  Only the process that owns the record (the audit, or the audit
 begun early) keeps what it finds; a pool worker forked from it reads the
-record it inherited, and what it finds new is not kept.
+record it inherited and hands what it finds new back with its answer
+(:func:`keep`).
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class Pieces:
         self.found = _load(self.path, fingerprint) if self.path is not None else {}
         self._loaded = dict(self.found)
         self.used: dict[str, list] = {}
+        self.new: dict[str, list] = {}  # searched since this was last emptied (a worker hands them back)
 
     def get(self, key: str) -> list | None:
         verdict = self.found.get(key)
@@ -101,7 +103,7 @@ class Pieces:
         return verdict
 
     def put(self, key: str, verdict: list) -> None:
-        self.found[key] = self.used[key] = verdict
+        self.found[key] = self.used[key] = self.new[key] = verdict
 
     def save(self) -> None:
         """Keep what was found, the pieces used now last; at most KEEP_MAX of them."""
@@ -160,6 +162,16 @@ def begin(cache_dir: Path | None, fingerprint: str) -> None:
     """From now on this process keeps the pieces it searches (the audit, or the audit begun early)."""
     global current
     current = Pieces(cache_dir, fingerprint)
+
+
+def keep(found: dict) -> None:
+    """What a worker searched (its record's ``new``), kept in this process's record: the cold build's
+    audit searches the index in its workers, and the first edit after it searched every piece again."""
+    if current is None or not isinstance(found, dict):
+        return
+    for key, verdict in found.items():
+        if isinstance(key, str) and isinstance(verdict, list) and len(verdict) == 2:
+            current.put(key, [[str(n) for n in verdict[0]], [str(s) for s in verdict[1]]])
 
 
 def finish() -> None:

@@ -18,7 +18,7 @@ import errno
 import os
 from typing import Any, Callable
 
-from . import auditentries, auditpdf
+from . import auditentries, auditpages, auditpdf
 
 POOL_FROM = 512 * 1024  # bytes to scan from which the files are shared out among worker processes
 # ... when the build process runs threads (`casebook serve`): workers come from a fork server, whose start
@@ -69,7 +69,7 @@ def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], arg
     """The findings of every file in ``fresh`` ((path, rel, key, size), no verdict kept), by key.
 
     ``scan_file(path, rel, *args)`` answers (key, [findings, new PDF parts,
-    the PDF's part list]).  Large PDFs go last, so the parts they share
+    the PDF's part list, a long page's new pieces]).  Large PDFs go last, so the parts they share
     with the case PDFs (and, here, with each other) are searched once.
     Much to scan (a cold build) is shared out among worker processes, which
     find ``parts`` as auditpdf.current; what they leave, or a little (an
@@ -87,12 +87,13 @@ def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], arg
         for batch in ([f for f in fresh if not big(f)], [f for f in fresh if big(f)]):
             done = scan_files(scan_file, [(path, rel, *args) for path, rel, _k, _s in batch],
                               [f[2] for f in batch], sum(map(work, batch)))
-            for key, (found, new_parts, pdfs) in done.items():
+            for key, (found, new_parts, pdfs, pieces) in done.items():
                 out[key] = found
                 parts.merge(new_parts, pdfs)
+                auditpages.keep(pieces)
             for path, rel, key, _size in batch:
                 if key not in out:
-                    got, (found, _new, _pdfs) = scan_file(path, rel, *args)
+                    got, (found, _new, _pdfs, _pieces) = scan_file(path, rel, *args)
                     out[got] = found
     finally:
         auditpdf.current = None

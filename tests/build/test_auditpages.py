@@ -152,3 +152,54 @@ def test_a_page_shorter_than_the_whole_search_s_pieces_is_searched_whole(project
     assert auditpages.CUT_MIN < len(text) <= auditpages.FROM
     found = _piecewise(project, text, auditpages.Pieces(None, "rules"))
     assert ("undisclosed or private client name", name) in found
+
+
+_WORKERS = """
+import json, sys
+from pathlib import Path
+from casebook.build import audit as audit_mod
+from casebook.load.project import open_project
+project, site, cache = open_project(Path(sys.argv[1])), Path(sys.argv[2]), Path(sys.argv[3])
+searched = []
+real = audit_mod._named
+def named(texts, rules, *args, **kwargs):
+    searched.append(sum(len(x) for x in texts))
+    return real(texts, rules, *args, **kwargs)
+audit_mod._named = named
+found = audit_mod.audit(site, project, cache_dir=cache)
+print(json.dumps([sorted(f.detail for f in found), sum(searched)]))
+"""
+
+
+def test_pieces_a_worker_searched_are_kept_for_the_next_audit(project, tmp_path):
+    """A cold build's audit shares its files out among forked workers: the index's pieces one of them
+    searched are kept with the audit's own, so the first edit after it searches only its new pieces
+    (it searched the whole index again: 0.66 s at 1,000 cases)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    names = sorted(forbidden_names(project))
+    site = tmp_path / "site"
+    site.mkdir()
+    cards = _page(random.Random(23), 2500)
+    cards[900] = cards[900].replace("<p>", f"<p>{names[0]} ", 1)
+    (site / "index.html").write_text("".join(cards), "utf-8")
+    (site / "other.html").write_text("".join(_page(random.Random(29), 2500)), "utf-8")  # a second job
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg"), "CASEBOOK_PDF_WORKERS": "2"}
+
+    def audited() -> tuple[list, int]:
+        args = [str(project.root), str(site), str(tmp_path / "audit")]
+        out = subprocess.run([sys.executable, "-c", _WORKERS, *args], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        return json.loads(out.splitlines()[-1])
+
+    found, searched_here = audited()
+    assert names[0] in found and searched_here == 0  # both pages searched in the workers
+    cards[1800] = cards[1800].replace("<p>", "<p>edited ", 1)
+    (site / "index.html").write_text("".join(cards), "utf-8")
+    found, searched_here = audited()  # one page, little to search: here, piece by piece
+    assert names[0] in found
+    assert 0 < searched_here < len("".join(cards)) // 4  # the pieces near the edit, not the whole page
