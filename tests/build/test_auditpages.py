@@ -32,6 +32,16 @@ def _page(rng: random.Random, cards: int) -> list[str]:
     return [_card(rng, i) for i in range(cards)]
 
 
+def _leaking_index(tmp_path, name: str, *, seed: int, cards: int, at: int):
+    """A site folder whose index.html is a long page of cards, one of them naming ``name``; and its cards."""
+    site = tmp_path / "site"
+    site.mkdir()
+    page = _page(random.Random(seed), cards)
+    page[at] = page[at].replace("<p>", f"<p>{name} ", 1)
+    (site / "index.html").write_text("".join(page), "utf-8")
+    return site, page
+
+
 def _whole(project, text: str) -> set:
     previous, auditpages.current = auditpages.current, None
     try:
@@ -118,11 +128,7 @@ def test_an_edited_record_of_pieces_does_not_hide_a_leak(project, tmp_path, monk
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     names = sorted(forbidden_names(project))
-    site = tmp_path / "site"
-    site.mkdir()
-    cards = _page(random.Random(17), 1500)
-    cards[700] = cards[700].replace("<p>", f"<p>{names[0]} ", 1)
-    (site / "index.html").write_text("".join(cards), "utf-8")
+    site, _cards = _leaking_index(tmp_path, names[0], seed=17, cards=1500, at=700)
     cache = tmp_path / "audit"
     first = audit(site, project, cache_dir=cache)
     assert any(f.detail == names[0] for f in first)
@@ -182,11 +188,7 @@ def test_pieces_a_worker_searched_are_kept_for_the_next_audit(project, tmp_path)
     from pathlib import Path
 
     names = sorted(forbidden_names(project))
-    site = tmp_path / "site"
-    site.mkdir()
-    cards = _page(random.Random(23), 2500)
-    cards[900] = cards[900].replace("<p>", f"<p>{names[0]} ", 1)
-    (site / "index.html").write_text("".join(cards), "utf-8")
+    site, cards = _leaking_index(tmp_path, names[0], seed=23, cards=2500, at=900)
     (site / "other.html").write_text("".join(_page(random.Random(29), 2500)), "utf-8")  # a second job
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "xdg"), "CASEBOOK_PDF_WORKERS": "2"}
 
