@@ -21,11 +21,11 @@ from casebook.load.cases import LoadedCase
 from casebook.load.markup import plain
 from casebook.load.project import Project
 from casebook.render import covers
-from casebook.site.cardhtml import CardHtml
 from casebook.render.charts import build_charts, embed_options, script_json
 from casebook.render.i18n import Translator, translator
 from casebook.render.templates import render
 from casebook.render.views import CaseView, case_view, industry_label
+from casebook.site.cardhtml import CardHtml
 from casebook.load.model import Case
 
 CARD_VERSION = "2"  # bump when what a kept card holds changes
