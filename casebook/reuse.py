@@ -21,7 +21,10 @@ The sha256 of a cached artefact comes from its entry's signed record
 (:meth:`casebook.store.Cache.digest`), so an unchanged file is placed
 without reading either copy.  A path MkDocs writes itself is never linked
 (it writes into the file it finds, which would be the previous output's
-too: :meth:`Session.release`).  The leak audit takes a placed file's
+too: :meth:`Session.release`).  A page MkDocs writes is claimed with the
+sha256 of the HTML the page cache keeps (:func:`claim`): the record holds it
+too when the published file has those bytes, read back then, so a next
+build links it like a placed file.  The leak audit takes a placed file's
 sha256 from here while the file is still the one placed (:func:`known`).
 
 `casebook serve` rebuilds in place (:func:`begin_in_place`): its staging
@@ -69,6 +72,7 @@ class Session:
         self.previous = self._load()
         self.placed: dict[str, tuple[str, int, int, int, int]] = {}  # rel -> (sha256, inode, size, mtime, ctime)
         self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
+        self.claims: dict[str, str] = {}  # rel -> the sha256 of what MkDocs writes there (a finished page)
         self.linking = True  # False: every file written (another plugin may write into what it finds)
         self.linked = self.written = 0
         self._made: set[str] = set()  # folders of the staging folder known to exist
@@ -268,10 +272,18 @@ class Session:
     def _drop_hidden(hidden: str) -> None:
         shutil.rmtree(hidden, ignore_errors=True)
 
+    def claim(self, rel: str, digest: str) -> None:
+        """MkDocs writes the bytes whose sha256 is ``digest`` at ``rel`` (a page it renders, kept in
+        the page cache): once published, the file may be linked by the next build like a placed
+        one (:meth:`placed_in` reads it to make sure)."""
+        if rel not in self.placed:
+            self.claims[rel] = digest
+
     def placed_in(self, folder: Path) -> dict[str, list]:
         """The placed files as ``folder`` holds them now, with their identities there: what a next
         session may link (unlinking a linked file's other name changes its change time, so this
-        is asked once the previous output is gone)."""
+        is asked once the previous output is gone).  A claimed file is among them when it holds
+        the bytes claimed, read and hashed here."""
         files = {}
         for rel, (digest, ino, size, mtime, _ctime) in sorted(self.placed.items()):
             try:
@@ -280,7 +292,34 @@ class Session:
                 continue
             if stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime):
                 files[rel] = _identity(st) + [digest]
+        for rel, digest in sorted(self.claims.items()):
+            if rel not in files:
+                identity = _holding(os.path.join(folder, rel), digest)
+                if identity is not None:
+                    files[rel] = identity + [digest]
         return files
+
+
+def _holding(path: str, digest: str) -> list[int] | None:
+    """The identity of the regular file at ``path`` when its bytes have this sha256 and it did not
+    change while they were read; else None."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            return None
+        with os.fdopen(os.dup(fd), "rb") as f:
+            found = hashlib.sha256(f.read()).hexdigest()
+        after = os.fstat(fd)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    identity = _identity(before)
+    return identity if found == digest and _identity(after) == identity else None
 
 
 def begin(staging: Path, target: Path, cache_root: Path | None) -> Session:
@@ -391,6 +430,15 @@ def place_entry(src: Path, dest: Path) -> None:
 def place_bytes(dest: Path, data: bytes) -> None:
     """Bytes at ``dest``: linked from the previous output when that holds the same."""
     place(dest, lambda: data, lambda: hashlib.sha256(data).hexdigest())
+
+
+def claim(dest: Path | str, digest: str) -> None:
+    """MkDocs writes the bytes whose sha256 is ``digest`` at ``dest`` (in a staged build:
+    :meth:`Session.claim`; elsewhere nothing)."""
+    session = session_for(dest) if _sessions else None
+    rel = session._rel(dest) if session is not None else None
+    if rel is not None:
+        session.claim(rel, digest)
 
 
 def known(path: Path) -> tuple[str, int] | None:

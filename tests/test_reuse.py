@@ -220,3 +220,36 @@ def test_a_destination_given_as_a_relative_string_is_the_same_file_as_its_path(t
     assert sorted(session.placed) == ["charts/k1.svg", "charts/k2.svg"]
     assert (staging / "charts" / "k1.svg").stat().st_ino == (tmp_path / "site" / "charts" / "k1.svg").stat().st_ino
     assert (tmp_path / "elsewhere.svg").read_bytes() == b"<svg>outside</svg>"
+
+
+def test_a_claimed_file_is_recorded_only_while_it_holds_the_bytes_claimed(tmp_path):
+    """What MkDocs writes (a page the page cache keeps) may be linked by the next build: only a
+    regular file holding the claimed bytes is recorded; other bytes, or a link to a file that
+    holds them, are not."""
+    cache = tmp_path / "cache"
+    target = tmp_path / "site"
+    session, staging = staged_session(tmp_path, cache)
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"<p>c</p>")
+    try:
+        for rel, data in {"a/index.html": b"<p>a</p>", "b/index.html": b"<p>b, changed</p>"}.items():
+            (staging / rel).parent.mkdir(parents=True)
+            (staging / rel).write_bytes(data)  # as MkDocs writes a page
+        (staging / "c").mkdir()
+        os.symlink(outside, staging / "c" / "index.html")
+        reuse.claim(staging / "a" / "index.html", sha(b"<p>a</p>"))
+        reuse.claim(staging / "b" / "index.html", sha(b"<p>b</p>"))
+        reuse.claim(staging / "c" / "index.html", sha(b"<p>c</p>"))
+        reuse.claim(tmp_path / "elsewhere.html", sha(b"<p>a</p>"))  # not in the staging folder: ignored
+    finally:
+        reuse.end(session)
+    os.rename(staging, target)
+    session.save()
+    assert set(session.placed_in(target)) == {"a/index.html"}
+    nxt, staging = staged_session(tmp_path, cache)
+    try:
+        assert set(nxt.previous) == {"a/index.html"}
+        assert reuse.place(staging / "a" / "index.html", lambda: None, lambda: sha(b"<p>a</p>"))
+    finally:
+        reuse.end(nxt)
+    assert (staging / "a" / "index.html").stat().st_ino == (target / "a" / "index.html").stat().st_ino

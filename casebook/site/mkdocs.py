@@ -427,7 +427,9 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         key = self._keys.get(src)
         if key is not None and src in self._made:
             _, entries, charts = self._made.pop(src)
-            self.kept.put(key, output, entries, sorted(charts))
+            digest = self.kept.put(key, output, entries, sorted(charts))
+            if output.strip():  # what MkDocs writes: the next build may link it from the published site
+                reuse.claim(page.file.abs_dest_path, digest)
         return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

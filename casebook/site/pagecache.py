@@ -174,15 +174,18 @@ class PageCache:
             return None
         return store.read(path)
 
-    def put(self, key: str, html: str, search: list, charts: list[str]) -> None:
+    def put(self, key: str, html: str, search: list, charts: list[str]) -> str:
+        """Keep a finished page; answers the sha256 of its bytes."""
         body = html.encode("utf-8")
-        head = json.dumps({"search": search, "charts": sorted(charts), "sha256": hashlib.sha256(body).hexdigest()},
+        digest = hashlib.sha256(body).hexdigest()
+        head = json.dumps({"search": search, "charts": sorted(charts), "sha256": digest},
                           ensure_ascii=True, separators=(",", ":"))
         try:
             store.write(self._html_path(key), body)
             store.write(self._path(key), head.encode("ascii"))
         except OSError:
             pass  # a cache that cannot be written costs the next build time, never this one
+        return digest
 
     def touch(self, key: str) -> None:
         """Mark the HTML's entry used where it was linked unread (get() marked the other): pruning keeps it."""

@@ -206,6 +206,34 @@ def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(
     assert_same_as_cold(root, tmp_path)
 
 
+def test_the_first_edit_after_a_cold_build_links_the_pages_mkdocs_wrote(tmp_path):
+    """A cold build's pages are written by MkDocs; the edit after it links the ones it does not
+    reach from the published site (casebook.reuse claims) instead of reading each from the cache
+    and writing it again; one changed in place since is written from the cache."""
+    root = make_project(tmp_path / "p")
+    home = tmp_path / "home"
+    build(root, home)
+    site = root / "site"
+    before = inodes(site)
+    victim = site / "cases" / "kazan-coffee-vk" / "index.html"  # changed in place, same size and time
+    st = victim.stat()
+    data = victim.read_bytes().replace(b"</html>", b"</HTML>", 1)
+    assert len(data) == st.st_size
+    with open(victim, "r+b") as f:
+        f.write(data)
+    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    replace(root / "cases" / "glowlab-ph-tiktok.yaml", "tiktok: {followers: 1300,", "tiktok: {followers: 1317,")
+    build(root, home)
+    after = inodes(site)
+    linked = {rel for rel in after if before.get(rel) == after[rel]}
+    assert "cases/panaderya-qc-facebook/index.html" in linked  # written by MkDocs, then linked
+    assert "cases/thread-and-tide-instagram/index.html" in linked
+    assert "cases/kazan-coffee-vk/index.html" not in linked
+    assert "cases/glowlab-ph-tiktok/index.html" not in linked  # edited: made again
+    assert b"</HTML>" not in victim.read_bytes()
+    assert_same_as_cold(root, tmp_path)
+
+
 def _free_port() -> int:
     import socket
 
