@@ -272,11 +272,12 @@ class Session:
     def _drop_hidden(hidden: str) -> None:
         shutil.rmtree(hidden, ignore_errors=True)
 
-    def claim(self, rel: str, digest: str) -> None:
-        """MkDocs writes the bytes whose sha256 is ``digest`` at ``rel`` (a page it renders, kept in
+    def claim(self, dest: Path | str, digest: str) -> None:
+        """MkDocs writes the bytes whose sha256 is ``digest`` at ``dest`` (a page it renders, kept in
         the page cache): once published, the file may be linked by the next build like a placed
         one (:meth:`placed_in` reads it to make sure)."""
-        if rel not in self.placed:
+        rel = self._rel(dest)
+        if rel is not None and rel not in self.placed:
             self.claims[rel] = digest
 
     def placed_in(self, folder: Path) -> dict[str, list]:
@@ -304,20 +305,14 @@ def _holding(path: str, digest: str) -> list[int] | None:
     """The identity of the regular file at ``path`` when its bytes have this sha256 and it did not
     change while they were read; else None."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        before = os.fstat(fd)
-        if not stat.S_ISREG(before.st_mode):
-            return None
-        with os.fdopen(os.dup(fd), "rb") as f:
+        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | getattr(os, "O_NOFOLLOW", 0))) as f:
+            before = os.fstat(f.fileno())
+            if not stat.S_ISREG(before.st_mode):
+                return None
             found = hashlib.sha256(f.read()).hexdigest()
-        after = os.fstat(fd)
+            after = os.fstat(f.fileno())
     except OSError:
         return None
-    finally:
-        os.close(fd)
     identity = _identity(before)
     return identity if found == digest and _identity(after) == identity else None
 
@@ -436,9 +431,8 @@ def claim(dest: Path | str, digest: str) -> None:
     """MkDocs writes the bytes whose sha256 is ``digest`` at ``dest`` (in a staged build:
     :meth:`Session.claim`; elsewhere nothing)."""
     session = session_for(dest) if _sessions else None
-    rel = session._rel(dest) if session is not None else None
-    if rel is not None:
-        session.claim(rel, digest)
+    if session is not None:
+        session.claim(dest, digest)
 
 
 def known(path: Path) -> tuple[str, int] | None:
