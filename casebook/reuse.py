@@ -303,9 +303,11 @@ class Session:
 
 def _holding(path: str, digest: str) -> list[int] | None:
     """The identity of the regular file at ``path`` when its bytes have this sha256 and it did not
-    change while they were read; else None."""
+    change while they were read; else None.  Opened without following a link, and without waiting
+    for a writer (a named pipe put there), as casebook.store reads its files."""
+    flags = os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(path, "rb", opener=lambda p, flags: os.open(p, flags | getattr(os, "O_NOFOLLOW", 0))) as f:
+        with open(path, "rb", opener=lambda p, mode: os.open(p, mode | flags)) as f:
             before = os.fstat(f.fileno())
             if not stat.S_ISREG(before.st_mode):
                 return None

@@ -253,3 +253,26 @@ def test_a_claimed_file_is_recorded_only_while_it_holds_the_bytes_claimed(tmp_pa
     finally:
         reuse.end(nxt)
     assert (staging / "a" / "index.html").stat().st_ino == (target / "a" / "index.html").stat().st_ino
+
+
+def test_a_pipe_planted_at_a_claimed_page_is_passed_over_not_waited_on(tmp_path):
+    """Recording what was published reads each claimed page back: a named pipe put there meanwhile
+    is not a page (reading it would wait for a writer for ever)."""
+    import threading
+
+    cache = tmp_path / "cache"
+    session, staging = staged_session(tmp_path, cache)
+    try:
+        (staging / "a").mkdir()
+        (staging / "a" / "index.html").write_bytes(b"<p>a</p>")
+        reuse.claim(staging / "a" / "index.html", sha(b"<p>a</p>"))
+    finally:
+        reuse.end(session)
+    os.rename(staging, tmp_path / "site")
+    (tmp_path / "site" / "a" / "index.html").unlink()
+    os.mkfifo(tmp_path / "site" / "a" / "index.html")
+    done: list = []
+    reader = threading.Thread(target=lambda: done.append(session.placed_in(tmp_path / "site")), daemon=True)
+    reader.start()
+    reader.join(10)
+    assert done == [{}]
