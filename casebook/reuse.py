@@ -50,15 +50,12 @@ from typing import Callable, Iterable
 
 from casebook import store
 from casebook.errors import CasebookError
+from casebook.folders import files_in, holding, identity
 
 VERSION = "1"
 _sessions: dict[str, "Session"] = {}  # staging folder (absolute path) -> its session
 HIDDEN = ".casebook-last-rebuild"  # in place: the last output while MkDocs empties the folder
 NAMED = object()  # place()'s digest for a file named by the content key of what it holds
-
-
-def _identity(st: os.stat_result) -> list[int]:
-    return [st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
 
 
 class Session:
@@ -117,7 +114,7 @@ class Session:
             return False
         store.write_file(Path(where), data)
         if rel is not None and rel not in self.foreign:
-            self.placed[rel] = (hashlib.sha256(data).hexdigest(), *_identity(os.lstat(where)))
+            self.placed[rel] = (hashlib.sha256(data).hexdigest(), *identity(os.lstat(where)))
             self.written += 1
         return True
 
@@ -125,7 +122,7 @@ class Session:
         src = os.path.join(self.target, rel)  # strings: thousands of links a build
         try:
             st = os.lstat(src)
-            if not stat.S_ISREG(st.st_mode) or _identity(st) != old[:4]:
+            if not stat.S_ISREG(st.st_mode) or identity(st) != old[:4]:
                 return False  # changed, replaced or touched since it was published
             if self.staging == self.target:  # in place (serve): the file is already where it goes
                 self.placed[rel] = (old[4], *old[:4])
@@ -142,7 +139,7 @@ class Session:
                 return False
         except OSError:  # another file system, one without links, a file gone: written instead
             return False
-        self.placed[rel] = (old[4], *_identity(now))  # the change time this link gave it
+        self.placed[rel] = (old[4], *identity(now))  # the change time this link gave it
         return True
 
     def _folder(self, folder: str) -> None:
@@ -176,7 +173,7 @@ class Session:
             st = os.lstat(path)
         except OSError:
             return None
-        return placed[0] if _identity(st) == list(placed[1:]) else None
+        return placed[0] if identity(st) == list(placed[1:]) else None
 
     def check(self) -> None:
         """Before the publish: every placed file is still the file placed (a linked one is also the
@@ -232,7 +229,7 @@ class Session:
         except OSError:
             self.previous = {}  # what did not come back is written again; what did is swept as stale
         self._drop_hidden(hidden)
-        self.before = _files_in(top)
+        self.before = files_in(top)
 
     def discard(self) -> None:
         """Instead of :meth:`restore`: the hidden files dropped, the folder left as MkDocs emptied
@@ -251,10 +248,10 @@ class Session:
         if not before:
             return
         top = str(self.staging)
-        now = _files_in(top)
+        now = files_in(top)
         emptied = set()
-        for rel, identity in now.items():
-            if rel not in self.placed and before.get(rel) == identity:
+        for rel, held in now.items():
+            if rel not in self.placed and before.get(rel) == held:
                 try:
                     os.unlink(os.path.join(top, rel))
                 except FileNotFoundError:
@@ -292,31 +289,13 @@ class Session:
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode) and (st.st_ino, st.st_size, st.st_mtime_ns) == (ino, size, mtime):
-                files[rel] = _identity(st) + [digest]
+                files[rel] = identity(st) + [digest]
         for rel, digest in sorted(self.claims.items()):
             if rel not in files:
-                identity = _holding(os.path.join(folder, rel), digest)
-                if identity is not None:
-                    files[rel] = identity + [digest]
+                held = holding(os.path.join(folder, rel), digest)
+                if held is not None:
+                    files[rel] = held + [digest]
         return files
-
-
-def _holding(path: str, digest: str) -> list[int] | None:
-    """The identity of the regular file at ``path`` when its bytes have this sha256 and it did not
-    change while they were read; else None.  Opened without following a link, and without waiting
-    for a writer (a named pipe put there), as casebook.store reads its files."""
-    flags = os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        with open(path, "rb", opener=lambda p, mode: os.open(p, mode | flags)) as f:
-            before = os.fstat(f.fileno())
-            if not stat.S_ISREG(before.st_mode):
-                return None
-            found = hashlib.sha256(f.read()).hexdigest()
-            after = os.fstat(f.fileno())
-    except OSError:
-        return None
-    identity = _identity(before)
-    return identity if found == digest and _identity(after) == identity else None
 
 
 def begin(staging: Path, target: Path, cache_root: Path | None) -> Session:
@@ -361,25 +340,6 @@ def end(session: Session) -> None:
     if session.hidden is not None:  # the rebuild stopped before anything was placed
         session._drop_hidden(session.hidden)
         session.hidden = None
-
-
-def _files_in(top: str) -> dict[str, list]:
-    """Every regular file under ``top`` (relative, with /), with its identity."""
-    files = {}
-    cut = len(top) + 1
-    for folder, dirs, names in os.walk(top):
-        if folder == top:  # MkDocs neither writes nor empties a name starting with a dot: neither does a rebuild
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-            names = [n for n in names if not n.startswith(".")]
-        for name in names:
-            path = os.path.join(folder, name)
-            try:
-                st = os.lstat(path)
-            except OSError:
-                continue
-            if stat.S_ISREG(st.st_mode):
-                files[path[cut:].replace(os.sep, "/")] = _identity(st)
-    return files
 
 
 def session_for(path: Path | str) -> Session | None:
