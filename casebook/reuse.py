@@ -1,42 +1,38 @@
-"""Output files the previous build published, reused by hard link instead of written again.
+"""Output files the previous build published, reused instead of written again.
 
 A build stages a whole new output folder and swaps it in
 (casebook.build.publish).  Most of its bytes are cached artefacts (case
 PDFs, chart images, media, the finished pages an edit does not reach) that
-did not change since the last build: writing them again, and then removing
-the previous copies, was most of an edit's disk traffic (at 1,000 cases some 270 MB written, and as much freed,
-for one edited case).
-
-While a build stages a folder, a :class:`Session` places such files:
+did not change since the last build.  A :class:`Session` places such a file
+in the staging folder:
 
 * when the previous output holds a file at the same path, recorded (in a
   signed entry of the cache folder's ``published`` cache, written after the
   last publish) with the same sha256 as the bytes to place, and that file
-  still has the identity it had then (inode, size, modification time and
-  change time: a write, ``chmod``, rename or replacement changes one of
-  them), it is hard-linked into the staging folder;
+  still has the identity it had then (casebook.folders), it is hard-linked;
 * else the bytes are read from their verified source and written, as before.
 
 The sha256 of a cached artefact comes from its entry's signed record
-(:meth:`casebook.store.Cache.digest`), so an unchanged file is placed
-without reading either copy.  A path MkDocs writes itself is never linked
-(it writes into the file it finds, which would be the previous output's
-too: :meth:`Session.release`).  A page MkDocs writes is claimed with the
-sha256 of the HTML the page cache keeps (:func:`claim`): the record holds it
-too when the published file has those bytes, read back then, so a next
-build links it like a placed file.  The leak audit takes a placed file's
-sha256 from here while the file is still the one placed (:func:`known`).
+(:meth:`casebook.store.Cache.digest`): an unchanged file is placed without
+reading either copy.  A path MkDocs writes itself is never linked (it
+writes into the file it finds: :meth:`Session.release`).  A page MkDocs
+writes is claimed with the sha256 of the HTML the page cache keeps
+(:func:`claim`); the record holds it when the published file has those
+bytes.  The audit takes a placed file's sha256 from here while the file is
+still the one placed (:func:`known`).
 
-`casebook serve` rebuilds in place (:func:`begin_in_place`): its staging
-folder is the folder its last rebuild wrote, a file placed then that still
-holds the same bytes stays where it is, and what the rebuild does not make
-again is removed before the audit (:meth:`Session.sweep`).
+The staging folder is the folder the last publish retired, where there is
+one (:meth:`Session.adopt`): its files whose bytes a record gives (the
+published file's other name, or its own as recorded) stay where they are
+while they hold the bytes to place; every other file of it is removed
+before MkDocs writes, and what the build does not place before the audit
+(:meth:`Session.sweep`).  `casebook serve` rebuilds in place
+(:func:`begin_in_place`): its staging folder is the folder its last
+rebuild wrote, swept the same way.
 
-The record is written after the new folder is published and the previous
-one removed (linking and unlinking change a file's change time), so it
-holds each file's final identity.  A build that fails leaves a record
-whose change times no longer match: the next build writes those files again.
-"""
+The record is written after the publish (linking changes a file's change
+time), so it holds each file's final identity; a build that fails leaves a
+record whose change times no longer match."""
 
 from __future__ import annotations
 
@@ -50,7 +46,7 @@ from typing import Callable, Iterable
 
 from casebook import store
 from casebook.errors import CasebookError
-from casebook.folders import files_in, holding, identity
+from casebook.folders import bring_back, files_in, folder_identity, holding, identity, recorded, remove_file
 
 VERSION = "1"
 _sessions: dict[str, "Session"] = {}  # staging folder (absolute path) -> its session
@@ -65,13 +61,20 @@ class Session:
         self.staging, self.target = Path(os.path.abspath(staging)), Path(os.path.abspath(target))
         self._top = str(self.staging) + os.sep
         self.cache = store.Cache(cache_root, "published", VERSION) if cache_root is not None else None
-        self.key = store.content_key("published", os.path.realpath(self.target))[:40]
+        self.key = _key(self.target)
+        self.record: dict[str, list] = {}  # target's files as recorded, also in a forced build (it retires them)
+        self.retired_record, self.retired_folder = {}, None  # the retired folder's files as recorded, and which
         self.previous = self._load()
+        self._live = folder_identity(self.target)  # the folder this build's publish retires
+        self.retired: str | None = None  # where that folder is kept for the next build (adopt)
+        self.spare: dict[str, tuple[str, list]] = {}  # from the retired folder: rel -> (sha256, identity), unplaced
+        self._own: dict[str, list] = {}  # the adopted folder's own record
+        self._dirs: set[str] = set()  # the adopted folder's folders: those left empty go (sweep)
         self.placed: dict[str, tuple[str, int, int, int, int]] = {}  # rel -> (sha256, inode, size, mtime, ctime)
         self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
         self.claims: dict[str, str] = {}  # rel -> the sha256 of what MkDocs writes there (a finished page)
         self.linking = True  # False: every file written (another plugin may write into what it finds)
-        self.linked = self.written = 0
+        self.linked = self.written = self.kept = 0
         self._made: set[str] = set()  # folders of the staging folder known to exist
         self.hidden: str | None = None  # in place: where the last output waits while MkDocs empties the folder
         self.before: dict[str, list] | None = None  # in place: every file the folder held, as restored
@@ -79,14 +82,34 @@ class Session:
     def _load(self) -> dict[str, list]:
         if self.cache is None or not self.target.is_dir():
             return {}
-        try:
-            doc = json.loads(self.cache.read(self.key) or b"{}")
+        try:  # any build's: a forced build links nothing, but the record says what the folder it retires holds
+            doc = json.loads(self.cache.read(self.key, any_build=True) or b"{}")
             if doc.get("target") != os.path.realpath(self.target):
                 return {}
-            return {rel: v for rel, v in doc.get("files", {}).items()
-                    if isinstance(v, list) and len(v) == 5 and all(isinstance(x, int) for x in v[:4])}
+            self.record = recorded(doc.get("files"))
+            retired = doc.get("retired") or {}
+            self.retired_record, self.retired_folder = recorded(retired.get("files")), retired.get("folder")
         except (ValueError, AttributeError):
             return {}
+        return {} if store.forced() else self.record
+
+    def adopt(self, retired: Path) -> None:
+        """Stage into the folder the last publish retired (casebook.build.publish keeps it at ``retired``):
+        hidden inside the staging folder while MkDocs empties that, then sorted (:meth:`restore`).  Not
+        in a forced build, which takes no file as it is: the folder is replaced after the publish."""
+        self.retired = os.path.abspath(retired)
+        if store.forced() or not self.previous:
+            return
+        st = folder_identity(Path(self.retired))
+        hidden = os.path.join(self.staging, HIDDEN)
+        try:
+            if st is None or os.listdir(self.staging):
+                return
+            os.rename(self.retired, hidden)
+        except OSError:
+            return
+        self.hidden = hidden
+        self._own = self.retired_record if self.retired_folder == st else {}
 
     def _rel(self, dest: Path | str) -> str | None:
         return self._rel_of(os.path.abspath(dest))
@@ -105,6 +128,8 @@ class Session:
         bytes written.  False when there are none."""
         where = os.path.abspath(dest)
         rel = self._rel_of(where)
+        if self.spare and rel in self.spare and self._from_retired(rel, where, digest):
+            return True
         old = self.previous.get(rel) if rel is not None and self.linking and rel not in self.foreign else None
         if old is not None and (digest is NAMED or old[4] == digest()) and self._link(rel, where, old):
             self.linked += 1
@@ -117,6 +142,17 @@ class Session:
             self.placed[rel] = (hashlib.sha256(data).hexdigest(), *identity(os.lstat(where)))
             self.written += 1
         return True
+
+    def _from_retired(self, rel: str, where: str, digest) -> bool:
+        """The retired folder's file at ``rel`` stays when it holds the bytes wanted; else it goes now,
+        before anything is written there."""
+        held_digest, held = self.spare.pop(rel)
+        if self.linking and rel not in self.foreign and (digest is NAMED or digest() == held_digest):
+            self.placed[rel] = (held_digest, *held)
+            self.kept += 1
+            return True
+        remove_file(where)
+        return False
 
     def _link(self, rel: str, dest: str, old: list) -> bool:
         src = os.path.join(self.target, rel)  # strings: thousands of links a build
@@ -151,6 +187,9 @@ class Session:
         """Paths (relative, as MkDocs' ``dest_uri``) MkDocs will write itself: it opens the
         file it finds there, so a link placed at one is removed first, and none is made."""
         self.foreign.update(paths)
+        for rel in self.foreign & self.spare.keys():  # the retired folder's: maybe the published file's other name
+            del self.spare[rel]
+            remove_file(os.path.join(self.staging, rel))
         for rel in self.foreign & set(self.placed):
             with_link = self.placed.pop(rel)
             try:
@@ -189,6 +228,9 @@ class Session:
         if self.cache is None:
             return
         doc = {"target": os.path.realpath(self.target), "files": self.placed_in(self.target)}
+        retired = folder_identity(Path(self.retired)) if self.retired is not None else None
+        if retired is not None and retired == self._live:  # the previous output, kept for the next build
+            doc["retired"] = {"folder": retired, "files": self.record}
         self.cache.write_quietly(self.key, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode())
 
     # -- in place (`casebook serve`'s rebuilds) --------------------------------
@@ -223,6 +265,9 @@ class Session:
         if hidden is None:
             return
         top = str(self.staging)
+        if self.retired is not None:  # the retired folder: only files whose bytes are known come back
+            self._sort_retired(hidden, top)
+            return
         try:
             for name in os.listdir(hidden):
                 os.rename(os.path.join(hidden, name), os.path.join(top, name))
@@ -230,6 +275,18 @@ class Session:
             self.previous = {}  # what did not come back is written again; what did is swept as stale
         self._drop_hidden(hidden)
         self.before = files_in(top)
+
+    def _sort_retired(self, hidden: str, top: str) -> None:
+        """The retired folder's files whose bytes a signed record gives (the published file's other name,
+        or the folder's own file as it recorded it) back in their places, noted in ``spare``; every other
+        file of it removed first, so nothing is written through into the published site's file
+        (casebook.folders.bring_back), and nothing stale is left (:meth:`sweep`: what is not placed)."""
+        back = bring_back(hidden, top, self.previous, self._own)
+        self._drop_hidden(hidden)
+        if back is not None:
+            self.spare, folders = back
+            self._made.update(os.path.join(top, f) for f in folders if f)
+            self._dirs = set(folders) - {""}
 
     def discard(self) -> None:
         """Instead of :meth:`restore`: the hidden files dropped, the folder left as MkDocs emptied
@@ -243,14 +300,16 @@ class Session:
     def sweep(self) -> None:
         """After the site is written, before it is checked: every file of the last output this
         build did not place and MkDocs did not write again (unchanged since restored) is removed,
-        and with it any folder that leaves empty, as a fresh folder would not hold them."""
-        before, self.before = self.before, None
-        if not before:
-            return
+        and with it any folder that leaves empty, as a fresh folder would not hold them.  So do the
+        retired folder's files this build did not place (:meth:`adopt`), and its folders left empty."""
         top = str(self.staging)
-        now = files_in(top)
-        emptied = set()
-        for rel, held in now.items():
+        spare, self.spare = self.spare, {}
+        emptied, self._dirs = self._dirs, set()
+        for rel in spare:
+            remove_file(os.path.join(top, rel))
+            emptied.add(os.path.dirname(rel))
+        before, self.before = self.before, None
+        for rel, held in files_in(top).items() if before else ():
             if rel not in self.placed and before.get(rel) == held:
                 try:
                     os.unlink(os.path.join(top, rel))
@@ -264,6 +323,14 @@ class Session:
                 except OSError:  # not empty
                     break
                 folder = os.path.dirname(folder)
+
+    def settle(self) -> None:
+        """A staged build's, once MkDocs is done, before the audit: nothing of the retired folder is left
+        that the build did not place, even had the site adapter not run."""
+        if self.hidden is not None:
+            self._drop_hidden(self.hidden)
+            self.hidden = None
+        self.sweep()
 
     @staticmethod
     def _drop_hidden(hidden: str) -> None:
@@ -298,11 +365,29 @@ class Session:
         return files
 
 
-def begin(staging: Path, target: Path, cache_root: Path | None) -> Session:
-    """Files placed under ``staging`` (the next ``target``) may come from ``target`` as it is."""
+def begin(staging: Path, target: Path, cache_root: Path | None, retired: Path | None = None) -> Session:
+    """Files placed under ``staging`` (the next ``target``) may come from ``target`` as it is, or
+    stay where they are in the folder the last publish retired, kept at ``retired`` (:meth:`Session.adopt`)."""
     session = Session(staging, target, cache_root)
     _sessions[session._top] = session
+    if retired is not None:
+        session.adopt(retired)
     return session
+
+
+def retired_for(cache_root: Path, target: Path) -> Path:
+    """Where the output folder a publish of ``target`` retires is kept for the next build to stage into."""
+    return Path(cache_root) / ".retired" / _key(target)
+
+
+def pending(site: Path | str) -> frozenset[str]:
+    """The retired folder's files a staged build has not placed yet (swept before the audit)."""
+    session = session_for(site) if _sessions else None
+    return frozenset(session.spare) if session is not None else frozenset()
+
+
+def _key(target: Path) -> str:
+    return store.content_key("published", os.path.realpath(target))[:40]
 
 
 def begin_in_place(site: Path, files: dict[str, list]) -> Session:

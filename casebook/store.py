@@ -1,25 +1,22 @@
 """Cached artefacts and written files: whole, and read back only when they are what was written.
 
-:func:`write_file` is casebook's one atomic write.  Every disk cache is a
-:class:`Cache`: a named folder of the cache folder, one file an entry,
-named by a content key (:func:`content_key`).  Beside each entry ``KEY``
-lies ``KEY.sig``: the sha256 of its bytes, signed (HMAC-SHA256) with the
-user's own key (``$XDG_CACHE_HOME/casebook/cache-key``, :func:`user_key`)
-together with the cache's name, its version and the key.  Whoever can edit
-the cache folder but cannot read that key cannot make an entry casebook
-will use: a changed, truncated, swapped or unsigned entry, one moved to
-another name or cache, or one of another version reads as a miss, is made
-again and overwritten.  A miss costs time, never the build.  Without a key
-that can be kept (no writable home), a key made for this process is used.
+:func:`write_file` is casebook's one atomic write.  Every disk cache is a :class:`Cache`: a
+named folder of the cache folder, one file an entry, named by a content key (:func:`content_key`).
+Beside each entry ``KEY`` lies ``KEY.sig``: the sha256 of its bytes, signed (HMAC-SHA256) with the
+user's own key (``$XDG_CACHE_HOME/casebook/cache-key``, :func:`user_key`) together with the
+cache's name, its version and the key.  Whoever can edit the cache folder but cannot read that key
+cannot make an entry casebook will use: a changed, truncated, swapped or unsigned entry, one moved
+to another name or cache, or one of another version reads as a miss, is made again and
+overwritten.  A miss costs time, never the build.  Without a key that can be kept (no writable
+home), a key made for this process is used.
 
-``casebook build --force`` builds inside :func:`fresh`: a read then accepts
-only what this very build wrote (each record names the build that signed it).
+``casebook build --force`` builds inside :func:`fresh` (:func:`forced`): a read then accepts only
+what this very build wrote (each record names the build that signed it).
 
-A read or write marks an entry as used; :func:`casebook.prune.prune`, at
-the end of a successful build, removes the entries of old versions and those
-the build did not use.  Each process using a cache folder holds a shared
-lock on it (``.lock``), stamped when taken: "used" counts from that stamp,
-in the file system's own clock.
+A read or write marks an entry as used; :func:`casebook.prune.prune`, at the end of a successful
+build, removes the entries of old versions and those the build did not use.  Each process using a
+cache folder holds a shared lock on it (``.lock``), stamped when taken: "used" counts from that
+stamp, in the file system's own clock.
 """
 
 from __future__ import annotations
@@ -65,9 +62,8 @@ def key() -> bytes:
 def user_key() -> bytes | None:
     """This user's signing key, made on first use; None when it cannot be kept.
 
-    Looked up by the folder it lives in, so a process whose XDG_CACHE_HOME
-    changes (a test, a service) signs with the key of its current home and
-    never with one remembered from another.
+    Looked up by the folder it lives in, so a process whose XDG_CACHE_HOME changes (a test, a
+    service) signs with the key of its current home and never with one remembered from another.
     """
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return _key_in(os.path.join(home, "casebook"))  # strings: asked for every entry read or written
@@ -194,6 +190,10 @@ def write_file(path: Path, data: bytes, *, mode: int | None = None, fsync: bool 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     _replace(path, data, mode, fsync)
+
+
+def forced() -> bool:  # a forced build (inside fresh()): it takes nothing earlier builds left
+    return _generation != "-"
 
 
 @contextmanager

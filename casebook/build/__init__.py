@@ -60,11 +60,11 @@ def default_epoch(project: Project) -> int:
     return int(dt.datetime(newest.year, newest.month, newest.day, tzinfo=dt.timezone.utc).timestamp())
 
 
-def staged(target: Path):
+def staged(target: Path, keep: Path | None = None):
     """Yield a fresh temporary folder; on success publish it as target in one step
     (see casebook.build.publish, which also recovers from builds killed before)."""
 
-    return _staged(target)
+    return _staged(target, keep)
 
 
 def _mkdocs_config(config_file: Path, site_dir: Path | None, pdf: bool):
@@ -207,7 +207,9 @@ def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None
     from mkdocs.commands.build import build as mkdocs_build  # deferred: mkdocs is heavy and loaded only when this runs
     from mkdocs.exceptions import MkDocsException  # deferred: mkdocs is heavy and loaded only when this runs
 
-    with staged(target) as tmp, _reusing(tmp, target, cache) as session:
+    # the site this publish retires is kept in the cache folder: the next build stages into it (casebook.reuse)
+    retired = reuse.retired_for(cache, target)
+    with staged(target, retired) as tmp, _reusing(tmp, target, cache, retired) as session:
         cfg, plugin = _mkdocs_config(config_file, tmp, pdf)
         plugin.preloaded = project  # loaded and checked once, above
         plugin.private = pdir is not None
@@ -215,6 +217,7 @@ def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None
             mkdocs_build(cfg)
         except MkDocsException as exc:
             raise CasebookError(f"build failed: {exc}") from None
+        session.settle()  # nothing of the retired site left that this build did not place
         findings = run_audit(tmp, plugin.project or project, extra_paths=(str(tmp),),
                          cache_dir=root / plugin.config.cache_dir / "audit")  # a throwaway one if it had to be
         if findings:
@@ -245,9 +248,10 @@ def _build_staged(config_file: Path, root: Path, target: Path, pdir: Path | None
 
 
 @contextmanager
-def _reusing(tmp: Path, target: Path, cache: Path):
-    """While ``tmp`` is staged: unchanged files are linked from ``target`` (casebook.reuse)."""
-    session = reuse.begin(tmp, target, cache)
+def _reusing(tmp: Path, target: Path, cache: Path, retired: Path | None = None):
+    """While ``tmp`` is staged: unchanged files are linked from ``target``, or stay where they are
+    in the folder kept at ``retired``, when ``tmp`` holds it (casebook.reuse)."""
+    session = reuse.begin(tmp, target, cache, retired)
     try:
         yield session
     finally:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from casebook import store
+from casebook import reuse, store
 from casebook.load.project import Project
 
 from . import auditpages, auditpool
@@ -39,7 +39,9 @@ def audit_ahead(site_dir: Path, project: Project, cache_dir: Path) -> int:
     rules = _rules(project)
     cache_file = verdict_file(cache_dir, rules)
     verdicts = _load_verdicts(cache_file)
-    files = [_file_key(path, rel) for path, rel in auditpool.site_files(str(site_dir)) if _suffix(rel) != ".pdf"]
+    pending = reuse.pending(site_dir)  # the retired site's files not placed yet: placed later, or swept
+    files = [_file_key(path, rel) for path, rel in auditpool.site_files(str(site_dir))
+             if _suffix(rel) != ".pdf" and rel not in pending]
     fresh = [f for f in files if f[2] not in verdicts]
     if not fresh or sum(auditpool.work_of(f, _suffix) for f in fresh) > AHEAD_MAX:
         return 0

@@ -6,7 +6,9 @@ When it succeeds, the new folder takes the old one's place:
 * where the platform can swap two paths at once (Linux ``renameat2`` with
   ``RENAME_EXCHANGE``: ext4, xfs, btrfs, tmpfs and most others), one call
   swaps them; ``.<name>.building-<pid>`` then holds the previous output,
-  which is removed.  There is no moment without the output folder.
+  which is removed, or kept where the build says (``staged(..., keep)``:
+  `casebook build` stages its next site into it, casebook.reuse).  There is
+  no moment without the output folder.
 * elsewhere the old folder is renamed to ``.<name>.old-<pid>`` and the new
   one to ``<name>``: two steps.  A kill between them leaves no output folder;
   the next build puts ``.<name>.old-<pid>`` back first (:func:`recover`).
@@ -200,10 +202,25 @@ def _kept_name(target: Path) -> Path:
     raise OSError(errno.EEXIST, "too many kept folders", str(target))
 
 
-def _retire(old: Path, target: Path) -> None:
-    """Remove the previous output ``old`` once its dot-entries are in ``target``."""
-    if _carry_hidden(old, target):
+def _retire(old: Path, target: Path, keep: Path | None = None) -> None:
+    """Remove the previous output ``old`` once its dot-entries are in ``target``; or, given ``keep``,
+    keep it there for the next build to stage into (casebook.reuse), in place of what was there."""
+    if _carry_hidden(old, target) and (keep is None or not _keep(old, keep)):
         _remove(old)
+
+
+def _keep(old: Path, keep: Path) -> bool:
+    """``old`` moved to ``keep`` (False where it cannot be: another file system, a link in the way)."""
+    try:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        if keep.parent.is_symlink() or not keep.parent.is_dir():
+            return False
+        if os.path.lexists(keep):
+            _remove(keep)  # an older one no build staged into (a forced build's)
+        os.rename(old, keep)
+    except OSError:
+        return False
+    return True
 
 
 def recover(target: Path) -> None:
@@ -226,11 +243,12 @@ def recover(target: Path) -> None:
 
 
 @contextmanager
-def staged(target: Path):
+def staged(target: Path, keep: Path | None = None):
     """Yield a fresh staging folder; when the block succeeds, publish it as ``target``.
 
     On an error, or an interrupt, the staging folder is removed and ``target``
-    is left exactly as it was.
+    is left exactly as it was.  Given ``keep``, the previous output is kept
+    there after the publish instead of removed (:func:`_retire`).
     """
     target = Path(target).resolve()
     tmp = target.with_name(f".{target.name}.building-{os.getpid()}")
@@ -250,17 +268,17 @@ def staged(target: Path):
         _remove(tmp)
         raise
     try:
-        publish(tmp, target)
+        publish(tmp, target, keep)
     except OSError as exc:
         _remove(tmp)
         raise _located(exc, target) from None
 
 
-def publish(tmp: Path, target: Path) -> None:
+def publish(tmp: Path, target: Path, keep: Path | None = None) -> None:
     """Put the finished folder ``tmp`` in place of ``target``: one step where possible."""
     if os.path.lexists(target):
         if exchange(tmp, target):
-            _retire(tmp, target)  # the previous output, now under the staging name
+            _retire(tmp, target, keep)  # the previous output, now under the staging name
             return
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         _remove(old)
@@ -270,7 +288,7 @@ def publish(tmp: Path, target: Path) -> None:
         except BaseException:
             os.rename(old, target)
             raise
-        _retire(old, target)
+        _retire(old, target, keep)
     else:
         os.rename(tmp, target)
 

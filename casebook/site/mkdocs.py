@@ -317,7 +317,7 @@ class SiteAdapter(BasePlugin[SiteConfig]):
             return None
         session = reuse.session_for(Path(config.site_dir))
         if session is not None:  # MkDocs writes these itself, into whatever file it finds there
-            session.release(f.dest_uri for f in files if f.src_uri not in self._hits)
+            session.release([f.dest_uri for f in files if f.src_uri not in self._hits] + _written_by_mkdocs(config))
         _SKIPPED.placed = set()
         for file in files.documentation_pages():
             page = file.page
@@ -472,6 +472,13 @@ class SiteAdapter(BasePlugin[SiteConfig]):
         if config.theme.custom_dir:  # the user's own overrides (MkDocs checked it is a folder; a path watched twice is one)
             server.watch(str(config.theme.custom_dir))
         return server
+
+
+def _written_by_mkdocs(config: MkDocsConfig) -> list[str]:
+    """What MkDocs and the search plugin write besides the files it is handed: the theme's static
+    templates (404.html, sitemap.xml and its .gz), the extra templates, the search index."""
+    templates = [*config.theme.static_templates, *config.extra_templates]
+    return [*templates, *(t + ".gz" for t in templates if t == "sitemap.xml"), "search/search_index.json"]
 
 
 def _no_markdown(page: Page, config: MkDocsConfig, files: Files) -> None:
