@@ -173,6 +173,16 @@ def test_a_tampered_kept_page_is_made_again(built, tmp_path):
     assert_same_as_cold(root, tmp_path)
 
 
+def tamper(path: Path) -> None:
+    """A file changed in place, as by hand: the same size, and its modification time put back."""
+    st = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-40:-30] = b"X" * 10
+    with open(path, "r+b") as f:
+        f.write(bytes(data))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
 def inodes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 
@@ -184,14 +194,7 @@ def test_unchanged_files_come_from_the_previous_site_and_a_changed_one_does_not(
         r / "cases" / "glowlab-ph-tiktok.yaml", "tiktok: {followers: 1300,", "tiktok: {followers: 1317,"))
     site = root / "site"
     before = inodes(site)
-    # someone edits a published PDF in place, same size, and puts its time back
-    victim = site / "pdf" / "kazan-coffee-vk.pdf"
-    st = victim.stat()
-    data = bytearray(victim.read_bytes())
-    data[-40:-30] = b"X" * 10
-    with open(victim, "r+b") as f:
-        f.write(bytes(data))
-    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    tamper(site / "pdf" / "kazan-coffee-vk.pdf")  # someone edits a published PDF in place
     replace(root / "cases" / "thread-and-tide-instagram.yaml", 'title: "Thread & Tide:', 'title: "Thread & Tide (renamed):')
     build(root, built[1])
     after = inodes(site)

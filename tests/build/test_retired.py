@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_incremental import CASEBOOK, assert_same_as_cold, build, digests, make_project, replace
+from test_incremental import CASEBOOK, assert_same_as_cold, build, digests, make_project, replace, tamper
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("incremental")]
 
@@ -110,14 +110,7 @@ def test_a_file_of_the_retired_site_is_kept_only_while_it_holds_what_was_recorde
     build(root, home)
     edit(root, GLOWLAB, back=True)
     edit(root, THREAD, back=True)
-    old = retired(root)
-    victim = old / "pdf" / "thread-and-tide-instagram.pdf"
-    st = victim.stat()
-    data = bytearray(victim.read_bytes())
-    data[-40:-30] = b"X" * 10
-    with open(victim, "r+b") as f:
-        f.write(bytes(data))
-    os.utime(victim, ns=(st.st_atime_ns, st.st_mtime_ns))
+    tamper(retired(root) / "pdf" / "thread-and-tide-instagram.pdf")
     build(root, home)
     now = inodes(root / "site")
     assert now["pdf/glowlab-ph-tiktok.pdf"] == first["pdf/glowlab-ph-tiktok.pdf"]  # the first build's, kept
