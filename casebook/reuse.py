@@ -230,7 +230,10 @@ class Session:
         doc = {"target": os.path.realpath(self.target), "files": self.placed_in(self.target)}
         retired = folder_identity(Path(self.retired)) if self.retired is not None else None
         if retired is not None and retired == self._live:  # the previous output, kept for the next build
-            doc["retired"] = {"folder": retired, "files": self.record}
+            # less what is the very file published now (the next build knows it by the published record)
+            placed = self.placed
+            own = {rel: v for rel, v in self.record.items() if rel not in placed or placed[rel][1] != v[0]}
+            doc["retired"] = {"folder": retired, "files": own}
         self.cache.write_quietly(self.key, json.dumps(doc, sort_keys=True, separators=(",", ":")).encode())
 
     # -- in place (`casebook serve`'s rebuilds) --------------------------------
