@@ -74,7 +74,7 @@ class Session:
         self.foreign: set[str] = set()  # paths MkDocs writes itself: never linked
         self.claims: dict[str, str] = {}  # rel -> the sha256 of what MkDocs writes there (a finished page)
         self.linking = True  # False: every file written (another plugin may write into what it finds)
-        self.linked = self.written = self.kept = 0
+        self.linked = self.written = 0
         self._made: set[str] = set()  # folders of the staging folder known to exist
         self.hidden: str | None = None  # in place: where the last output waits while MkDocs empties the folder
         self.before: dict[str, list] | None = None  # in place: every file the folder held, as restored
@@ -149,7 +149,6 @@ class Session:
         held_digest, held = self.spare.pop(rel)
         if self.linking and rel not in self.foreign and (digest is NAMED or digest() == held_digest):
             self.placed[rel] = (held_digest, *held)
-            self.kept += 1
             return True
         remove_file(where)
         return False
@@ -349,8 +348,8 @@ class Session:
 
     def placed_in(self, folder: Path) -> dict[str, list]:
         """The placed files as ``folder`` holds them now, with their identities there: what a next
-        session may link (unlinking a linked file's other name changes its change time, so this
-        is asked once the previous output is gone).  A claimed file is among them when it holds
+        session may link (linking or unlinking a file's other name changes its change time, so this
+        is asked after the publish).  A claimed file is among them when it holds
         the bytes claimed, read and hashed here."""
         files = {}
         for rel, (digest, ino, size, mtime, _ctime) in sorted(self.placed.items()):
