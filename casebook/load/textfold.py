@@ -238,12 +238,26 @@ def by_width(text: str) -> tuple[str, str]:
     No word runs over a line break and every step of :func:`fold` ends at one:
     the words are those of the two halves.  A PDF stream's megabytes of bytes
     then fold by the byte table, and only its few strings character by character.
+    The wide characters are found by one search each; the lines between them
+    are taken whole, not one by one.
     """
     narrow: list[str] = []
     wide: list[str] = []
     search = _WIDE_RE.search
-    for line in text.split("\n"):
-        (wide if search(line) else narrow).append(line)
+    n = len(text)
+    pos = 0  # where the lines not yet sorted start
+    m = search(text)
+    while m is not None:
+        start = text.rfind("\n", 0, m.start()) + 1  # the wide line's first character
+        end = text.find("\n", m.end())
+        end = n if end < 0 else end
+        if start > pos:
+            narrow.append(text[pos:start - 1])
+        wide.append(text[start:end])
+        pos = end + 1
+        m = search(text, pos) if pos <= n else None
+    if pos <= n:
+        narrow.append(text[pos:])
     return "\n".join(narrow), "\n".join(wide)
 
 
@@ -257,10 +271,16 @@ def vocabulary(text: str) -> set[str]:
     """
     if "\u202e" in text:
         return set(fold(text).split())
+    if text.isascii():
+        return set(_WORD_RE.findall(text.casefold()))
+    words = _latin1_words(text)
+    # Latin-1 text by the byte table, without a whole case fold first: unless ß is its only letter beyond
+    # ASCII (the one whose fold is ASCII), which the ASCII branch below takes, as it always has.
+    if words is not None and ("ß" not in text or not text.replace("ß", "").isascii()):
+        return set(words)
     low = text.casefold()
     if low.isascii():
         return set(_WORD_RE.findall(low))
-    words = _latin1_words(text)
     if words is not None:
         return set(words)
     if len(text) > MIXED_FROM:
@@ -296,11 +316,27 @@ def _word_by_word(text: str, low: str) -> set[str]:
 
 # A Latin-1 character that is a letter or a digit (what [^\W_] matches) stays, any other is a space.
 _PLAIN_TABLE = bytes(b if re.fullmatch(r"[^\W_]", chr(b)) else 0x20 for b in range(256))
+# The same for a character's case fold, where the fold is one Latin-1 character (ß and µ are mended after).
+_FOLDED_PLAIN_TABLE = bytes(
+    (ord(chr(b).casefold()) if len(chr(b).casefold()) == 1 and ord(chr(b).casefold()) < 256 else b)
+    if re.fullmatch(r"[^\W_]", chr(b)) else 0x20 for b in range(256))
 
 
 def plain_words(text: str) -> set[str]:
     """The letter-and-digit runs of the case-folded text (a slug's words), by a byte table where Latin-1."""
-    return _plain_words(text.casefold())
+    try:
+        raw = text.encode("latin-1")
+    except UnicodeEncodeError:
+        return _plain_words(text.casefold())
+    # Latin-1 text (a PDF's bytes) folds by one table; casefold() leaves two of its letters outside it:
+    # ß is "ss" and µ the Greek μ (where a whole-text casefold would send the text down the slow path).
+    raw = raw.translate(_FOLDED_PLAIN_TABLE)
+    if b"\xdf" in raw:
+        raw = raw.replace(b"\xdf", b"ss")
+    words = raw.decode("latin-1")
+    if "\xb5" in words:
+        words = words.replace("\xb5", "\u03bc")
+    return set(words.split())
 
 
 def _plain_words(low: str) -> set[str]:

@@ -535,7 +535,13 @@ def test_vocabulary_of_a_long_mixed_text_is_the_words_of_its_fold(seed):
     text = _pdf_like_text(seed)
     narrow, wide = by_width(text)
     assert len(text) > MIXED_FROM and narrow and wide, "read line by line: Latin-1 lines by the byte table"
-    assert sorted(narrow.split("\n") + wide.split("\n")) == sorted(text.split("\n"))
+    lines = text.split("\n")
+    assert narrow == "\n".join(x for x in lines if max(x, default="\0") <= "\xff")  # each line whole, in order
+    assert wide == "\n".join(x for x in lines if max(x, default="\0") > "\xff")
+    for edge in ("\n" + text + "\n", "Ж\n\nab\nЖ", "ab\n\nЖ\n", "Ж"):
+        expect = [x for x in edge.split("\n") if max(x, default="\0") <= "\xff"], \
+            [x for x in edge.split("\n") if max(x, default="\0") > "\xff"]
+        assert by_width(edge) == tuple("\n".join(part) for part in expect)
     # the text as a whole folds character by character (it is not all Latin-1): the same words
     assert vocabulary(text) == set(fold(text).split())
     assert {"зepho", "бapxat", "strasse", "kelvin"} <= vocabulary(text)
