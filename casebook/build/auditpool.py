@@ -85,8 +85,8 @@ def scan_new(scan_file: Callable[..., tuple[str, list]], fresh: list[tuple], arg
     auditpdf.current = parts
     try:
         for batch in ([f for f in fresh if not big(f)], [f for f in fresh if big(f)]):
-            done = scan_files(scan_file, [(path, rel, *args) for path, rel, _k, _s in batch],
-                              [f[2] for f in batch], sum(map(work, batch)))
+            done = scan_files(scan_file, [(path, rel) for path, rel, _k, _s in batch],
+                              [f[2] for f in batch], sum(map(work, batch)), args)
             for key, (found, new_parts, pdfs, pieces) in done.items():
                 out[key] = found
                 parts.merge(new_parts, pdfs)
@@ -110,8 +110,14 @@ def work_of(file: tuple, suffix: Callable[[str], str]) -> int:
     return file[3] // KNOWN_SHARE if _big(file, suffix) or auditentries.is_index(file[1]) else file[3]
 
 
-def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: list[str], size: int) -> dict[str, list]:
-    """``scan(*job)`` for every job in worker processes: the findings by the key each worker returns.
+def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: list[str], size: int,
+               shared: tuple = ()) -> dict[str, list]:
+    """``scan(*job, *shared)`` for every job in worker processes: the findings by the key each worker returns.
+
+    ``shared`` (the audit's rules) goes to each worker once, as it starts: a
+    job's arguments are copied to the worker with each job, and the rules,
+    copied so, lost what they keep between files (the names' pre-filter, its
+    words looked up, the rule set's fingerprint) and made them again for each.
 
     {} when there is too little to scan to start workers (an edit), or they
     cannot run; a job whose worker answers for another key (the file
@@ -131,7 +137,7 @@ def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: l
     order = sorted(range(len(jobs)), key=lambda i: -_size(jobs[i][0]))  # largest first: no core idles at the end
     out: dict[str, list] = {}
     try:
-        with worker_pool(workers, ctx) as pool:
+        with worker_pool(workers, ctx, (_share, (shared,))) as pool:
             for i, (got, found) in zip(order, pool.map(_call, [(scan, jobs[i]) for i in order])):
                 if got == keys[i]:
                     out[got] = found
@@ -140,9 +146,17 @@ def scan_files(scan: Callable[..., tuple[str, list]], jobs: list[tuple], keys: l
     return out
 
 
+_SHARED: tuple = ()  # in a worker: scan_files' ``shared``
+
+
+def _share(shared: tuple) -> None:
+    global _SHARED
+    _SHARED = shared
+
+
 def _call(item: tuple[Callable[..., Any], tuple]) -> Any:
     scan, job = item
-    return scan(*job)
+    return scan(*job, *_SHARED)
 
 
 def _size(path: Any) -> int:

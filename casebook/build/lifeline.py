@@ -71,10 +71,11 @@ def collecting_less():
         gc.set_threshold(*before)
 
 
-def worker_pool(workers: int, ctx=None):
+def worker_pool(workers: int, ctx=None, setup: tuple | None = None):
     """A process pool for the build's work: workers that die with it and read the cache as it
     does (a fork server's worker does not inherit ``store.fresh()``: under ``--force`` it would
-    take earlier builds' entries).  ``ctx``: the PDF engine's start method unless given."""
+    take earlier builds' entries).  ``ctx``: the PDF engine's start method unless given;
+    ``setup``: (function, arguments) each worker calls once as it starts."""
     from casebook.pdf.engine import _mp_context  # deferred: the engine's start method, only when a pool starts
 
     ctx = ctx or _mp_context()
@@ -83,7 +84,7 @@ def worker_pool(workers: int, ctx=None):
         # would copy the pages the workers share (unfrozen when the pool shuts down).
         gc.freeze()
     return _pool_class()(max_workers=workers, mp_context=ctx, initializer=_start_worker,
-                         initargs=(os.getpid(), store._generation))
+                         initargs=(os.getpid(), store._generation, setup))
 
 
 def _pool_class():
@@ -125,7 +126,7 @@ def preload(names) -> None:
             pass
 
 
-def _start_worker(build_pid: int, generation: str) -> None:
+def _start_worker(build_pid: int, generation: str, setup: tuple | None = None) -> None:
     die_with_parent(build_pid)
     # Ctrl-C reaches every process of the terminal's group: the build says "interrupted" once and
     # stops its pools; a worker just ends (a worker waiting for a task printed a traceback).
@@ -136,6 +137,8 @@ def _start_worker(build_pid: int, generation: str) -> None:
     # is never collected here: out of the collector's sight, its pages stay shared with the
     # build instead of being copied when a collection walks them.
     gc.freeze()
+    if setup is not None:
+        setup[0](*setup[1])
 
 
 def _end_quietly(_signum, _frame) -> None:

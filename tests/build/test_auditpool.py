@@ -80,3 +80,48 @@ def test_without_threads_workers_start_from_less_work(tmp_path):
     enough, little = json.loads(out.splitlines()[-1])
     assert enough == {"a.txt": ["some text"]}
     assert little == {}
+
+
+class _Copies:
+    """The audit's rules stand-in: it counts the copies of it a process has unpickled."""
+
+    made = 0
+
+    def __setstate__(self, state: dict) -> None:
+        type(self).made += 1
+        self.__dict__.update(state)
+
+
+def _copies_seen(root: str, key: str, shared: _Copies) -> tuple[str, list]:
+    return key, [os.getpid(), _Copies.made, shared.label]
+
+
+def _scan_with_rules(start: str) -> dict:
+    """The workers' answers, forked (``fork``) or from a fork server (the build runs a thread)."""
+    done = threading.Event()
+    if start == "forkserver":
+        threading.Thread(target=done.wait, daemon=True).start()
+    rules = _Copies()
+    rules.label = "the rules"
+    jobs = [("root", f"{i}.txt") for i in range(12)]
+    try:
+        return auditpool.scan_files(_copies_seen, jobs, [k for _r, k in jobs], auditpool.POOL_FROM_SERVER, (rules,))
+    finally:
+        done.set()
+
+
+def test_each_worker_gets_the_rules_once_not_with_every_file(tmp_path):
+    """The rules keep what they learn between files (the names' pre-filter and the words it looked
+    up): a worker that got a new copy with each file built them again for each (a tenth of a cold
+    build's audit at 300 cases)."""
+    code = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_auditpool\n"
+            "print(json.dumps(test_auditpool._scan_with_rules(sys.argv[1])))\n")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home-cache"), "CASEBOOK_PDF_WORKERS": "2"}
+    for start in ("fork", "forkserver"):
+        out = subprocess.run([sys.executable, "-c", code, start], env=env, capture_output=True, text=True,
+                             check=True).stdout
+        found = json.loads(out.splitlines()[-1])
+        assert sorted(found) == sorted(f"{i}.txt" for i in range(12))
+        assert {label for _pid, _made, label in found.values()} == {"the rules"}
+        # forked: the worker has the build's own; from a fork server: one copy a worker
+        assert max(made for _pid, made, _label in found.values()) == (0 if start == "fork" else 1), start
