@@ -21,7 +21,14 @@ pycparser, about 4 ms, where ``hb_codepoint_t[]`` with the same items is
 parsed once.  :class:`_OpenArrays` hands cffi the second form, which makes
 the same array.
 
-And it imports two fontTools modules only when WeasyPrint first uses them
+And it mends the cache of the HTML parser WeasyPrint uses (tinyhtml5 2.1):
+``chars_until`` looks its character classes up by the characters asked
+for but stores them under the compiled pattern, so every call built and
+compiled its class again (about 4,000 times a case PDF's HTML, 1.5 % of a
+cold build's CPU).  :class:`_Classes` makes what is missing on lookup,
+the same pattern the parser makes.
+
+It also imports two fontTools modules only when WeasyPrint first uses them
 (:func:`_font_tools_later`): ``fontTools.subset``, its font subsetting where
 HarfBuzz cannot subset, and ``fontTools.varLib.instancer``, for a variable
 font.  WeasyPrint imports both up front, with lxml and fontTools' CFF and
@@ -139,5 +146,26 @@ def _subset_arrays_parsed_once() -> None:
         fonts.ffi = _OpenArrays(ffi)
 
 
+class _Classes(dict):
+    """tinyhtml5's cache of ``chars_until``'s patterns, (characters, opposite) -> pattern, that makes
+    a missing one as ``chars_until`` does (which would then store it under another key)."""
+
+    def __missing__(self, key: tuple) -> re.Pattern:
+        characters, opposite = key
+        if isinstance(characters, re.Pattern):  # a key the parser's own store wrote
+            raise KeyError(key)
+        chars = "".join(f"\\x{ord(c):02x}" for c in characters)
+        pattern = self[key] = re.compile(f"[{chars}]+" if opposite else f"[^{chars}]+")
+        return pattern
+
+
+def _parser_classes_kept() -> None:
+    stream = sys.modules.get("tinyhtml5.inputstream")
+    kept = getattr(stream, "characters_until_regex", None)
+    if isinstance(kept, dict) and not isinstance(kept, _Classes):
+        stream.characters_until_regex = _Classes()
+
+
 _load()
 _subset_arrays_parsed_once()
+_parser_classes_kept()
