@@ -117,9 +117,22 @@ def _has(needs: frozenset[str], folded: str) -> bool:
 WORD_SET_FROM = 40  # needed words over all rules above which a piece's word set is the cheaper pre-filter
 
 
+# A slug is matched with re's IGNORECASE, which takes İ and ı for i; casefold() makes them "i" and a combining
+# dot (which ends a word) and "ı": the pre-filters read both as i, or a slug spelled with them went untried.
+_AS_I = {0x130: "i", 0x131: "i"}
+
+
+def _with_i(text: str) -> str:
+    return text.translate(_AS_I) if "\u0130" in text or "\u0131" in text else text
+
+
 def _words(text: str) -> set[str]:
     """The letter-and-digit runs of a text, case-folded (by a byte table where the text is Latin-1)."""
-    return plain_words(text)
+    return plain_words(_with_i(text))
+
+
+def _slug_folded(text: str) -> str:  # for the slugs' substring pre-filter
+    return _with_i(text).casefold()
 
 
 def _needs(rule_text: str) -> frozenset[str]:
@@ -352,7 +365,7 @@ def _scan(rel: str, content: _Content, rules: _Rules, parts: auditpdf.Parts | No
           key: str = "") -> list[Finding]:
     """The findings of one file: its name, then (when it can be read) its content."""
     findings = []
-    folded = rel.casefold()
+    folded = _slug_folded(rel)
     name_of_file = padded(rel)
     for n, rule in rules.names.items():
         if rule.found_in(name_of_file):
@@ -397,7 +410,7 @@ def _named(texts: list[str], rules: _Rules, slugs: bool = True,
     else:
         def might(needs: frozenset[str], piece: str, words: str) -> bool:
             return _has(needs, words)
-    prepare = _words if many else str.casefold
+    prepare = _words if many else _slug_folded
     if slugs and rules.slugs:
         for piece, _cut in _pieces(text):
             words = prepare(piece)

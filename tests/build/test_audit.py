@@ -482,3 +482,17 @@ def test_the_branding_of_a_disclosed_client_s_report_is_hidden_whole_not_in_the_
     write(site, "b.html", f"<h1>Отчёт SMM · {client}</h1>")
     found = {(f.file, f.detail) for f in audit(site, project) if f.what.startswith("undisclosed")}
     assert found == {("b.html", f"Отчёт SMM · {client}")}
+
+
+def test_a_private_slug_spelled_with_a_dotted_or_dotless_i_is_found(project, tmp_path, prefilter):
+    """re's IGNORECASE, which the slug's pattern uses, takes İ and ı for i; the pre-filter before it
+    must too (casefold() makes İ an i and a combining dot, which ends a word, and leaves ı as it is)."""
+    private = next(c.case.slug for c in project.private_cases if "i" in c.case.slug)
+    dotted, dotless = private.upper().replace("I", "\u0130"), private.replace("i", "\u0131")
+    write(tmp_path, "a.html", f"<p>See {dotted}</p>")
+    write(tmp_path, "b.html", f"<p>See {dotless}</p>")
+    write(tmp_path, f"media/{dotted}.txt", "nothing")
+    found = {(f.file, f.what, f.detail) for f in audit(tmp_path, project)}
+    assert ("a.html", "private case", private) in found
+    assert ("b.html", "private case", private) in found
+    assert (f"media/{dotted}.txt", "private case in a file name", private) in found
