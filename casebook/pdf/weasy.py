@@ -152,8 +152,6 @@ class _Classes(dict):
 
     def __missing__(self, key: tuple) -> re.Pattern:
         characters, opposite = key
-        if isinstance(characters, re.Pattern):  # a key the parser's own store wrote
-            raise KeyError(key)
         chars = "".join(f"\\x{ord(c):02x}" for c in characters)
         pattern = self[key] = re.compile(f"[{chars}]+" if opposite else f"[^{chars}]+")
         return pattern
