@@ -281,8 +281,6 @@ def vocabulary(text: str) -> set[str]:
     low = text.casefold()
     if low.isascii():
         return set(_WORD_RE.findall(low))
-    if words is not None:
-        return set(words)
     if len(text) > MIXED_FROM:
         narrow, wide = by_width(text)
         if narrow:
