@@ -69,6 +69,12 @@ class Cover:
                 _disk.write_quietly(self.name, data)  # a cache that cannot be written costs time, never the build
         return data
 
+    def make_ahead(self) -> None:
+        """The PNG made now into the cache folder unless a verified copy is there, and not held: a case
+        worker makes it beside the case's page, where ``data`` in the build's own process reads it."""
+        if _disk is not None and _disk.read(self.name) is None:
+            _disk.write_quietly(self.name, _png(self.svg))
+
 
 @lru_cache(maxsize=8)
 def _font(size: int, bold: bool):

@@ -165,9 +165,16 @@ class Site:
         """A case without a cover gets one made from its numbers (casebook.render.covers)."""
         author = self.project.profile.name if self.project.profile else ""
         cover = covers.case_cover(view, author)
-        self._media[(loaded.case.slug, "\0cover")] = cover  # its PNG is made when the site writes it
+        self._media[(loaded.case.slug, "\0cover")] = cover  # its PNG: made by the case's worker, or when written
         self._generated.add(loaded.case.slug)
         return f"media/{loaded.case.slug}/{cover.name}"
+
+    def make_cover(self, loaded: LoadedCase) -> None:
+        """The case's generated cover made now into the cache folder (a case worker, beside its page):
+        the build's own process then reads it where it writes the site, not makes each in turn there."""
+        cover = self._media.get((loaded.case.slug, "\0cover"))
+        if cover is not None:
+            cover.make_ahead()
 
     def card(self, loaded: LoadedCase) -> CardView:
         """A case's card values: kept under its content key, else taken from its view (and kept)."""

@@ -76,3 +76,54 @@ def test_pools_forked_afresh_make_every_page_as_one_pool_does(tmp_path):
     assert got["same"]
     assert len(got["pools"]) == -(-got["cases"] // 2)  # two cases a pool
     assert got["made"] == got["cases"]
+
+
+_COVERS = """
+import json, sys
+from pathlib import Path
+from casebook.build import casework
+from casebook.load.project import open_project
+from casebook.render import covers
+from casebook.site.plan import Site, page_base
+
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+covers.use_cache(cache / "covers")
+project = open_project(root)
+cases = [(c, page_base(f"cases/{c.case.slug}/")) for c in project.public_cases]
+made_here = []
+render_png = covers._png
+covers._png = lambda svg: made_here.append(svg) or render_png(svg)  # a forked worker counts in its own copy
+site = Site(project)
+work = casework.CaseWork(project, cache, site=site)
+site.work = work
+try:
+    work.start(pages=cases, pdfs=[])
+    work.wait()
+finally:
+    work.close()
+for c, _base in cases:
+    site.view(c)  # as the site's pages do: each case without a cover of its own is given one
+pngs = {a.dest: (a.data, site._media[(a.dest.split("/")[1], "\\0cover")].svg)
+        for a in site.media_assets() if "/cover-" in a.dest}
+dest, (data, svg) = sorted(pngs.items())[0]
+print(json.dumps({"covers": len(pngs), "made_here": len(made_here), "same": data == render_png(svg)}))
+"""
+
+
+def test_generated_covers_are_made_by_the_case_workers_not_after_them(tmp_path):
+    """A case without a cover gets a PNG made from its numbers (55 ms each): the worker that makes
+    the case's page makes it too, beside the other cases, and the build's own process, which writes
+    the site after every page is made, reads it from the cache folder: the same bytes."""
+    import json
+    import subprocess
+    import sys
+
+    root = copy_demo(tmp_path / "p")
+    run = subprocess.run([sys.executable, "-c", _COVERS, str(root), str(tmp_path / "cache")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.splitlines()[-1])
+    assert got["covers"] >= 1
+    assert got["made_here"] == 0
+    assert got["same"]
+
