@@ -239,8 +239,11 @@ class CaseWork:
         # One PDF (an edit) is left to its worker: the build goes on meanwhile.
         preload((["casebook.pdf.weasy", "casebook.pdf.compose"] if sum(bool(t.pdf_kind) for t in tasks) > 1 else []) +
                 ["casebook.render.charts", "casebook.render.charts.static", "casebook.render.views"])
-        # largest first: a long report at the end would leave a core idle
-        order = sorted(tasks, key=lambda t: -self.by_slug[t.slug].source.stat().st_size)
+        # First what no page waits for (private PDFs), largest first: a long report at the end would
+        # leave a core idle. Then the pages in the order MkDocs asks for them, which takes each as it
+        # comes: made largest first, some hundreds of pages waited for the last and were finished in
+        # the build's one process after the workers (6.6 s at 1,000 cases).
+        order = sorted(tasks, key=self._making_order)
         order, handed = self._hand_to_standby(order)
         workers = worker_count(len(order)) if order else 0
         if len(order) == 1 and order[0].page_base is not None and order[0].pdf_kind is not None \
@@ -257,6 +260,12 @@ class CaseWork:
         self._progress = _progress(len(order) + (handed is not None), label)  # after the fork: it may start a thread
         for _task, fut in self._pending.values():
             fut.add_done_callback(self._advance)
+
+    def _making_order(self, task: Task) -> tuple[bool, int]:
+        """PDFs alone first, largest first; then pages, in the order given (the sort is stable)."""
+        if task.page_base is not None:
+            return True, 0
+        return False, -self.by_slug[task.slug].source.stat().st_size
 
     def _hand_to_standby(self, order: list[Task]) -> tuple[list[Task], tuple[Task, Any] | None]:
         """The one PDF an edit makes, handed to the standby worker (casebook.build.standby), which has

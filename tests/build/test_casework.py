@@ -127,3 +127,61 @@ def test_generated_covers_are_made_by_the_case_workers_not_after_them(tmp_path):
     assert got["made_here"] == 0
     assert got["same"]
 
+
+_ORDER = """
+import json, sys
+from pathlib import Path
+from casebook.build import casework
+from casebook.load.project import open_project
+from casebook.pdf.compose import Context
+from casebook.site.plan import Site, page_base
+
+root, cache = Path(sys.argv[1]), Path(sys.argv[2])
+project = open_project(root)
+submitted = []
+real_pool = casework.worker_pool
+
+class Recording:  # the pool as forked, its tasks noted in the order they are handed to it
+    def __init__(self, pool):
+        self.pool = pool
+    def submit(self, fn, task):
+        submitted.append([task.slug, task.page_base is not None, task.pdf_kind])
+        return self.pool.submit(fn, task)
+    def shutdown(self, *args, **kwargs):
+        return self.pool.shutdown(*args, **kwargs)
+
+casework.worker_pool = lambda *a, **k: Recording(real_pool(*a, **k))
+site = Site(project)
+work = casework.CaseWork(project, cache, site=site, pdf_ctx=Context(project, charts=None))
+site.work = work
+asked = [(c, page_base(f"cases/{c.case.slug}/")) for c in reversed(project.public_cases)]
+try:
+    work.start(pages=asked, pdfs=casework.private_pdfs(project))
+    work.wait()
+finally:
+    work.close()
+sizes = {c.case.slug: c.source.stat().st_size for c in project.cases}
+print(json.dumps({"submitted": submitted, "asked": [c.case.slug for c, _ in asked], "sizes": sizes}))
+"""
+
+
+def test_pages_are_made_in_the_order_they_are_asked_for_after_the_pdfs_no_page_waits_for(tmp_path):
+    """MkDocs takes the case pages one by one in its own order: the workers make them in that
+    order, so each is finished as it comes rather than hundreds after the workers are done. What no
+    page waits for (a private case's or a report's PDF) goes first, the largest first, so that a
+    long report does not leave one core working alone at the end."""
+    import json
+    import subprocess
+    import sys
+
+    root = copy_demo(tmp_path / "p")
+    run = subprocess.run([sys.executable, "-c", _ORDER, str(root), str(tmp_path / "cache")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout.splitlines()[-1])
+    alone = [slug for slug, page, kind in got["submitted"] if not page]
+    pages = [slug for slug, page, kind in got["submitted"] if page]
+    assert len(alone) >= 2 and pages == got["asked"]
+    assert [slug for slug, page, kind in got["submitted"]] == alone + pages
+    assert alone == sorted(alone, key=lambda slug: -got["sizes"][slug])
+    assert all(kind in ("report", "private") for slug, page, kind in got["submitted"] if not page)
