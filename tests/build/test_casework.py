@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 from casebook.build.casework import CaseWork
 from casebook.load.project import open_project
 from casebook.site.plan import Site, page_base
@@ -25,6 +30,15 @@ def test_worker_page_equals_in_process_page(tmp_path):
     finally:
         work.close()
     assert made == alone
+
+
+def _run(tmp_path: Path, script: str) -> dict:
+    """A script run on a copy of the demo in a process of its own (see _ROTATION); its last line, read as JSON."""
+    root = copy_demo(tmp_path / "p")
+    run = subprocess.run([sys.executable, "-c", script, str(root), str(tmp_path / "cache")],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.splitlines()[-1])
 
 
 # Run in a process of its own: a test runner's worker has threads of its own, and a process with
@@ -63,15 +77,7 @@ def test_pools_forked_afresh_make_every_page_as_one_pool_does(tmp_path):
     """A large batch is made by pools forked one after another (a worker's memory grows with what
     it makes): every page is still the page made in-process, and each case is made once, whether
     MkDocs asks for a case of a later pool first or waits for everything."""
-    import json
-    import subprocess
-    import sys
-
-    root = copy_demo(tmp_path / "p")
-    run = subprocess.run([sys.executable, "-c", _ROTATION, str(root), str(tmp_path / "cache")],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    got = json.loads(run.stdout.splitlines()[-1])
+    got = _run(tmp_path, _ROTATION)
     assert got["cases"] >= 5
     assert got["same"]
     assert len(got["pools"]) == -(-got["cases"] // 2)  # two cases a pool
@@ -114,15 +120,7 @@ def test_generated_covers_are_made_by_the_case_workers_not_after_them(tmp_path):
     """A case without a cover gets a PNG made from its numbers (55 ms each): the worker that makes
     the case's page makes it too, beside the other cases, and the build's own process, which writes
     the site after every page is made, reads it from the cache folder: the same bytes."""
-    import json
-    import subprocess
-    import sys
-
-    root = copy_demo(tmp_path / "p")
-    run = subprocess.run([sys.executable, "-c", _COVERS, str(root), str(tmp_path / "cache")],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    got = json.loads(run.stdout.splitlines()[-1])
+    got = _run(tmp_path, _COVERS)
     assert got["covers"] >= 1
     assert got["made_here"] == 0
     assert got["same"]
@@ -170,15 +168,7 @@ def test_pages_are_made_in_the_order_they_are_asked_for_after_the_pdfs_no_page_w
     order, so each is finished as it comes rather than hundreds after the workers are done. What no
     page waits for (a private case's or a report's PDF) goes first, the largest first, so that a
     long report does not leave one core working alone at the end."""
-    import json
-    import subprocess
-    import sys
-
-    root = copy_demo(tmp_path / "p")
-    run = subprocess.run([sys.executable, "-c", _ORDER, str(root), str(tmp_path / "cache")],
-                         capture_output=True, text=True, timeout=300)
-    assert run.returncode == 0, run.stderr
-    got = json.loads(run.stdout.splitlines()[-1])
+    got = _run(tmp_path, _ORDER)
     alone = [slug for slug, page, kind in got["submitted"] if not page]
     pages = [slug for slug, page, kind in got["submitted"] if page]
     assert len(alone) >= 2 and pages == got["asked"]
